@@ -1,0 +1,3 @@
+from fupin_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,276 @@
+"""The SQLite file: opening, checking, migrating, sessions and the audit hook.
+
+One file per township.  WAL, foreign keys on, ``synchronous=FULL``.  The schema
+version is ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as
+ours so a stranger's database is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterator
+
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine
+
+APPLICATION_ID = 0x46505455  # "FPTU"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.
+# A new database is created at the latest schema directly.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+SCHEMA_VERSION = 1
+
+
+class DatabaseProblem(Exception):
+    """The database cannot be used; the message says what to do (in Chinese)."""
+
+
+def _check_file(path: Path) -> None:
+    """Refuse files that are not SQLite at all, before SQLite touches them."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header != SQLITE_HEADER:
+        raise DatabaseProblem(f"文件 {path} 不是本软件的数据库（也不是 SQLite 文件），未作任何改动。请检查路径，或用 fupin-tui restore 恢复备份。")
+
+
+def _raw_connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(str(path), timeout=10)
+    con.execute("PRAGMA foreign_keys=ON")
+    return con
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file readable by the user only (personal data at rest)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def inspect_file(path: Path) -> tuple[int, int, list[str]]:
+    """(application_id, user_version, table names) of an existing SQLite file."""
+    con = _raw_connect(path)
+    try:
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(f"数据库 {path} 已损坏（{exc}）。请用 fupin-tui restore 恢复最近的备份。") from exc
+    finally:
+        con.close()
+    return app_id, version, tables
+
+
+def integrity_ok(path: Path, quick: bool = False) -> bool:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            pragma = "quick_check" if quick else "integrity_check"
+            rows = con.execute(f"PRAGMA {pragma}").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+    return rows == [("ok",)]
+
+
+def _set_pragmas(dbapi_con, _record) -> None:
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 10})
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def _create_schema(path: Path) -> None:
+    import fupin_tui.models  # noqa: F401  (registers every table)
+
+    engine = make_engine(path)
+    try:
+        SQLModel.metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    con = _raw_connect(path)
+    try:
+        con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        con.commit()
+    finally:
+        con.close()
+
+
+def _migrate(path: Path, from_version: int) -> None:
+    from fupin_tui import backup
+
+    backup.make_backup(path, reason=f"升级前 v{from_version}")
+    con = _raw_connect(path)
+    try:
+        for version in range(from_version + 1, SCHEMA_VERSION + 1):
+            with con:  # one transaction per step, version bumped inside it
+                MIGRATIONS[version](con)
+                con.execute(f"PRAGMA user_version={version}")
+    finally:
+        con.close()
+
+
+@dataclass
+class Database:
+    path: Path
+    engine: Engine
+
+    @contextmanager
+    def session(self, operator: str = "") -> Iterator[Session]:
+        """One user action = one transaction: committed on success, rolled back on error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.info["operator"] = operator
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def read(self) -> Session:
+        """A session for reading only (use as a context manager)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: Path | str, *, create: bool = True) -> Database:
+    """Open (creating or upgrading) the database at ``path``, refusing files that are not ours."""
+    path = Path(path)
+    _check_file(path)
+    if not path.exists() or path.stat().st_size == 0:
+        if not create:
+            raise DatabaseProblem(f"数据库文件 {path} 不存在。")
+        try:
+            _create_private(path)
+        except OSError as exc:
+            raise DatabaseProblem(f"无法创建数据库文件 {path}：{exc.strerror}。请检查文件夹是否存在、是否有写权限。") from exc
+        _create_schema(path)
+    else:
+        app_id, version, tables = inspect_file(path)
+        if app_id != APPLICATION_ID:
+            if app_id == 0 and version == 0 and not tables:
+                _create_schema(path)
+            else:
+                raise DatabaseProblem(f"文件 {path} 不是本软件的数据库，未作任何改动。请检查路径。")
+        elif version > SCHEMA_VERSION:
+            raise DatabaseProblem(
+                f"数据库 {path} 由更新版本的软件创建（结构版本 {version}，本软件支持到 {SCHEMA_VERSION}）。请升级软件，或恢复旧备份。"
+            )
+        elif version < SCHEMA_VERSION:
+            _migrate(path, version)
+    return Database(path=path, engine=make_engine(path))
+
+
+# ---------------------------------------------------------------------------
+# Audit hook: every ORM change is logged in the same transaction.
+
+_NOT_AUDITED = {"auditlog", "appsetting"}
+
+
+def _jsonable(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _snapshot(obj) -> dict:
+    mapper = inspect(obj).mapper
+    return {c.key: _jsonable(getattr(obj, c.key)) for c in mapper.column_attrs}
+
+
+def _dump(data: dict | None) -> str | None:
+    return None if data is None else json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _record_id(obj) -> str:
+    identity = inspect(obj).identity
+    return ",".join(str(v) for v in identity) if identity else ""
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp(session: Session, _ctx, _instances) -> None:
+    operator = session.info.get("operator", "")
+    from fupin_tui.models.base import Tracked, now
+
+    for obj in session.new:
+        if isinstance(obj, Tracked) and not obj.created_by:
+            obj.created_by = operator
+    for obj in session.dirty:
+        if isinstance(obj, Tracked) and session.is_modified(obj):
+            obj.updated_at = now()
+            obj.updated_by = operator
+    for obj in session.deleted:
+        if isinstance(obj, Tracked):
+            raise DatabaseProblem("登记的记录不能删除，只能作废（并说明原因）。")
+
+
+@event.listens_for(Session, "after_flush")
+def _audit(session: Session, _ctx) -> None:
+    from fupin_tui.models.audit import AuditLog
+    from fupin_tui.models.base import now
+
+    operator = session.info.get("operator", "")
+    rows = []
+    at = now()
+    for obj in session.new:
+        table = obj.__tablename__
+        if table in _NOT_AUDITED:
+            continue
+        rows.append(dict(at=at, operator=operator, table_name=table, record_id=_record_id(obj),
+                         action="新增", before=None, after=_dump(_snapshot(obj))))
+    for obj in session.dirty:
+        table = obj.__tablename__
+        if table in _NOT_AUDITED or not session.is_modified(obj):
+            continue
+        state = inspect(obj)
+        before, after = {}, {}
+        for attr in state.mapper.column_attrs:
+            hist = state.attrs[attr.key].history
+            if hist.has_changes() and attr.key not in ("updated_at", "updated_by"):
+                before[attr.key] = _jsonable(hist.deleted[0]) if hist.deleted else None
+                after[attr.key] = _jsonable(hist.added[0]) if hist.added else None
+        if not after:
+            continue
+        action = "作废" if after.get("voided") is True else "修改"
+        rows.append(dict(at=at, operator=operator, table_name=table, record_id=_record_id(obj),
+                         action=action, before=_dump(before), after=_dump(after)))
+    if rows:
+        session.connection().execute(AuditLog.__table__.insert(), rows)
+
+
+def write_audit(session: Session, table: str, record_id: str, action: str, note: str = "",
+                before: dict | None = None, after: dict | None = None) -> None:
+    """An audit row for work done outside the ORM (bulk import, restore …)."""
+    from fupin_tui.models.audit import AuditLog
+
+    session.connection().execute(
+        AuditLog.__table__.insert(),
+        [dict(at=datetime.now().replace(microsecond=0), operator=session.info.get("operator", ""),
+              table_name=table, record_id=record_id, action=action, before=_dump(before),
+              after=_dump(after), note=note)],
+    )
