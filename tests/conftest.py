@@ -1,0 +1,36 @@
+import os
+from pathlib import Path
+
+import pytest
+
+TODAY = "2026-11-27"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Every test gets its own data/config folder and a fixed today."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("FUPIN_TUI_HOME", str(home))
+    monkeypatch.setenv("FUPIN_TUI_TODAY", TODAY)
+    monkeypatch.delenv("FUPIN_TUI_DB", raising=False)
+    yield
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "test.db"
+
+
+@pytest.fixture
+def ctx(db_path):
+    """An AppContext on a fresh database with a township, two villages and an operator."""
+    from fupin_tui.context import open_context
+    from fupin_tui.services import township
+
+    context = open_context(db_path, operator="张会计")
+    township.save_township(context, "示例县", "新安镇", "520123101")
+    township.save_village(context, "520123101201", "新寨村", True)
+    township.save_village(context, "520123101202", "坪上村", False)
+    township.add_operator(context, "张会计")
+    yield context
+    context.db.close()
