@@ -41,12 +41,12 @@ class AppContext:
     def policy(self):
         """The county's policy: shipped defaults with this installation's overrides."""
         if self._policy is None:
-            from fupin_tui.domain.policy import Policy
+            from fupin_tui.domain.policy import Policy, from_storage
             from fupin_tui.models.settings import PolicyOverride
 
             with self.read() as s:
-                stored = {row.name: row.value for row in s.exec(select(PolicyOverride))}
-            self._policy = Policy.from_storage(stored)
+                stored = {row.name: from_storage(row.name, row.value) for row in s.exec(select(PolicyOverride))}
+            self._policy = Policy.from_overrides(stored)
         return self._policy
 
     def reload_policy(self) -> None:

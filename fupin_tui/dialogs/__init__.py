@@ -1,0 +1,1 @@
+from fupin_tui.dialogs.confirm import ConfirmDialog, ReasonDialog  # noqa: F401

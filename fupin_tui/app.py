@@ -1,0 +1,195 @@
+"""The Textual application: modes for the jobs, global keys, start-up sequence.
+
+Start-up paints the dashboard first and opens the database afterwards in a
+thread (``defer_open``), so SQLModel and friends are imported after the first
+paint.  Tests build the app with the database already open.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Callable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+# mode name -> (module, class, title shown in navigation)
+JOBS: dict[str, tuple[str, str, str]] = {
+    "dashboard": ("fupin_tui.screens.dashboard", "DashboardScreen", "工作台"),
+    "registry": ("fupin_tui.screens.registry", "HouseholdListScreen", "建档立卡"),
+    "projects": ("fupin_tui.screens.projects", "ProjectListScreen", "项目档案"),
+    "progress": ("fupin_tui.screens.progress", "ProgressEntryScreen", "进度录入"),
+    "funds": ("fupin_tui.screens.funds", "ReimbursementScreen", "报账"),
+    "export": ("fupin_tui.screens.export", "ExportScreen", "导出"),
+    "check": ("fupin_tui.screens.check", "CheckScreen", "体检"),
+    "settings": ("fupin_tui.screens.settings", "SettingsScreen", "设置"),
+}
+JOB_KEYS = {"dashboard": "f2", "registry": "f3", "projects": "f4", "progress": "f5", "funds": "f6",
+            "export": "f7", "check": "f8", "settings": "f9"}
+
+
+def _screen_factory(mode: str) -> Callable[[], Screen]:
+    module_name, class_name, title = JOBS[mode]
+
+    def build() -> Screen:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            from fupin_tui.screens.placeholder import PlaceholderScreen
+
+            return PlaceholderScreen(title)
+        return getattr(module, class_name)()
+
+    return build
+
+
+class FupinApp(App):
+    TITLE = "扶贫项目与建档立卡管理"
+    CSS_PATH = "app.tcss"
+    MODES = {mode: _screen_factory(mode) for mode in JOBS}
+    BINDINGS = [
+        Binding("f1", "toggle_help", "帮助", id="help", tooltip="显示本页的按键"),
+        *[Binding(key, f"go('{mode}')", JOBS[mode][2], id=f"go-{mode}", show=False) for mode, key in JOB_KEYS.items()],
+        Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
+    ]
+
+    def __init__(self, db_path: Path, *, operator: str | None = None, defer_open: bool = False,
+                 demo: bool = False) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.demo = demo
+        self.requested_operator = operator
+        self.ctx = None
+        self.startup_problem: str | None = None
+        if demo:
+            self.sub_title = "演示数据"
+        if not defer_open:
+            self._open_database()
+
+    # -- start-up -------------------------------------------------------------
+    def _open_database(self) -> None:
+        from fupin_tui.config import config_dir
+        from fupin_tui.context import configure_user_dirs, open_context
+
+        configure_user_dirs(config_dir())
+        self.ctx = open_context(self.db_path, operator=self.requested_operator or "")
+
+    def on_mount(self) -> None:
+        self.switch_mode("dashboard")
+        if self.ctx is None:
+            self._open_in_background()
+        else:
+            self.call_after_refresh(self._after_open)
+
+    @work(thread=True, exclusive=True, group="startup", description="打开数据库")
+    def _open_in_background(self) -> None:
+        from fupin_tui.db import DatabaseProblem
+
+        try:
+            self._open_database()
+            from fupin_tui import backup
+
+            backup.backup_if_due(self.db_path)
+        except DatabaseProblem as exc:
+            self.call_from_thread(self._startup_failed, str(exc))
+            return
+        self.call_from_thread(self._after_open)
+
+    def _startup_failed(self, message: str) -> None:
+        from fupin_tui.screens.problem import DatabaseProblemScreen
+
+        self.startup_problem = message
+        self.push_screen(DatabaseProblemScreen(self.db_path, message))
+
+    def _after_open(self) -> None:
+        from fupin_tui.services import township
+
+        if not township.is_set_up(self.ctx):
+            from fupin_tui.screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen(), lambda _done: self._database_ready())
+        elif not self.requested_operator:
+            from fupin_tui.dialogs.operator import OperatorDialog
+
+            last = township.get_setting(self.ctx, "last_operator")
+            self.push_screen(OperatorDialog(township.operators(self.ctx), last), self._operator_chosen)
+        else:
+            self._database_ready()
+
+    def _operator_chosen(self, name: str | None) -> None:
+        from fupin_tui.services import township
+
+        if not name:
+            self.exit(message="未选择经办人，已退出。")
+            return
+        self.ctx.operator = name
+        township.add_operator(self.ctx, name)  # a new name typed at start becomes an operator
+        township.set_setting(self.ctx, "last_operator", name)
+        self._database_ready()
+
+    def _database_ready(self) -> None:
+        self.sub_title = ("演示数据 · " if self.demo else "") + f"经办人：{self.ctx.operator}"
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "database_ready", None)
+            if refresh:
+                refresh()
+
+    # -- navigation -----------------------------------------------------------
+    def action_go(self, mode: str) -> None:
+        if self.ctx is None:
+            self.notify("数据库尚未打开，请稍候。", severity="warning")
+            return
+        self.switch_mode(mode)
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def open_record(self, record: str, tab: str | None = None) -> None:
+        """Open "household:12" or "project:5" (at ``tab``) from anywhere, e.g. a 体检 finding."""
+        kind, _, raw_id = record.partition(":")
+        module = {"household": "fupin_tui.screens.registry", "project": "fupin_tui.screens.projects"}.get(kind)
+        if module is None or not raw_id.isdigit():
+            self.notify(f"无法打开记录：{record}", severity="warning")
+            return
+        try:
+            opener = importlib.import_module(module).open_record
+        except (ModuleNotFoundError, AttributeError):
+            self.notify("该功能尚未完成。", severity="warning")
+            return
+        opener(self, int(raw_id), tab)
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        for mode, (_m, _c, title) in JOBS.items():
+            yield SystemCommand(f"打开：{title}", f"切换到「{title}」（{JOB_KEYS[mode].upper()}）",
+                                lambda mode=mode: self.action_go(mode))
+        yield SystemCommand("立即备份", "用 SQLite 备份接口复制数据库并检查完整性", self.action_backup_now)
+
+    def action_backup_now(self) -> None:
+        from fupin_tui import backup
+        from fupin_tui.db import DatabaseProblem
+
+        try:
+            path = backup.make_backup(self.db_path)
+        except (DatabaseProblem, OSError) as exc:
+            self.notify(f"备份失败：{exc}", severity="error")
+            return
+        self.notify(f"已备份到 {path}")
+
+
+def make_app(db_path: Path | str | None = None, *, operator: str | None = None, defer_open: bool = False,
+             demo: bool = False) -> FupinApp:
+    """The one way to build the app, for the command line and for tests."""
+    if db_path is None:
+        from fupin_tui.config import default_db_path
+
+        db_path = default_db_path()
+    return FupinApp(Path(db_path), operator=operator, defer_open=defer_open, demo=demo)

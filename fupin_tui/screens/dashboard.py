@@ -1,0 +1,107 @@
+"""工作台: where the township stands, and the way to the jobs."""
+
+from __future__ import annotations
+
+import importlib
+
+from rich.table import Table
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+NAV = [
+    ("registry", "建档立卡", "F3"),
+    ("projects", "项目档案", "F4"),
+    ("progress", "进度录入", "F5"),
+    ("funds", "报账", "F6"),
+    ("export", "导出上报", "F7"),
+    ("check", "体检", "F8"),
+    ("settings", "设置", "F9"),
+]
+
+# Panels from the 体检 module (fupin_tui.widgets.dashboard_panels), shown when present.
+PANELS = ("SeverityCounts", "NextDeadlines", "FundExecutionChart", "HouseholdsByVillageChart", "ProjectsByStateChart")
+
+
+class DashboardScreen(Screen):
+    DEFAULT_CSS = """
+    DashboardScreen #nav { width: 18; height: 100%; border-right: vkey $primary 40%; }
+    DashboardScreen #figures { padding: 0 1; }
+    DashboardScreen #counts { height: auto; }
+    DashboardScreen .panel { height: auto; margin-top: 1; }
+    """
+    BINDINGS = [Binding("r", "reload", "刷新", id="reload")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield OptionList(*[Option(f"{key:<4}{title}", id=mode) for mode, title, key in NAV], id="nav")
+            with VerticalScroll(id="figures"):
+                yield Static("正在打开数据库…", id="counts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#nav", OptionList).focus()
+        if self.app.ctx is not None:
+            self.database_ready()
+
+    def database_ready(self) -> None:
+        self._load()
+        self._mount_panels()
+
+    def _mount_panels(self) -> None:
+        if self.query(".panel"):
+            return
+        try:
+            module = importlib.import_module("fupin_tui.widgets.dashboard_panels")
+        except ModuleNotFoundError:
+            return
+        figures = self.query_one("#figures")
+        for name in PANELS:
+            panel_class = getattr(module, name, None)
+            if panel_class is not None:
+                figures.mount(panel_class(classes="panel"))
+
+    def action_reload(self) -> None:
+        if self.app.ctx is not None:
+            self._load()
+            for panel in self.query(".panel"):
+                reload = getattr(panel, "reload", None)
+                if reload:
+                    reload()
+
+    @work(thread=True, exclusive=True, group="dashboard")
+    def _load(self) -> None:
+        from fupin_tui.services.dashboard import overview
+
+        data = overview(self.app.ctx)
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data) -> None:
+        grid = Table.grid(padding=(0, 3))
+        households = Table(title="贫困户（按状态）", title_justify="left", show_edge=False, box=None)
+        households.add_column("状态")
+        households.add_column("户数", justify="right")
+        households.add_column("人数", justify="right")
+        for status, count, people in data.households_by_status:
+            households.add_row(status, f"{count:,}", f"{people:,}")
+        households.add_row("合计", f"{data.households_total:,}", f"{data.people_total:,}", style="bold")
+        projects = Table(title="项目（按阶段）", title_justify="left", show_edge=False, box=None)
+        projects.add_column("阶段")
+        projects.add_column("个数", justify="right")
+        for state, count in data.projects_by_state:
+            projects.add_row(state, f"{count:,}")
+        projects.add_row("合计", f"{data.projects_total:,}", style="bold")
+        grid.add_row(households, projects)
+        header = Table.grid()
+        header.add_row(f"[b]{data.township}[/b]")
+        header.add_row(grid)
+        self.query_one("#counts", Static).update(header)
+
+    @on(OptionList.OptionSelected, "#nav")
+    def _go(self, event: OptionList.OptionSelected) -> None:
+        self.app.action_go(event.option.id)

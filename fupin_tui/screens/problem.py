@@ -1,0 +1,54 @@
+"""Shown when the database cannot be opened: says why and offers the newest sound backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+
+class DatabaseProblemScreen(Screen):
+    DEFAULT_CSS = """
+    DatabaseProblemScreen > Vertical { padding: 1 2; height: auto; }
+    DatabaseProblemScreen Button { margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "app.quit", "退出", id="quit")]
+
+    def __init__(self, db_path: Path, message: str) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.message = message
+        self.candidate: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        from fupin_tui import backup
+
+        self.candidate = backup.newest_sound_backup(self.db_path)
+        yield Header()
+        with Vertical():
+            yield Static(self.message, classes="error-text")
+            if self.candidate:
+                yield Static(f"找到可用的最新备份：{self.candidate.name}（已通过完整性检查）。"
+                             "恢复时当前文件会原样保留在旁边，不会删除。")
+                yield Button("恢复这个备份", id="restore", variant="primary")
+            else:
+                yield Static("没有找到可用的备份。请联系县扶贫办或技术人员，不要删除当前文件。")
+            yield Button("退出", id="quit")
+        yield Footer()
+
+    @on(Button.Pressed, "#restore")
+    def _restore(self) -> None:
+        from fupin_tui import backup
+
+        aside = backup.restore(self.candidate, self.db_path)
+        note = f"原文件已保留为 {aside.name}。" if aside else ""
+        self.app.exit(message=f"已恢复备份 {self.candidate.name}。{note}请重新启动 fupin-tui。")
+
+    @on(Button.Pressed, "#quit")
+    def _quit(self) -> None:
+        self.app.exit()

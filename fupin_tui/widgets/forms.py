@@ -1,0 +1,362 @@
+"""The form kit: labelled fields that parse what a clerk types, and a FormScreen.
+
+A field widget parses its own text (``get_value()``) and raises ``InputError``
+naming its label; ``Field`` shows that error on the line under the input.
+Validation runs on blur and on save, never on each keystroke (IME composing).
+``FormScreen`` gives every form the same keys: Enter = next field, Ctrl+S =
+save, Esc = leave (asking when something changed).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from fupin_tui.domain.errors import InputError
+
+
+class _Parsing:
+    """Mixin for field widgets: ``field_label`` names the field in messages."""
+
+    field_label: str = ""
+    required: bool = False
+
+    def get_value(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def raw(self) -> Any:
+        """What is on screen now, for spotting unsaved changes."""
+        return self.get_raw()
+
+
+class TextInput(_Parsing, Input):
+    """Plain text; ``required`` refuses an empty value."""
+
+    DEFAULT_CSS = """
+    TextInput { border: none; height: 1; padding: 0 1; background: $boost; }
+    TextInput:focus { border: none; background: $accent 30%; }
+    TextInput.-invalid { border: none; background: $error 25%; }
+    """
+
+    def __init__(self, value: str = "", *, required: bool = False, placeholder: str = "",
+                 max_length: int = 0, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(value=value, placeholder=placeholder, max_length=max_length, id=id, classes=classes,
+                         select_on_focus=False)
+        self.required = required
+
+    def text(self) -> str:
+        return self.value.strip()
+
+    def get_value(self) -> Any:
+        text = self.text()
+        if self.required and not text:
+            raise InputError(self.field_label, "不能为空")
+        return self.parse(text) if text else self.empty_value()
+
+    def parse(self, text: str) -> Any:
+        return text
+
+    def empty_value(self) -> Any:
+        return ""
+
+    def set_value(self, value: Any) -> None:
+        self.value = "" if value is None else self.format(value)
+
+    def format(self, value: Any) -> str:
+        return str(value)
+
+    def get_raw(self) -> Any:
+        return self.value
+
+
+class MoneyInput(TextInput):
+    """Yuan: full-width digits, 。 as the decimal point and ， separators are accepted."""
+
+    def parse(self, text: str) -> Decimal:
+        from fupin_tui.domain.money import parse_amount
+
+        return parse_amount(text, self.field_label)
+
+    def empty_value(self) -> Any:
+        return None if self.required else Decimal("0")
+
+    def format(self, value: Any) -> str:
+        return f"{Decimal(value):.2f}"
+
+
+class DecimalInput(TextInput):
+    """A quantity or a share, with up to ``places`` decimals."""
+
+    def __init__(self, value: str = "", *, places: int = 3, **kwargs) -> None:
+        super().__init__(value, **kwargs)
+        self.places = places
+
+    def parse(self, text: str) -> Decimal:
+        from fupin_tui.domain.money import parse_decimal
+
+        return parse_decimal(text, self.field_label, places=self.places)
+
+    def empty_value(self) -> Any:
+        return None
+
+    def format(self, value: Any) -> str:
+        return format(Decimal(value).normalize(), "f")
+
+
+class IntInput(TextInput):
+    def parse(self, text: str) -> int:
+        import unicodedata
+
+        normal = unicodedata.normalize("NFKC", text).replace(",", "")
+        if not normal.lstrip("-").isdigit():
+            raise InputError(self.field_label, f"应为整数，而不是「{text}」")
+        return int(normal)
+
+    def empty_value(self) -> Any:
+        return None
+
+
+class DateInput(TextInput):
+    """Dates as clerks type them: 2026-03-05, 2026/3/5, 20260305, 2026年3月5日."""
+
+    def __init__(self, value: str = "", **kwargs) -> None:
+        kwargs.setdefault("placeholder", "年-月-日")
+        super().__init__(value, **kwargs)
+
+    def parse(self, text: str) -> date:
+        from fupin_tui.domain.money import parse_date
+
+        return parse_date(text, self.field_label)
+
+    def empty_value(self) -> Any:
+        return None
+
+    def format(self, value: Any) -> str:
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+
+class CodeSelect(_Parsing, Select):
+    """A choice from a code list; typing while it is open picks the matching item."""
+
+    DEFAULT_CSS = """
+    CodeSelect { height: 1; }
+    CodeSelect > SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
+    CodeSelect:focus > SelectCurrent { border: none; background: $accent 30%; }
+    CodeSelect > SelectOverlay { max-height: 12; }
+    """
+
+    def __init__(self, items: Iterable[str] | Sequence[tuple[str, Any]], *, value: Any = None,
+                 required: bool = False, id: str | None = None, prompt: str = "请选择") -> None:
+        options = [(i, i) if isinstance(i, str) else i for i in items]
+        values = {v for _label, v in options}
+        if value not in (None, "") and value not in values:
+            # an imported value not in the list is kept (and visible), never dropped
+            options.append((f"{value}（不在代码表中）", value))
+        super().__init__(options, prompt=prompt, allow_blank=True, id=id, type_to_search=True,
+                         value=value if value not in (None, "") else Select.NULL)
+        self.required = required
+
+    def get_value(self) -> Any:
+        if self.value is Select.NULL:
+            if self.required:
+                raise InputError(self.field_label, "请选择一项")
+            return ""
+        return self.value
+
+    def set_value(self, value: Any) -> None:
+        self.value = Select.NULL if value in (None, "") else value
+
+    def get_raw(self) -> Any:
+        return self.value
+
+
+class CheckField(_Parsing, Checkbox):
+    DEFAULT_CSS = """
+    CheckField { border: none; height: 1; padding: 0; background: transparent; }
+    CheckField:focus { border: none; background: $accent 30%; }
+    """
+
+    def __init__(self, value: bool = False, *, label: str = "", id: str | None = None) -> None:
+        super().__init__(label, value=value, id=id, button_first=True)
+
+    def get_value(self) -> bool:
+        return bool(self.value)
+
+    def set_value(self, value: Any) -> None:
+        self.value = bool(value)
+
+    def get_raw(self) -> Any:
+        return self.value
+
+
+class Field(Vertical):
+    """A label, the input, and an error line that appears when the value is wrong."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; width: 1fr; min-width: 24; }
+    Field > Horizontal { height: 1; }
+    Field .field-label { width: 14; height: 1; color: $text-muted; }
+    Field .field-label.-required { color: $text; }
+    Field .field-error { color: $error; height: auto; padding-left: 14; display: none; }
+    Field.-has-error .field-error { display: block; }
+    """
+
+    def __init__(self, label: str, widget: Widget, *, id: str | None = None, label_width: int | None = None) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.widget = widget
+        self.label_width = label_width
+        if isinstance(widget, _Parsing):
+            widget.field_label = label
+
+    def compose(self) -> ComposeResult:
+        required = getattr(self.widget, "required", False)
+        text = ("*" if required else "") + self.label
+        with Horizontal():
+            label = Label(text, classes="field-label" + (" -required" if required else ""))
+            if self.label_width:
+                label.styles.width = self.label_width
+            yield label
+            yield self.widget
+        yield Static("", classes="field-error")
+
+    def show_error(self, message: str) -> None:
+        self.query_one(".field-error", Static).update(message)
+        self.add_class("-has-error")
+        self.widget.add_class("-invalid")
+
+    def clear_error(self) -> None:
+        self.remove_class("-has-error")
+        self.widget.remove_class("-invalid")
+
+    def validate(self) -> Any:
+        """Parse the value, showing (and re-raising) the problem next to the field."""
+        try:
+            value = self.widget.get_value()
+        except InputError as exc:
+            self.show_error(exc.problem)
+            raise
+        self.clear_error()
+        return value
+
+    @on(Input.Blurred)
+    def _validate_on_blur(self, event: Input.Blurred) -> None:
+        if event.input is self.widget:
+            try:
+                self.validate()
+            except InputError:
+                pass
+
+
+class FormScreen(Screen):
+    """A screen of Fields with the standard keys.
+
+    Subclasses compose Fields (widget ids become the keys of ``values()``),
+    implement ``save(values)`` (call a service; raise InputError/DomainError),
+    and may override ``after_save``.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", id="save", tooltip="保存本页（一次完整保存）"),
+        Binding("escape", "leave", "返回", id="leave", tooltip="离开；有未保存的修改时会询问"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._snapshot: dict[str, Any] = {}
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.mark_clean)
+
+    # -- values -------------------------------------------------------------
+    def fields(self) -> list[Field]:
+        return list(self.query(Field))
+
+    def raw_values(self) -> dict[str, Any]:
+        return {f.widget.id or f.label: f.widget.raw() for f in self.fields() if isinstance(f.widget, _Parsing)}
+
+    def mark_clean(self) -> None:
+        self._snapshot = self.raw_values()
+
+    @property
+    def dirty(self) -> bool:
+        return self.raw_values() != self._snapshot
+
+    def values(self) -> dict[str, Any]:
+        """Every field parsed; all problems are shown at once, the first one focused."""
+        result, first_bad = {}, None
+        for f in self.fields():
+            if not isinstance(f.widget, _Parsing):
+                continue
+            try:
+                result[f.widget.id or f.label] = f.validate()
+            except InputError:
+                first_bad = first_bad or f
+        if first_bad is not None:
+            first_bad.widget.focus()
+            raise InputError(first_bad.label, "输入有误，请按提示修改")
+        return result
+
+    def show_field_error(self, error: InputError) -> bool:
+        """Put a service's InputError next to the field it names; False if no such field."""
+        for f in self.fields():
+            if f.label == error.field or f.widget.id == error.field:
+                f.show_error(error.problem)
+                f.widget.focus()
+                return True
+        return False
+
+    # -- keys ---------------------------------------------------------------
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def action_save(self) -> None:
+        from fupin_tui.domain.errors import DomainError
+
+        try:
+            values = self.values()
+            self.save(values)
+        except InputError as exc:
+            self.show_field_error(exc)
+            self.notify(str(exc), title="未保存", severity="error")
+            return
+        except DomainError as exc:
+            self.notify(str(exc), title="未保存", severity="error", timeout=8)
+            return
+        self.mark_clean()
+        self.after_save()
+
+    def save(self, values: dict[str, Any]) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def after_save(self) -> None:
+        self.notify("已保存")
+
+    def action_leave(self) -> None:
+        if not self.dirty:
+            self.leave()
+            return
+        from fupin_tui.dialogs.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.leave()
+
+        self.app.push_screen(ConfirmDialog("有未保存的修改，确定放弃并离开吗？", yes="放弃修改", no="继续编辑"), answered)
+
+    def leave(self) -> None:
+        self.dismiss(None)
