@@ -123,6 +123,7 @@ class ProcedureStep(Tracked, table=True):
     procedure: str  # 识别 / 退出
     step: str  # e.g. 民主评议
     seq: int
+    round_no: int = 1  # 1st exit, or the exit after a 返贫 (2, 3 …): steps restart each round
     done_on: date
     responsible: str
     publicity_from: Optional[date] = None
