@@ -1,0 +1,346 @@
+"""Print-ready tables for every workbook the app writes.
+
+One call, `write_table`, lays out a sheet the way a township office prints
+it: title row, optional subtitle, one header row repeated on every printed
+page, bordered data cells, a frozen header, A4 landscape fitted to the page
+width, page numbers in the footer and a signature line under the data.
+
+The fixed layout (title row 1, subtitle row 2, header row 3, data from row 4)
+is part of the package format: the county merge reads tables back by it.
+
+Works on normal worksheets and on openpyxl write-only worksheets (big
+sheets): each column gets one prepared cell whose style is computed once, so
+styling costs almost nothing per cell.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterable, Iterator, Sequence
+
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
+
+TITLE_ROW = 1
+SUBTITLE_ROW = 2
+HEADER_ROW = 3
+FIRST_DATA_ROW = 4
+
+KINDS = ("text", "money", "date", "int", "id", "ratio")
+
+NUMBER_FORMATS = {
+    "text": "General",
+    "money": "#,##0.00",
+    "date": "yyyy-mm-dd",
+    "int": "0",
+    "id": "@",  # text: an 18-digit ID must never become 5.2E+17
+    "ratio": "0.00%",
+}
+
+# Widths (in Excel character units) when neither the caller nor the data says more.
+_MIN_WIDTH = {"text": 8, "money": 14, "date": 12, "int": 6, "id": 21, "ratio": 9}
+_MAX_WIDTH = 48
+_SAMPLE_ROWS = 200  # rows looked at to size the columns
+
+# Characters that make spreadsheet programs treat typed text as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_FONT_NAME = "宋体"
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a printed table: header text, width (None: fit) and kind."""
+
+    header: str
+    width: float | None = None
+    kind: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}; use one of {KINDS}")
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes on screen or paper: CJK and full-width count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def safe_text(value: Any) -> str:
+    """Text fit for a cell: None -> "", characters Excel refuses removed.
+
+    Formula protection is applied when the text is written: `write_table` and
+    `set_text` store text starting with = + - @ (or tab/CR) as a string cell
+    with the quote prefix, so Excel/WPS never evaluate it.
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_START) or text in ERROR_CODES
+
+
+def set_text(cell: Cell, value: Any) -> Cell:
+    """Put text in a cell so it stays text, even when it looks like a formula."""
+    text = safe_text(value)
+    cell.value = text
+    if looks_like_formula(text):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+# --- styles computed once per column -----------------------------------------
+
+
+def _data_cell(ws, kind: str, quoted: bool = False) -> Cell:
+    cell = Cell(ws)
+    cell.font = Font(name=_FONT_NAME, size=10)
+    cell.border = _BORDER
+    cell.number_format = NUMBER_FORMATS[kind]
+    horizontal = {"money": "right", "int": "right", "ratio": "right", "date": "center"}.get(kind)
+    cell.alignment = Alignment(horizontal=horizontal, vertical="center")
+    if quoted:
+        cell.quotePrefix = True
+    return cell
+
+
+def _header_cell(ws, text: str) -> Cell:
+    cell = Cell(ws, value=safe_text(text))
+    cell.font = Font(name=_FONT_NAME, size=10, bold=True)
+    cell.border = _BORDER
+    cell.fill = PatternFill("solid", fgColor="D9D9D9")
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    return cell
+
+
+def _title_cell(ws, text: str, size: int, bold: bool) -> Cell:
+    cell = Cell(ws, value=safe_text(text))
+    cell.font = Font(name=_FONT_NAME, size=size, bold=bold)
+    cell.alignment = Alignment(horizontal="center", vertical="center")
+    return cell
+
+
+def _plain_cell(ws, text: str) -> Cell:
+    cell = Cell(ws, value=safe_text(text))
+    cell.font = Font(name=_FONT_NAME, size=10)
+    cell.alignment = Alignment(horizontal="left", vertical="center")
+    return cell
+
+
+# --- value conversion ----------------------------------------------------------
+
+
+def _convert(kind: str, value: Any) -> Any:
+    """The value as it should sit in a cell of this kind."""
+    if value is None or value == "":
+        return None
+    if kind == "id":
+        return safe_text(value)
+    if kind == "text":
+        if isinstance(value, (int, float, Decimal, _dt.date)) and not isinstance(value, bool):
+            return value
+        return safe_text(value)
+    if kind == "date" and isinstance(value, _dt.datetime):
+        return value
+    if kind in ("money", "ratio") and isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        return safe_text(value)
+    return value
+
+
+def _fill(cell: Cell, quoted: Cell, kind: str, value: Any) -> Cell:
+    """Set the value on the column's prepared cell (or its quoted twin)."""
+    value = _convert(kind, value)
+    if isinstance(value, str) and value and looks_like_formula(value):
+        quoted.value = value
+        quoted.data_type = "s"
+        return quoted
+    cell.value = value
+    return cell
+
+
+def _column_widths(columns: Sequence[Column], sample: Sequence[Sequence]) -> list[float]:
+    widths = []
+    for i, col in enumerate(columns):
+        if col.width is not None:
+            widths.append(col.width)
+            continue
+        need = max(_MIN_WIDTH[col.kind], min(display_width(col.header), 24))
+        for row in sample:
+            if i < len(row) and row[i] is not None:
+                value = row[i]
+                if col.kind == "money":
+                    text = f"{value:,.2f}" if isinstance(value, (int, float, Decimal)) else str(value)
+                elif col.kind == "date":
+                    text = "2026-01-01"
+                else:
+                    text = str(value)
+                need = max(need, display_width(text))
+        widths.append(min(need + 2, _MAX_WIDTH))
+    return widths
+
+
+def _setup_print(ws, ncols: int, landscape: bool) -> None:
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    ws.HeaderFooter.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.HeaderFooter.evenFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def signature_text(signatures: Sequence[str]) -> str:
+    return "        ".join(f"{name}：____________" for name in signatures)
+
+
+def write_table(
+    ws,
+    *,
+    title: str,
+    columns: list[Column],
+    rows: Iterable[Sequence],
+    subtitle: str = "",
+    signatures: Sequence[str] = ("制表人", "审核人", "日期"),
+    landscape: bool = True,
+) -> int:
+    """Write a print-ready table on an empty sheet; return the number of data rows.
+
+    `ws` may be a normal or a write-only worksheet; `rows` may be any iterable
+    (a streaming query), it is read once.
+    """
+    if not columns:
+        raise ValueError("a table needs at least one column")
+    ncols = len(columns)
+    streaming = isinstance(ws, WriteOnlyWorksheet)
+
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, _SAMPLE_ROWS))
+    for letter_index, width in enumerate(_column_widths(columns, sample), 1):
+        ws.column_dimensions[get_column_letter(letter_index)].width = width
+    _setup_print(ws, ncols, landscape)
+
+    last = get_column_letter(ncols)
+    _merge(ws, streaming, f"A{TITLE_ROW}:{last}{TITLE_ROW}")
+    _merge(ws, streaming, f"A{SUBTITLE_ROW}:{last}{SUBTITLE_ROW}")
+    ws.row_dimensions[TITLE_ROW].height = 28
+    ws.row_dimensions[HEADER_ROW].height = 30
+
+    head = [
+        [_title_cell(ws, title, 16, True)],
+        [_title_cell(ws, subtitle, 10, False)],
+        [_header_cell(ws, c.header) for c in columns],
+    ]
+    emit = _Emitter(ws, streaming)
+    for row in head:
+        emit.row(row)
+
+    kinds = [c.kind for c in columns]
+    prepared = [_data_cell(ws, k) for k in kinds]
+    quoted = [_data_cell(ws, k, quoted=True) for k in kinds]
+    count = 0
+    for values in itertools.chain(sample, rows):
+        cells = []
+        for i in range(ncols):
+            value = values[i] if i < len(values) else None
+            cells.append(_fill(prepared[i], quoted[i], kinds[i], value))
+        emit.row(cells)
+        count += 1
+
+    if signatures:
+        emit.row([])
+        sign_row = emit.next_row
+        emit.row([_plain_cell(ws, signature_text(signatures))])
+        _merge(ws, streaming, f"A{sign_row}:{last}{sign_row}")
+    return count
+
+
+def _merge(ws, streaming: bool, ref: str) -> None:
+    start, end = ref.split(":")
+    if start == end:
+        return  # one column: nothing to merge
+    if streaming:
+        ws.merged_cells.add(ref)  # write-only sheets keep only the range
+    else:
+        ws.merge_cells(ref)
+
+
+class _Emitter:
+    """Appends rows of prepared cells to either kind of worksheet."""
+
+    def __init__(self, ws, streaming: bool) -> None:
+        self.ws = ws
+        self.streaming = streaming
+        self.next_row = 1
+
+    def row(self, cells: list[Cell]) -> None:
+        if self.streaming:
+            _append_cells(self.ws, cells, self.next_row)
+        else:
+            for col, proto in enumerate(cells, 1):
+                if proto.value is None and not proto.has_style:
+                    continue
+                target = self.ws.cell(row=self.next_row, column=col)
+                target._value = proto._value
+                target.data_type = proto.data_type
+                target._style = copy_style(proto)
+        self.next_row += 1
+
+
+def copy_style(cell: Cell):
+    from openpyxl.styles.cell_style import StyleArray
+
+    return StyleArray(cell._style) if cell._style is not None else None
+
+
+def _append_cells(ws: WriteOnlyWorksheet, cells: list[Cell], row_idx: int) -> None:
+    """Stream one row of prepared cells.
+
+    The cells are reused for the next row, so they are given their position
+    here and written at once; going through `ws.append` would copy each
+    styled cell and cost more than the writing itself.
+    """
+    if not cells:
+        return  # a blank row: nothing to write, the next row number moves on
+    for col, cell in enumerate(cells, 1):
+        cell.row = row_idx
+        cell.column = col
+    ws._get_writer()
+    if ws._rows is None:
+        ws._rows = _direct_rows(ws)
+        next(ws._rows)
+    ws._rows.send(cells)
+
+
+def _direct_rows(ws: WriteOnlyWorksheet) -> Iterator[None]:
+    """Like WriteOnlyWorksheet._write_rows, for rows that already are cells."""
+    xf = ws._writer.xf.send(True)
+    with xf.element("sheetData"):
+        try:
+            while True:
+                cells = yield
+                ws._writer.write_row(xf, cells, cells[0].row)
+        except GeneratorExit:
+            pass
+    ws._writer.xf.send(None)

@@ -1,0 +1,128 @@
+"""Print-ready tables: what a clerk sees when the workbook is opened or printed."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from fupin_tui.excel.styles import (
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    Column,
+    display_width,
+    safe_text,
+    set_text,
+    write_table,
+)
+
+COLUMNS = [
+    Column("户编号", kind="id"),
+    Column("户主姓名"),
+    Column("身份证号", kind="id"),
+    Column("金额（元）", kind="money"),
+    Column("登记日期", kind="date"),
+    Column("人口", kind="int"),
+    Column("自筹比例", kind="ratio"),
+]
+
+ROWS = [
+    ("520123101001", "张三", "520123199001011234", Decimal("1234.50"), date(2026, 3, 1), 4, Decimal("0.3")),
+    ("520123101002", "=HYPERLINK(\"http://x\")", "52012319900101123X", Decimal("0.01"), date(2026, 3, 2), 1, None),
+    ("520123101003", "+李四", "520123199001011250", Decimal("1000000"), None, 2, Decimal("0.05")),
+    ("520123101004", "-王五", "520123199001011269", Decimal("-5"), date(2026, 3, 4), 3, None),
+    ("520123101005", "@赵六", "520123199001011277", None, date(2026, 3, 5), 5, None),
+]
+
+
+def _write(tmp_path, streaming: bool):
+    wb = Workbook(write_only=streaming)
+    ws = wb.create_sheet("户表") if streaming else wb.active
+    if not streaming:
+        ws.title = "户表"
+    count = write_table(ws, title="新安镇建档立卡户花名册", subtitle="2026年11月", columns=COLUMNS, rows=iter(ROWS))
+    path = tmp_path / f"t{int(streaming)}.xlsx"
+    wb.save(path)
+    return count, load_workbook(path)["户表"]
+
+
+@pytest.fixture(params=[False, True], ids=["normal", "write-only"])
+def sheet(request, tmp_path):
+    count, ws = _write(tmp_path, request.param)
+    assert count == len(ROWS)
+    return ws
+
+
+def test_print_settings(sheet):
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    assert sheet.freeze_panes == f"A{FIRST_DATA_ROW}"
+    assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+
+
+def test_title_header_and_signature_line(sheet):
+    assert sheet["A1"].value == "新安镇建档立卡户花名册"
+    assert sheet["A1"].font.b
+    assert sheet["A2"].value == "2026年11月"
+    assert [c.value for c in sheet[HEADER_ROW]] == [c.header for c in COLUMNS]
+    assert "A1:G1" in {str(r) for r in sheet.merged_cells.ranges}
+    last = sheet.max_row
+    assert last == FIRST_DATA_ROW + len(ROWS) + 1  # a blank line, then signatures
+    signature = sheet.cell(last, 1).value
+    for name in ("制表人", "审核人", "日期"):
+        assert name in signature
+
+
+def test_cells_keep_their_kind(sheet):
+    row = FIRST_DATA_ROW
+    id_cell = sheet.cell(row, 3)
+    assert id_cell.value == "520123199001011234" and id_cell.data_type == "s"
+    assert id_cell.number_format == "@"
+    money = sheet.cell(row, 4)
+    assert money.number_format == "#,##0.00" and money.value == pytest.approx(1234.5)
+    assert sheet.cell(row, 5).is_date and sheet.cell(row, 5).value.date() == date(2026, 3, 1)
+    assert sheet.cell(row, 7).number_format == "0.00%"
+    assert sheet.cell(row, 1).border.left.style == "thin"
+    # the empty cells of the table still have their borders for printing
+    assert sheet.cell(FIRST_DATA_ROW + 2, 5).border.top.style == "thin"
+
+
+@pytest.mark.parametrize(
+    "row_offset, text",
+    [(1, '=HYPERLINK("http://x")'), (2, "+李四"), (3, "-王五"), (4, "@赵六")],
+)
+def test_formula_looking_name_stays_text(sheet, row_offset, text):
+    cell = sheet.cell(FIRST_DATA_ROW + row_offset, 2)
+    assert cell.value == text
+    assert cell.data_type == "s"
+    assert cell.quotePrefix
+
+
+def test_column_widths_fit_chinese(sheet):
+    # a header of 4 Chinese characters needs 8 columns of width, plus margin
+    assert sheet.column_dimensions["B"].width >= display_width("户主姓名")
+    assert sheet.column_dimensions["C"].width >= 18  # a whole ID number
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(None, ""), ("张三", "张三"), ("a\x00b\x07c", "abc"), (123, "123"), ("=1+1", "=1+1")],
+)
+def test_safe_text(value, expected):
+    assert safe_text(value) == expected
+
+
+def test_set_text_protects_a_single_cell(tmp_path):
+    wb = Workbook()
+    set_text(wb.active["A1"], "=SUM(A2:A3)")
+    wb.save(tmp_path / "x.xlsx")
+    cell = load_workbook(tmp_path / "x.xlsx").active["A1"]
+    assert cell.value == "=SUM(A2:A3)" and cell.data_type == "s"
+
+
+@pytest.mark.parametrize("text, width", [("abc", 3), ("张三", 4), ("１２", 4), ("户编号A", 7)])
+def test_display_width(text, width):
+    assert display_width(text) == width
