@@ -1,0 +1,51 @@
+"""L01-L04 benefit-linkage checks with the county's default parameters."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from fupin_tui.domain import linkage
+from fupin_tui.domain.linkage import DividendYear as Y
+from fupin_tui.domain.policy import Policy
+
+POLICY = Policy.defaults()
+
+
+@pytest.mark.parametrize("members, poor, ok", [(10, 3, True), (10, 2, False), (7, 3, True), (0, 0, False)])
+def test_l01_coop_poor_share(members, poor, ok):
+    problems = linkage.coop_poor_share(members, poor, POLICY)
+    assert (not problems) == ok
+    assert all(p.rule == "L01" and p.section == "七(一)" for p in problems)
+
+
+@pytest.mark.parametrize("increase, net, support, rules", [
+    ("50000", "80000", "24000", []),
+    ("49999.99", "80000", "24000", ["L02"]),
+    ("60000", "80000", "23999.99", ["L02"]),
+    ("10000", "80000", "0", ["L02", "L02"]),
+])
+def test_l02_collective_income(increase, net, support, rules):
+    problems = linkage.collective_income(2026, D(net), D(increase), D(support), POLICY)
+    assert [p.rule for p in problems] == rules
+
+
+@pytest.mark.parametrize("years, messages", [
+    ([Y(2025, D("500")), Y(2026, D("550"))], []),
+    ([Y(2025, D("499.99"))], ["低于入股资金"]),
+    ([Y(2025, D("600")), Y(2026, D("550"))], ["应逐年不减"]),
+])
+def test_l03_guaranteed_dividend(years, messages):
+    problems = linkage.guaranteed_dividends(D("10000"), years, POLICY)
+    assert len(problems) == len(messages)
+    for p, words in zip(problems, messages):
+        assert p.rule == "L03" and words in p.message
+
+
+@pytest.mark.parametrize("amount, proceeds, count", [
+    ("600", "1000", 0),  # 60% of proceeds and above 5% of the share
+    ("599", "1000", 1),  # below 60% of proceeds
+    ("400", "500", 1),  # 80% of proceeds but below 5% of a 10,000 share
+])
+def test_l04_share_dividends(amount, proceeds, count):
+    problems = linkage.dividend_problems("股份分红", D("10000"), [Y(2026, D(amount), D(proceeds))], POLICY)
+    assert len(problems) == count and all(p.rule == "L04" for p in problems)
