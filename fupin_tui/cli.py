@@ -1,0 +1,148 @@
+"""Command line: ``fupin-tui`` opens the app; subcommands for demo data, backup, checks, Excel.
+
+Imports stay light here: the app must paint before the database libraries load.
+Errors are one clear Chinese line and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from fupin_tui import __version__
+
+
+class CliError(Exception):
+    """A problem to report as one line."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fupin-tui", description="乡镇财政专项扶贫资金项目与建档立卡管理")
+    parser.add_argument("--version", action="version", version=f"fupin-tui {__version__}")
+    parser.add_argument("--db", type=Path, help="使用另一个数据库文件（也可设环境变量 FUPIN_TUI_DB）")
+    parser.add_argument("--demo", action="store_true", help="打开演示数据库（不存在时自动生成），不影响正式数据")
+    parser.add_argument("--operator", help="经办人（不再询问）")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    demo = sub.add_parser("demo", help="生成演示数据库")
+    demo.add_argument("--households", type=int, default=20000, help="户数（默认 20000）")
+    demo.add_argument("--seed", type=int, default=1, help="随机种子")
+    demo.add_argument("--force", action="store_true", help="覆盖已有的演示数据库")
+
+    sub.add_parser("backup", help="立即备份数据库（保留最近 10 份）")
+    restore = sub.add_parser("restore", help="从备份文件恢复（当前文件保留在旁边）")
+    restore.add_argument("file", type=Path)
+    sub.add_parser("backups", help="列出备份")
+
+    # Subcommands owned by other modules: each has add_parser(s)(subparsers) and run(args, ...).
+    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        adder = getattr(module, "add_parsers", None) or getattr(module, "add_parser")
+        adder(sub)
+    return parser
+
+
+def _db_path(args) -> Path:
+    from fupin_tui.config import default_db_path, demo_db_path
+
+    if args.db:
+        return args.db
+    if args.demo or args.command == "demo":
+        return demo_db_path()
+    return default_db_path()
+
+
+def _run_app(args) -> int:
+    path = _db_path(args)
+    if args.demo and not path.exists():
+        print(f"正在生成演示数据库 {path} …", file=sys.stderr)
+        _generate_demo(path, households=20000, seed=1)
+    from fupin_tui.app import make_app
+
+    app = make_app(path, operator=args.operator, defer_open=True, demo=args.demo)
+    app.run()
+    if app.return_code:
+        return app.return_code
+    return 0
+
+
+def _generate_demo(path: Path, households: int, seed: int, force: bool = False) -> None:
+    from fupin_tui.demo import generate
+
+    if path.exists() and not force:
+        raise CliError(f"演示数据库 {path} 已存在；要重新生成请加 --force。")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    stats = generate(path, households=households, seed=seed)
+    print(f"已生成演示数据库 {path}：{stats}")
+
+
+def _run(args) -> int:
+    if args.command is None:
+        return _run_app(args)
+    if args.command == "demo":
+        if args.households < 1:
+            raise CliError("户数：应为正整数。")
+        _generate_demo(_db_path(args), args.households, args.seed, force=args.force)
+        return 0
+    if args.command in ("backup", "restore", "backups"):
+        return _run_backup(args)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        raise CliError(f"未知命令：{args.command}")
+    return handler(args, _db_path(args))
+
+
+def _run_backup(args) -> int:
+    from fupin_tui import backup
+
+    path = _db_path(args)
+    if args.command == "restore":
+        aside = backup.restore(args.file, path)
+        print(f"已从 {args.file} 恢复到 {path}。" + (f"原文件保留为 {aside}。" if aside else ""))
+        return 0
+    if not path.exists():
+        raise CliError(f"数据库 {path} 不存在。")
+    if args.command == "backups":
+        for item in backup.list_backups(path):
+            print(item)
+        return 0
+    from fupin_tui.db import open_database
+
+    open_database(path, create=False).close()  # refuses files that are not ours
+    print(f"已备份到 {backup.make_backup(path)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except CliError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+        from fupin_tui.db import DatabaseProblem
+        from fupin_tui.domain.errors import DomainError
+
+        if isinstance(exc, (DatabaseProblem, DomainError)):
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        if isinstance(exc, OSError):
+            print(f"错误：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}）", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
