@@ -1,0 +1,61 @@
+import subprocess
+import sys
+
+import pytest
+
+from fupin_tui.domain.pinyin import keys_for_household, search_keys
+
+
+@pytest.mark.parametrize(
+    "name, keys",
+    [
+        ("张三", "zs zhangsan"),
+        ("王小明", "wxm wangxiaoming"),
+        ("吕布", "lb lvbu"),  # ü typed as v, as on every pinyin IME
+        # surnames read differently from the common reading
+        ("单雄信", "sxx shanxiongxin"),
+        ("曾国藩", "zgf zengguofan"),
+        ("解缙", "xj xiejin"),
+        ("区小明", "oxm ouxiaoming"),
+        ("朴槿惠", "pjh piaojinhui"),
+        ("仇英", "qy qiuying"),
+        ("查良镛", "zly zhaliangyong"),
+        ("单于丹", "cyd chanyudan"),  # compound surname 单于 keeps chan
+        ("尉迟恭", "ycg yuchigong"),
+        # non-Chinese characters kept, lower-cased; spaces and · dropped
+        ("张三A", "zsa zhangsana"),
+        ("ＡＢ张", "abz abzhang"),
+        ("阿卜杜拉·买买提", "abdlmmt abodulamaimaiti"),
+        (" 王 小 二 ", "wxe wangxiaoer"),
+        ("李2", "l2 li2"),
+        ("", ""),
+        ("  ", ""),
+    ],
+)
+def test_search_keys(name, keys):
+    assert search_keys(name) == keys
+
+
+@pytest.mark.parametrize("query", ["zs", "zhangs", "zhangsan", "san"])
+def test_keys_match_like_queries(query):
+    assert query in search_keys("张三")
+
+
+def test_initials_and_full_do_not_run_together():
+    # "szh" would be a false hit spanning the initials and the full pinyin
+    assert "szh" not in search_keys("张三")
+
+
+def test_common_reading_kept_outside_the_surname():
+    assert search_keys("李曾") == "lc liceng"
+
+
+def test_keys_for_household():
+    assert keys_for_household(["张三", "李四", ""]) == "zs zhangsan ls lisi"
+    assert keys_for_household([]) == ""
+
+
+def test_pypinyin_loaded_lazily():
+    code = "import sys, fupin_tui.domain.pinyin; print('pypinyin' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
