@@ -42,6 +42,7 @@ class _ScaledInteger(TypeDecorator):
 class Money(_ScaledInteger):
     """Yuan as Decimal with two places, stored as integer fen."""
 
+    cache_ok = True  # SQLAlchemy looks for it on each subclass, else no statement caching
     scale = 100
     places = Decimal("0.01")
 
@@ -49,6 +50,7 @@ class Money(_ScaledInteger):
 class Ratio(_ScaledInteger):
     """A share between 0 and 1 (e.g. 0.5 = 50%), four places, stored as integer."""
 
+    cache_ok = True  # SQLAlchemy looks for it on each subclass, else no statement caching
     scale = 10000
     places = Decimal("0.0001")
 
@@ -56,6 +58,7 @@ class Ratio(_ScaledInteger):
 class Quantity(_ScaledInteger):
     """A quantity with three decimal places (亩, 吨, 米 …)."""
 
+    cache_ok = True  # SQLAlchemy looks for it on each subclass, else no statement caching
     scale = 1000
     places = Decimal("0.001")
 
