@@ -290,10 +290,13 @@ def test_missing_file_is_reported(tmp_path):
         load_holiday_file(tmp_path / "nope.toml")
 
 
-def test_no_2027_file_is_shipped():
-    # Only a copy of the State Council notice may be shipped; none was available.
+def test_shipped_holiday_files_are_valid():
+    # Only copies of a State Council notice may be shipped (see the README there).
     real = wd.Path(wd.__file__).resolve().parents[2] / "data" / "holidays"
-    assert not (real / "2027.toml").exists()
+    assert (real / "README.md").is_file()
+    for path in sorted(real.glob("*.toml")):
+        [year] = load_holiday_file(path)
+        assert year.source.startswith("国务院办公厅") and year.holidays, path.name
 
 
 # ---------------------------------------------------------------- speed
