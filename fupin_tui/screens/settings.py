@@ -1,0 +1,253 @@
+"""设置: the township's own data, villages, operators and every policy parameter."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
+
+from fupin_tui.dialogs.confirm import DIALOG_CSS
+from fupin_tui.domain.errors import DomainError, InputError
+from fupin_tui.widgets.forms import CheckField, Field, TextInput
+
+
+class ParamDialog(ModalScreen[bool]):
+    """Edit one policy parameter; the value is checked before it is stored."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ParamDialog")
+    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
+
+    def __init__(self, row) -> None:
+        super().__init__()
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        r = self.row
+        with Vertical():
+            yield Label(f"{r.label}（{r.unit}）" if r.unit else r.label, classes="dialog-title")
+            yield Static(f"规则 {r.rules}，制度条款 {r.section or '—'}；默认值：{r.default}", classes="muted")
+            yield Input(r.value, id="value")
+            yield Static("", classes="dialog-error")
+            with Horizontal():
+                yield Button("保存", id="ok", variant="primary")
+                yield Button("取消", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#value", Input).focus()
+
+    def _save(self) -> None:
+        from fupin_tui.services.policy_settings import set_param
+
+        try:
+            set_param(self.app.ctx, self.row.name, self.query_one("#value", Input).value)
+        except InputError as exc:
+            self.query_one(".dialog-error", Static).update(str(exc))
+            return
+        self.dismiss(True)
+
+    @on(Input.Submitted)
+    def _entered(self) -> None:
+        self._save()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._save()
+        else:
+            self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class SettingsScreen(Screen):
+    DEFAULT_CSS = """
+    SettingsScreen TabPane { padding: 0 1; }
+    SettingsScreen .form { height: auto; margin-top: 1; }
+    SettingsScreen #villages, SettingsScreen #operators { height: 1fr; }
+    SettingsScreen #params { height: 1fr; }
+    SettingsScreen .hint { color: $text-muted; height: auto; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", id="save"),
+        Binding("ctrl+n", "new", "新增", id="new"),
+        Binding("r", "reset_param", "恢复默认", id="reset-param"),
+        Binding("d", "deactivate", "停用经办人", id="deactivate"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="tabs"):
+            with TabPane("乡镇", id="tab-township"):
+                yield Static("本乡镇的基本信息。修改后按 Ctrl+S 保存。", classes="hint")
+                with Vertical(classes="form"):
+                    yield Field("县（区）", TextInput(required=True, id="county"))
+                    yield Field("乡镇名称", TextInput(required=True, id="town-name"))
+                    yield Field("乡镇代码", TextInput(required=True, id="town-code", max_length=9))
+            with TabPane("村", id="tab-villages"):
+                yield DataTable(id="villages", cursor_type="row", zebra_stripes=True)
+                yield Static("回车：修改所选村；Ctrl+N：新增村；填好后 Ctrl+S 保存。", classes="hint")
+                with Vertical(classes="form"):
+                    yield Field("村代码", TextInput(required=True, id="village-code", max_length=12))
+                    yield Field("村名", TextInput(required=True, id="village-name"))
+                    yield Field("贫困村", CheckField(id="village-poor"))
+            with TabPane("经办人", id="tab-operators"):
+                yield DataTable(id="operators", cursor_type="row")
+                yield Static("输入姓名后回车新增经办人；在列表中按 d 停用（历史记录保留）。", classes="hint")
+                yield Field("新经办人", TextInput(id="operator-name"))
+            with TabPane("政策参数", id="tab-params"):
+                yield Static("县里按制度填写的参数。回车修改，r 恢复默认值；标 * 的是已修改的。", classes="hint")
+                yield DataTable(id="params", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.editing_village: int | None = None
+        self.reload()
+
+    def reload(self) -> None:
+        from fupin_tui.services import policy_settings, township
+
+        ctx = self.app.ctx
+        town = ctx.township()
+        if town:
+            self.query_one("#county", TextInput).set_value(town.county)
+            self.query_one("#town-name", TextInput).set_value(town.name)
+            self.query_one("#town-code", TextInput).set_value(town.code)
+        villages = self.query_one("#villages", DataTable)
+        villages.clear(columns=True)
+        villages.add_columns("村代码", "村名", "贫困村")
+        for v in township.villages(ctx):
+            villages.add_row(v.code, v.name, "是" if v.is_poor_village else "", key=str(v.id))
+        operators = self.query_one("#operators", DataTable)
+        operators.clear(columns=True)
+        operators.add_columns("经办人")
+        for name in township.operators(ctx):
+            operators.add_row(name, key=name)
+        params = self.query_one("#params", DataTable)
+        params.clear(columns=True)
+        params.add_columns("参数", "当前值", "默认值", "规则", "条款")
+        self.param_rows = {r.name: r for r in policy_settings.param_rows(ctx)}
+        for r in self.param_rows.values():
+            label = ("*" if r.changed else " ") + r.label + (f"（{r.unit}）" if r.unit else "")
+            params.add_row(label, r.value, r.default, r.rules, r.section, key=r.name)
+
+    def _active(self) -> str:
+        return self.query_one("#tabs", TabbedContent).active
+
+    def action_save(self) -> None:
+        from fupin_tui.services import township
+
+        ctx = self.app.ctx
+        try:
+            if self._active() == "tab-township":
+                township.save_township(ctx, *[self.query_one(f"#{i}", TextInput).get_value()
+                                              for i in ("county", "town-name", "town-code")])
+            elif self._active() == "tab-villages":
+                fields = {f.widget.id: f for f in self.query_one("#tab-villages").query(Field)}
+                values = {k: f.validate() for k, f in fields.items()}
+                township.save_village(ctx, values["village-code"], values["village-name"], values["village-poor"],
+                                      self.editing_village)
+                self.action_new()
+            else:
+                return
+        except InputError as exc:
+            self._show_error(exc)
+            return
+        self.notify("已保存")
+        self.reload()
+
+    def _show_error(self, exc: InputError) -> None:
+        for f in self.query(Field):
+            if f.label == exc.field:
+                f.show_error(exc.problem)
+        self.notify(str(exc), title="未保存", severity="error")
+
+    def action_new(self) -> None:
+        if self._active() != "tab-villages":
+            return
+        self.editing_village = None
+        for i in ("village-code", "village-name"):
+            self.query_one(f"#{i}", TextInput).set_value("")
+        self.query_one("#village-poor", CheckField).set_value(False)
+        self.query_one("#village-code").focus()
+
+    @on(DataTable.RowSelected, "#villages")
+    def _edit_village(self, event: DataTable.RowSelected) -> None:
+        table = event.data_table
+        code, name, poor = table.get_row(event.row_key)
+        self.editing_village = int(event.row_key.value)
+        self.query_one("#village-code", TextInput).set_value(code)
+        self.query_one("#village-name", TextInput).set_value(name)
+        self.query_one("#village-poor", CheckField).set_value(poor == "是")
+        self.query_one("#village-name").focus()
+
+    @on(Input.Submitted, "#operator-name")
+    def _add_operator(self, event: Input.Submitted) -> None:
+        from fupin_tui.services import township
+
+        event.stop()
+        try:
+            township.add_operator(self.app.ctx, event.value)
+        except InputError as exc:
+            self._show_error(exc)
+            return
+        event.input.value = ""
+        self.notify(f"已新增经办人 {event.value.strip()}")
+        self.reload()
+
+    def action_deactivate(self) -> None:
+        from fupin_tui.services import township
+
+        table = self.query_one("#operators", DataTable)
+        if self._active() != "tab-operators" or not table.row_count:
+            return
+        name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if name == self.app.ctx.operator:
+            self.notify("不能停用当前经办人。", severity="warning")
+            return
+        township.deactivate_operator(self.app.ctx, name)
+        self.notify(f"已停用经办人 {name}")
+        self.reload()
+
+    @on(DataTable.RowSelected, "#params")
+    def _edit_param(self, event: DataTable.RowSelected) -> None:
+        row = self.param_rows[event.row_key.value]
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.notify(f"已修改：{row.label}")
+                self.reload()
+
+        self.app.push_screen(ParamDialog(row), done)
+
+    def action_reset_param(self) -> None:
+        from fupin_tui.services.policy_settings import reset_param
+
+        table = self.query_one("#params", DataTable)
+        if self._active() != "tab-params" or not table.row_count:
+            return
+        name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        try:
+            reset_param(self.app.ctx, name)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"已恢复默认：{self.param_rows[name].label}")
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        tab = self._active() if self.is_mounted else ""
+        if action == "reset_param":
+            return tab == "tab-params"
+        if action == "deactivate":
+            return tab == "tab-operators"
+        if action == "new":
+            return tab == "tab-villages"
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
