@@ -1,0 +1,164 @@
+"""档案 (R01, R02): the 18 documents of a project dossier as a checklist.
+
+The list itself is data (``档案材料`` in codes.toml, with ``audit_only`` on #15,
+which is needed only at or above the audit threshold).  A document counts as
+present when it has a received date and is not voided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Iterable
+
+from sqlmodel import Session, select
+
+from fupin_tui.context import AppContext
+from fupin_tui.domain.errors import DomainError, InputError
+from fupin_tui.domain.lifecycle import needs_audit_opinion
+from fupin_tui.models.projects import ArchiveItem, Project
+
+LIST_NAME = "档案材料"
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_no: int
+    title: str
+    audit_only: bool
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    doc_no: int
+    title: str
+    needed: bool
+    present: bool
+    received_on: date | None
+    copies: int
+    pages: int
+    storage_place: str
+    scan_path: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Completeness:
+    present: int
+    needed: int
+
+    @property
+    def complete(self) -> bool:
+        return self.present >= self.needed
+
+    def __str__(self) -> str:
+        return f"{self.present}/{self.needed}"
+
+
+def documents(ctx_or_codes) -> list[Document]:
+    codes = getattr(ctx_or_codes, "codes", ctx_or_codes)
+    return [Document(int(e.code), e.label, bool(e.flags.get("audit_only", False)))
+            for e in codes.entries(LIST_NAME)]
+
+
+def _needed(doc: Document, subsidy: Decimal, policy) -> bool:
+    return not doc.audit_only or needs_audit_opinion(subsidy, policy)
+
+
+def _present(item: ArchiveItem | None) -> bool:
+    return item is not None and not item.voided and item.received_on is not None
+
+
+def missing_titles(ctx: AppContext, s: Session, project: Project) -> tuple[str, ...]:
+    """Titles of needed documents not yet received (used by the 归档 step, R02)."""
+    items = {i.doc_no: i for i in s.exec(select(ArchiveItem).where(ArchiveItem.project_id == project.id))}
+    return tuple(f"{d.doc_no} {d.title}" for d in documents(ctx)
+                 if _needed(d, project.subsidy, ctx.policy) and not _present(items.get(d.doc_no)))
+
+
+def checklist(ctx: AppContext, project_id: int) -> list[ChecklistRow]:
+    with ctx.read() as s:
+        project = s.get(Project, project_id)
+        if project is None:
+            raise DomainError("项目不存在")
+        items = {i.doc_no: i for i in s.exec(select(ArchiveItem).where(ArchiveItem.project_id == project_id))}
+    out = []
+    for d in documents(ctx):
+        item = items.get(d.doc_no)
+        live = item if item is not None and not item.voided else None
+        out.append(ChecklistRow(
+            d.doc_no, d.title, _needed(d, project.subsidy, ctx.policy), _present(item),
+            live.received_on if live else None, live.copies if live else 0, live.pages if live else 0,
+            live.storage_place if live else "", live.scan_path if live else "", live.note if live else ""))
+    return out
+
+
+def completeness_for(ctx: AppContext, s: Session, projects: Iterable[tuple[int, Decimal]]) -> dict[int, Completeness]:
+    """(present, needed) per project in one query; ``projects`` are (id, subsidy) pairs."""
+    pairs = list(projects)
+    if not pairs:
+        return {}
+    docs = documents(ctx)
+    audit_only = {d.doc_no for d in docs if d.audit_only}
+    present: dict[int, set[int]] = {}
+    ids = [p for p, _ in pairs]
+    for chunk in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+        q = select(ArchiveItem.project_id, ArchiveItem.doc_no).where(
+            ArchiveItem.project_id.in_(ids[chunk:chunk + 900]), ArchiveItem.voided == False,  # noqa: E712
+            ArchiveItem.received_on.is_not(None))
+        for pid, doc_no in s.exec(q):
+            present.setdefault(pid, set()).add(doc_no)
+    out = {}
+    for pid, subsidy in pairs:
+        with_audit = needs_audit_opinion(subsidy, ctx.policy)
+        needed = {d.doc_no for d in docs if with_audit or d.doc_no not in audit_only}
+        out[pid] = Completeness(len(present.get(pid, set()) & needed), len(needed))
+    return out
+
+
+def record_document(ctx: AppContext, project_id: int, doc_no: int, *, received_on: date | None,
+                    copies: int = 1, pages: int = 0, storage_place: str = "", scan_path: str = "",
+                    note: str = "") -> None:
+    """Record (or correct) one document of the checklist; one transaction."""
+    titles = {d.doc_no: d.title for d in documents(ctx)}
+    if doc_no not in titles:
+        raise InputError("材料序号", f"应为1到{len(titles)}")
+    if received_on is None:
+        raise InputError("收到日期", "不能为空")
+    if received_on > ctx.today():
+        raise InputError("收到日期", "不能晚于今天")
+    if copies is None or copies < 1:
+        raise InputError("份数", "至少1份")
+    if pages is not None and pages < 0:
+        raise InputError("页数", "不能为负数")
+    with ctx.transaction() as s:
+        project = s.get(Project, project_id)
+        if project is None or project.voided:
+            raise DomainError("项目不存在")
+        if project.archived_on is not None:
+            raise DomainError("项目已归档，卷内材料不能再改", rule="R01", section="九(二)(四)")
+        item = s.exec(select(ArchiveItem).where(ArchiveItem.project_id == project_id,
+                                                ArchiveItem.doc_no == doc_no)).first()
+        if item is None:
+            item = ArchiveItem(project_id=project_id, doc_no=doc_no)
+        item.voided, item.void_reason = False, None
+        item.received_on, item.copies, item.pages = received_on, copies, pages or 0
+        item.storage_place, item.scan_path, item.note = storage_place.strip(), scan_path.strip(), note.strip()
+        s.add(item)
+
+
+def void_document(ctx: AppContext, project_id: int, doc_no: int, reason: str) -> None:
+    """A document recorded by mistake is voided with a reason, never deleted."""
+    if not (reason or "").strip():
+        raise InputError("作废原因", "不能为空")
+    with ctx.transaction() as s:
+        item = s.exec(select(ArchiveItem).where(ArchiveItem.project_id == project_id,
+                                                ArchiveItem.doc_no == doc_no)).first()
+        if item is None or item.voided:
+            raise DomainError("这份材料尚未登记")
+        project = s.get(Project, project_id)
+        if project is not None and project.archived_on is not None:
+            raise DomainError("项目已归档，卷内材料不能再改", rule="R01", section="九(二)(四)")
+        item.voided, item.void_reason = True, reason.strip()
+        s.add(item)
