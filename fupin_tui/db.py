@@ -122,11 +122,17 @@ def _migrate(path: Path, from_version: int) -> None:
 
     backup.make_backup(path, reason=f"升级前 v{from_version}")
     con = _raw_connect(path)
+    con.isolation_level = None  # explicit BEGIN: Python's sqlite3 would autocommit DDL otherwise
     try:
         for version in range(from_version + 1, SCHEMA_VERSION + 1):
-            with con:  # one transaction per step, version bumped inside it
+            con.execute("BEGIN IMMEDIATE")  # one transaction per step, version bumped inside it
+            try:
                 MIGRATIONS[version](con)
                 con.execute(f"PRAGMA user_version={version}")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
     finally:
         con.close()
 
