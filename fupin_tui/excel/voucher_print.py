@@ -1,0 +1,120 @@
+"""Printable 报账单 (F07) and the signed roster (名册, F06), laid out by ``excel.styles``.
+
+The 报账单 lists the voucher's lines against the budget lines, the total in
+figures and in Chinese capitals (``amount_in_words``), the tranche, the
+quality deposit and the operator, with signature lines.  The roster has one
+row per payee and an empty column for the payee's signature.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from fupin_tui.context import AppContext
+from fupin_tui.domain.disbursement import ROSTER
+from fupin_tui.domain.errors import DomainError
+from fupin_tui.domain.money import amount_in_words, format_money
+from fupin_tui.excel.styles import Column, safe_text, signature_text, write_table
+from fupin_tui.services.funds import ProjectFunds, VoucherRow, project_funds
+
+VOUCHER_COLUMNS = [
+    Column("序号", 6, "int"),
+    Column("概算项目", 18),
+    Column("票据", 6),
+    Column("发票代码/户编号", 16),
+    Column("发票号码/领款人", 14),
+    Column("销售方/身份证号", 24),
+    Column("日期", 12, "date"),
+    Column("附件", 6, "int"),
+    Column("金额（元）", 14, "money"),
+]
+
+ROSTER_COLUMNS = [
+    Column("序号", 6, "int"),
+    Column("户编号", 12),
+    Column("姓名", 10),
+    Column("身份证号", 21, "id"),
+    Column("补助项目", 18),
+    Column("金额（元）", 14, "money"),
+    Column("签字日期", 12, "date"),
+    Column("领款人签字", 16),
+]
+
+APPROVERS = ("审核人", "单位负责人", "乡镇审批")
+
+
+def _voucher(funds: ProjectFunds, voucher_id: int) -> VoucherRow:
+    v = next((v for v in funds.vouchers if v.id == voucher_id), None)
+    if v is None:
+        raise DomainError("找不到该凭证（可能已作废）")
+    if not v.lines:
+        raise DomainError(f"凭证{v.voucher_no}没有明细，不能打印")
+    return v
+
+
+def _footer(ws, label: str, total, operator: str) -> None:
+    ws.append([])
+    ws.append([safe_text(f"{label}合计：{format_money(total)}元")])
+    ws.append([safe_text(f"大写金额（人民币）：{amount_in_words(total)}")])
+    ws.append([])
+    ws.append([safe_text(f"经办人：{operator}        " + signature_text(APPROVERS))])
+
+
+def write_voucher_sheet(ws, funds: ProjectFunds, v: VoucherRow, operator: str, township: str = "") -> None:
+    rows = []
+    for i, line in enumerate(v.lines, start=1):
+        if line.kind == ROSTER:
+            rows.append((i, line.budget_item, line.kind, line.household_no, line.payee_name, line.id_number,
+                         line.signed_on, None, line.amount))
+        else:
+            rows.append((i, line.budget_item, line.kind, line.invoice_code, line.invoice_no, line.seller,
+                         line.invoice_date, line.attachments, line.amount))
+    tranche = f"第{v.tranche_seq}期拨款" if v.tranche_seq else "未拨款"
+    deposit = f"质量保证金{format_money(funds.deposit)}元（{funds.deposit_state or '未扣留'}）" if funds.deposit else "无质量保证金"
+    subtitle = (f"项目：{funds.name}    凭证号：{v.voucher_no}    制单日期：{v.made_on.isoformat()}    "
+                f"{tranche}    批复补助{format_money(funds.subsidy)}元    {deposit}"
+                + ("    最终报账" if v.is_final else ""))
+    write_table(ws, title=f"{township}财政专项扶贫资金报账单", columns=VOUCHER_COLUMNS, rows=rows,
+                subtitle=subtitle, signatures=())
+    _footer(ws, "本单", v.total, operator)
+
+
+def write_roster_sheet(ws, funds: ProjectFunds, v: VoucherRow, operator: str, township: str = "") -> bool:
+    """The roster lines of a voucher for payees to sign; False when the voucher has none."""
+    lines = [line for line in v.lines if line.kind == ROSTER]
+    if not lines:
+        return False
+    rows = [(i, line.household_no, line.payee_name, line.id_number, line.budget_item, line.amount,
+             line.signed_on, "") for i, line in enumerate(lines, start=1)]
+    total = sum((line.amount for line in lines), start=type(v.total)(0))
+    write_table(ws, title=f"{township}财政专项扶贫资金补助发放花名册", columns=ROSTER_COLUMNS, rows=rows,
+                subtitle=f"项目：{funds.name}    凭证号：{v.voucher_no}", signatures=())
+    _footer(ws, "名册", total, operator)
+    return True
+
+
+def voucher_workbook(funds: ProjectFunds, voucher_id: int, operator: str, township: str = "") -> Workbook:
+    v = _voucher(funds, voucher_id)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "报账单"
+    write_voucher_sheet(ws, funds, v, operator, township)
+    roster = wb.create_sheet("名册")
+    if not write_roster_sheet(roster, funds, v, operator, township):
+        wb.remove(roster)
+    return wb
+
+
+def print_voucher(ctx: AppContext, project_id: int, voucher_id: int, folder: Path | None = None) -> Path:
+    """Save the 报账单 (and roster) of a voucher as a workbook; returns its path."""
+    funds = project_funds(ctx, project_id)
+    v = _voucher(funds, voucher_id)
+    town = ctx.township()
+    wb = voucher_workbook(funds, voucher_id, ctx.operator, town.name if town else "")
+    folder = folder or Path(ctx.db.path).parent / "打印"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"报账单-{v.voucher_no}.xlsx"
+    wb.save(path)
+    return path

@@ -1,0 +1,670 @@
+"""报账: tranches (拨款), vouchers (报账凭证) and their lines, the deposit, fund overviews.
+
+Every rule is judged in ``domain.disbursement``; this module gathers the facts
+from the database, asks the rule, and writes in one transaction.  A voucher's
+total is always recomputed from its live lines in the same transaction.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from fupin_tui.context import AppContext
+from fupin_tui.domain import disbursement as dis
+from fupin_tui.domain.deadlines import Deadline, MoneyEvent
+from fupin_tui.domain.errors import DomainError, InputError
+from fupin_tui.models.funds import Tranche, Voucher, VoucherLine
+from fupin_tui.models.projects import BudgetLine, Project, ProjectEvent
+from fupin_tui.models.registry import Household, Member
+from fupin_tui.services.progress import ACTIVE_STATES, info_entry_dates, latest_work_share
+
+ZERO = dis.ZERO
+SPENDING_LIST = "支出类别"
+
+
+def _norm(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def roster_kinds(ctx: AppContext) -> tuple[str, ...]:
+    """Spending kinds reimbursed by signed roster (codes list 支出类别, flag ``roster``)."""
+    codes = ctx.codes
+    return tuple(item for item in codes.items(SPENDING_LIST) if codes.flag(SPENDING_LIST, item, "roster"))
+
+
+# ---------------------------------------------------------------- reading facts
+
+
+def _live(q, model):
+    return q.where(model.voided == False)  # noqa: E712
+
+
+def _tranches(s: Session, project_id: int) -> list[Tranche]:
+    return s.exec(_live(select(Tranche), Tranche).where(Tranche.project_id == project_id)
+                  .order_by(Tranche.disbursed_on, Tranche.id)).all()
+
+
+def _vouchers(s: Session, project_id: int) -> list[Voucher]:
+    return s.exec(_live(select(Voucher), Voucher).where(Voucher.project_id == project_id)
+                  .order_by(Voucher.made_on, Voucher.id)).all()
+
+
+def _deposit_refunded(p: Project, withheld: Decimal) -> Decimal:
+    return withheld if p.deposit_state == "已退还" else ZERO
+
+
+def _project(s: Session, project_id: int) -> Project:
+    p = s.get(Project, project_id)
+    if p is None or p.voided:
+        raise DomainError("项目不存在或已作废")
+    return p
+
+
+def fund_facts(s: Session, p: Project) -> dis.FundFacts:
+    tranches = _tranches(s, p.id)
+    vouchers = _vouchers(s, p.id)
+    paid = tuple(dis.PaidTranche(t.seq, t.disbursed_on, t.amount, t.deposit_withheld) for t in tranches)
+    withheld = sum((t.deposit_withheld for t in tranches), ZERO)
+    events = [MoneyEvent(t.disbursed_on, "拨款", f"第{t.seq}期") for t in tranches]
+    events += [MoneyEvent(v.reimbursed_on, "报账", f"凭证{v.voucher_no}") for v in vouchers if v.reimbursed_on]
+    return dis.FundFacts(
+        mode=p.disbursement_mode, subsidy=p.subsidy,
+        deposit=dis.deposit_due(p.subsidy, p.deposit_rate, p.deposit_amount),
+        funds_released=p.plan_approved_on is not None and p.state in ACTIVE_STATES,
+        closed=p.side_state if p.side_state in ("已收回", "已终止") else "",
+        work_share=latest_work_share(s, p.id), tranches=paid,
+        reimbursed=sum((v.total for v in vouchers if v.reimbursed_on), ZERO),
+        deposit_refunded=_deposit_refunded(p, withheld),
+        money_events=tuple(events), info_entries=info_entry_dates(s, p.id))
+
+
+# ---------------------------------------------------------------- views
+
+
+@dataclass(frozen=True)
+class TrancheRow:
+    seq: int
+    share: Decimal
+    threshold: Decimal
+    planned: Decimal
+    deposit: Decimal
+    payable: Decimal
+    paid: Decimal
+    remaining: Decimal
+    status: str  # 已拨 / 部分已拨 / 可拨 / 未到 — with the reason in the funds view
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    id: int
+    seq: int
+    disbursed_on: date
+    amount: Decimal
+    deposit_withheld: Decimal
+    document_no: str
+    created_by: str
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    id: int
+    item: str
+    spending_kind: str
+    line_kind: str  # 发票 / 名册 (F06)
+    amount: Decimal
+    adjusted: Decimal | None
+    limit: Decimal
+    spent: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.limit - self.spent
+
+    @property
+    def label(self) -> str:
+        return f"{self.item}（{self.line_kind}，余{dis.format_money(self.left)}）"
+
+
+@dataclass(frozen=True)
+class LineRow:
+    id: int
+    budget_line_id: int
+    budget_item: str
+    kind: str
+    amount: Decimal
+    invoice_code: str
+    invoice_no: str
+    invoice_date: date | None
+    seller: str
+    attachments: int
+    household_id: int | None
+    household_no: str
+    payee_name: str
+    id_number: str
+    signed_on: date | None
+    note: str
+
+    @property
+    def detail(self) -> str:
+        if self.kind == dis.INVOICE:
+            return f"发票{self.invoice_code}-{self.invoice_no} {self.seller}"
+        return f"{self.payee_name} {self.id_number}"
+
+
+@dataclass(frozen=True)
+class VoucherRow:
+    id: int
+    voucher_no: str
+    made_on: date
+    reimbursed_on: date | None
+    tranche_seq: int | None
+    total: Decimal
+    is_final: bool
+    note: str
+    created_by: str
+    lines: tuple[LineRow, ...] = ()
+
+    @property
+    def status(self) -> str:
+        return ("已报账" if self.reimbursed_on else "待报账") + ("（最终）" if self.is_final else "")
+
+
+@dataclass(frozen=True)
+class ProjectFunds:
+    """Everything the funds screen and the dossier's 报账 tab show for one project."""
+
+    project_id: int
+    name: str
+    state: str
+    mode: str
+    subsidy: Decimal
+    deposit: Decimal
+    deposit_state: str
+    deposit_changed_on: date | None
+    work_share: Decimal
+    plan: tuple[TrancheRow, ...]
+    available: dis.Availability
+    payments: tuple[PaymentRow, ...]
+    vouchers: tuple[VoucherRow, ...]
+    budget: tuple[BudgetRow, ...]
+    totals: dis.FundTotals
+    info_deadlines: tuple[Deadline, ...]
+    reimburse_block: dis.Problem | None
+    final_deadline: Deadline | None
+    accepted_on: date | None
+    final_reimbursed_on: date | None
+
+
+def _spent_by_budget_line(s: Session, project_id: int) -> dict[int, Decimal]:
+    rows = s.exec(
+        select(VoucherLine.budget_line_id, VoucherLine.amount)
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .where(Voucher.project_id == project_id, Voucher.voided == False,  # noqa: E712
+               VoucherLine.voided == False)).all()  # noqa: E712
+    out: dict[int, Decimal] = {}
+    for bl_id, amount in rows:
+        out[bl_id] = out.get(bl_id, ZERO) + amount
+    return out
+
+
+def _budget_rows(s: Session, ctx: AppContext, project_id: int) -> list[BudgetRow]:
+    spent = _spent_by_budget_line(s, project_id)
+    kinds = roster_kinds(ctx)
+    tolerance = ctx.policy.budget_tolerance
+    lines = s.exec(_live(select(BudgetLine), BudgetLine).where(BudgetLine.project_id == project_id)
+                   .order_by(BudgetLine.id)).all()
+    return [BudgetRow(b.id, b.item, b.spending_kind, dis.line_kind_for(b.spending_kind, kinds), b.amount,
+                      b.adjusted_amount, dis.budget_limit(b.amount, b.adjusted_amount, tolerance),
+                      spent.get(b.id, ZERO)) for b in lines]
+
+
+def _line_rows(s: Session, voucher_id: int) -> tuple[LineRow, ...]:
+    rows = s.exec(
+        select(VoucherLine, BudgetLine.item, Household.household_no)
+        .join(BudgetLine, BudgetLine.id == VoucherLine.budget_line_id)
+        .join(Household, Household.id == VoucherLine.household_id, isouter=True)
+        .where(VoucherLine.voucher_id == voucher_id, VoucherLine.voided == False)  # noqa: E712
+        .order_by(VoucherLine.id)).all()
+    return tuple(LineRow(l.id, l.budget_line_id, item, l.kind, l.amount, l.invoice_code, l.invoice_no,
+                         l.invoice_date, l.seller, l.attachments, l.household_id, hh or "", l.payee_name,
+                         l.id_number, l.signed_on, l.note) for l, item, hh in rows)
+
+
+def _voucher_row(s: Session, v: Voucher, seqs: dict[int, int]) -> VoucherRow:
+    return VoucherRow(v.id, v.voucher_no, v.made_on, v.reimbursed_on, seqs.get(v.tranche_id or -1), v.total,
+                      v.is_final, v.note, v.created_by, _line_rows(s, v.id))
+
+
+def _status(t: dis.TranchePlan, current: dis.TranchePlan | None, av: dis.Availability) -> str:
+    if t.remaining == 0:
+        return "已拨"
+    if current is not None and t.seq == current.seq:
+        return "可拨" if av.allowed else "暂不可拨"
+    return "部分已拨" if t.paid else "未到"
+
+
+def project_funds(ctx: AppContext, project_id: int) -> ProjectFunds:
+    today, policy = ctx.today(), ctx.policy
+    with ctx.read() as s:
+        p = _project(s, project_id)
+        facts = fund_facts(s, p)
+        plan = dis.tranche_plan(facts.mode, facts.subsidy, facts.deposit, policy, facts.tranches)
+        av = dis.availability(facts, policy, today)
+        current = dis.current_tranche(plan)
+        rows = tuple(TrancheRow(t.seq, t.share, t.threshold, t.planned, t.deposit, t.payable, t.paid,
+                                t.remaining, _status(t, current, av)) for t in plan)
+        tranches = _tranches(s, p.id)
+        seqs = {t.id: t.seq for t in tranches}
+        payments = tuple(PaymentRow(t.id, t.seq, t.disbursed_on, t.amount, t.deposit_withheld, t.document_no,
+                                    t.created_by) for t in tranches)
+        vouchers = tuple(_voucher_row(s, v, seqs) for v in _vouchers(s, p.id))
+        totals = dis.FundTotals(approved=p.subsidy, disbursed=facts.disbursed, reimbursed=facts.reimbursed,
+                                deposit_held=_deposit_held(p, facts.withheld), projects=1)
+        return ProjectFunds(
+            project_id=p.id, name=p.name, state=p.state, mode=p.disbursement_mode, subsidy=p.subsidy,
+            deposit=facts.deposit, deposit_state=p.deposit_state, deposit_changed_on=p.deposit_changed_on,
+            work_share=facts.work_share, plan=rows, available=av, payments=payments, vouchers=vouchers,
+            budget=tuple(_budget_rows(s, ctx, p.id)), totals=totals,
+            info_deadlines=tuple(dis.info_entry_deadlines(facts, policy, today)),
+            reimburse_block=dis.info_entry_block(facts, policy, today),
+            final_deadline=dis.final_reimbursement_deadline(p.accepted_on, p.acceptance_grade,
+                                                            p.final_reimbursed_on, policy, today),
+            accepted_on=p.accepted_on, final_reimbursed_on=p.final_reimbursed_on)
+
+
+def _deposit_held(p: Project, withheld: Decimal) -> Decimal:
+    return withheld if p.deposit_state in ("", "已收取") else ZERO
+
+
+# ---------------------------------------------------------------- tranches
+
+
+def disburse(ctx: AppContext, project_id: int, amount: Decimal, disbursed_on: date, *, document_no: str = "",
+             note: str = "") -> int:
+    """拨款: refused unless F02, F03 and P13 allow it; the last tranche withholds the deposit."""
+    if amount is None:
+        raise InputError("拨款金额", "不能为空")
+    if disbursed_on is None:
+        raise InputError("拨款日期", "不能为空")
+    if disbursed_on > ctx.today():
+        raise InputError("拨款日期", "不能晚于今天")
+    with ctx.transaction() as s:
+        p = _project(s, project_id)
+        if p.plan_approved_on and disbursed_on < p.plan_approved_on:
+            raise InputError("拨款日期", f"不能早于方案批复日期（{p.plan_approved_on.isoformat()}）")
+        facts = fund_facts(s, p)
+        t = dis.check_disbursement(facts, amount, ctx.policy, ctx.today())
+        deposit = dis.deposit_to_withhold(t)
+        row = Tranche(project_id=p.id, seq=t.seq, disbursed_on=disbursed_on, amount=amount,
+                      deposit_withheld=deposit, document_no=_norm(document_no), note=_norm(note))
+        s.add(row)
+        if deposit:
+            p.deposit_amount, p.deposit_state, p.deposit_changed_on = deposit, "已收取", disbursed_on
+            s.add(p)
+        s.flush()
+        return row.id
+
+
+def void_tranche(ctx: AppContext, tranche_id: int, reason: str) -> None:
+    """A mistyped disbursement is voided (never deleted); vouchers must still fit what remains."""
+    reason = _norm(reason)
+    if not reason:
+        raise InputError("作废原因", "不能为空")
+    with ctx.transaction() as s:
+        t = s.get(Tranche, tranche_id)
+        if t is None or t.voided:
+            raise DomainError("该拨款记录不存在或已作废")
+        t.voided, t.void_reason = True, reason
+        s.add(t)
+        s.flush()
+        p = _project(s, t.project_id)
+        if t.deposit_withheld and p.deposit_state == "已收取":
+            p.deposit_state, p.deposit_changed_on = "", None
+            s.add(p)
+        facts = fund_facts(s, p)
+        if facts.reimbursed > facts.disbursed:
+            raise DomainError(f"作废后已拨付{dis.yuan(facts.disbursed)}，少于已报账{dis.yuan(facts.reimbursed)}，"
+                              "请先作废相应凭证", rule="F03", section=dis.SECTIONS["F03"])
+
+
+# ---------------------------------------------------------------- vouchers
+
+
+@dataclass
+class LineInput:
+    """One voucher line as typed: invoice fields or roster fields, by the budget line's kind."""
+
+    budget_line_id: int | None
+    amount: Decimal | None
+    invoice_code: str = ""
+    invoice_no: str = ""
+    invoice_date: date | None = None
+    seller: str = ""
+    attachments: int = 0
+    household_id: int | None = None
+    id_number: str = ""
+    signed_on: date | None = None
+    note: str = ""
+
+
+def next_voucher_no(ctx: AppContext, year: int | None = None) -> str:
+    year = year or ctx.today().year
+    prefix = f"BZ{year}-"
+    with ctx.read() as s:
+        nos = s.exec(select(Voucher.voucher_no).where(col(Voucher.voucher_no).like(f"{prefix}%"))).all()
+    seq = max((int(n[len(prefix):]) for n in nos if n[len(prefix):].isdigit()), default=0) + 1
+    return f"{prefix}{seq:03d}"
+
+
+def _first_use_of_invoice(s: Session, code: str, no: str) -> str | None:
+    hit = s.exec(
+        select(Voucher.voucher_no, Project.name)
+        .join(VoucherLine, VoucherLine.voucher_id == Voucher.id)
+        .join(Project, Project.id == Voucher.project_id)
+        .where(VoucherLine.invoice_code == code, VoucherLine.invoice_no == no, VoucherLine.kind == dis.INVOICE,
+               VoucherLine.voided == False, Voucher.voided == False)  # noqa: E712
+        .order_by(Voucher.id)).first()
+    return f"凭证{hit[0]}（{hit[1]}）" if hit else None
+
+
+def _field(where: str, name: str) -> str:
+    return f"{where}{name}" if where else name
+
+
+def _add_line(ctx: AppContext, s: Session, v: Voucher, li: LineInput, where: str,
+              kinds: tuple[str, ...]) -> VoucherLine:
+    if not li.budget_line_id:
+        raise InputError(_field(where, "概算项目"), "请选择对应的概算项目")
+    if li.amount is None:
+        raise InputError(_field(where, "金额"), "不能为空")
+    if li.amount <= 0:
+        raise InputError(_field(where, "金额"), "必须大于零")
+    bl = s.get(BudgetLine, li.budget_line_id)
+    if bl is None or bl.voided or bl.project_id != v.project_id:
+        raise InputError(_field(where, "概算项目"), "不是本项目实施方案中的概算项目")
+    kind = dis.line_kind_for(bl.spending_kind, kinds)
+    line = VoucherLine(voucher_id=v.id, budget_line_id=bl.id, kind=kind, amount=li.amount, note=_norm(li.note))
+    if kind == dis.INVOICE:
+        if li.household_id or li.id_number:
+            dis.refuse_if(dis.wrong_line_kind(bl.item, bl.spending_kind, dis.ROSTER, kinds))
+        code, no = _norm(li.invoice_code), _norm(li.invoice_no)
+        for name, value in (("发票代码", code), ("发票号码", no), ("开票日期", li.invoice_date),
+                            ("销售方", _norm(li.seller))):
+            if not value:
+                raise InputError(_field(where, name), "税务发票须填写")
+        if li.attachments is not None and li.attachments < 0:
+            raise InputError(_field(where, "附件张数"), "不能为负数")
+        first = _first_use_of_invoice(s, code, no)
+        if first:
+            raise InputError(_field(where, "发票号码"), f"发票{code}-{no}已在{first}中报账，不能重复使用")
+        line.invoice_code, line.invoice_no, line.invoice_date = code, no, li.invoice_date
+        line.seller, line.attachments = _norm(li.seller), li.attachments or 0
+    else:
+        if li.invoice_no or li.invoice_code:
+            dis.refuse_if(dis.wrong_line_kind(bl.item, bl.spending_kind, dis.INVOICE, kinds))
+        if not li.household_id:
+            raise InputError(_field(where, "农户"), "名册报账须从建档立卡户中选择农户")
+        id_number = _norm(li.id_number).upper()
+        if not id_number:
+            raise InputError(_field(where, "身份证号"), "不能为空")
+        if li.signed_on is None:
+            raise InputError(_field(where, "签字日期"), "名册须有领款人签字日期")
+        hh = s.get(Household, li.household_id)
+        if hh is None or hh.voided:
+            raise InputError(_field(where, "农户"), "在建档立卡名册中找不到该户")
+        member = s.exec(select(Member).where(Member.household_id == hh.id, Member.id_number == id_number,
+                                             Member.voided == False)).first()  # noqa: E712
+        if member is None:
+            raise InputError(_field(where, "身份证号"), f"不是{hh.head_name}户（{hh.household_no}）成员的身份证号")
+        line.household_id, line.id_number, line.payee_name = hh.id, id_number, member.name
+        line.signed_on = li.signed_on
+    spent = _spent_by_budget_line(s, v.project_id).get(bl.id, ZERO)
+    dis.refuse_if(dis.over_budget_line(bl.item, bl.amount, bl.adjusted_amount, spent, li.amount,
+                                       ctx.policy.budget_tolerance))
+    s.add(line)
+    s.flush()  # the next line's budget and invoice checks see this one
+    return line
+
+
+def _recompute_total(s: Session, v: Voucher) -> None:
+    """The voucher's total is the sum of its live lines: computed here, never typed."""
+    s.flush()
+    v.total = sum((l.amount for l in s.exec(select(VoucherLine).where(
+        VoucherLine.voucher_id == v.id, VoucherLine.voided == False))), ZERO)  # noqa: E712
+    s.add(v)
+
+
+def _editable_voucher(s: Session, voucher_id: int) -> Voucher:
+    v = s.get(Voucher, voucher_id)
+    if v is None or v.voided:
+        raise DomainError("该凭证不存在或已作废")
+    if v.reimbursed_on:
+        raise DomainError(f"凭证{v.voucher_no}已于{v.reimbursed_on.isoformat()}报账，不能再修改")
+    return v
+
+
+def _integrity(exc: IntegrityError) -> DomainError:
+    if "invoice" in str(exc.orig):
+        return InputError("发票号码", "该发票已在其他凭证中报账，不能重复使用")
+    return DomainError(f"保存失败：{exc.orig}")
+
+
+def create_voucher(ctx: AppContext, project_id: int, lines: Sequence[LineInput], *, made_on: date,
+                   voucher_no: str = "", is_final: bool = False, note: str = "") -> int:
+    """A voucher with its lines, all in one transaction; the total is the sum of the lines."""
+    if made_on is None:
+        raise InputError("制单日期", "不能为空")
+    if made_on > ctx.today():
+        raise InputError("制单日期", "不能晚于今天")
+    if not lines:
+        raise InputError("明细", "至少要有一行报账明细")
+    voucher_no = _norm(voucher_no) or next_voucher_no(ctx, made_on.year)
+    kinds = roster_kinds(ctx)
+    try:
+        with ctx.transaction() as s:
+            p = _project(s, project_id)
+            if s.exec(select(Voucher).where(Voucher.voucher_no == voucher_no, Voucher.voided == False)).first():  # noqa: E712
+                raise InputError("凭证号", f"{voucher_no}已被使用")
+            tranches = _tranches(s, p.id)
+            v = Voucher(project_id=p.id, voucher_no=voucher_no, made_on=made_on, is_final=is_final,
+                        tranche_id=tranches[-1].id if tranches else None, note=_norm(note))
+            s.add(v)
+            s.flush()
+            for i, li in enumerate(lines, start=1):
+                _add_line(ctx, s, v, li, f"第{i}行" if len(lines) > 1 else "", kinds)
+            _recompute_total(s, v)
+            return v.id
+    except IntegrityError as exc:
+        raise _integrity(exc) from None
+
+
+def add_lines(ctx: AppContext, voucher_id: int, lines: Sequence[LineInput]) -> None:
+    kinds = roster_kinds(ctx)
+    try:
+        with ctx.transaction() as s:
+            v = _editable_voucher(s, voucher_id)
+            for i, li in enumerate(lines, start=1):
+                _add_line(ctx, s, v, li, f"第{i}行" if len(lines) > 1 else "", kinds)
+            _recompute_total(s, v)
+    except IntegrityError as exc:
+        raise _integrity(exc) from None
+
+
+def void_line(ctx: AppContext, line_id: int, reason: str) -> None:
+    reason = _norm(reason)
+    if not reason:
+        raise InputError("作废原因", "不能为空")
+    with ctx.transaction() as s:
+        line = s.get(VoucherLine, line_id)
+        if line is None or line.voided:
+            raise DomainError("该明细不存在或已作废")
+        v = _editable_voucher(s, line.voucher_id)
+        line.voided, line.void_reason = True, reason
+        s.add(line)
+        _recompute_total(s, v)
+
+
+def void_voucher(ctx: AppContext, voucher_id: int, reason: str) -> None:
+    """作废 a voucher with its lines; a reimbursed one too (a correction), its money is then unaccounted."""
+    reason = _norm(reason)
+    if not reason:
+        raise InputError("作废原因", "不能为空")
+    with ctx.transaction() as s:
+        v = s.get(Voucher, voucher_id)
+        if v is None or v.voided:
+            raise DomainError("该凭证不存在或已作废")
+        for line in s.exec(select(VoucherLine).where(VoucherLine.voucher_id == v.id, VoucherLine.voided == False)):  # noqa: E712
+            line.voided, line.void_reason = True, f"随凭证作废：{reason}"
+            s.add(line)
+        v.voided, v.void_reason = True, reason
+        s.add(v)
+        if v.is_final and v.reimbursed_on:
+            p = _project(s, v.project_id)
+            p.final_reimbursed_on = None
+            s.add(p)
+
+
+def reimburse(ctx: AppContext, voucher_id: int, reimbursed_on: date) -> None:
+    """报账: the voucher's money is accounted for; refused by F03, P13 and (final) F04."""
+    if reimbursed_on is None:
+        raise InputError("报账日期", "不能为空")
+    if reimbursed_on > ctx.today():
+        raise InputError("报账日期", "不能晚于今天")
+    with ctx.transaction() as s:
+        v = _editable_voucher(s, voucher_id)
+        if reimbursed_on < v.made_on:
+            raise InputError("报账日期", f"不能早于制单日期（{v.made_on.isoformat()}）")
+        p = _project(s, v.project_id)
+        if v.is_final:
+            dis.refuse_if(dis.final_reimbursement_problem(p.accepted_on, p.acceptance_grade))
+        dis.check_reimbursement(fund_facts(s, p), v.total, ctx.policy, ctx.today())
+        if v.is_final:
+            p.final_reimbursed_on = reimbursed_on
+            s.add(p)
+        v.reimbursed_on = reimbursed_on
+        s.add(v)
+
+
+# ---------------------------------------------------------------- deposit
+
+
+def settle_deposit(ctx: AppContext, project_id: int, *, on: date, transfer: bool = False,
+                   document_no: str = "", note: str = "") -> None:
+    """After acceptance the withheld deposit is refunded (退还) or transferred (转入) (P21)."""
+    if on is None:
+        raise InputError("日期", "不能为空")
+    if on > ctx.today():
+        raise InputError("日期", "不能晚于今天")
+    with ctx.transaction() as s:
+        p = _project(s, project_id)
+        if p.accepted_on is None or p.acceptance_grade == "不合格":
+            raise DomainError("项目验收合格后才能退还或转入质量保证金", rule="P21", section=dis.SECTIONS["P21"])
+        if on < p.accepted_on:
+            raise InputError("日期", f"不能早于验收日期（{p.accepted_on.isoformat()}）")
+        if p.deposit_state != "已收取":
+            raise DomainError("没有留存的质量保证金" if not p.deposit_state else f"质量保证金{p.deposit_state}",
+                              rule="P21", section=dis.SECTIONS["P21"])
+        action = "质保金转入" if transfer else "质保金退还"
+        p.deposit_state, p.deposit_changed_on = ("已转入" if transfer else "已退还"), on
+        s.add(p)
+        s.add(ProjectEvent(project_id=p.id, action=action, from_state=p.state, to_state=p.state,
+                           happened_on=on, document_no=_norm(document_no),
+                           note=_norm(note) or f"质量保证金{dis.yuan(p.deposit_amount)}"))
+
+
+# ---------------------------------------------------------------- households for roster lines
+
+
+@dataclass(frozen=True)
+class PayeeChoice:
+    household_id: int
+    household_no: str
+    name: str
+    id_number: str
+    village: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.id_number}（{self.household_no}）"
+
+
+def find_payees(ctx: AppContext, text: str, limit: int = 30) -> list[PayeeChoice]:
+    """Registry members matching a name, ID number or household number, for roster lines."""
+    from fupin_tui.models.settings import Village
+
+    text = _norm(text)
+    if not text:
+        return []
+    like = f"%{text}%"
+    with ctx.read() as s:
+        q = (select(Member, Household.household_no, Village.name)
+             .join(Household, Household.id == Member.household_id)
+             .join(Village, Village.id == Household.village_id)
+             .where(Member.voided == False, Household.voided == False)  # noqa: E712
+             .where(col(Member.name).like(like) | col(Member.id_number).like(like.upper())
+                    | col(Household.household_no).like(like) | col(Household.search_keys).like(like))
+             .order_by(Household.household_no, Member.id).limit(limit))
+        return [PayeeChoice(m.household_id, hh, m.name, m.id_number, vname) for m, hh, vname in s.exec(q)]
+
+
+# ---------------------------------------------------------------- township overview (F08)
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    project_id: int
+    year: int
+    name: str
+    state: str
+    category: str
+    totals: dis.FundTotals
+
+
+@dataclass(frozen=True)
+class TownshipFunds:
+    rows: tuple[OverviewRow, ...]
+    totals: dis.FundTotals
+    allocation: tuple[dis.AllocationRow, ...]
+    year: int | None
+
+
+def _sum_by_project(s: Session, model, amount_col, extra=None) -> dict[int, Decimal]:
+    """Per-project sums in fen through SQL would lose the Money type; sum in Python instead."""
+    out: dict[int, Decimal] = {}
+    q = select(model.project_id, amount_col).where(model.voided == False)  # noqa: E712
+    if extra is not None:
+        q = q.where(extra)
+    for pid, amount in s.exec(q):
+        out[pid] = out.get(pid, ZERO) + (amount or ZERO)
+    return out
+
+
+def township_funds(ctx: AppContext, year: int | None = None) -> TownshipFunds:
+    """Approved, disbursed, reimbursed, balance and deposit held per project and in total; F08 split."""
+    with ctx.read() as s:
+        q = _live(select(Project), Project).where(col(Project.state).in_(ACTIVE_STATES + ("已移交", "已归档")))
+        if year:
+            q = q.where(Project.year == year)
+        projects = s.exec(q.order_by(Project.year, Project.id)).all()
+        paid = _sum_by_project(s, Tranche, Tranche.amount)
+        withheld = _sum_by_project(s, Tranche, Tranche.deposit_withheld)
+        reimbursed = _sum_by_project(s, Voucher, Voucher.total, col(Voucher.reimbursed_on).is_not(None))
+        rows = []
+        for p in projects:
+            w = withheld.get(p.id, ZERO)
+            t = dis.FundTotals(approved=p.subsidy, disbursed=paid.get(p.id, ZERO) + _deposit_refunded(p, w),
+                               reimbursed=reimbursed.get(p.id, ZERO), deposit_held=_deposit_held(p, w), projects=1)
+            rows.append(OverviewRow(p.id, p.year, p.name, p.state, p.category, t))
+    total = dis.FundTotals(
+        approved=sum((r.totals.approved for r in rows), ZERO), disbursed=sum((r.totals.disbursed for r in rows), ZERO),
+        reimbursed=sum((r.totals.reimbursed for r in rows), ZERO),
+        deposit_held=sum((r.totals.deposit_held for r in rows), ZERO), projects=len(rows))
+    split = dis.allocation_split(((r.category, r.totals.approved) for r in rows), ctx.policy.allocation_ratio)
+    return TownshipFunds(tuple(rows), total, tuple(split), year)
