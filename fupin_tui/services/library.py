@@ -74,7 +74,7 @@ class EntryRow:
 
 
 def _clean(value: Any) -> Any:
-    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+    return value.strip() if isinstance(value, str) else value
 
 
 def validate_entry(ctx: AppContext, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -197,7 +197,7 @@ def list_entries(ctx: AppContext, *, text: str = "", year: int | None = None, vi
             q = q.where(LibraryEntry.category == category)
         if status:
             q = q.where(LibraryEntry.status == status)
-        needle = _clean(text or "").lower()
+        needle = unicodedata.normalize("NFKC", text or "").strip().lower()
         if needle:
             like = f"%{needle}%"
             q = q.where(or_(col(LibraryEntry.name).like(like), col(LibraryEntry.content).like(like),

@@ -220,7 +220,7 @@ def _event(s: Session, project_id: int, t: lc.Transition) -> None:
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+    return (text or "").strip()
 
 
 # --------------------------------------------------------------------------- apply (申报)
@@ -542,7 +542,7 @@ def budget_lines(ctx: AppContext, project_id: int) -> list[BudgetRow]:
 
 def find_households(ctx: AppContext, text: str, limit: int = 20) -> list[tuple[int, str, str, str]]:
     """(id, household_no, head_name, status) matching a household number, name or pinyin."""
-    needle = _norm(text).lower()
+    needle = unicodedata.normalize("NFKC", text or "").strip().lower()
     if not needle:
         return []
     with ctx.read() as s:
@@ -774,7 +774,7 @@ def list_projects(ctx: AppContext, *, text: str = "", year: int | None = None, v
             q = q.where(Project.village_id == village_id)
         if state:
             q = q.where(or_(Project.state == state, Project.side_state == state))
-        needle = _norm(text).lower()
+        needle = unicodedata.normalize("NFKC", text or "").strip().lower()
         if needle:
             like = f"%{needle}%"
             q = q.where(or_(col(Project.name).like(like), col(Project.search_keys).like(like),
