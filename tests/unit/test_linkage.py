@@ -49,3 +49,30 @@ def test_l03_guaranteed_dividend(years, messages):
 def test_l04_share_dividends(amount, proceeds, count):
     problems = linkage.dividend_problems("股份分红", D("10000"), [Y(2026, D(amount), D(proceeds))], POLICY)
     assert len(problems) == count and all(p.rule == "L04" for p in problems)
+
+
+def test_linkage_service_lists_entities_with_findings(ctx):
+    from datetime import date
+
+    from funds_data import make_households, make_project
+
+    from fupin_tui.services import linkage as svc
+
+    pid, _ = make_project(ctx)
+    people = make_households(ctx)
+    coop = svc.add_entity(ctx, pid, kind="合作社", name="新寨蔬菜专业合作社", funded_amount=D("100000"))
+    for hid, _, _ in people[:1]:
+        svc.add_member(ctx, coop, household_id=hid)
+    for name in ("甲", "乙", "丙"):
+        svc.add_member(ctx, coop, name=name)
+    share = svc.add_share(ctx, coop, people[0][0], D("10000"))
+    svc.record_dividend(ctx, share, 2025, D("600"), paid_on=date(2025, 12, 20))
+    svc.record_dividend(ctx, share, 2026, D("550"))
+    with pytest.raises(Exception) as exc:
+        svc.record_dividend(ctx, share, 2026, D("700"))
+    assert "已登记" in str(exc.value)
+    [row] = svc.entities(ctx, pid)
+    assert (row.members, row.poor_members) == (4, 1)
+    rules = sorted(p.rule for p in row.problems)
+    assert rules == ["L01", "L03"]  # 25% poor members; 2026 below 2025
+    assert any("王大山户" in p.message for p in row.problems)
