@@ -127,12 +127,14 @@ class SettingsScreen(Screen):
         for name in township.operators(ctx):
             operators.add_row(name, key=name)
         params = self.query_one("#params", DataTable)
+        keep_row = params.cursor_row
         params.clear(columns=True)
         params.add_columns("参数", "当前值", "默认值", "规则", "条款")
         self.param_rows = {r.name: r for r in policy_settings.param_rows(ctx)}
         for r in self.param_rows.values():
             label = ("*" if r.changed else " ") + r.label + (f"（{r.unit}）" if r.unit else "")
             params.add_row(label, r.value, r.default, r.rules, r.section, key=r.name)
+        params.move_cursor(row=keep_row)  # stay on the parameter just changed
 
     def _active(self) -> str:
         return self.query_one("#tabs", TabbedContent).active

@@ -34,8 +34,8 @@ class SetupScreen(FormScreen):
         from fupin_tui.services import township
 
         ctx = self.app.ctx
+        ctx.operator = values["operator"]  # the first change is already recorded under its operator
         township.save_township(ctx, values["county"], values["name"], values["code"])
-        ctx.operator = values["operator"]
         township.add_operator(ctx, values["operator"])
         township.set_setting(ctx, "last_operator", values["operator"])
 
