@@ -41,4 +41,5 @@ class CountyOwned(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     township_code: str
     table_name: str
-    row_id: int
+    row_id: int  # id in the county database
+    source_id: int  # 记录号: the id the row has in the township's own database

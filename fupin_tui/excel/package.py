@@ -1,0 +1,426 @@
+"""The submission package (导出上报包): one zip per township and period.
+
+The zip holds the print-ready workbooks declared in ``excel.schema`` plus
+``manifest.json`` (format version, township, period, export time, operator,
+app version and, for each workbook, its sheets, row counts and SHA-256).
+Big sheets are written in openpyxl's write-only mode straight from streaming
+queries, so memory stays flat however many households there are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterator
+
+from openpyxl import Workbook
+from sqlalchemy import and_, func, inspect as sa_inspect, select
+from sqlalchemy.sql import ColumnElement
+
+from fupin_tui import __version__
+from fupin_tui.context import AppContext
+from fupin_tui.domain.errors import DomainError, InputError
+from fupin_tui.excel import schema
+from fupin_tui.excel.schema import F, Sheet
+from fupin_tui.excel.styles import Column, write_table
+from fupin_tui.models import CountyOwned, Project, Township, Village
+
+MANIFEST = "manifest.json"
+PACKAGE_FORMAT = "fupin-tui 上报包"
+
+# (done rows, total rows, what is being written)
+Progress = Callable[[int, int, str], None]
+
+_COLUMN_KIND = {"bool": "text", "qty": "text"}
+_STEP = 500  # rows between progress reports and cancel checks
+
+
+class ExportCancelled(DomainError):
+    def __init__(self) -> None:
+        super().__init__("导出已取消，未生成上报包。")
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    manifest: dict
+    rows: dict[str, int] = field(default_factory=dict)  # sheet name -> data rows
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose rows go into the package: a township (county database) and maybe one village."""
+
+    township_code: str
+    owned: bool  # the database is a county database: rows are picked by ownership
+    village_id: int | None = None
+    village_code: str | None = None
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def _has_table(ctx: AppContext, name: str) -> bool:
+    return sa_inspect(ctx.db.engine).has_table(name)
+
+
+def townships(ctx: AppContext) -> list[tuple[str, str, str]]:
+    """(code, name, county) of every township whose data this database holds."""
+    with ctx.read() as s:
+        rows = s.execute(select(Township.code, Township.name, Township.county).where(
+            Township.voided == False).order_by(Township.code)).all()  # noqa: E712
+    return [tuple(r) for r in rows]
+
+
+def _is_county(ctx: AppContext) -> bool:
+    if not _has_table(ctx, "countyowned"):
+        return False
+    with ctx.read() as s:
+        return s.execute(select(func.count()).select_from(CountyOwned)).scalar_one() > 0
+
+
+def _condition(table_name: str, scope: Scope) -> ColumnElement | None:
+    """SQL condition that keeps the rows of this table inside the scope."""
+    table = schema.MODELS[table_name].__table__
+    parts = []
+    if table_name in schema.PARENT:
+        fk, parent = schema.PARENT[table_name]
+        parent_cond = _condition(parent, scope)
+        if parent_cond is not None:
+            parent_table = schema.MODELS[parent].__table__
+            parts.append(table.c[fk].in_(select(parent_table.c.id).where(parent_cond)))
+    else:
+        if scope.owned:
+            owned = select(CountyOwned.row_id).where(
+                CountyOwned.township_code == scope.township_code, CountyOwned.table_name == table_name)
+            parts.append(table.c.id.in_(owned))
+        if scope.village_id is not None:
+            if table_name == "village":
+                parts.append(table.c.id == scope.village_id)
+            elif table_name == "entity":
+                projects = select(Project.id).where(Project.village_id == scope.village_id)
+                parts.append((table.c.village_id == scope.village_id) | table.c.project_id.in_(projects))
+            else:
+                parts.append(table.c.village_id == scope.village_id)
+    return and_(*parts) if parts else None
+
+
+def _statement(sheet: Sheet, scope: Scope):
+    table = sheet.model.__table__
+    joins = {}
+    columns = []
+    for f in sheet.fields:
+        if f.attr.startswith("="):
+            columns.append(table.c.id.label(f"c{len(columns)}"))  # placeholder, computed later
+        elif f.shown_only:
+            parent_name, column = f.attr.split(".")
+            if parent_name not in joins:
+                fk = next(x.attr for x in sheet.fields if x.ref == parent_name)
+                joins[parent_name] = (schema.MODELS[parent_name].__table__.alias(parent_name), fk)
+            columns.append(joins[parent_name][0].c[column])
+        else:
+            columns.append(table.c[f.attr])
+    columns += [table.c.voided, table.c.void_reason]
+    source = table
+    for alias, fk in joins.values():
+        source = source.outerjoin(alias, table.c[fk] == alias.c.id)
+    stmt = select(*columns).select_from(source)
+    cond = _condition(sheet.table, scope)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    for attr, value in sheet.where:
+        stmt = stmt.where(table.c[attr] == value)
+    return stmt.order_by(table.c.id)
+
+
+def _count(ctx: AppContext, sheet: Sheet, scope: Scope) -> int:
+    table = sheet.model.__table__
+    stmt = select(func.count()).select_from(table)
+    cond = _condition(sheet.table, scope)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    for attr, value in sheet.where:
+        stmt = stmt.where(table.c[attr] == value)
+    with ctx.db.engine.connect() as conn:
+        return conn.execute(stmt).scalar_one()
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def cell_value(f: F, value):
+    """A database value as it is written in the package."""
+    if value is None:
+        return None
+    if f.kind == "bool":
+        return "是" if value else "否"
+    if f.kind == "int" and isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def columns_for(sheet: Sheet) -> list[Column]:
+    cols = [Column(f.header, kind=_COLUMN_KIND.get(f.kind, f.kind)) for f in sheet.fields]
+    return cols + [Column("作废", kind="text"), Column("作废原因", kind="text")]
+
+
+def headers_for(sheet: Sheet) -> list[str]:
+    return [c.header for c in columns_for(sheet)]
+
+
+class _Counter:
+    """Counts rows written, reports progress and honours the cancel flag."""
+
+    def __init__(self, total: int, progress: Progress | None, cancel: threading.Event | None) -> None:
+        self.total, self.done = total, 0
+        self.progress, self.cancel = progress, cancel
+        self.label = ""
+
+    def tick(self, n: int = 1) -> None:
+        self.done += n
+        if self.done % _STEP == 0:
+            self.check()
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise ExportCancelled()
+        if self.progress is not None:
+            self.progress(self.done, self.total, self.label)
+
+
+def _rows(ctx: AppContext, sheet: Sheet, scope: Scope, counter: _Counter) -> Iterator[list]:
+    fields = sheet.fields
+    doc_names = [i for i, f in enumerate(fields) if f.attr == "=doc_name"]
+    doc_no = next((i for i, f in enumerate(fields) if f.attr == "doc_no"), None)
+    with ctx.db.engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=2000).execute(_statement(sheet, scope))
+        for raw in result:
+            values = [cell_value(f, v) for f, v in zip(fields, raw)]
+            for i in doc_names:
+                values[i] = schema.ARCHIVE_DOCS.get(raw[doc_no], "")
+            values.append("是" if raw[-2] else None)
+            values.append(raw[-1] or None)
+            counter.tick()
+            yield values
+
+
+# --------------------------------------------------------------------------- extra sheets
+
+
+DEADLINE_COLUMNS = [
+    Column("项目记录号", kind="int"), Column("项目名称"), Column("项目状态"), Column("规则"), Column("事项"),
+    Column("起算", kind="text"), Column("到期日", kind="date"), Column("完成日", kind="date"),
+    Column("剩余工作日", kind="int"), Column("情况"), Column("说明"),
+]
+
+
+def _deadline_rows(ctx: AppContext, scope: Scope, counter: _Counter) -> Iterator[list]:
+    try:
+        from fupin_tui.domain import deadlines as dl
+        from fupin_tui.services.projects import _project_dates
+    except ImportError:  # the project service is not there: no deadline sheet content
+        return
+    today = ctx.today()
+    policy = ctx.policy
+    cond = _condition("project", scope)
+    with ctx.read() as s:
+        stmt = select(Project).where(Project.voided == False).order_by(Project.id)  # noqa: E712
+        if cond is not None:
+            stmt = stmt.where(cond)
+        for p in s.scalars(stmt).all():
+            for d in dl.project_deadlines(_project_dates(s, p), policy, today):
+                if d.done_on is None:
+                    state = "已超期" if d.is_overdue(today) else "未到期"
+                else:
+                    state = "逾期完成" if d.done_late else "按期完成"
+                yield [p.id, p.name, p.state, d.rule, d.label, d.basis, d.due, d.done_on,
+                       d.workdays_left if d.done_on is None else None, state, d.warning or ""]
+            counter.tick()
+
+
+def _checks_available() -> bool:
+    try:
+        import fupin_tui.services.checks  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+CHECK_COLUMNS = [Column("规则"), Column("条款"), Column("对象"), Column("问题"), Column("严重程度"), Column("期限", kind="date")]
+
+
+def _check_rows(ctx: AppContext, scope: Scope) -> Iterator[list]:
+    from fupin_tui.services import checks
+
+    run = getattr(checks, "run_checks", None) or getattr(checks, "run_all", None)
+    findings = run(ctx) if run else []
+    for f in findings:
+        get = (lambda name, default="": getattr(f, name, default))
+        yield [get("rule"), get("section"), get("record_label", get("record")), get("message", str(f)),
+               get("severity"), get("due", None)]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _private_file(path: Path):
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    return os.fdopen(fd, "wb")
+
+
+def package_name(code: str, name: str, period: str, village_code: str | None = None) -> str:
+    suffix = f"-{village_code}" if village_code else ""
+    return f"{code}-{name}-{period}{suffix}.zip"
+
+
+def default_period(today: date) -> str:
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def check_period(period: str) -> str:
+    import re
+
+    text = (period or "").strip()
+    m = re.fullmatch(r"(\d{4})-?(\d{1,2})", text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise InputError("报送期", f"应写成 2026-11 这样的年-月，实际为“{period}”")
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
+def _resolve_scope(ctx: AppContext, township_code: str | None, village_code: str | None) -> tuple[Scope, tuple]:
+    towns = townships(ctx)
+    if not towns:
+        raise DomainError("还没有设置乡镇信息（乡镇代码和名称），不能导出上报包。")
+    county = _is_county(ctx)
+    if township_code is None:
+        if county and len(towns) > 1:
+            raise InputError("乡镇", "县级汇总库中有多个乡镇，请指定乡镇代码")
+        town = towns[0]
+    else:
+        matches = [t for t in towns if t[0] == township_code]
+        if not matches:
+            raise InputError("乡镇", f"数据库中没有乡镇代码 {township_code}")
+        town = matches[0]
+    village_id = None
+    if village_code:
+        with ctx.read() as s:
+            village = s.scalars(select(Village).where(Village.code == village_code.strip())).first()
+        if village is None:
+            raise InputError("村代码", f"没有代码为 {village_code} 的村")
+        village_id = village.id
+    return Scope(town[0], county, village_id, village_code.strip() if village_code else None), town
+
+
+def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None = None,
+                   village_code: str | None = None, township_code: str | None = None,
+                   progress: Progress | None = None, cancel: threading.Event | None = None) -> ExportResult:
+    """Write the submission package zip into ``out_dir`` and return where it is.
+
+    Raises ExportCancelled when ``cancel`` is set; nothing is left behind then.
+    """
+    period = check_period(period) if period else default_period(ctx.today())
+    scope, (code, name, county) = _resolve_scope(ctx, township_code, village_code)
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError("导出到", f"无法创建文件夹 {out_dir}（{exc.strerror}）") from exc
+
+    with_checks = _checks_available()
+    counts = {s.name: _count(ctx, s, scope) for s in schema.SHEETS}
+    counter = _Counter(sum(counts.values()) + counts["项目"], progress, cancel)  # + the deadline pass
+    counter.check()
+
+    work = Path(tempfile.mkdtemp(prefix="fupin-export-", dir=out_dir))
+    exported_at = datetime.now().replace(microsecond=0)
+    subtitle = f"{county}{name}（{code}）  报送期 {period}" + (f"  村 {scope.village_code}" if scope.village_code else "") \
+        + "  金额单位：元"
+    try:
+        books = []
+        for book in schema.workbooks():
+            wb = Workbook(write_only=True)
+            sheets_meta = []
+            for sheet in schema.sheets_of(book):
+                counter.label = f"{book} / {sheet.name}"
+                ws = wb.create_sheet(sheet.name)
+                rows = write_table(ws, title=f"{name}{sheet.title}", subtitle=subtitle, columns=columns_for(sheet),
+                                   rows=_rows(ctx, sheet, scope, counter), signatures=sheet.signatures)
+                sheets_meta.append({"name": sheet.name, "rows": rows, "columns": headers_for(sheet)})
+                counter.check()
+            if book == schema.PROJECTS:
+                counter.label = f"{book} / 期限"
+                ws = wb.create_sheet("期限")
+                rows = write_table(ws, title=f"{name}项目办理期限（工作日）", subtitle=subtitle + f"  计算日 {ctx.today()}",
+                                   columns=DEADLINE_COLUMNS, rows=_deadline_rows(ctx, scope, counter))
+                sheets_meta.append({"name": "期限", "rows": rows, "columns": [c.header for c in DEADLINE_COLUMNS],
+                                    "shown_only": True})
+            books.append(_save(wb, work / book, sheets_meta))
+        if with_checks:
+            wb = Workbook(write_only=True)
+            ws = wb.create_sheet("体检问题")
+            rows = write_table(ws, title=f"{name}体检问题清单", subtitle=subtitle, columns=CHECK_COLUMNS,
+                               rows=_check_rows(ctx, scope))
+            meta = [{"name": "体检问题", "rows": rows, "columns": [c.header for c in CHECK_COLUMNS], "shown_only": True}]
+            books.append(_save(wb, work / schema.CHECKS, meta))
+        counter.check()
+
+        manifest = {
+            "format": PACKAGE_FORMAT,
+            "format_version": schema.FORMAT_VERSION,
+            "township": {"code": code, "name": name, "county": county},
+            "period": period,
+            "village": scope.village_code,
+            "exported_at": exported_at.isoformat(),
+            "operator": ctx.operator,
+            "app_version": __version__,
+            "checks_included": with_checks,
+            "workbooks": books,
+        }
+        target = out_dir / package_name(code, name, period, scope.village_code)
+        partial = target.with_name(target.name + ".part")
+        with _private_file(partial) as raw, zipfile.ZipFile(raw, "w") as zf:
+            for book in books:
+                # workbooks are zips already: store them, do not compress twice
+                zf.write(work / book["file"], book["file"], compress_type=zipfile.ZIP_STORED)
+            zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2),
+                        compress_type=zipfile.ZIP_DEFLATED)
+        os.replace(partial, target)
+    except BaseException:
+        for leftover in out_dir.glob("*.zip.part"):
+            leftover.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if progress is not None:
+        progress(counter.total, counter.total, "完成")
+    return ExportResult(target, manifest, {m["name"]: m["rows"] for b in books for m in b["sheets"]})
+
+
+def _save(wb: Workbook, path: Path, sheets_meta: list[dict]) -> dict:
+    with _private_file(path) as fh:
+        wb.save(fh)
+    return {"file": path.name, "sha256": _sha256(path), "bytes": path.stat().st_size, "sheets": sheets_meta}
+
+
+def export_all(ctx: AppContext, out_dir: Path | str, *, period: str | None = None, village_code: str | None = None,
+               progress: Progress | None = None, cancel: threading.Event | None = None) -> list[ExportResult]:
+    """One package per township held in the database (a county database holds several)."""
+    codes = [t[0] for t in townships(ctx)] if _is_county(ctx) else [None]
+    return [export_package(ctx, out_dir, period=period, village_code=village_code, township_code=code,
+                           progress=progress, cancel=cancel) for code in codes]

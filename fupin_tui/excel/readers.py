@@ -1,0 +1,166 @@
+"""Reading spreadsheets a clerk brings: .xlsx, .xls, .ods (python-calamine) and .csv.
+
+A file is looked at before any parser touches it: it must really be a
+spreadsheet (by its first bytes, not its name), not password-protected, not
+huge, and an .xlsx/.ods must not be a zip or XML bomb. Every refusal is one
+Chinese sentence naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+
+from fupin_tui.domain.errors import DomainError
+
+MAX_FILE_BYTES = 100 * 1024 * 1024  # a township roster is a few MB; 100 MB is not a roster
+MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024  # total of an .xlsx's parts once unpacked
+MAX_RATIO = 200  # unpacked/packed size of one part; real sheets stay far below
+MAX_ROWS = 1_048_576  # Excel's own limit
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
+
+
+class SpreadsheetProblem(DomainError):
+    """The file cannot be read as a spreadsheet; the message says why."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[Any]]  # cell values: str, float, int, bool, date, datetime; "" when empty
+
+
+def _head(path: Path, n: int = 8) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(n)
+
+
+def _kind(path: Path) -> str:
+    """'zip' (xlsx/ods), 'ole' (xls or encrypted xlsx) or 'csv', or a refusal."""
+    if not path.exists():
+        raise SpreadsheetProblem(f"文件 {path} 不存在。")
+    if not path.is_file():
+        raise SpreadsheetProblem(f"{path} 不是文件。")
+    size = path.stat().st_size
+    if size == 0:
+        raise SpreadsheetProblem(f"文件 {path.name} 是空的。")
+    if size > MAX_FILE_BYTES:
+        raise SpreadsheetProblem(f"文件 {path.name} 太大（{size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，不像花名册，已拒绝。")
+    head = _head(path)
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    if path.suffix.lower() in (".csv", ".txt"):
+        return "csv"
+    raise SpreadsheetProblem(f"文件 {path.name} 不是电子表格（应为 .xlsx、.xls、.ods 或 .csv）。")
+
+
+def check_zip(path_or_file, name: str) -> None:
+    """Refuse zip and XML bombs before a parser unpacks anything."""
+    try:
+        zf = zipfile.ZipFile(path_or_file)
+    except zipfile.BadZipFile:
+        raise SpreadsheetProblem(f"文件 {name} 已损坏（不是完整的 xlsx/ods 文件）。") from None
+    with zf:
+        total = 0
+        names = set()
+        for info in zf.infolist():
+            names.add(info.filename)
+            total += info.file_size
+            if info.flag_bits & 0x1:
+                raise SpreadsheetProblem(f"文件 {name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。")
+            if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise SpreadsheetProblem(f"文件 {name} 的内容压缩比异常（疑似压缩炸弹），已拒绝。")
+        if total > MAX_UNZIPPED_BYTES:
+            raise SpreadsheetProblem(f"文件 {name} 解压后超过 {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB，已拒绝。")
+        if not ({"[Content_Types].xml", "mimetype"} & names):
+            raise SpreadsheetProblem(f"文件 {name} 是压缩包，不是电子表格。")
+        for info in zf.infolist():
+            if info.filename.endswith((".xml", ".rels")):
+                with zf.open(info) as fh:
+                    start = fh.read(4096)
+                if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                    raise SpreadsheetProblem(f"文件 {name} 含有不安全的 XML 声明（疑似 XML 炸弹），已拒绝。")
+
+
+def _ole_is_encrypted_xlsx(path: Path) -> bool:
+    # An encrypted .xlsx is an OLE container holding "EncryptedPackage" (UTF-16 name).
+    needle = "EncryptedPackage".encode("utf-16-le")
+    with path.open("rb") as fh:
+        return needle in fh.read(512 * 1024)
+
+
+def _calamine_sheets(source, name: str) -> list[Sheet]:
+    try:
+        wb = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, (str, Path)) \
+            else calamine.CalamineWorkbook.from_path(str(source))
+    except calamine.PasswordError:
+        raise SpreadsheetProblem(f"文件 {name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。") from None
+    except Exception as exc:  # noqa: BLE001 - calamine raises many kinds; all mean "cannot read"
+        text = str(exc).lower()
+        if "password" in text or "encrypt" in text:
+            raise SpreadsheetProblem(f"文件 {name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。") from None
+        raise SpreadsheetProblem(f"文件 {name} 无法读取（已损坏或不是电子表格）。") from None
+    out = []
+    try:
+        for sheet_name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(sheet_name)
+            if sheet.total_height > MAX_ROWS:
+                raise SpreadsheetProblem(f"文件 {name} 的工作表「{sheet_name}」行数过多，已拒绝。")
+            out.append(Sheet(sheet_name, sheet.to_python(skip_empty_area=False)))
+    except SpreadsheetProblem:
+        raise
+    except Exception:  # noqa: BLE001
+        raise SpreadsheetProblem(f"文件 {name} 内容损坏，无法读取。") from None
+    return out
+
+
+def _csv_sheets(path: Path) -> list[Sheet]:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise SpreadsheetProblem(f"文件 {path.name} 不是文本格式的 CSV。")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes nearly anything
+        raise SpreadsheetProblem(f"文件 {path.name} 的编码无法识别（应为 UTF-8 或 GBK）。")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [row for row in csv.reader(io.StringIO(text), dialect)]
+    if len(rows) > MAX_ROWS:
+        raise SpreadsheetProblem(f"文件 {path.name} 行数过多，已拒绝。")
+    return [Sheet(path.stem, rows)]
+
+
+def read_sheets(path: Path | str) -> list[Sheet]:
+    """Every sheet of the file as rows of cell values, after the safety checks."""
+    path = Path(path)
+    kind = _kind(path)
+    if kind == "csv":
+        return _csv_sheets(path)
+    if kind == "zip":
+        check_zip(path, path.name)
+    elif _ole_is_encrypted_xlsx(path):
+        raise SpreadsheetProblem(f"文件 {path.name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。")
+    return _calamine_sheets(path, path.name)
+
+
+def read_xlsx_bytes(data: bytes, name: str) -> list[Sheet]:
+    """A workbook held in memory (a member of a submission package)."""
+    check_zip(io.BytesIO(data), name)
+    return _calamine_sheets(io.BytesIO(data), name)
