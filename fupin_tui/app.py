@@ -50,7 +50,7 @@ def _screen_factory(mode: str) -> Callable[[], Screen]:
 
 class FupinApp(App):
     TITLE = "扶贫项目与建档立卡管理"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     MODES = {mode: _screen_factory(mode) for mode in JOBS}
     BINDINGS = [
         Binding("f1", "toggle_help", "帮助", id="help", tooltip="显示本页的按键"),

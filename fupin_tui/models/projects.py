@@ -12,12 +12,7 @@ from sqlmodel import Field
 from fupin_tui.models.base import Tracked
 from fupin_tui.models.types import Money, Quantity, Ratio
 
-# Project states, in order (RULES section A), and the side states.
-STATES = (
-    "入库", "申报", "立项", "方案已报", "方案批复", "实施中", "完工初检",
-    "申请验收", "已验收", "整改", "已报账", "已移交", "已归档",
-)
-SIDE_STATES = ("调整中", "已收回", "已终止")
+from fupin_tui.domain.states import SIDE_STATES, STATES  # noqa: F401  (re-exported)
 
 
 class LibraryEntry(Tracked, table=True):

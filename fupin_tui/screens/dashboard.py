@@ -48,6 +48,8 @@ class DashboardScreen(Screen):
         self.query_one("#nav", OptionList).focus()
         if self.app.ctx is not None:
             self.database_ready()
+        else:
+            self._load()  # straight from the file while the database layer is still loading
 
     def database_ready(self) -> None:
         self._load()
@@ -76,10 +78,11 @@ class DashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, group="dashboard")
     def _load(self) -> None:
-        from fupin_tui.services.dashboard import overview
+        from fupin_tui.services.overview import read_overview
 
-        data = overview(self.app.ctx)
-        self.app.call_from_thread(self._show, data)
+        data = read_overview(self.app.db_path)
+        if data is not None:
+            self.app.call_from_thread(self._show, data)
 
     def _show(self, data) -> None:
         grid = Table.grid(padding=(0, 3))
@@ -101,6 +104,7 @@ class DashboardScreen(Screen):
         header.add_row(f"[b]{data.township}[/b]")
         header.add_row(grid)
         self.query_one("#counts", Static).update(header)
+        self.figures_shown = True
 
     @on(OptionList.OptionSelected, "#nav")
     def _go(self, event: OptionList.OptionSelected) -> None:
