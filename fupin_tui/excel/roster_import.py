@@ -1,0 +1,505 @@
+"""Roster import (导入花名册): the registry workbooks townships really keep.
+
+Steps, each usable on its own by the screen and the command line:
+
+1. ``load(path)`` reads the file (any sheet) and finds the header row;
+2. ``guess_mapping`` maps columns by header name (户主姓名/姓名, 身份证号/公民身份号码 …);
+   the clerk may correct the mapping;
+3. ``preview(ctx, loaded, mapping)`` groups member rows into households, checks
+   every row and lists each problem by row and column;
+4. ``import_roster(ctx, plan)`` writes all valid households in one transaction.
+
+Importing the same file twice adds nobody twice: households are matched by
+household number, members by ID number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from sqlalchemy import func, insert, select
+
+from fupin_tui.context import AppContext
+from fupin_tui.db import write_audit
+from fupin_tui.domain.errors import DomainError, InputError
+from fupin_tui.domain.idcard import InvalidIdNumber, looks_like_excel_mangled, parse_id
+from fupin_tui.domain.money import parse_date
+from fupin_tui.excel.readers import Sheet, read_sheets
+from fupin_tui.excel.styles import Column, write_table
+from fupin_tui.models import Household, Member, Village
+
+# Target field -> (label shown to the clerk, header names seen in township rosters)
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "village": ("村", ("村", "村名", "行政村", "所在村", "村委会", "村别", "村代码")),
+    "household_no": ("户编号", ("户编号", "户号", "家庭编号", "户主编号")),
+    "head_name": ("户主姓名", ("户主姓名", "户主")),
+    "name": ("姓名", ("姓名", "成员姓名", "家庭成员姓名", "人员姓名")),
+    "id_number": ("身份证号", ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证", "证件号")),
+    "relation": ("与户主关系", ("与户主关系", "与户主的关系", "家庭关系", "关系")),
+    "size": ("家庭人口", ("家庭人口", "家庭人口数", "人口数", "户人口", "家庭人数")),
+    "gender": ("性别", ("性别",)),
+    "birth_date": ("出生日期", ("出生日期", "出生年月", "出生年月日")),
+    "ethnicity": ("民族", ("民族",)),
+    "phone": ("联系电话", ("联系电话", "电话", "手机号码", "手机", "联系方式")),
+    "attribute": ("贫困户属性", ("贫困户属性", "贫困户类型")),
+    "main_cause": ("主要致贫原因", ("主要致贫原因", "致贫原因")),
+    "education": ("文化程度", ("文化程度",)),
+    "health": ("健康状况", ("健康状况",)),
+    "labour_skill": ("劳动技能", ("劳动技能",)),
+    "bank_account": ("一卡通账号", ("一卡通账号", "银行账号", "一卡通", "银行卡号")),
+    "identified_year": ("识别年度", ("识别年度", "贫困户识别年度", "建档年度")),
+}
+HOUSEHOLD_LEVEL = ("village", "household_no", "head_name", "size", "attribute", "main_cause", "phone",
+                   "bank_account", "identified_year")
+# Fields checked against the code lists: value kept, and flagged when not in the list.
+CODE_LISTS = {"relation": "与户主关系", "ethnicity": "民族", "attribute": "贫困户属性", "main_cause": "致贫原因",
+              "education": "文化程度", "health": "健康状况", "labour_skill": "劳动技能", "gender": "性别"}
+HEADER_SCAN_ROWS = 25
+ERROR, NOTE = "错误", "提示"
+
+
+def _norm(value: Any) -> str:
+    """Full-width digits and spaces folded, all whitespace gone."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", "", text)
+
+
+def _header_key(value: Any) -> str:
+    return re.sub(r"[*＊:：()（）]", "", _norm(value))
+
+
+@dataclass
+class Problem:
+    row: int  # row number as Excel shows it
+    column: str  # "C 身份证号"
+    field: str
+    message: str
+    value: str = ""
+    level: str = ERROR
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.column}：{self.message}"
+
+
+@dataclass
+class Loaded:
+    path: Path
+    sheet: str
+    header_row: int  # 0-based index in rows
+    headers: list[str]
+    rows: list[list[Any]]
+    sheets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlannedMember:
+    row: int
+    name: str
+    id_number: str
+    relation: str
+    gender: str
+    birth_date: date | None
+    extra: dict[str, str]
+
+
+@dataclass
+class PlannedHousehold:
+    first_row: int
+    household_no: str
+    village_id: int | None
+    village_label: str
+    head_name: str
+    values: dict[str, Any]
+    members: list[PlannedMember]
+    existing_id: int | None = None  # already in the registry
+    valid: bool = True
+
+
+@dataclass
+class Plan:
+    loaded: Loaded
+    mapping: dict[str, int]
+    households: list[PlannedHousehold]
+    problems: list[Problem]
+
+    @property
+    def to_add(self) -> list[PlannedHousehold]:
+        return [h for h in self.households if h.valid and h.existing_id is None]
+
+    @property
+    def new_members_in_existing(self) -> list[tuple[PlannedHousehold, PlannedMember]]:
+        return [(h, m) for h in self.households if h.valid and h.existing_id is not None for m in h.members]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == ERROR]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "数据行": sum(len(h.members) for h in self.households),
+            "户数": len(self.households),
+            "可导入新户": len(self.to_add),
+            "可导入成员": sum(len(h.members) for h in self.to_add) + len(self.new_members_in_existing),
+            "已在册跳过": sum(1 for h in self.households if h.valid and h.existing_id is not None
+                         and not h.members),
+            "有错误的户": sum(1 for h in self.households if not h.valid),
+            "错误": len(self.errors),
+            "提示": len(self.problems) - len(self.errors),
+        }
+
+
+@dataclass
+class ImportSummary:
+    households: int
+    members: int
+    members_added_to_existing: int
+    skipped_households: int
+
+    def text(self) -> str:
+        return (f"已导入 {self.households} 户、{self.members} 人"
+                + (f"，另为已有户补充 {self.members_added_to_existing} 人" if self.members_added_to_existing else "")
+                + (f"；{self.skipped_households} 户有错误未导入" if self.skipped_households else "") + "。")
+
+
+# --------------------------------------------------------------------------- reading and header
+
+
+def _score(row: list[Any]) -> int:
+    keys = {_header_key(v) for v in row if _norm(v)}
+    return sum(1 for _, (_, names) in FIELDS.items() if any(n in keys for n in names))
+
+
+def find_header(rows: list[list[Any]]) -> int | None:
+    best, best_score = None, 1
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = _score(row)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def load(path: Path | str, sheet: str | None = None) -> Loaded:
+    """Read the file and find the sheet and row that hold the roster's header."""
+    sheets: list[Sheet] = read_sheets(path)
+    names = [s.name for s in sheets]
+    candidates = [s for s in sheets if sheet is None or s.name == sheet]
+    if not candidates:
+        raise InputError("工作表", f"文件中没有工作表「{sheet}」（有：{'、'.join(names)}）")
+    for s in candidates:
+        header = find_header(s.rows)
+        if header is not None:
+            headers = [_norm(v) for v in s.rows[header]]
+            return Loaded(Path(path), s.name, header, headers, s.rows, names)
+    raise DomainError(f"文件 {Path(path).name} 中找不到花名册的表头（应有“姓名”“身份证号”等列）。")
+
+
+def guess_mapping(loaded: Loaded) -> dict[str, int]:
+    """Field -> column index, by header name; the first matching column wins."""
+    mapping: dict[str, int] = {}
+    keys = [_header_key(h) for h in loaded.headers]
+    for fld, (_, names) in FIELDS.items():
+        for name in names:  # aliases in order of preference
+            if name in keys and keys.index(name) not in mapping.values():
+                mapping[fld] = keys.index(name)
+                break
+    return mapping
+
+
+def mapping_problems(mapping: dict[str, int]) -> list[str]:
+    missing = [FIELDS[f][0] for f in ("name", "id_number") if f not in mapping]
+    if "name" not in mapping and "head_name" in mapping:
+        missing = [m for m in missing if m != "姓名"]
+    return [f"缺少“{m}”列" for m in missing]
+
+
+def column_label(loaded: Loaded, index: int) -> str:
+    header = loaded.headers[index] if index < len(loaded.headers) else ""
+    return f"{get_column_letter(index + 1)} {header}".strip()
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def _village_index(ctx: AppContext) -> dict[str, tuple[int, str]]:
+    with ctx.read() as s:
+        rows = s.execute(select(Village.id, Village.code, Village.name).where(Village.voided == False)).all()  # noqa: E712
+    index = {}
+    for vid, code, name in rows:
+        index[code] = (vid, code)
+        index[_norm(name)] = (vid, code)
+    return index
+
+
+def _pattern(ctx: AppContext) -> str:
+    try:
+        return str(ctx.policy.household_no_pattern)
+    except AttributeError:
+        return "{village_code}{seq:04d}"
+
+
+def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = None,
+            village_code: str | None = None) -> Plan:
+    """Group rows into households and check every one; nothing is written."""
+    mapping = dict(guess_mapping(loaded) if mapping is None else mapping)
+    problems_text = mapping_problems(mapping)
+    if problems_text:
+        raise InputError("列对应", "；".join(problems_text))
+    today = ctx.today()
+    codes = ctx.codes
+    villages = _village_index(ctx)
+    default_village = None
+    if village_code:
+        default_village = villages.get(_norm(village_code))
+        if default_village is None:
+            raise InputError("村代码", f"没有代码或名称为 {village_code} 的村")
+
+    problems: list[Problem] = []
+    households: list[PlannedHousehold] = []
+    carry: dict[str, str] = {}  # household-level values carried down merged cells
+    current: PlannedHousehold | None = None
+    seen_ids: dict[str, int] = {}
+
+    def col(fld: str) -> str:
+        return column_label(loaded, mapping[fld]) if fld in mapping else FIELDS[fld][0]
+
+    def problem(row: int, fld: str, message: str, value: Any = "", level: str = ERROR) -> None:
+        problems.append(Problem(row, col(fld), FIELDS[fld][0], message, _norm(value), level))
+
+    for index in range(loaded.header_row + 1, len(loaded.rows)):
+        raw = loaded.rows[index]
+        excel_row = index + 1
+        cell = {fld: (raw[i] if i < len(raw) else "") for fld, i in mapping.items()}
+        text = {fld: _norm(v) for fld, v in cell.items()}
+        if not any(text.values()):
+            continue  # blank line
+        if not text.get("name") and not text.get("id_number") and not text.get("head_name"):
+            continue  # a sub-total or note line
+        # a new household starts where a household number changes or a 户主 row appears
+        starts = current is None
+        if text.get("household_no") and text["household_no"] != carry.get("household_no"):
+            starts = True
+        elif not text.get("household_no") and text.get("relation") == "户主":
+            starts = True
+        elif text.get("head_name") and text["head_name"] != carry.get("head_name") and not text.get("household_no"):
+            starts = True
+        if starts:
+            carry = {}
+        for fld in HOUSEHOLD_LEVEL:
+            if text.get(fld):
+                carry[fld] = text[fld]
+            elif fld in carry:
+                text[fld] = carry[fld]
+        if starts:
+            village_label = text.get("village", "")
+            village = villages.get(village_label) if village_label else default_village
+            if village is None and village_label:
+                problem(excel_row, "village", f"找不到村「{village_label}」，请先在设置中登记该村", village_label)
+            elif village is None:
+                problem(excel_row, "village", "没有村列，请用“村”选项指定导入到哪个村")
+            current = PlannedHousehold(
+                first_row=excel_row, household_no=text.get("household_no", ""),
+                village_id=village[0] if village else None, village_label=village_label or (village[1] if village else ""),
+                head_name=text.get("head_name", ""), values={}, members=[])
+            for fld in ("attribute", "main_cause", "phone", "bank_account"):
+                if text.get(fld):
+                    current.values[fld] = text[fld]
+            if text.get("size"):
+                try:
+                    current.values["size"] = int(float(text["size"]))
+                except ValueError:
+                    problem(excel_row, "size", f"家庭人口应为数字，实际为“{text['size']}”", text["size"], NOTE)
+            if text.get("identified_year"):
+                try:
+                    current.values["identified_year"] = int(float(text["identified_year"]))
+                except ValueError:
+                    problem(excel_row, "identified_year", "识别年度应为四位年份", text["identified_year"], NOTE)
+            if current.village_id is None:
+                current.valid = False
+            households.append(current)
+
+        name = text.get("name") or (text.get("head_name") if "name" not in mapping else "")
+        if not name:
+            problem(excel_row, "name", "姓名为空")
+            current.valid = False
+            continue
+        raw_id = cell.get("id_number")
+        number = ""
+        birth = None
+        gender = text.get("gender", "")
+        if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool) or looks_like_excel_mangled(raw_id):
+            problem(excel_row, "id_number", "身份证号被Excel按数字保存，最后几位已丢失，请把该列设为文本后从原始资料重新录入",
+                    raw_id)
+            current.valid = False
+        else:
+            try:
+                info = parse_id(raw_id, today=today)
+                number, birth, gender = info.number, info.birth_date, gender or info.gender
+                if gender and gender != info.gender:
+                    problem(excel_row, "gender", f"性别“{gender}”与身份证号（{info.gender}）不符", gender, NOTE)
+            except InvalidIdNumber as exc:
+                problem(excel_row, "id_number", exc.problem, raw_id)
+                current.valid = False
+        if number:
+            if number in seen_ids:
+                problem(excel_row, "id_number", f"与第{seen_ids[number]}行的身份证号重复", number)
+                current.valid = False
+            else:
+                seen_ids[number] = excel_row
+        if text.get("birth_date") and birth is None:
+            try:
+                birth = parse_date(cell["birth_date"], "出生日期")
+            except InputError as exc:
+                problem(excel_row, "birth_date", exc.problem, cell["birth_date"], NOTE)
+        relation = text.get("relation", "") or ("户主" if not current.members else "")
+        for fld, list_name in CODE_LISTS.items():
+            value = relation if fld == "relation" else text.get(fld, "")
+            if value and not codes.is_valid(list_name, value):
+                problem(excel_row, fld, f"“{value}”不在{list_name}代码表中（已保留，请核对）", value, NOTE)
+        extra = {f: text[f] for f in ("ethnicity", "education", "health", "labour_skill", "phone") if text.get(f)}
+        current.members.append(PlannedMember(excel_row, name, number, relation, gender, birth, extra))
+        if relation == "户主" and not current.head_name:
+            current.head_name = name
+
+    _check_against_registry(ctx, households, problems, col)
+    for h in households:
+        if not h.head_name and h.members:
+            h.head_name = h.members[0].name
+        size = h.values.get("size")
+        if size and size != len(h.members) and h.existing_id is None:
+            problems.append(Problem(h.first_row, col("size"), "家庭人口",
+                                    f"家庭人口填写为{size}，但名册中有{len(h.members)}人（按实际人数登记）", str(size), NOTE))
+    problems.sort(key=lambda p: (p.row, p.level != ERROR))
+    return Plan(loaded, mapping, households, problems)
+
+
+def _check_against_registry(ctx: AppContext, households: list[PlannedHousehold], problems: list[Problem], col) -> None:
+    """Match households already registered; an ID living in another household is an error."""
+    numbers = [m.id_number for h in households for m in h.members if m.id_number]
+    nos = [h.household_no for h in households if h.household_no]
+    known: dict[str, tuple[int, str, str]] = {}
+    by_no: dict[str, int] = {}
+    with ctx.read() as s:
+        for chunk in range(0, len(numbers), 900):
+            for number, hid, no, head in s.execute(
+                    select(Member.id_number, Household.id, Household.household_no, Household.head_name)
+                    .join(Household, Member.household_id == Household.id)
+                    .where(Member.voided == False, Member.id_number.in_(numbers[chunk:chunk + 900]))):  # noqa: E712
+                known[number] = (hid, no, head)
+        for chunk in range(0, len(nos), 900):
+            by_no.update(dict(s.execute(select(Household.household_no, Household.id)
+                                        .where(Household.household_no.in_(nos[chunk:chunk + 900]))).all()))
+    for h in households:
+        existing = by_no.get(h.household_no) if h.household_no else None
+        if existing is None:  # no household number: the head's ID finds the household
+            head_hits = {known[m.id_number][0] for m in h.members if m.id_number in known}
+            if len(head_hits) == 1 and not h.household_no:
+                existing = head_hits.pop()
+        h.existing_id = existing
+        fresh = []
+        for m in h.members:
+            hit = known.get(m.id_number)
+            if hit is None:
+                fresh.append(m)
+            elif hit[0] != existing:
+                problems.append(Problem(m.row, col("id_number"), "身份证号",
+                                        f"{m.name}（{m.id_number}）已登记在户编号 {hit[1]}（户主 {hit[2]}）中，一人只能在一户",
+                                        m.id_number))
+                h.valid = False
+        if existing is not None:
+            h.members = fresh  # only people not yet registered are added
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def import_roster(ctx: AppContext, plan: Plan) -> ImportSummary:
+    """Write every valid household in one transaction; rows with errors are left out."""
+    from fupin_tui.services.registry import search_text
+
+    pattern = _pattern(ctx)
+    source = plan.loaded.path.name
+    with ctx.transaction() as s:
+        conn = s.connection()
+        taken = set(conn.execute(select(Household.household_no)).scalars())
+        seq_by_village: dict[int, int] = defaultdict(int)
+        codes = dict(conn.execute(select(Village.id, Village.code)).all())
+        next_id = conn.execute(select(func.coalesce(func.max(Household.id), 0))).scalar_one() + 1
+        h_rows, m_rows = [], []
+        added_to_existing = 0
+        for h in plan.households:
+            if not h.valid:
+                continue
+            if h.existing_id is not None:
+                for m in h.members:
+                    m_rows.append(_member_row(h.existing_id, m, ctx.operator))
+                    added_to_existing += 1
+                continue
+            number = h.household_no
+            if not number:
+                while True:
+                    seq_by_village[h.village_id] += 1
+                    number = pattern.format(village_code=codes[h.village_id], seq=seq_by_village[h.village_id],
+                                            year=ctx.today().year)
+                    if number not in taken:
+                        break
+            taken.add(number)
+            names = [m.name for m in h.members]
+            h_rows.append(dict(
+                id=next_id, household_no=number, village_id=h.village_id, head_name=h.head_name, status="在册",
+                status_since=ctx.today(), size=len(h.members), identified_year=h.values.get("identified_year"),
+                attribute=h.values.get("attribute", "一般贫困户"), main_cause=h.values.get("main_cause", ""),
+                phone=h.values.get("phone", ""), bank_account=h.values.get("bank_account", ""),
+                entered_by=ctx.operator, created_by=ctx.operator, remarks=f"由花名册 {source} 导入",
+                search_keys=search_text(number, names, [m.id_number for m in h.members])))
+            for m in h.members:
+                m_rows.append(_member_row(next_id, m, ctx.operator))
+            next_id += 1
+        if h_rows:
+            conn.execute(insert(Household), h_rows)
+        if m_rows:
+            conn.execute(insert(Member), m_rows)
+        summary = ImportSummary(len(h_rows), len(m_rows) - added_to_existing, added_to_existing,
+                                sum(1 for h in plan.households if not h.valid))
+        write_audit(s, "household", "", "导入", note=f"花名册 {source}：{summary.text()}",
+                    after={"households": len(h_rows), "members": len(m_rows)})
+    return summary
+
+
+def _member_row(household_id: int, m: PlannedMember, operator: str) -> dict:
+    return dict(household_id=household_id, name=m.name, id_number=m.id_number, gender=m.gender,
+                birth_date=m.birth_date, relation=m.relation, ethnicity=m.extra.get("ethnicity", "汉族"),
+                education=m.extra.get("education", ""), health=m.extra.get("health", "健康"),
+                labour_skill=m.extra.get("labour_skill", ""), phone=m.extra.get("phone", ""),
+                created_by=operator)
+
+
+def write_problems(plan: Plan, path: Path | str) -> Path:
+    """The problems as a print-ready workbook the clerk can work through."""
+    path = Path(path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "问题清单"
+    write_table(ws, title="花名册导入问题清单", subtitle=f"文件 {plan.loaded.path.name}  工作表 {plan.loaded.sheet}",
+                columns=[Column("行号", kind="int"), Column("列"), Column("字段"), Column("级别"), Column("问题", width=60),
+                         Column("原值", kind="id")],
+                rows=([p.row, p.column, p.field, p.level, p.message, p.value] for p in plan.problems),
+                signatures=("核对人", "日期"))
+    wb.save(path)
+    return path
+
+
+def default_report_path(source: Path) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return source.with_name(f"{source.stem}-导入问题-{stamp}.xlsx")
