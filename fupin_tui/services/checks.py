@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, text
 from sqlmodel import Session
+from sqlmodel import select as orm_select
 
 from fupin_tui.context import AppContext
 from fupin_tui.domain.deadlines import MoneyEvent, ProjectDates, project_deadlines, yearly_deadlines
@@ -322,7 +323,7 @@ def withdraw_ack(ctx: AppContext, finding: Finding, reason: str) -> None:
         raise InputError("撤销原因", "不能为空")
     rule, record = ack_key(finding)
     with ctx.transaction() as s:
-        rows = s.exec(select(FindingAck).where(FindingAck.rule == rule, FindingAck.record == record,
+        rows = s.exec(orm_select(FindingAck).where(FindingAck.rule == rule, FindingAck.record == record,
                                                FindingAck.voided == False)).all()  # noqa: E712
         for row in rows:
             row.voided = True

@@ -1,0 +1,119 @@
+"""``fupin-tui check [--json] [--rule ID] [--list]``: the 体检 findings on the command line.
+
+Exit status 0 when nothing is overdue or non-compliant (acknowledged findings
+aside), 1 otherwise, 2 on a usage problem — so the county can run it over an
+imported package in a script.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+SEVERITY_ORDER = ("逾期", "即将到期", "不合规", "提示")
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("check", help="体检：按制度逐条检查，列出逾期和不合规事项")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出（供脚本使用）")
+    p.add_argument("--rule", action="append", default=[], metavar="ID",
+                   help="只检查某条规则，如 P07；可重复或用逗号分隔")
+    p.add_argument("--list", action="store_true", help="列出所有规则、条款、参数及当前取值")
+    p.set_defaults(handler=_handle)
+
+
+def _handle(args, db_path: Path) -> int:
+    from fupin_tui.context import AppContext
+    from fupin_tui.db import open_database
+
+    if not Path(db_path).exists():
+        print(f"错误：数据库 {db_path} 不存在。", file=sys.stderr)
+        return 2
+    ctx = AppContext(db=open_database(db_path, create=False), operator="")
+    try:
+        return run(args, ctx)
+    finally:
+        ctx.db.close()
+
+
+def _wanted_rules(raw: list[str]) -> list[str] | None:
+    from fupin_tui.domain.rules import normalise_rule_id
+
+    if not raw:
+        return None
+    out = []
+    for part in ",".join(raw).replace("，", ",").split(","):
+        if not part.strip():
+            continue
+        rid = normalise_rule_id(part)
+        if rid is None:
+            raise ValueError(f"没有规则「{part.strip()}」；用 fupin-tui check --list 查看全部规则")
+        out.append(rid)
+    return out
+
+
+def _as_json(f) -> dict:
+    return {
+        "rule": f.rule, "section": f.section, "severity": f.severity, "record": f.record,
+        "record_label": f.record_label, "message": f.message, "due": f.due.isoformat() if f.due else None,
+        "workdays_left": f.workdays_left, "tab": f.tab,
+        "acknowledged": ({"reason": f.ack.reason, "by": f.ack.by, "at": f.ack.at.isoformat()} if f.ack else None),
+    }
+
+
+def _print_list(ctx, out) -> None:
+    from fupin_tui.services.checks import rules_list
+
+    for row in rules_list(ctx):
+        params = "；".join(f"{label}（{name}）= {value}" for name, label, value in row.params) or "无参数"
+        print(f"{row.id}  {row.section:<10} {row.title}\n      参数：{params}", file=out)
+
+
+def run(args, ctx, out=None) -> int:
+    from fupin_tui.services.checks import run_checks
+
+    out = out or sys.stdout
+    if getattr(args, "list", False):
+        if args.json:
+            from fupin_tui.services.checks import rules_list
+
+            rows = [{"rule": r.id, "section": r.section, "title": r.title,
+                     "params": [{"name": n, "label": label, "value": v} for n, label, v in r.params]}
+                    for r in rules_list(ctx)]
+            print(json.dumps(rows, ensure_ascii=False, indent=1), file=out)
+        else:
+            _print_list(ctx, out)
+        return 0
+    try:
+        rules = _wanted_rules(getattr(args, "rule", []) or [])
+    except ValueError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    result = run_checks(ctx, rules=rules)
+    if args.json:
+        print(json.dumps([_as_json(f) for f in result.findings], ensure_ascii=False, indent=1), file=out)
+    else:
+        _print_text(result, out)
+    return 1 if result.failing else 0
+
+
+def _print_text(result, out) -> None:
+    counts = result.counts()
+    for severity in SEVERITY_ORDER:
+        items = [f for f in result.findings if f.severity == severity and not f.ack]
+        if not items:
+            continue
+        print(f"== {severity}（{len(items)}）==", file=out)
+        for f in items:
+            due = f"  截止{f.due.isoformat()}" if f.due else ""
+            where = f"  {f.record_label}" if f.record_label else ""
+            print(f"[{f.rule} {f.section}]{where}{due}\n    {f.message}", file=out)
+    acked = [f for f in result.findings if f.ack]
+    if acked:
+        print(f"== 已确认（{len(acked)}）==", file=out)
+        for f in acked:
+            print(f"[{f.rule}] {f.record_label}：{f.message}\n    确认：{f.ack.reason}（{f.ack.by}）", file=out)
+    summary = "，".join(f"{k}{v}条" for k, v in counts.items())
+    verdict = "有逾期或不合规事项" if result.failing else "没有逾期或不合规事项"
+    print(f"体检日期 {result.today.isoformat()}：{summary}。{verdict}。", file=out)

@@ -1,0 +1,115 @@
+"""The 体检 service on a small database: loading, findings, acknowledgements, dashboard figures."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.checks_data import build_township
+from fupin_tui.domain.errors import InputError
+from fupin_tui.services import checks
+
+
+@pytest.fixture
+def town(ctx):
+    return build_township(ctx)
+
+
+def test_loads_the_facts_the_rules_read(ctx, town):
+    data = checks.load_check_data(ctx)
+    assert data.township == "新安镇"
+    a = next(p for p in data.projects if p.id == town["a"])
+    assert a.in_library and a.village_name == "新寨村" and a.subsidy == Decimal("300000.00")
+    assert [(t.seq, t.amount) for t in a.tranches] == [(1, Decimal("150000.00"))]
+    assert a.vouchers[0].lines[0].budget_line_project_id == a.id
+    assert a.dates.approval_notice_on == date(2026, 10, 14)
+    assert a.notices[0].fields["资金规模"] == "30万元"
+    # disbursement and reimbursement both start a P13 clock
+    assert [e.kind for e in a.dates.money_events] == ["拨款", "报账"]
+    [b] = a.beneficiaries
+    assert (b.household_no, b.status_at_approval) == ("5201231012010001", "在册")
+    assert len(data.households) == 2 and all(len(h.members) == 1 and len(h.steps) == 6 for h in data.households)
+
+
+def _by_rule(result, rule):
+    return [f for f in result.findings if f.rule == rule]
+
+
+def test_findings_point_at_the_record_and_tab(ctx, town):
+    result = checks.run_checks(ctx)
+    [p07] = _by_rule(result, "P07")
+    assert (p07.severity, p07.record, p07.tab, p07.due) == ("逾期", f"project:{town['a']}", "流程", date(2026, 11, 9))
+    [p05] = _by_rule(result, "P05")
+    assert p05.severity == "即将到期" and p05.record == f"project:{town['b']}" and p05.workdays_left == 5
+    [h05] = _by_rule(result, "H05")
+    assert h05.record == f"household:{town['bad']}" and h05.message.startswith("李四：身份证号")
+    assert result.failing
+    counts = result.counts()
+    assert counts["逾期"] >= 1 and counts["即将到期"] >= 1 and counts["已确认"] == 0
+
+
+def test_only_the_rules_asked_for(ctx, town):
+    result = checks.run_checks(ctx, rules=["P05"])
+    assert {f.rule for f in result.findings} == {"P05"} and not result.failing
+
+
+def test_acknowledged_finding_is_kept_shown_and_no_longer_failing(ctx, town):
+    result = checks.run_checks(ctx, rules=["P07"])
+    [p07] = result.findings
+    with pytest.raises(InputError) as err:
+        checks.acknowledge(ctx, p07, "  ")
+    assert err.value.field == "确认原因"
+    checks.acknowledge(ctx, p07, "不可抗力：平台停机维护，已电话报备")
+    again = checks.run_checks(ctx, rules=["P07"])
+    [acked] = again.findings
+    assert acked.ack.reason == "不可抗力：平台停机维护，已电话报备" and acked.ack.by == "张会计"
+    assert not again.failing and again.counts()["已确认"] == 1 and again.counts()["逾期"] == 0
+    checks.withdraw_ack(ctx, acked, "平台已恢复，应补办")
+    assert checks.run_checks(ctx, rules=["P07"]).failing
+
+
+def test_yearly_duties_are_acknowledged_one_date_at_a_time(ctx):
+    result = checks.run_checks(ctx, rules=["Y02"])
+    first = min(result.findings, key=lambda f: f.due)
+    checks.acknowledge(ctx, first, "已于12月8日报送自查报告")
+    acked = [f for f in checks.run_checks(ctx, rules=["Y02"]).findings if f.ack]
+    assert [f.due for f in acked] == [first.due]
+
+
+def test_next_deadlines_soonest_first_with_yearly_duties(ctx, town):
+    upcoming = checks.next_deadlines(ctx)
+    assert len(upcoming) <= 10
+    assert [u.due for u in upcoming] == sorted(u.due for u in upcoming)
+    assert all(u.due >= date(2026, 11, 27) for u in upcoming)
+    first = upcoming[0]
+    assert first.record == f"project:{town['b']}" or first.due <= date(2026, 12, 4)
+    assert any(u.rule == "P05" and u.due == date(2026, 12, 4) and u.workdays_left == 5 for u in upcoming)
+    assert any(u.rule == "Y02" and u.due == date(2026, 12, 10) for u in upcoming)
+
+
+def test_dashboard_figures(ctx, town):
+    [a, b] = checks.fund_execution(ctx)
+    assert (a.name, a.approved, a.disbursed, a.reimbursed) == (
+        "新寨村产业路", Decimal("300000.00"), Decimal("150000.00"), Decimal("20000.00"))
+    assert b.disbursed == Decimal("0")
+    assert checks.households_by_village(ctx) == [("新寨村", {"在册": 2})]
+    assert checks.projects_by_state(ctx) == [("立项", 1), ("方案批复", 1)]
+
+
+def test_rules_list_shows_parameters_with_current_values(ctx):
+    from fupin_tui.domain.policy import to_storage
+    from fupin_tui.models import PolicyOverride
+
+    with ctx.transaction() as s:
+        s.add(PolicyOverride(name="filing_wd", value=to_storage("filing_wd", 7)))
+    ctx.reload_policy()
+    rows = {r.id: r for r in checks.rules_list(ctx)}
+    assert len(rows) == 46
+    assert ("filing_wd", "方案批复后平台备案时限", "7工作日") in rows["P07"].params
+    assert rows["P07"].section == "二(四)"
+
+
+def test_empty_database_reports_notices_not_silence(ctx):
+    result = checks.run_checks(ctx)
+    assert not result.failing
+    assert any(f.rule == "P01" and "尚无项目数据" in f.message for f in result.findings)
