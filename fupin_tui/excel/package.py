@@ -254,18 +254,30 @@ def _checks_available() -> bool:
     return True
 
 
-CHECK_COLUMNS = [Column("规则"), Column("条款"), Column("对象"), Column("问题"), Column("严重程度"), Column("期限", kind="date")]
+CHECK_COLUMNS = [Column("规则"), Column("条款"), Column("严重程度"), Column("对象"), Column("问题", width=60),
+                 Column("期限", kind="date"), Column("剩余工作日", kind="int"), Column("已确认原因")]
+
+
+def _in_scope_ids(ctx: AppContext, table: str, scope: Scope) -> set[int] | None:
+    cond = _condition(table, scope)
+    if cond is None:
+        return None  # the whole database is in scope
+    model = schema.MODELS[table].__table__
+    with ctx.db.engine.connect() as conn:
+        return set(conn.execute(select(model.c.id).where(cond)).scalars())
 
 
 def _check_rows(ctx: AppContext, scope: Scope) -> Iterator[list]:
     from fupin_tui.services import checks
 
-    run = getattr(checks, "run_checks", None) or getattr(checks, "run_all", None)
-    findings = run(ctx) if run else []
-    for f in findings:
-        get = (lambda name, default="": getattr(f, name, default))
-        yield [get("rule"), get("section"), get("record_label", get("record")), get("message", str(f)),
-               get("severity"), get("due", None)]
+    keep = {t: _in_scope_ids(ctx, t, scope) for t in ("project", "household")}
+    for f in checks.run_checks(ctx).findings:
+        kind, _, rid = (f.record or "").partition(":")
+        ids = keep.get(kind)
+        if ids is not None and rid.isdigit() and int(rid) not in ids:
+            continue
+        yield [f.rule, f.section, f.severity, f.record_label, f.message, f.due, f.workdays_left,
+               f.ack.reason if f.ack else ""]
 
 
 # --------------------------------------------------------------------------- writing
