@@ -141,7 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, OSError):
             print(f"错误：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}）", file=sys.stderr)
             return 2
-        raise
+        from fupin_tui.errorlog import log_exception
+
+        where = log_exception(exc)
+        print(f"错误：程序出错（{type(exc).__name__}），详情已记录到 {where}。", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -19,7 +19,10 @@ from typing import Callable, Iterator
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
+
+from fupin_tui.domain.errors import DomainError
 
 APPLICATION_ID = 0x46505455  # "FPTU"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -30,8 +33,22 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 SCHEMA_VERSION = 1
 
 
-class DatabaseProblem(Exception):
+class DatabaseProblem(DomainError):
     """The database cannot be used; the message says what to do (in Chinese)."""
+
+
+def explain_sqlite_error(exc: BaseException) -> str:
+    """A clerk-readable reason for a failed write (disk full, read-only, locked …)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "full" in text:
+        return "磁盘空间已满，本次保存没有写入任何内容。请清理磁盘后再按 Ctrl+S 保存（填写的内容仍在屏幕上）。"
+    if "readonly" in text or "read-only" in text:
+        return "数据库文件是只读的，无法保存。请检查文件权限或是否在只读的 U 盘上。本次没有写入任何内容。"
+    if "locked" in text or "busy" in text:
+        return "数据库正被另一个窗口或程序使用，暂时无法保存。请稍后再按 Ctrl+S。本次没有写入任何内容。"
+    if "unable to open" in text or "disk i/o" in text:
+        return "无法写入数据库文件（文件夹不存在、U 盘已拔出或磁盘出错）。本次没有写入任何内容。"
+    return f"数据库出错，本次没有写入任何内容：{exc}"
 
 
 def _check_file(path: Path) -> None:
@@ -150,6 +167,9 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                raise DatabaseProblem(explain_sqlite_error(exc)) from exc
             except BaseException:
                 session.rollback()
                 raise

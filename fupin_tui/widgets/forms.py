@@ -334,8 +334,15 @@ class FormScreen(Screen):
             self.show_field_error(exc)
             self.notify(str(exc), title="未保存", severity="error")
             return
-        except DomainError as exc:
+        except DomainError as exc:  # rule refusals and DatabaseProblem (disk full, read-only …)
             self.notify(str(exc), title="未保存", severity="error", timeout=8)
+            return
+        except Exception as exc:  # noqa: BLE001 - never lose what the clerk typed to a bug
+            from fupin_tui.errorlog import log_exception
+
+            log_exception(exc)
+            self.notify(f"保存失败（程序错误 {type(exc).__name__}），填写的内容仍在屏幕上。已记录到错误日志。",
+                        title="未保存", severity="error", timeout=10)
             return
         self.mark_clean()
         self.after_save()
