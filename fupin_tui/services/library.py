@@ -90,6 +90,8 @@ def validate_entry(ctx: AppContext, data: Mapping[str, Any]) -> dict[str, Any]:
             raise InputError(LABELS[key], f"“{values[key]}”不在{list_name}代码表中")
         if values.get(key):
             values[key] = codes.canonical(list_name, values[key])
+    if not values.get("village_id"):
+        values["village_id"] = None
     year = int(values["year"])
     if not 2000 <= year <= 2100:
         raise InputError(LABELS["year"], f"年份不对：{year}")

@@ -1,0 +1,248 @@
+"""项目库: the list of library entries and the entry form; 申报 starts here (P01)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from fupin_tui.domain.money import format_money
+from fupin_tui.widgets.forms import CodeSelect, DateInput, Field, FormScreen, IntInput, MoneyInput, TextInput
+
+
+class LibraryScreen(Screen):
+    DEFAULT_CSS = """
+    LibraryScreen #library-filter { height: 1; border: none; padding: 0 1; background: $boost; }
+    LibraryScreen #library-count { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("n", "new", "入库", id="new-entry", tooltip="新增项目库条目"),
+        Binding("e", "edit", "修改", id="edit-entry", tooltip="修改所选条目（仅在库时）"),
+        Binding("s", "apply", "申报", id="apply", tooltip="把所选条目申报为项目（P01、P02）"),
+        Binding("x", "void", "作废", id="void-entry", tooltip="作废所选条目（须说明原因）"),
+        Binding("p", "print", "打印", id="print-library", tooltip="生成项目库 Excel 表"),
+        Binding("slash", "filter", "筛选", id="filter", show=False),
+        Binding("escape", "back", "返回", id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows = []
+        self.ready = False  # ScreenResume arrives before the first mount
+
+    @property
+    def ctx(self):
+        return self.app.ctx
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="筛选：项目名称、拼音首字母、建设内容或地点", id="library-filter")
+        yield Static("", id="library-count")
+        yield DataTable(id="library", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "项目库"
+        self.query_one(DataTable).add_columns("年度", "村", "项目名称", "类别", "性质", "总投资（元）", "贫困户",
+                                              "优先", "状态")
+        self.ready = True
+        self.load()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.ready:
+            self.load()
+
+    @on(Input.Changed, "#library-filter")
+    def load(self) -> None:
+        from fupin_tui.services import library
+
+        text = self.query_one("#library-filter", Input).value
+        self.rows = library.list_entries(self.ctx, text=text)
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in self.rows:
+            table.add_row(str(r.year), r.village, r.name, r.category, r.construction_type,
+                          format_money(r.amount_total), str(r.poor_households), str(r.priority), r.status)
+        if self.rows:
+            table.move_cursor(row=min(keep, len(self.rows) - 1))
+        waiting = sum(1 for r in self.rows if r.status == "在库")
+        self.query_one("#library-count", Static).update(f"共{len(self.rows)}条，在库待申报{waiting}条。")
+
+    @on(Input.Submitted, "#library-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def selected(self):
+        index = self.query_one(DataTable).cursor_row
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def action_filter(self) -> None:
+        self.query_one("#library-filter", Input).focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_new(self) -> None:
+        self.app.push_screen(LibraryEntryForm(None))
+
+    @on(DataTable.RowSelected, "#library")
+    def action_edit(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.status != "在库":
+            self.notify(f"条目已{row.status}，内容以项目档案为准。", severity="warning")
+            return
+        self.app.push_screen(LibraryEntryForm(row.id))
+
+    def action_apply(self) -> None:
+        from fupin_tui.dialogs.lifecycle_dialog import LifecycleDialog
+        from fupin_tui.domain.lifecycle import FieldSpec
+        from fupin_tui.services import projects
+
+        row = self.selected()
+        if row is None:
+            return
+        fields = [FieldSpec("date", "申报日期", "date"), FieldSpec("document_no", "申报文号", required=False),
+                  FieldSpec("note", "备注", required=False)]
+
+        def submit(raw: dict, confirmed: bool):
+            return projects.apply_from_library(self.ctx, row.id, raw, confirmed_similar=confirmed)
+
+        def done(project_id: int | None) -> None:
+            if project_id is None:
+                return
+            self.notify(f"已申报：{row.name}")
+            self.load()
+            from fupin_tui.screens.projects import open_record
+
+            self.dismiss(None)
+            open_record(self.app, project_id)
+
+        notes = ["P01：只有项目库中的项目可以申报", "P02：同村同内容的项目会列出请您确认"]
+        self.app.push_screen(LifecycleDialog(row.name, "申报", fields, notes, submit,
+                                             {"date": self.ctx.today().isoformat()}), done)
+
+    def action_void(self) -> None:
+        from fupin_tui.dialogs.confirm import ReasonDialog
+        from fupin_tui.domain.errors import DomainError
+        from fupin_tui.services import library
+
+        row = self.selected()
+        if row is None:
+            return
+
+        def answered(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                library.void_entry(self.ctx, row.id, reason)
+            except DomainError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.notify(f"已作废：{row.name}")
+            self.load()
+
+        self.app.push_screen(ReasonDialog(f"作废项目库条目：{row.name}", "作废原因"), answered)
+
+    def action_print(self) -> None:
+        from fupin_tui.excel.project_print import print_dir, write_library
+
+        year = self.ctx.today().year
+        path = print_dir(self.ctx) / f"项目库_{year}.xlsx"
+        try:
+            n = write_library(self.ctx, path, year=year)
+        except OSError as exc:
+            self.notify(f"无法写入 {path}：{exc}", severity="error")
+            return
+        self.notify(f"项目库表（{n}条）已生成：{path}", timeout=8)
+
+
+class LibraryEntryForm(FormScreen):
+    """The columns of a library entry; an entry without performance goals is not admitted."""
+
+    DEFAULT_CSS = """
+    LibraryEntryForm VerticalScroll { padding: 0 1; }
+    LibraryEntryForm .form-title { text-style: bold; height: 1; }
+    """
+
+    def __init__(self, entry_id: int | None) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+
+    @property
+    def ctx(self):
+        return self.app.ctx
+
+    def compose(self) -> ComposeResult:
+        from fupin_tui.services import library, township
+
+        values: dict[str, Any] = (library.get_entry(self.ctx, self.entry_id) if self.entry_id
+                                  else library.default_entry(self.ctx))
+        labels = library.LABELS
+        codes = self.ctx.codes
+
+        def text(key: str, required: bool = False):
+            return Field(labels[key], TextInput(str(values.get(key) or ""), required=required, id=key))
+
+        def money(key: str):
+            v = values.get(key)
+            return Field(labels[key], MoneyInput(f"{v:.2f}" if v else "", id=key))
+
+        def number(key: str, required: bool = False):
+            v = values.get(key)
+            return Field(labels[key], IntInput("" if v in (None, "") else str(v), required=required, id=key))
+
+        def choice(key: str, items, required: bool = False):
+            return Field(labels[key], CodeSelect(items, value=values.get(key) or None, required=required, id=key))
+
+        def day(key: str):
+            v = values.get(key)
+            return Field(labels[key], DateInput(v.isoformat() if v else "", id=key))
+
+        yield Header()
+        with VerticalScroll():
+            yield Static("修改项目库条目" if self.entry_id else "新增项目库条目（带 * 的必填）", classes="form-title")
+            villages = [(v.name, v.id) for v in township.villages(self.ctx)]
+            yield choice("village_id", villages)
+            yield number("year", required=True)
+            yield text("name", required=True)
+            yield choice("category", codes.items("项目类别"), required=True)
+            yield choice("construction_type", codes.items("建设性质"))
+            yield choice("fund_type", codes.items("资金类型"))
+            yield text("location")
+            yield text("content", required=True)
+            yield text("subsidy_standard")
+            for key in ("amount_fiscal", "amount_integrated", "amount_self", "amount_other", "amount_total"):
+                yield money(key)
+            yield day("planned_start")
+            yield day("planned_end")
+            yield text("responsible_unit")
+            yield text("responsible_person")
+            for key in ("beneficiary_households", "beneficiary_people", "poor_households", "poor_people"):
+                yield number(key)
+            yield text("performance_goals", required=True)
+            yield text("benefit_mechanism")
+            yield text("participation")
+            yield number("priority")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#village_id").focus()
+
+    def save(self, values: dict[str, Any]) -> None:
+        from fupin_tui.services import library
+
+        self.entry_id = library.save_entry(self.ctx, values, self.entry_id)
+
+    def after_save(self) -> None:
+        self.notify("项目库条目已保存")
+        self.dismiss(True)

@@ -1,0 +1,131 @@
+"""The 项目档案 job: the project list (mode "projects") and ``open_record``."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from fupin_tui.domain.lifecycle import ALL_STATES
+from fupin_tui.domain.money import format_money
+
+
+def open_record(app, project_id: int, tab: str | None = None) -> None:
+    """Open a project's dossier (at ``tab``) from anywhere, on top of the project list."""
+    from fupin_tui.screens.dossier import ProjectDossierScreen
+
+    def push() -> None:
+        app.push_screen(ProjectDossierScreen(project_id, tab))
+
+    if app.current_mode != "projects":
+        app.switch_mode("projects")
+        app.call_after_refresh(push)
+    else:
+        push()
+
+
+class ProjectListScreen(Screen):
+    DEFAULT_CSS = """
+    ProjectListScreen #project-filter { height: 1; border: none; padding: 0 1; background: $boost; }
+    ProjectListScreen #project-count { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("enter", "open", "打开档案", id="open", show=False),
+        Binding("o", "open", "打开", id="open-dossier", tooltip="打开所选项目的档案"),
+        Binding("l", "library", "项目库", id="library", tooltip="项目库：入库、申报"),
+        Binding("slash", "filter", "筛选", id="filter", tooltip="按名称、拼音首字母、档号或状态筛选"),
+        Binding("r", "reload", "刷新", id="reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows = []
+        self.ready = False  # ScreenResume arrives before the first mount
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="筛选：项目名称、拼音首字母（如 zzt）、档号或状态（如 实施中）", id="project-filter")
+        yield Static("", id="project-count")
+        yield DataTable(id="projects", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("年度", "村", "项目名称", "状态", "补助（元）", "档案", "档号")
+        self.ready = True
+        if self.app.ctx is not None:
+            self.load()
+        self.query_one(DataTable).focus()
+
+    def database_ready(self) -> None:
+        if self.ready:
+            self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.app.ctx is not None and self.ready:
+            self.load()
+
+    @on(Input.Changed, "#project-filter")
+    def _filter_changed(self) -> None:
+        self.load()
+
+    @on(Input.Submitted, "#project-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def load(self) -> None:
+        self._fetch(self.query_one("#project-filter", Input).value)
+
+    @work(thread=True, exclusive=True, group="project-list")
+    def _fetch(self, text: str) -> None:
+        from fupin_tui.services import projects
+
+        text = text.strip()
+        state = text if text in STATE_WORDS else ""
+        rows = projects.list_projects(self.app.ctx, text="" if state else text, state=state)
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows) -> None:
+        self.rows = rows
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in rows:
+            state = r.state + (f"/{r.side_state}" if r.side_state else "")
+            table.add_row(str(r.year), r.village, r.name, state, format_money(r.subsidy),
+                          r.archive + ("" if r.archive_complete else " 缺"), r.file_number)
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        complete = sum(1 for r in rows if r.archive_complete)
+        self.query_one("#project-count", Static).update(
+            f"共{len(rows)}个项目，档案齐全{complete}个。Enter 打开档案，l 项目库（在库里申报新项目）")
+
+    def selected(self):
+        index = self.query_one(DataTable).cursor_row
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    @on(DataTable.RowSelected, "#projects")
+    def _row_chosen(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        row = self.selected()
+        if row is not None:
+            from fupin_tui.screens.dossier import ProjectDossierScreen
+
+            self.app.push_screen(ProjectDossierScreen(row.id))
+
+    def action_library(self) -> None:
+        from fupin_tui.screens.library import LibraryScreen
+
+        self.app.push_screen(LibraryScreen())
+
+    def action_filter(self) -> None:
+        self.query_one("#project-filter", Input).focus()
+
+    def action_reload(self) -> None:
+        self.load()
+
+
+STATE_WORDS = set(ALL_STATES)
