@@ -67,7 +67,7 @@ class FupinApp(App):
         self.ctx = None
         self.startup_problem: str | None = None
         if demo:
-            self.sub_title = "演示数据"
+            self.title = f"{self.TITLE}（演示数据）"
         if not defer_open:
             self._open_database()
 
@@ -132,8 +132,20 @@ class FupinApp(App):
         township.set_setting(self.ctx, "last_operator", name)
         self._database_ready()
 
+    def apply_border_style(self) -> None:
+        """ASCII borders where box drawing breaks (old Windows console), or as the clerk chose."""
+        import os
+
+        from fupin_tui.services import township
+
+        choice = township.get_setting(self.ctx, "border_style", "auto")
+        ascii_needed = os.name == "nt" and not os.environ.get("WT_SESSION")
+        self.set_class(choice == "ascii" or (choice == "auto" and ascii_needed), "-ascii")
+
     def _database_ready(self) -> None:
-        self.sub_title = ("演示数据 · " if self.demo else "") + f"经办人：{self.ctx.operator}"
+        self.apply_border_style()
+        # one title, no sub-title: Textual joins them with "—", which old consoles draw two cells wide
+        self.title = f"{self.TITLE}{'（演示数据）' if self.demo else ''}  经办人：{self.ctx.operator}"
         for screen in self.screen_stack:
             refresh = getattr(screen, "database_ready", None)
             if refresh:

@@ -41,7 +41,7 @@ class DashboardScreen(Screen):
         with Horizontal():
             yield OptionList(*[Option(f"{key:<4}{title}", id=mode) for mode, title, key in NAV], id="nav")
             with VerticalScroll(id="figures"):
-                yield Static("正在打开数据库…", id="counts")
+                yield Static("正在打开数据库，请稍候", id="counts")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,14 +86,14 @@ class DashboardScreen(Screen):
 
     def _show(self, data) -> None:
         grid = Table.grid(padding=(0, 3))
-        households = Table(title="贫困户（按状态）", title_justify="left", show_edge=False, box=None)
+        households = Table(title="贫困户（按状态）", title_justify="left", show_edge=False, box=None, min_width=24)
         households.add_column("状态")
         households.add_column("户数", justify="right")
         households.add_column("人数", justify="right")
         for status, count, people in data.households_by_status:
             households.add_row(status, f"{count:,}", f"{people:,}")
         households.add_row("合计", f"{data.households_total:,}", f"{data.people_total:,}", style="bold")
-        projects = Table(title="项目（按阶段）", title_justify="left", show_edge=False, box=None)
+        projects = Table(title="项目（按阶段）", title_justify="left", show_edge=False, box=None, min_width=20)
         projects.add_column("阶段")
         projects.add_column("个数", justify="right")
         for state, count in data.projects_by_state:

@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from fupin_tui.dialogs.confirm import DIALOG_CSS
 from fupin_tui.domain.errors import DomainError, InputError
-from fupin_tui.widgets.forms import CheckField, Field, TextInput
+from fupin_tui.widgets.forms import CheckField, CodeSelect, Field, TextInput
 
 
 class ParamDialog(ModalScreen[bool]):
@@ -98,6 +98,11 @@ class SettingsScreen(Screen):
                 yield DataTable(id="operators", cursor_type="row")
                 yield Static("输入姓名后回车新增经办人；在列表中按 d 停用（历史记录保留）。", classes="hint")
                 yield Field("新经办人", TextInput(id="operator-name"))
+            with TabPane("显示", id="tab-display"):
+                yield Static("边框样式：旧版 Windows 控制台（中文代码页）会把线框字符画成两格宽，"
+                             "选「ASCII」可避免错位；「自动」在 Windows Terminal 以外自动使用 ASCII。", classes="hint")
+                yield Field("边框样式", CodeSelect([("自动", "auto"), ("ASCII 边框", "ascii"), ("线框字符", "unicode")],
+                                                  id="border-style"))
             with TabPane("政策参数", id="tab-params"):
                 yield Static("县里按制度填写的参数。回车修改，r 恢复默认值；标 * 的是已修改的。", classes="hint")
                 yield DataTable(id="params", cursor_type="row", zebra_stripes=True)
@@ -116,6 +121,7 @@ class SettingsScreen(Screen):
             self.query_one("#county", TextInput).set_value(town.county)
             self.query_one("#town-name", TextInput).set_value(town.name)
             self.query_one("#town-code", TextInput).set_value(town.code)
+        self.query_one("#border-style", CodeSelect).set_value(township.get_setting(ctx, "border_style", "auto"))
         villages = self.query_one("#villages", DataTable)
         villages.clear(columns=True)
         villages.add_columns("村代码", "村名", "贫困村")
@@ -249,6 +255,15 @@ class SettingsScreen(Screen):
         if action == "new":
             return tab == "tab-villages"
         return True
+
+    @on(CodeSelect.Changed, "#border-style")
+    def _border_style(self, event: CodeSelect.Changed) -> None:
+        from fupin_tui.services import township
+
+        if event.value in ("auto", "ascii", "unicode") and self.app.ctx:
+            if township.get_setting(self.app.ctx, "border_style", "auto") != event.value:
+                township.set_setting(self.app.ctx, "border_style", event.value)
+            self.app.apply_border_style()
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:

@@ -26,7 +26,7 @@ async def test_first_start_asks_for_the_township_and_operator_before_anything_el
         await pilot.pause()
         assert type(app.screen).__name__ == "DashboardScreen"
         assert app.ctx.operator == "张会计"
-        assert "经办人：张会计" in app.sub_title
+        assert "经办人：张会计" in app.title
     with app.ctx.read() as s:
         town = s.exec(select(Township)).one()
         audit = s.exec(select(AuditLog).where(AuditLog.table_name == "township")).one()
@@ -124,3 +124,21 @@ async def test_tranche_shares_that_do_not_sum_to_one_are_refused(ctx):
     else:
         raise AssertionError("shares summing to 90% were accepted")
     assert ctx.policy.tranche_shares == (Decimal("0.5"), Decimal("0.3"), Decimal("0.2"))
+
+
+# box drawing, block elements, and the characters STYLE.md found drawn two cells wide on conhost
+BOX_AND_BLOCKS = {chr(c) for c in range(0x2500, 0x25A0)} | set("…—·●→⭘")
+
+
+async def test_ascii_borders_leave_no_box_drawing_characters_on_the_dashboard(ctx):
+    from fupin_tui.services import township
+
+    township.set_setting(ctx, "border_style", "ascii")
+    app = make_app(ctx.db.path, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.has_class("-ascii")
+        shown = screen_text(app)
+    assert "建档立卡" in shown
+    assert not (set(shown) & BOX_AND_BLOCKS), sorted(set(shown) & BOX_AND_BLOCKS)
