@@ -456,8 +456,21 @@ def _integrity(exc: IntegrityError) -> DomainError:
     return DomainError(f"保存失败：{exc.orig}")
 
 
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a check-only save back."""
+
+
+def check_voucher(ctx: AppContext, project_id: int, lines: Sequence[LineInput], *, made_on: date,
+                  voucher_no: str = "") -> None:
+    """Run every check of ``create_voucher`` and roll back: early feedback while lines are typed."""
+    try:
+        create_voucher(ctx, project_id, lines, made_on=made_on, voucher_no=voucher_no, _dry_run=True)
+    except _DryRun:
+        pass
+
+
 def create_voucher(ctx: AppContext, project_id: int, lines: Sequence[LineInput], *, made_on: date,
-                   voucher_no: str = "", is_final: bool = False, note: str = "") -> int:
+                   voucher_no: str = "", is_final: bool = False, note: str = "", _dry_run: bool = False) -> int:
     """A voucher with its lines, all in one transaction; the total is the sum of the lines."""
     if made_on is None:
         raise InputError("制单日期", "不能为空")
@@ -480,6 +493,8 @@ def create_voucher(ctx: AppContext, project_id: int, lines: Sequence[LineInput],
             for i, li in enumerate(lines, start=1):
                 _add_line(ctx, s, v, li, f"第{i}行" if len(lines) > 1 else "", kinds)
             _recompute_total(s, v)
+            if _dry_run:
+                raise _DryRun
             return v.id
     except IntegrityError as exc:
         raise _integrity(exc) from None

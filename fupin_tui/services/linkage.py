@@ -202,3 +202,16 @@ def entities(ctx: AppContext, project_id: int) -> list[EntityRow]:
             out.append(EntityRow(e.id, e.kind, e.name, e.project_id, e.funded_amount, len(members), poor,
                                  tuple(shares), incomes, tuple(problems)))
     return out
+
+
+def household_id_by_no(ctx: AppContext, household_no: str) -> int:
+    """The registry household with this 户编号, for members and shares typed by number."""
+    household_no = _norm(household_no)
+    if not household_no:
+        raise InputError("户编号", "不能为空")
+    with ctx.read() as s:
+        hh = s.exec(select(Household).where(Household.household_no == household_no,
+                                            Household.voided == False)).first()  # noqa: E712
+        if hh is None:
+            raise InputError("户编号", f"建档立卡名册中没有户编号{household_no}")
+        return hh.id

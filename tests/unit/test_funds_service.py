@@ -12,7 +12,7 @@ from fupin_tui.domain.money import amount_in_words
 from fupin_tui.services import funds, progress
 from fupin_tui.services.funds import LineInput
 
-from funds_data import make_households, make_project
+from tests.funds_data import make_households, make_project
 
 
 @pytest.fixture

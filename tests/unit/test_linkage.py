@@ -54,7 +54,7 @@ def test_l04_share_dividends(amount, proceeds, count):
 def test_linkage_service_lists_entities_with_findings(ctx):
     from datetime import date
 
-    from funds_data import make_households, make_project
+    from tests.funds_data import make_households, make_project
 
     from fupin_tui.services import linkage as svc
 

@@ -1,0 +1,79 @@
+"""进度录入 (mode "progress"): pick a project by typing, enter a dated report, see its history."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from fupin_tui.domain.disbursement import pct
+from fupin_tui.services import progress as service
+from fupin_tui.widgets.progress_panel import ProgressPanel
+from fupin_tui.widgets.search_picker import SearchPicker
+
+
+def project_search(ctx):
+    def search(text: str):
+        return [(c.label, c.id) for c in service.find_projects(ctx, text, limit=30)]
+    return search
+
+
+class ProgressEntryScreen(Screen):
+    """Type a project's name (or pinyin initials, file number), Enter, then type the report and Ctrl+S."""
+
+    DEFAULT_CSS = """
+    ProgressEntryScreen #progress-project { height: 1; color: $accent; text-style: bold; padding: 0 1; }
+    ProgressEntryScreen #progress-body { height: 1fr; }
+    ProgressEntryScreen #progress-hint { color: $text-muted; padding: 1 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+f", "pick_project", "选项目", id="pick-project", tooltip="输入项目名称、拼音首字母或档号查找"),
+        Binding("f6", "app.go('funds')", "报账", id="go-funds", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.project_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SearchPicker(project_search(self.app.ctx), placeholder="查找项目：输入名称、拼音首字母、档号或编号，回车选定",
+                           id="project-picker")
+        yield Static("", id="progress-project")
+        with Vertical(id="progress-body"):
+            yield Static("先在上方查找并选定项目，再填写进度。进度每次拨款、报账后都要及时录入（P13）。",
+                         id="progress-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SearchPicker).focus()
+
+    def action_pick_project(self) -> None:
+        self.query_one(SearchPicker).focus()
+
+    @on(SearchPicker.Picked)
+    async def _picked(self, event: SearchPicker.Picked) -> None:
+        await self.show_project(event.value)
+
+    async def show_project(self, project_id: int) -> None:
+        self.project_id = project_id
+        choice = service.project_choice(self.app.ctx, project_id)
+        self._update_title(choice)
+        body = self.query_one("#progress-body")
+        await body.remove_children()
+        await body.mount(ProgressPanel(project_id))
+        self.query_one("#work_share").focus()
+
+    def _update_title(self, choice=None) -> None:
+        ctx = self.app.ctx
+        choice = choice or service.project_choice(ctx, self.project_id)
+        share = service.current_share(ctx, choice.id)
+        self.query_one("#progress-project", Static).update(
+            f"{choice.name}  {choice.village}  {choice.state}  当前进度{pct(share)}")
+
+    @on(ProgressPanel.Saved)
+    def _saved(self, event: ProgressPanel.Saved) -> None:
+        self._update_title()
