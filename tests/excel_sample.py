@@ -40,6 +40,7 @@ def unique_ids(rng: random.Random, n: int, area: str = "520123") -> list[str]:
 def fill(ctx, households: int = 12, projects: int = 4, seed: int = 1, area: str = "520123") -> dict:
     """Insert households (about four members each), projects and their money; return counts."""
     rng = random.Random(seed)
+    town = ctx.township().name
     with ctx.transaction() as s:
         conn = s.connection()
         villages = conn.execute(select(Village.id, Village.code)).all()
@@ -52,7 +53,7 @@ def fill(ctx, households: int = 12, projects: int = 4, seed: int = 1, area: str 
             head = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
             h_id = first_h + i
             h_rows.append(dict(
-                id=h_id, household_no=f"{vcode}{i + 1:04d}", village_id=vid, head_name=head, status="在册",
+                id=h_id, household_no=f"{vcode}{h_id:04d}", village_id=vid, head_name=head, status="在册",
                 identified_year=2016, attribute=rng.choice(["一般贫困户", "低保贫困户"]), main_cause="因病",
                 phone=f"139{rng.randrange(10**8):08d}", bank_account=f"62170{rng.randrange(10**14):014d}",
                 wage_income=Decimal(rng.randrange(0, 2000000)) / 100, net_income=Decimal("5000.50"),
@@ -76,7 +77,7 @@ def fill(ctx, households: int = 12, projects: int = 4, seed: int = 1, area: str 
             project = conn.execute(insert(Project).values(
                 library_entry_id=entry, village_id=vid, year=2026, name=f"样例项目{p + 1}", category="产业发展",
                 state="实施中", subsidy=subsidy, total_investment=subsidy + 1000, approved_on=date(2026, 3, 2),
-                plan_approved_on=date(2026, 4, 1), started_on=date(2026, 5, 6), file_number=f"2026-新安镇-{p + 1:03d}",
+                plan_approved_on=date(2026, 4, 1), started_on=date(2026, 5, 6), file_number=f"2026-{town}-{first_h + p:03d}",
                 deposit_rate=Decimal("0.05"), created_by="张会计")).inserted_primary_key[0]
             budget = conn.execute(insert(BudgetLine).values(
                 project_id=project, item="材料费", quantity=Decimal("12.5"), unit_price=Decimal("100.10"),
@@ -90,7 +91,7 @@ def fill(ctx, households: int = 12, projects: int = 4, seed: int = 1, area: str 
                 reimbursed_on=date(2026, 6, 3), tranche_id=tranche, total=Decimal("3000.30"),
                 created_by="张会计")).inserted_primary_key[0]
             conn.execute(insert(VoucherLine).values(voucher_id=voucher, budget_line_id=budget, kind="发票", amount=Decimal("2000.20"),
-                     invoice_code="052001900111", invoice_no=f"{p:08d}", invoice_date=date(2026, 5, 30),
+                     invoice_code="052001900111", invoice_no=f"{seed % 10000:04d}{first_h + p:04d}", invoice_date=date(2026, 5, 30),
                      seller="某建材公司", created_by="张会计"))
             conn.execute(insert(VoucherLine).values(voucher_id=voucher, budget_line_id=budget, kind="名册", amount=Decimal("1000.10"),
                      household_id=first_h, payee_name="王明", id_number=m_rows[0]["id_number"],

@@ -30,7 +30,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.excel import schema
 from fupin_tui.excel.schema import F, Sheet
-from fupin_tui.excel.styles import Column, write_table
+from fupin_tui.excel.styles import Column, discard, write_table
 from fupin_tui.models import CountyOwned, Project, Township, Village
 
 MANIFEST = "manifest.json"
@@ -363,6 +363,7 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
     exported_at = datetime.now().replace(microsecond=0)
     subtitle = f"{county}{name}（{code}）  报送期 {period}" + (f"  村 {scope.village_code}" if scope.village_code else "") \
         + "  金额单位：元"
+    wb = None
     try:
         books = []
         for book in schema.workbooks():
@@ -414,6 +415,8 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
                         compress_type=zipfile.ZIP_DEFLATED)
         os.replace(partial, target)
     except BaseException:
+        if wb is not None:
+            discard(wb)
         for leftover in out_dir.glob("*.zip.part"):
             leftover.unlink(missing_ok=True)
         raise
@@ -427,6 +430,7 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
 def _save(wb: Workbook, path: Path, sheets_meta: list[dict]) -> dict:
     with _private_file(path) as fh:
         wb.save(fh)
+    wb._sheets = []  # saved: nothing left to discard
     return {"file": path.name, "sha256": _sha256(path), "bytes": path.stat().st_size, "sheets": sheets_meta}
 
 

@@ -336,11 +336,33 @@ def _append_cells(ws: WriteOnlyWorksheet, cells: list[Cell], row_idx: int) -> No
 def _direct_rows(ws: WriteOnlyWorksheet) -> Iterator[None]:
     """Like WriteOnlyWorksheet._write_rows, for rows that already are cells."""
     xf = ws._writer.xf.send(True)
-    with xf.element("sheetData"):
+    try:
+        with xf.element("sheetData"):
+            try:
+                while True:
+                    cells = yield
+                    ws._writer.write_row(xf, cells, cells[0].row)
+            except GeneratorExit:
+                pass
+        ws._writer.xf.send(None)
+    except ValueError:
+        return  # the workbook was discarded half-written (export cancelled): nothing to finish
+
+
+def discard(wb) -> None:
+    """Drop a write-only workbook that will not be saved, and its temporary files."""
+    for ws in getattr(wb, "_sheets", []):
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        rows = getattr(ws, "_rows", None)
         try:
-            while True:
-                cells = yield
-                ws._writer.write_row(xf, cells, cells[0].row)
-        except GeneratorExit:
+            writer.xf.close()
+        except Exception:  # noqa: BLE001 - best effort: the stream may be mid-row
             pass
-    ws._writer.xf.send(None)
+        if rows is not None:
+            rows.close()
+        try:
+            writer.cleanup()
+        except (OSError, ValueError):
+            pass
