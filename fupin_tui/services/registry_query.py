@@ -156,3 +156,8 @@ def quality_run(ctx: AppContext, village_id: int | None = None, today: date | No
     for hid, no, phone, helper_phone in households:
         problems += check_household(HouseholdData(no, phone or "", helper_phone or ""), members.get(hid, []), today)
     return problems
+
+
+def household_id_by_no(ctx: AppContext, household_no: str) -> int | None:
+    with ctx.read() as s:
+        return s.execute(select(H.id).where(H.household_no == household_no)).scalar_one_or_none()

@@ -1,0 +1,677 @@
+"""One household: its information, members, procedures, cash ledger and history, in tabs.
+
+Members are edited inline: the table shows everyone, the fields under it edit
+the highlighted person; Ctrl+T adds a row. Ctrl+S saves the household and all
+members in one transaction; nothing is written before that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from datetime import date
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane
+
+from fupin_tui.domain import procedures as proc
+from fupin_tui.domain.errors import DomainError, InputError
+from fupin_tui.domain.idcard import parse_id
+from fupin_tui.domain.money import format_money
+from fupin_tui.services import registry as reg
+from fupin_tui.widgets.forms import (
+    CheckField, CodeSelect, DateInput, Field, FormScreen, IntInput, MoneyInput, TextInput,
+)
+
+TABS = {"户信息": "tab-household", "成员": "tab-members", "程序": "tab-procedures", "台账": "tab-ledger",
+        "历史": "tab-history"}
+MEMBER_COLUMNS = ("姓名", "身份证号", "关系", "性别", "出生日期", "文化程度", "在校生状况", "健康", "劳动技能")
+# Exactly one of the two basic medical insurances (CODES.md); a county list "医疗保险" replaces it.
+MEDICAL_INSURANCE = ["城乡居民基本医疗保险", "城镇职工基本医疗保险"]
+MONEY_FIELDS = ("wage_income", "business_income", "property_income", "transfer_income", "business_expense")
+
+
+def _codes(ctx, name: str) -> list[str]:
+    try:
+        return list(ctx.codes.items(name))
+    except Exception:  # a county code file without the list: type the value
+        return []
+
+
+class HouseholdFormScreen(FormScreen):
+    DEFAULT_CSS = """
+    HouseholdFormScreen TabbedContent { height: 1fr; }
+    HouseholdFormScreen TabPane { padding: 0 1; }
+    HouseholdFormScreen .form-grid { grid-size: 2; grid-gutter: 0 2; height: auto; grid-rows: auto; }
+    HouseholdFormScreen .section { color: $accent; text-style: bold; height: 1; margin-top: 1; }
+    HouseholdFormScreen #income-line, HouseholdFormScreen #id-info { height: 1; color: $text-muted; }
+    HouseholdFormScreen #problems { color: $warning; height: auto; }
+    HouseholdFormScreen #members { height: auto; max-height: 8; }
+    HouseholdFormScreen .checklist { height: auto; }
+    HouseholdFormScreen .actions { height: auto; margin-top: 1; }
+    HouseholdFormScreen .actions Button { margin-right: 2; min-width: 12; }
+    """
+    BINDINGS = [
+        *FormScreen.BINDINGS,
+        Binding("ctrl+t", "add_member", "添加成员", id="add-member", tooltip="在成员表中加一行"),
+        Binding("ctrl+w", "void_member", "作废成员", id="void-member", show=False,
+                tooltip="把选中的成员移出本户（须说明原因）"),
+        Binding("ctrl+r", "next_step", "办理程序", id="next-step", tooltip="登记识别或退出程序的下一步"),
+        Binding("ctrl+l", "add_ledger_line", "记台账", id="add-ledger-line", show=False),
+        Binding("ctrl+y", "show_history", "历史", id="show-history", tooltip="状态变更与修改记录"),
+        Binding("ctrl+b", "print_table", "打印", id="print-table", tooltip="导出贫困户基本情况统计表（Excel）"),
+    ]
+
+    def __init__(self, household_id: int | None = None, *, tab: str | None = None) -> None:
+        super().__init__()
+        self.household_id = household_id
+        self.start_tab = tab
+        self.members: list[reg.MemberInput] = []
+        self.current = -1  # index in self.members of the person being edited
+        self._loading = False
+        self.ledger_year = 0
+        self._members_snapshot: list[dict] = []
+
+    # -- layout ---------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        ctx = self.app.ctx
+        from fupin_tui.services.township import villages
+
+        yield Header()
+        with TabbedContent(initial=TABS.get(self.start_tab or "", "tab-household")):
+            with TabPane("户信息", id="tab-household"), VerticalScroll():
+                yield Static("", id="problems")
+                with Grid(classes="form-grid"):
+                    yield Field("村", CodeSelect([(v.name, v.id) for v in villages(ctx)], id="village_id",
+                                                 required=True))
+                    yield Field("户编号", TextInput(id="household_no", placeholder="留空自动编号"))
+                    yield Field("地址", TextInput(id="address"))
+                    yield Field("联系电话", TextInput(id="phone", max_length=20))
+                    yield Field("贫困户属性", CodeSelect(_codes(ctx, "贫困户属性简表"), id="attribute", required=True))
+                    yield Field("识别标准", CodeSelect(_codes(ctx, "识别标准"), id="identification_standard"))
+                    yield Field("主要致贫原因", CodeSelect(_codes(ctx, "致贫原因"), id="main_cause", required=True))
+                    yield Field("其他致贫原因", TextInput(id="other_causes", placeholder="最多两项，用、分隔"))
+                    yield Field("一卡通账号", TextInput(id="bank_account", max_length=30))
+                    yield Field("开户银行", TextInput(id="bank_name"))
+                yield Label("住房与饮水", classes="section")
+                with Grid(classes="form-grid"):
+                    yield Field("房屋结构", CodeSelect(_codes(ctx, "房屋主要结构"), id="housing_structure"))
+                    yield Field("饮水情况", CodeSelect(_codes(ctx, "饮水情况"), id="drinking_water"))
+                    yield Field("安全饮水", CheckField(True, label="是", id="safe_drinking_water"))
+                    yield Field("危房户", CheckField(False, label="是", id="dangerous_house"))
+                    yield Field("通生活用电", CheckField(True, label="是", id="living_power"))
+                    yield Field("通生产用电", CheckField(True, label="是", id="production_power"))
+                yield Label("收入（元/年）", classes="section")
+                with Grid(classes="form-grid"):
+                    yield Field("收入年度", IntInput(id="income_year"))
+                    yield Field("工资性收入", MoneyInput(id="wage_income"))
+                    yield Field("生产经营性收入", MoneyInput(id="business_income"))
+                    yield Field("财产性收入", MoneyInput(id="property_income"))
+                    yield Field("转移性收入", MoneyInput(id="transfer_income"))
+                    yield Field("生产经营性支出", MoneyInput(id="business_expense"))
+                yield Static("", id="income-line")
+                yield Label("四看", classes="section")
+                with Grid(classes="form-grid"):
+                    yield Field("一看房", TextInput(id="look_house"))
+                    yield Field("二看粮", TextInput(id="look_grain"))
+                    yield Field("三看劳动力", TextInput(id="look_labour"))
+                    yield Field("四看读书郎", TextInput(id="look_study"))
+                yield Label("帮扶与责任", classes="section")
+                with Grid(classes="form-grid"):
+                    yield Field("帮扶责任人", TextInput(id="helper_name"))
+                    yield Field("帮扶单位", TextInput(id="helper_unit"))
+                    yield Field("帮扶人电话", TextInput(id="helper_phone", max_length=20))
+                    yield Field("备注", TextInput(id="remarks"))
+                    yield Field("登记人", TextInput(id="entered_by"))
+                    yield Field("审核人", TextInput(id="checked_by"))
+            with TabPane("成员", id="tab-members"), VerticalScroll():
+                yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="id-info")
+                with Grid(classes="form-grid", id="member-editor"):
+                    yield Field("姓名", TextInput(id="m_name"))
+                    yield Field("身份证号", TextInput(id="m_id_number", max_length=20))
+                    yield Field("与户主关系", CodeSelect(_codes(ctx, "与户主关系"), id="m_relation"))
+                    yield Field("民族", CodeSelect(_codes(ctx, "民族"), id="m_ethnicity"))
+                    yield Field("文化程度", CodeSelect(_codes(ctx, "文化程度"), id="m_education"))
+                    yield Field("在校生状况", CodeSelect(_codes(ctx, "在校生状况"), id="m_school_status"))
+                    yield Field("健康状况", CodeSelect(_codes(ctx, "健康状况"), id="m_health"))
+                    yield Field("劳动技能", CodeSelect(_codes(ctx, "劳动技能"), id="m_labour_skill"))
+                    yield Field("务工所在地", CodeSelect(_codes(ctx, "务工所在地"), id="m_work_place"))
+                    yield Field("医疗保险", CodeSelect(_codes(ctx, "医疗保险") or MEDICAL_INSURANCE, id="m_medical_insurance"))
+                    yield Field("养老保险", CheckField(False, label="参加", id="m_pension_insurance"))
+                    yield Field("本人电话", TextInput(id="m_phone", max_length=20))
+            with TabPane("程序", id="tab-procedures"), VerticalScroll():
+                yield Static("", id="status-line")
+                yield Static("", id="identification", classes="checklist")
+                yield Static("", id="exit", classes="checklist")
+                with Horizontal(classes="actions"):
+                    yield Button("办理下一步", id="btn-next-step", variant="primary")
+                    yield Button("登记返贫", id="btn-return")
+                    yield Button("清退", id="btn-remove", variant="error")
+            with TabPane("台账", id="tab-ledger"), VerticalScroll():
+                yield Static("", id="ledger")
+                with Horizontal(classes="actions"):
+                    yield Button("记一笔", id="btn-ledger-add", variant="primary")
+                    yield Button("计入收入", id="btn-ledger-apply")
+                    yield Button("上一年", id="btn-ledger-prev")
+                    yield Button("下一年", id="btn-ledger-next")
+            with TabPane("历史", id="tab-history"), VerticalScroll():
+                yield Static("", id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ctx = self.app.ctx
+        self.ledger_year = ctx.today().year
+        table = self.query_one("#members", DataTable)
+        table.add_columns(*MEMBER_COLUMNS)
+        if self.household_id:
+            self.load(self.household_id)
+        else:
+            self.title = "新增贫困户"
+            self.query_one("#entered_by", TextInput).value = ctx.operator
+            self.query_one("#attribute", CodeSelect).set_value("一般贫困户")
+            self.query_one("#identification_standard", CodeSelect).set_value("国家标准")
+            self.query_one("#income_year", IntInput).value = str(ctx.today().year - 1)
+            self._add_member_row(relation="户主")
+            self.refresh_side_tabs()
+        super().on_mount()
+        self.query_one("#village_id", CodeSelect).focus()
+
+    # -- loading ----------------------------------------------------------------
+    def load(self, household_id: int) -> None:
+        detail = reg.load_household(self.app.ctx, household_id)
+        self.household_id = detail.id
+        self.title = f"户主 {detail.head_name}　户编号 {detail.household_no}　{detail.status}"
+        self._loading = True
+        for f in self.fields():
+            key = f.widget.id or ""
+            if key in detail.values and not key.startswith("m_"):
+                value = detail.values[key]
+                f.widget.set_value(value)
+        self._loading = False
+        self.members = [reg.MemberInput(m.name, m.id_number, m.relation, m.ethnicity, m.education, m.school_status,
+                                        m.health, m.labour_skill, m.work_place, m.medical_insurance,
+                                        m.pension_insurance, m.phone, id=m.id) for m in detail.members]
+        self.current = 0 if self.members else -1
+        self._redraw_members()
+        self._show_member(self.current)
+        self._update_income_line()
+        self.refresh_side_tabs()
+
+    def refresh_side_tabs(self) -> None:
+        saved = bool(self.household_id)
+        for button_id in ("btn-next-step", "btn-return", "btn-remove", "btn-ledger-add", "btn-ledger-apply"):
+            self.query_one(f"#{button_id}", Button).disabled = not saved
+        if not saved:
+            note = "先按 Ctrl+S 保存本户，再办理程序、记台账。"
+            for target in ("#status-line", "#ledger", "#history"):
+                self.query_one(target, Static).update(note)
+            return
+        self._draw_procedures()
+        self._draw_ledger()
+        self._draw_history()
+
+    # -- dirty tracking: household fields plus the members list -----------------
+    def raw_values(self) -> dict[str, Any]:
+        values = {k: v for k, v in super().raw_values().items() if not k.startswith("m_")}
+        values["__members__"] = [asdict(m) for m in self.members]
+        return values
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in super().values().items() if not k.startswith("m_")}
+
+    # -- members ------------------------------------------------------------------
+    def _member_cells(self, m: reg.MemberInput) -> tuple[str, ...]:
+        gender, born = "", ""
+        try:
+            info = parse_id(m.id_number, today=self.app.ctx.today())
+            gender, born = info.gender, info.birth_date.isoformat()
+        except InputError:
+            pass
+        return (m.name or "（未填）", m.id_number, m.relation, gender, born, m.education, m.school_status, m.health,
+                m.labour_skill)
+
+    def _live_indexes(self) -> list[int]:
+        return [i for i, m in enumerate(self.members) if not m.void_reason]
+
+    def _redraw_members(self) -> None:
+        table = self.query_one("#members", DataTable)
+        table.clear()
+        for i in self._live_indexes():
+            table.add_row(*self._member_cells(self.members[i]), key=str(i))
+        live = self._live_indexes()
+        if self.current in live:
+            table.move_cursor(row=live.index(self.current))
+
+    def _show_member(self, index: int) -> None:
+        self.current = index
+        self._loading = True
+        editor = self.query_one("#member-editor")
+        m = self.members[index] if 0 <= index < len(self.members) else None
+        for f in editor.query(Field):
+            name = (f.widget.id or "")[2:]
+            f.widget.set_value(getattr(m, name) if m else None)
+            f.clear_error()
+        self._loading = False
+        self._update_id_info()
+
+    def _update_id_info(self) -> None:
+        m = self.members[self.current] if 0 <= self.current < len(self.members) else None
+        text = ""
+        if m and m.id_number:
+            try:
+                info = parse_id(m.id_number, today=self.app.ctx.today())
+                text = f"由身份证号：出生 {info.birth_date.isoformat()}，性别 {info.gender}"
+            except InputError as exc:
+                text = f"身份证号有误：{exc.problem}"
+        self.query_one("#id-info", Static).update(text)
+
+    @on(DataTable.RowHighlighted, "#members")
+    def _member_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value is not None:
+            index = int(event.row_key.value)
+            if index != self.current:
+                self._show_member(index)
+
+    def _editor_changed(self, widget) -> None:
+        wid = widget.id or ""
+        if self._loading or not wid.startswith("m_") or not 0 <= self.current < len(self.members):
+            return
+        value = widget.get_raw()
+        if value is Select.NULL:
+            value = ""
+        setattr(self.members[self.current], wid[2:], value.strip() if isinstance(value, str) else value)
+        table = self.query_one("#members", DataTable)
+        live = self._live_indexes()
+        if self.current in live:
+            row_key = str(self.current)
+            for col, cell in zip(table.columns, self._member_cells(self.members[self.current])):
+                table.update_cell(row_key, col, cell)
+        if wid == "m_id_number":
+            self._update_id_info()
+        if wid in ("m_name", "m_id_number"):
+            self._update_income_line()
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        self._editor_changed(event.input)
+        if (event.input.id or "") in MONEY_FIELDS:
+            self._update_income_line()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        self._editor_changed(event.select)
+        if event.select.id == "village_id" and not self.household_id and not self._loading \
+                and event.value is not Select.NULL:
+            self.query_one("#household_no", TextInput).placeholder = \
+                f"留空自动编号（{reg.next_household_no(self.app.ctx, event.value)}）"
+
+    @on(Checkbox.Changed)
+    def _check_changed(self, event: Checkbox.Changed) -> None:
+        self._editor_changed(event.checkbox)
+
+    def _add_member_row(self, relation: str = "") -> None:
+        self.members.append(reg.MemberInput("", "", relation))
+        self.current = len(self.members) - 1
+        self._redraw_members()
+        self._show_member(self.current)
+        self._update_income_line()
+
+    def action_add_member(self) -> None:
+        self.query_one(TabbedContent).active = "tab-members"
+        has_head = any(m.relation == "户主" for m in self.members if not m.void_reason)
+        self._add_member_row("" if has_head else "户主")
+        self.query_one("#m_name", TextInput).focus()
+
+    def action_void_member(self) -> None:
+        if not 0 <= self.current < len(self.members):
+            return
+        m = self.members[self.current]
+        if m.id is None:  # never saved: just take the row out
+            self.members.pop(self.current)
+            self.current = min(self.current, len(self.members) - 1)
+            self._redraw_members()
+            self._show_member(self.current)
+            return
+        from fupin_tui.dialogs.confirm import ReasonDialog
+
+        def done(reason: str | None) -> None:
+            if reason:
+                m.void_reason = reason
+                live = self._live_indexes()
+                self.current = live[0] if live else -1
+                self._redraw_members()
+                self._show_member(self.current)
+                self.notify(f"{m.name} 将在保存时移出本户（{reason}）")
+
+        self.app.push_screen(ReasonDialog(f"把 {m.name} 移出本户", "原因（如 死亡、迁出、嫁出）"), done)
+
+    # -- saving -------------------------------------------------------------------
+    def save(self, values: dict[str, Any]) -> None:
+        names = {f.name for f in fields(reg.HouseholdInput)}
+        data = reg.HouseholdInput(**{k: v for k, v in values.items() if k in names})
+        members = [m for m in self.members if m.id or m.name or m.id_number or not m.void_reason]
+        members = [m for m in members if m.id or m.name or m.id_number]  # blank new rows are ignored
+        try:
+            saved = reg.save_household(self.app.ctx, data, members, self.household_id)
+        except reg.MemberError as exc:
+            self._focus_member_error(members[exc.row], exc)
+            raise
+        self.household_id = saved.id
+        self.load(saved.id)
+        self._show_problems(saved.problems)
+
+    def _focus_member_error(self, member: reg.MemberInput, exc: InputError) -> None:
+        self.query_one(TabbedContent).active = "tab-members"
+        index = next(i for i, m in enumerate(self.members) if m is member)
+        self._show_member(index)
+        self._redraw_members()
+
+    def show_field_error(self, error: InputError) -> bool:
+        if error.field in ("身份证号", "姓名", "与户主关系"):
+            self.query_one(TabbedContent).active = "tab-members"
+        elif error.field != "家庭成员":
+            self.query_one(TabbedContent).active = "tab-household"
+        return super().show_field_error(error)
+
+    def _show_problems(self, problems) -> None:
+        text = "\n".join(f"[{p.rule}] {p.member_name + '：' if p.member_name else ''}{p.message}" for p in problems)
+        self.query_one("#problems", Static).update(f"数据质量提示（已保存，请复核）：\n{text}" if problems else "")
+        if problems:
+            self.notify(f"已保存。发现 {len(problems)} 个数据质量问题，请在「户信息」页顶部复核。", severity="warning",
+                        timeout=8)
+
+    def after_save(self) -> None:
+        if not str(self.query_one("#problems", Static).content):
+            self.notify("已保存")
+
+    def _update_income_line(self) -> None:
+        from fupin_tui.domain.money import parse_amount
+
+        total = 0
+        try:
+            parts = [parse_amount(self.query_one(f"#{name}", Input).value or "0", name) for name in MONEY_FIELDS]
+        except InputError:
+            self.query_one("#income-line", Static).update("")
+            return
+        total = sum(parts[:4]) - parts[4]
+        size = len([m for m in self.members if not m.void_reason and (m.name or m.id_number)])
+        text = f"家庭纯收入 {format_money(total)} 元"
+        if size:
+            text += f"，{size} 人，人均纯收入 {format_money(reg.per_capita(total, size))} 元"
+        self.query_one("#income-line", Static).update(text)
+
+    # -- procedures -----------------------------------------------------------------
+    def _draw_procedures(self) -> None:
+        view = reg.procedure_view(self.app.ctx, self.household_id)
+        self.query_one("#status-line", Static).update(f"当前状态：{view.status}　公示期不少于 {view.publicity_days} 天")
+        for procedure, target, title in ((proc.IDENTIFICATION, "#identification", "识别程序"),
+                                         (proc.EXIT, "#exit", "退出程序（两公示一公告）")):
+            lines = [title]
+            for step, row in view.checklist(procedure):
+                if row is None:
+                    lines.append(f"  [ ] {step}")
+                    continue
+                publicity = f" 公示 {row.publicity_from}至{row.publicity_to}" if row.publicity_from else ""
+                doc = f" {row.document_no}" if row.document_no else ""
+                lines.append(f"  [x] {step}  {row.done_on}  {row.responsible}{publicity}{doc}")
+            self.query_one(target, Static).update("\n".join(lines))
+        nxt = view.next_identification or view.next_exit
+        button = self.query_one("#btn-next-step", Button)
+        button.label = f"办理：{nxt}" if nxt else "无待办程序"
+        button.disabled = nxt is None
+        self.query_one("#btn-return", Button).disabled = view.status != proc.EXITED
+        self.query_one("#btn-remove", Button).disabled = view.status in (proc.REMOVED, proc.VOID)
+
+    def action_next_step(self) -> None:
+        if not self._require_saved():
+            return
+        view = reg.procedure_view(self.app.ctx, self.household_id)
+        if view.next_identification:
+            procedure, step = proc.IDENTIFICATION, view.next_identification
+        elif view.next_exit:
+            procedure, step = proc.EXIT, view.next_exit
+        else:
+            self.notify(f"当前状态「{view.status}」没有待办的程序。", severity="warning")
+            return
+        self.query_one(TabbedContent).active = "tab-procedures"
+        first_exit = procedure == proc.EXIT and not view.exit
+        self.app.push_screen(StepDialog(self.household_id, procedure, step, view.publicity_days, first_exit),
+                             lambda done: done and self.load(self.household_id))
+
+    @on(Button.Pressed, "#btn-next-step")
+    def _next_step_pressed(self) -> None:
+        self.action_next_step()
+
+    @on(Button.Pressed, "#btn-return")
+    def _return_pressed(self) -> None:
+        self._status_with_reason("登记返贫", "返贫原因", reg.record_return)
+
+    @on(Button.Pressed, "#btn-remove")
+    def _remove_pressed(self) -> None:
+        self._status_with_reason("清退本户", "清退原因（如 识别不准、家有财政供养人员）", reg.remove_household)
+
+    def _status_with_reason(self, title: str, prompt: str, action) -> None:
+        from fupin_tui.dialogs.confirm import ReasonDialog
+
+        def done(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                action(self.app.ctx, self.household_id, self.app.ctx.today(), reason)
+            except DomainError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.notify(f"已{title}：{reason}")
+            self.load(self.household_id)
+
+        self.app.push_screen(ReasonDialog(title, prompt), done)
+
+    # -- ledger -----------------------------------------------------------------------
+    def _draw_ledger(self) -> None:
+        book = reg.ledger(self.app.ctx, self.household_id, self.ledger_year)
+        lines = [f"{self.ledger_year}年 现金收支台账（Ctrl+L 记一笔）", ""]
+        for x in book.lines:
+            when = x.occurred_on.isoformat() if x.occurred_on else "          "
+            lines.append(f"  {when}  {x.direction}  {x.category:<8}  {format_money(x.amount):>12}  {x.item}")
+        if not book.lines:
+            lines.append("  （本年尚无台账）")
+        lines += ["", f"  收入合计 {format_money(book.income)} 元　支出合计 {format_money(book.expense)} 元　"
+                      f"家庭纯收入 {format_money(book.net_income)} 元"]
+        self.query_one("#ledger", Static).update("\n".join(lines))
+
+    def action_add_ledger_line(self) -> None:
+        if not self._require_saved():
+            return
+        self.query_one(TabbedContent).active = "tab-ledger"
+        self.app.push_screen(LedgerDialog(self.household_id, self.ledger_year),
+                             lambda done: done and self._draw_ledger())
+
+    @on(Button.Pressed, "#btn-ledger-add")
+    def _ledger_add_pressed(self) -> None:
+        self.action_add_ledger_line()
+
+    @on(Button.Pressed, "#btn-ledger-apply")
+    def _ledger_apply(self) -> None:
+        value = reg.apply_ledger_to_income(self.app.ctx, self.household_id, self.ledger_year)
+        self.load(self.household_id)
+        self.mark_clean()
+        self.notify(f"已按{self.ledger_year}年台账计入收入，人均纯收入 {format_money(value)} 元")
+
+    @on(Button.Pressed, "#btn-ledger-prev")
+    def _ledger_prev(self) -> None:
+        self.ledger_year -= 1
+        if self.household_id:
+            self._draw_ledger()
+
+    @on(Button.Pressed, "#btn-ledger-next")
+    def _ledger_next(self) -> None:
+        self.ledger_year += 1
+        if self.household_id:
+            self._draw_ledger()
+
+    # -- history and print ------------------------------------------------------------
+    def _draw_history(self) -> None:
+        rows = reg.history(self.app.ctx, self.household_id)
+        text = "\n".join(f"{r.at:%Y-%m-%d %H:%M}  {r.operator or '-':<4}  {r.text}" for r in rows)
+        self.query_one("#history", Static).update(text or "（无记录）")
+
+    def action_show_history(self) -> None:
+        if self._require_saved():
+            self._draw_history()
+            self.query_one(TabbedContent).active = "tab-history"
+
+    def action_print_table(self) -> None:
+        if not self._require_saved():
+            return
+        from fupin_tui.excel.registry_print import write_household_table
+
+        try:
+            path = write_household_table(self.app.ctx, self.household_id)
+        except OSError as exc:
+            self.notify(f"导出失败：{exc}", severity="error")
+            return
+        self.notify(f"统计表已导出：{path}")
+
+    def _require_saved(self) -> bool:
+        if not self.household_id:
+            self.notify("请先按 Ctrl+S 保存本户。", severity="warning")
+            return False
+        return True
+
+    def leave(self) -> None:
+        self.dismiss(self.household_id)
+
+
+class _DialogBase(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    _DialogBase { align: center middle; background: $background 60%; }
+    _DialogBase > Vertical { width: 70; max-width: 98%; height: auto; max-height: 95%; border: round $accent;
+        background: $panel; padding: 0 1; }
+    _DialogBase .dialog-title { text-style: bold; margin-bottom: 1; }
+    _DialogBase .dialog-error { color: $error; height: auto; }
+    _DialogBase Horizontal { height: auto; margin-top: 1; }
+    _DialogBase Button { margin-right: 2; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "取消", id="cancel"),
+        Binding("ctrl+s", "ok", "确定", id="ok"),
+    ]
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    @on(Button.Pressed, "#ok")
+    def _ok_pressed(self) -> None:
+        self.action_ok()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(False)
+
+    def _values(self) -> dict[str, Any] | None:
+        values, bad = {}, False
+        for f in self.query(Field):
+            try:
+                values[f.widget.id] = f.validate()
+            except InputError:
+                bad = True
+        return None if bad else values
+
+    def _fail(self, exc: Exception) -> None:
+        self.query_one(".dialog-error", Static).update(str(exc))
+
+
+class StepDialog(_DialogBase):
+    """Record the next step of a procedure: date, responsible person, publicity period."""
+
+    def __init__(self, household_id: int, procedure: str, step: str, publicity_days: int, first_exit: bool) -> None:
+        super().__init__()
+        self.household_id, self.procedure, self.step = household_id, procedure, step
+        self.publicity_days, self.first_exit = publicity_days, first_exit
+
+    def compose(self) -> ComposeResult:
+        today = self.app.ctx.today()
+        with Vertical():
+            yield Label(f"{self.procedure}程序：{self.step}", classes="dialog-title")
+            yield Field("办理日期", DateInput(today.isoformat(), id="done_on", required=True))
+            yield Field("责任人", TextInput(id="responsible", required=True))
+            if proc.is_publicity(self.step):
+                end = proc.earliest_publicity_end(today, self.publicity_days)
+                yield Field("公示开始", DateInput(today.isoformat(), id="publicity_from", required=True))
+                yield Field("公示结束", DateInput(end.isoformat(), id="publicity_to", required=True))
+            yield Field("文号", TextInput(id="document_no"))
+            yield Field("备注", TextInput(id="note"))
+            if self.first_exit:
+                yield Field("两不愁三保障", CheckField(False, label="已达到", id="basic_needs_met"))
+            yield Static("", classes="dialog-error")
+            with Horizontal():
+                yield Button("确定 Ctrl+S", id="ok", variant="primary")
+                yield Button("取消 Esc", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#responsible", TextInput).focus()
+
+    def action_ok(self) -> None:
+        values = self._values()
+        if values is None:
+            return
+        try:
+            status = reg.record_step(self.app.ctx, self.household_id, self.procedure, self.step, values["done_on"],
+                                     values["responsible"], values.get("publicity_from"), values.get("publicity_to"),
+                                     values.get("document_no", ""), values.get("note", ""),
+                                     bool(values.get("basic_needs_met")))
+        except DomainError as exc:
+            self._fail(exc)
+            return
+        self.app.notify(f"已登记「{self.step}」，当前状态：{status}")
+        self.dismiss(True)
+
+
+class LedgerDialog(_DialogBase):
+    """One line of the cash ledger (现金收支台账)."""
+
+    def __init__(self, household_id: int, year: int) -> None:
+        super().__init__()
+        self.household_id, self.year = household_id, year
+
+    def compose(self) -> ComposeResult:
+        categories = [c for d in reg.LEDGER_CATEGORIES.values() for c in d]
+        with Vertical():
+            yield Label(f"{self.year}年 现金收支台账：记一笔", classes="dialog-title")
+            yield Field("收支", CodeSelect(list(reg.LEDGER_CATEGORIES), id="direction", required=True))
+            yield Field("类别", CodeSelect(categories, id="category", required=True))
+            yield Field("项目", TextInput(id="item"))
+            yield Field("金额", MoneyInput(id="amount", required=True))
+            yield Field("日期", DateInput(id="occurred_on"))
+            yield Static("", classes="dialog-error")
+            with Horizontal():
+                yield Button("确定 Ctrl+S", id="ok", variant="primary")
+                yield Button("取消 Esc", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#direction", CodeSelect).focus()
+
+    def action_ok(self) -> None:
+        values = self._values()
+        if values is None:
+            return
+        try:
+            reg.add_ledger_line(self.app.ctx, self.household_id, self.year, values["direction"], values["category"],
+                                values["amount"], values["item"], values["occurred_on"])
+        except InputError as exc:
+            for f in self.query(Field):
+                if f.label == exc.field:
+                    f.show_error(exc.problem)
+            self._fail(exc)
+            return
+        self.dismiss(True)

@@ -1,0 +1,273 @@
+"""建档立卡: the household list (mode "registry"), filtering as the clerk types."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Sequence
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from fupin_tui.domain.money import format_money
+from fupin_tui.services import registry_query as rq
+from fupin_tui.widgets.forms import CodeSelect
+from fupin_tui.widgets.lazy_table import LazyColumn, LazyTable
+
+STATUSES = ("识别中", "在册", "已脱贫", "返贫", "清退", "作废")
+COLUMNS = [
+    LazyColumn("户编号", 16, key="户编号"),
+    LazyColumn("户主", 8, key="户主"),
+    LazyColumn("村", 8, key="村"),
+    LazyColumn("人口", 4, "right", key="人口"),
+    LazyColumn("状态", 6, key="状态"),
+    LazyColumn("人均纯收入", 10, "right", key="人均纯收入"),
+    LazyColumn("主要致贫原因", 12, key="主要致贫原因"),
+    LazyColumn("属性", 14),
+]
+SORT_ORDER = [c.key for c in COLUMNS if c.key]
+
+
+class HouseholdSource:
+    """Feeds the lazy table from the service: keyset pages, offset for jumps."""
+
+    def __init__(self, screen: HouseholdListScreen) -> None:
+        self.screen = screen
+
+    def fetch(self, offset: int, limit: int, previous: Any | None) -> list[rq.HouseholdRow]:
+        s = self.screen
+        if previous is not None:
+            return rq.page_households(s.app.ctx, s.filter, s.sort, s.descending,
+                                      after=(previous.sort_value, previous.id), limit=limit)
+        return rq.rows_at(s.app.ctx, s.filter, s.sort, s.descending, offset=offset, limit=limit)
+
+    def cells(self, r: rq.HouseholdRow) -> Sequence[str]:
+        return (r.household_no, r.head_name, r.village, str(r.size), r.status, format_money(r.per_capita_income),
+                r.main_cause, r.attribute)
+
+
+class HouseholdListScreen(Screen):
+    """All households of the township; type to filter, Enter to open, Ctrl+N for a new one."""
+
+    DEFAULT_CSS = """
+    HouseholdListScreen #filters { height: 1; margin: 0 0 0 0; }
+    HouseholdListScreen #filters Input { width: 1fr; min-width: 16; border: none; height: 1; padding: 0 1;
+        background: $boost; }
+    HouseholdListScreen #filters Input:focus { background: $accent 30%; }
+    HouseholdListScreen #filters CodeSelect { width: 15; margin-left: 1; }
+    HouseholdListScreen #counts { height: 1; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+n", "new_household", "新增户", id="new-household", tooltip="登记一户新的贫困户"),
+        Binding("ctrl+f", "focus_search", "查找", id="focus-search", tooltip="姓名、拼音首字母、身份证号或户编号"),
+        Binding("enter", "open_current", "打开", id="open-household", show=False),
+        Binding("ctrl+o", "cycle_sort", "排序", id="cycle-sort", tooltip="按下一列排序"),
+        Binding("ctrl+r", "reverse_sort", "反序", id="reverse-sort", show=False),
+        Binding("ctrl+e", "quality_run", "数据检查", id="quality-run", tooltip="全部户的数据质量检查（H05/H08）"),
+        Binding("ctrl+g", "publicity_list", "公示名单", id="publicity-list", tooltip="导出本村公示名单（Excel）"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = rq.HouseholdFilter()
+        self.sort = "户编号"
+        self.descending = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="查找：姓名/拼音首字母/身份证号/户编号", id="search")
+            yield CodeSelect([], id="village", prompt="全部村")
+            yield CodeSelect(STATUSES, id="status", prompt="全部状态")
+            yield CodeSelect([], id="cause", prompt="全部致贫原因")
+            yield CodeSelect([], id="attribute", prompt="全部属性")
+        yield Static("", id="counts")
+        yield LazyTable(COLUMNS, HouseholdSource(self), id="households")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "建档立卡"
+        table = self.query_one(LazyTable)
+        table.sort_key = self.sort
+        if self.app.ctx is not None:
+            self.database_ready()
+        self.query_one("#search", Input).focus()
+
+    def database_ready(self) -> None:
+        from fupin_tui.services.township import villages
+
+        ctx = self.app.ctx
+        if ctx is None or not self.query("#village"):
+            return  # not composed yet: on_mount calls again
+        self.query_one("#village", CodeSelect).set_options([(v.name, v.id) for v in villages(ctx)])
+        self.query_one("#cause", CodeSelect).set_options([(c, c) for c in _code_items(ctx, "致贫原因")])
+        self.query_one("#attribute", CodeSelect).set_options([(c, c) for c in _code_items(ctx, "贫困户属性简表")])
+        self.refresh_list()
+
+    # -- the list ---------------------------------------------------------------
+    def refresh_list(self, *, keep_cursor: bool = False) -> None:
+        ctx = self.app.ctx
+        if ctx is None:
+            return
+        total = rq.count_households(ctx, self.filter)
+        people = rq.count_people(ctx, self.filter)
+        table = self.query_one(LazyTable)
+        table.sort_key, table.descending = self.sort, self.descending
+        table.reset(total, keep_cursor=keep_cursor)
+        order = f"按{self.sort}{'降序' if self.descending else '升序'}"
+        self.query_one("#counts", Static).update(f"共 {total:,} 户 {people:,} 人　{order}　Enter 打开　Ctrl+N 新增")
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self.filter = replace(self.filter, text=event.value)
+        self.refresh_list()
+
+    @on(Input.Submitted, "#search")
+    def _to_table(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(LazyTable).focus()
+
+    @on(Select.Changed)
+    def _select_filter(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else event.value
+        name = {"village": "village_id", "status": "status", "cause": "cause", "attribute": "attribute"}.get(
+            event.select.id or "")
+        if name:
+            self.filter = replace(self.filter, **{name: value})
+            self.refresh_list()
+
+    @on(LazyTable.RowSelected)
+    def _open(self, event: LazyTable.RowSelected) -> None:
+        self.open_household(event.row.id)
+
+    @on(LazyTable.HeaderClicked)
+    def _sort_by(self, event: LazyTable.HeaderClicked) -> None:
+        if event.key == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort, self.descending = event.key, False
+        self.refresh_list()
+
+    # -- actions ----------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_open_current(self) -> None:
+        row = self.query_one(LazyTable).current
+        if row is not None:
+            self.open_household(row.id)
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
+        self.descending = False
+        self.refresh_list()
+
+    def action_reverse_sort(self) -> None:
+        self.descending = not self.descending
+        self.refresh_list()
+
+    def action_new_household(self) -> None:
+        self.open_household(None)
+
+    def open_household(self, household_id: int | None, tab: str | None = None) -> None:
+        from fupin_tui.screens.household_form import HouseholdFormScreen
+
+        self.app.push_screen(HouseholdFormScreen(household_id, tab=tab),
+                             lambda _result: self.refresh_list(keep_cursor=True))
+
+    def action_quality_run(self) -> None:
+        self.notify("正在检查全部户的数据质量……")
+        self._run_quality()
+
+    @work(thread=True, exclusive=True, group="registry-quality", description="数据质量检查")
+    def _run_quality(self) -> None:
+        problems = rq.quality_run(self.app.ctx, self.filter.village_id)
+        self.app.call_from_thread(self._show_quality, problems)
+
+    def _show_quality(self, problems) -> None:
+        if not problems:
+            self.notify("数据质量检查通过，没有发现问题。")
+            return
+        self.app.push_screen(QualityScreen(problems))
+
+    def action_publicity_list(self) -> None:
+        from fupin_tui.excel.registry_print import write_publicity_list
+
+        village_id = self.filter.village_id
+        if not village_id:
+            self.notify("请先在「全部村」中选择一个村，再导出该村的公示名单。", severity="warning")
+            return
+        try:
+            path = write_publicity_list(self.app.ctx, village_id)
+        except OSError as exc:
+            self.notify(f"导出失败：{exc}", severity="error")
+            return
+        self.notify(f"公示名单已导出：{path}")
+
+
+def _code_items(ctx, name: str) -> list[str]:
+    try:
+        return [str(i) for i in ctx.codes.items(name)]
+    except Exception:  # a county code file without the list: the filter is simply empty
+        return []
+
+
+class QualitySource:
+    def __init__(self, problems) -> None:
+        self.problems = problems
+
+    def fetch(self, offset: int, limit: int, previous: Any | None) -> list:
+        return self.problems[offset:offset + limit]
+
+    def cells(self, p) -> Sequence[str]:
+        return (p.rule, p.household_no, p.member_name, p.message)
+
+
+class QualityScreen(Screen):
+    """Findings of the registry-wide H05/H08 check; Enter opens the household."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "返回", id="leave"),
+        Binding("enter", "open_current", "打开该户", id="open-household"),
+    ]
+
+    def __init__(self, problems) -> None:
+        super().__init__()
+        self.problems = problems
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"数据质量检查：发现 {len(self.problems)} 个问题（H05 身份证号，H08 县级上报前检查）", id="counts")
+        yield LazyTable([LazyColumn("规则", 4), LazyColumn("户编号", 16), LazyColumn("成员", 8),
+                         LazyColumn("问题", 60)], QualitySource(self.problems))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "数据质量检查"
+        table = self.query_one(LazyTable)
+        table.reset(len(self.problems))
+        table.focus()
+
+    @on(LazyTable.RowSelected)
+    def _open(self, event: LazyTable.RowSelected) -> None:
+        self._open_problem(event.row)
+
+    def action_open_current(self) -> None:
+        row = self.query_one(LazyTable).current
+        if row is not None:
+            self._open_problem(row)
+
+    def _open_problem(self, problem) -> None:
+        household_id = rq.household_id_by_no(self.app.ctx, problem.household_no)
+        if household_id:
+            open_record(self.app, household_id)
+
+
+def open_record(app, household_id: int, tab: str | None = None) -> None:
+    """Open one household's form from anywhere (a 体检 finding, a project's beneficiaries …)."""
+    from fupin_tui.screens.household_form import HouseholdFormScreen
+
+    app.push_screen(HouseholdFormScreen(household_id, tab=tab))
