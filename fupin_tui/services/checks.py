@@ -33,8 +33,8 @@ from fupin_tui.domain.rules.facts import (
 )
 from fupin_tui.domain.rules.projects import APPROVAL_NOTICE, SITE_NOTICE
 from fupin_tui.models import (
-    Adjustment, ArchiveItem, Asset, Beneficiary, BudgetLine, CashLedgerLine, CollectiveIncome, Dividend, Entity,
-    EntityMember, FindingAck, Household, HouseholdEvent, LibraryEntry, Member, Notice, ProcedureStep,
+    Adjustment, ArchiveItem, Asset, Beneficiary, BudgetLine, CollectiveIncome, Dividend, Entity,
+    EntityMember, FindingAck, LibraryEntry, Notice,
     ProgressReport, Project, Rectification, Share, Township, Tranche, Village, Voucher, VoucherLine,
 )
 
@@ -62,20 +62,20 @@ def _notice_fields(raw: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def _status_on(events: list, on: date | None, current: str, since: date | None) -> str:
-    """A household's status on a date, from its status changes (H04 keeps them all)."""
-    if on is None:
+def _status_on(events: list[EventData], on: date | None, current: str) -> str:
+    """A household's status on a date, from its status changes in date order (H04 keeps them all)."""
+    if on is None or not events:
         return current
-    earlier = [e for e in events if e.happened_on <= on]
-    if earlier:
-        return max(earlier, key=lambda e: (e.happened_on, e.id)).to_status
-    if events:  # every change came later: it was still where the first change started
-        return min(events, key=lambda e: (e.happened_on, e.id)).from_status
-    return current
+    status = events[0].from_status  # before the first change
+    for e in events:
+        if e.happened_on > on:
+            break
+        status = e.to_status
+    return status
 
 
-def _load_projects(s: Session, villages: dict[int, str], households: dict[int, object],
-                   hh_events: dict[int, list]) -> tuple[ProjectData, ...]:
+def _load_projects(s: Session, villages: dict[int, str], households: dict[int, HouseholdInfo],
+                   hh_events: dict[int, list[EventData]]) -> tuple[ProjectData, ...]:
     projects = s.execute(_live(Project).order_by(Project.__table__.c.id)).all()
     if not projects:
         return ()
@@ -136,8 +136,7 @@ def _load_projects(s: Session, villages: dict[int, str], households: dict[int, o
         p_benef = []
         for b in benef.get(p.id, ()):
             h = households.get(b.household_id)
-            status = None if h is None else _status_on(hh_events.get(h.id, []), p.approved_on, h.status,
-                                                       h.status_since)
+            status = None if h is None else _status_on(hh_events.get(h.id, []), p.approved_on, h.status)
             p_benef.append(BeneficiaryData(b.household_id, h.household_no if h else "?",
                                            h.head_name if h else "", status, b.applied))
         out.append(ProjectData(
@@ -162,48 +161,68 @@ def _load_projects(s: Session, villages: dict[int, str], households: dict[int, o
     return tuple(out)
 
 
-_HH_COLUMNS = ("id", "household_no", "village_id", "head_name", "status", "status_since", "identified_year",
-               "income_year", "per_capita_income", "look_house", "look_grain", "look_labour", "look_study",
-               "entered_by", "checked_by", "phone", "helper_phone")
-_MEMBER_COLUMNS = ("household_id", "name", "id_number", "relation", "gender", "birth_date", "education",
-                   "school_status", "health", "labour_skill", "phone")
+def _raw(s: Session, sql: str) -> list[tuple]:
+    """Plain tuples straight from SQLite: the big registry tables skip SQLAlchemy's row processing."""
+    return s.connection().connection.driver_connection.execute(sql).fetchall()
+
+
+class _DayParser(dict):
+    """ISO text -> date, each distinct day parsed once (step and birth dates repeat a lot)."""
+
+    def __call__(self, text: str | None) -> date | None:
+        if not text:
+            return None
+        try:
+            return self[text]
+        except KeyError:
+            value = self[text] = date.fromisoformat(text)
+            return value
+
+
+def _fen(value: int | None) -> Decimal:
+    return (Decimal(value or 0) / 100).quantize(Decimal("0.01"))
 
 
 def _load_households(s: Session, villages: dict[int, str]):
-    hc, mc = Household.__table__.c, Member.__table__.c
-    rows = s.execute(select(*[hc[n] for n in _HH_COLUMNS]).where(hc.voided == False).order_by(hc.id)).all()  # noqa: E712
+    rows = _raw(s, "SELECT id, household_no, village_id, head_name, status, identified_year, income_year, "
+                   "per_capita_income, look_house, look_grain, look_labour, look_study, entered_by, checked_by, "
+                   "phone, helper_phone FROM household WHERE voided = 0 ORDER BY id")
+    day = _DayParser()
     members: dict[int, list[MemberData]] = defaultdict(list)
-    for m in s.execute(select(*[mc[n] for n in _MEMBER_COLUMNS]).where(mc.voided == False)):  # noqa: E712
-        members[m.household_id].append(MemberData(
-            m.name, m.id_number, m.relation, m.gender, m.birth_date, m.education, m.school_status,
-            m.health, m.labour_skill, m.phone))
+    for (hid, name, number, relation, gender, birth, education, school, health, skill, phone) in _raw(
+            s, "SELECT household_id, name, id_number, relation, gender, birth_date, education, school_status, "
+               "health, labour_skill, phone FROM member WHERE voided = 0"):
+        members[hid].append(MemberData(name, number, relation, gender, day(birth), education, school, health,
+                                       skill, phone))
     steps: dict[int, list[StepData]] = defaultdict(list)
-    for r in s.execute(_live(ProcedureStep)):
-        steps[r.household_id].append(StepData(r.procedure, r.step, r.seq, r.done_on, r.responsible,
-                                              r.publicity_from, r.publicity_to))
-    events = _group(s.execute(_live(HouseholdEvent)).all(), "household_id")
+    for (hid, procedure, step, seq, done, responsible, pfrom, pto) in _raw(
+            s, "SELECT household_id, procedure, step, seq, done_on, responsible, publicity_from, publicity_to "
+               "FROM procedurestep WHERE voided = 0"):
+        steps[hid].append(StepData(procedure, step, seq, day(done), responsible, day(pfrom), day(pto)))
+    events: dict[int, list[EventData]] = defaultdict(list)
+    for (hid, on, from_status, to_status, reason) in _raw(
+            s, "SELECT household_id, happened_on, from_status, to_status, reason FROM householdevent "
+               "WHERE voided = 0 ORDER BY happened_on, id"):
+        events[hid].append(EventData(day(on), from_status, to_status, reason))
     ledger: dict[int, set[int]] = defaultdict(set)
-    lc = CashLedgerLine.__table__.c
-    for r in s.execute(select(lc.household_id, lc.year).where(lc.voided == False).distinct()):  # noqa: E712
-        ledger[r.household_id].add(r.year)
-    infos = {}
-    for h in rows:
-        infos[h.id] = HouseholdInfo(
-            id=h.id, household_no=h.household_no, head_name=h.head_name, status=h.status,
-            village_name=villages.get(h.village_id, ""), identified_year=h.identified_year,
-            income_year=h.income_year, per_capita_income=h.per_capita_income,
-            looks=(h.look_house, h.look_grain, h.look_labour, h.look_study), entered_by=h.entered_by,
-            checked_by=h.checked_by, phone=h.phone, helper_phone=h.helper_phone,
-            members=tuple(members.get(h.id, ())), steps=tuple(steps.get(h.id, ())),
-            events=tuple(EventData(e.happened_on, e.from_status, e.to_status, e.reason) for e in events.get(h.id, ())),
-            ledger_years=frozenset(ledger.get(h.id, ())),
+    for hid, year in _raw(s, "SELECT DISTINCT household_id, year FROM cashledgerline WHERE voided = 0"):
+        ledger[hid].add(year)
+    infos: dict[int, HouseholdInfo] = {}
+    for (hid, no, village_id, head, status, identified, income_year, per_capita, look_house, look_grain,
+         look_labour, look_study, entered_by, checked_by, phone, helper_phone) in rows:
+        infos[hid] = HouseholdInfo(
+            id=hid, household_no=no, head_name=head, status=status, village_name=villages.get(village_id, ""),
+            identified_year=identified, income_year=income_year, per_capita_income=_fen(per_capita),
+            looks=(look_house, look_grain, look_labour, look_study), entered_by=entered_by, checked_by=checked_by,
+            phone=phone, helper_phone=helper_phone, members=tuple(members.get(hid, ())),
+            steps=tuple(steps.get(hid, ())), events=tuple(events.get(hid, ())),
+            ledger_years=frozenset(ledger.get(hid, ())),
         )
     # One person in one household only (H05): the same number in several households
-    shared_rows = s.execute(text(
-        "SELECT UPPER(TRIM(id_number)) AS k, GROUP_CONCAT(DISTINCT household_id) FROM member "
-        "WHERE voided = 0 AND id_number <> '' GROUP BY k HAVING COUNT(DISTINCT household_id) > 1")).all()
+    shared_rows = _raw(s, "SELECT UPPER(TRIM(id_number)) AS k, GROUP_CONCAT(DISTINCT household_id) FROM member "
+                          "WHERE voided = 0 AND id_number <> '' GROUP BY k HAVING COUNT(DISTINCT household_id) > 1")
     shared = tuple((k, tuple(infos[int(i)] for i in ids.split(",") if int(i) in infos)) for k, ids in shared_rows)
-    return rows, infos, events, tuple((k, hs) for k, hs in shared if len(hs) > 1)
+    return infos, events, tuple((k, hs) for k, hs in shared if len(hs) > 1)
 
 
 def _load_entities(s: Session, households: dict[int, HouseholdInfo]) -> tuple[EntityData, ...]:
@@ -245,8 +264,8 @@ def load_check_data(ctx: AppContext) -> CheckData:
     with ctx.read() as s:
         town = s.execute(select(Township.name)).scalar()
         villages = dict(s.execute(select(Village.id, Village.name)).all())
-        hh_rows, households, events, shared = _load_households(s, villages)
-        projects = _load_projects(s, villages, {h.id: h for h in hh_rows}, events)
+        households, events, shared = _load_households(s, villages)
+        projects = _load_projects(s, villages, households, events)
         entities = _load_entities(s, households)
     return CheckData(township=town or "", projects=projects, households=tuple(households.values()),
                      entities=entities, shared_ids=shared, roster_kinds=_roster_kinds(ctx))
@@ -465,3 +484,187 @@ def projects_by_state(ctx: AppContext) -> list[tuple[str, int]]:
 
 
 SEVERITY_ORDER = (OVERDUE, DUE_SOON, BREACH, NOTICE)
+
+
+# ---------------------------------------------------------------- 绩效自评 (seed 八(六))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    group: str  # 精准使用 / 有效使用 / 资金监管 / 调整指标
+    name: str
+    value: str  # as shown and printed
+    basis: str  # the figures behind it
+    ratio: Decimal | None = None
+    amount: Decimal | None = None
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    year: int
+    township: str
+    projects: int
+    indicators: list[Indicator]
+
+
+def _pct(part: Decimal | int, whole: Decimal | int) -> tuple[str, Decimal | None]:
+    if not whole:
+        return "无数据", None
+    ratio = (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
+    return f"{(ratio * 100).quantize(Decimal('0.1'))}%", ratio
+
+
+def _yuan(x: Decimal) -> str:
+    from fupin_tui.domain.money import format_money
+
+    return f"{format_money(x)}元"
+
+
+def _beneficiary_households(s: Session) -> tuple[dict[int, HouseholdInfo], dict[int, list[EventData]]]:
+    """Only the households some project names as beneficiary: enough for P20 without the whole registry."""
+    infos = {hid: HouseholdInfo(id=hid, household_no=no, head_name=head, status=status)
+             for hid, no, head, status in _raw(
+                 s, "SELECT id, household_no, head_name, status FROM household WHERE voided = 0 AND id IN "
+                    "(SELECT household_id FROM beneficiary WHERE voided = 0)")}
+    day = _DayParser()
+    events: dict[int, list[EventData]] = defaultdict(list)
+    for hid, on, from_status, to_status, reason in _raw(
+            s, "SELECT household_id, happened_on, from_status, to_status, reason FROM householdevent WHERE voided = 0 "
+               "AND household_id IN (SELECT household_id FROM beneficiary WHERE voided = 0) ORDER BY happened_on, id"):
+        events[hid].append(EventData(day(on), from_status, to_status, reason))
+    return infos, events
+
+
+def load_projects_only(ctx: AppContext) -> CheckData:
+    """Projects with their dossiers (and the status of their beneficiaries), without the registry."""
+    with ctx.read() as s:
+        town = s.execute(select(Township.name)).scalar()
+        villages = dict(s.execute(select(Village.id, Village.name)).all())
+        households, events = _beneficiary_households(s)
+        projects = _load_projects(s, villages, households, events)
+    return CheckData(township=town or "", projects=projects, roster_kinds=_roster_kinds(ctx))
+
+
+def _on_time(projects, rules: tuple[str, ...], policy, today: date) -> tuple[int, int]:
+    """(met on time, due so far) over the deadlines of ``rules``."""
+    met = due = 0
+    for p in projects:
+        for d in project_deadlines(p.dates, policy, today):
+            if d.rule not in rules or (d.done_on is None and d.due >= today):
+                continue
+            due += 1
+            met += d.done_on is not None and d.done_on <= d.due
+    return met, due
+
+
+INCOME_CATEGORIES = ("工资性收入", "生产经营性收入", "财产性收入", "转移性收入")
+BUSINESS_EXPENSE = "生产经营性支出"
+
+
+def _income_growth(s: Session, household_ids: set[int], year: int) -> tuple[int, Decimal | None, Decimal, Decimal]:
+    """Per-capita net income (cash ledger) of covered households: (households with both years, growth, before, after)."""
+    if not household_ids:
+        return 0, None, ZERO, ZERO
+    ids = ",".join(str(i) for i in sorted(household_ids))
+    sizes = dict(_raw(s, f"SELECT id, size FROM household WHERE id IN ({ids})"))
+    net: dict[tuple[int, int], int] = defaultdict(int)
+    for hid, y, direction, category, fen in _raw(
+            s, f"SELECT household_id, year, direction, category, SUM(amount) FROM cashledgerline WHERE voided = 0 "
+               f"AND year IN ({year - 1}, {year}) AND household_id IN ({ids}) GROUP BY 1, 2, 3, 4"):
+        if direction == "收入" and category in INCOME_CATEGORIES:
+            net[(hid, y)] += fen
+        elif category == BUSINESS_EXPENSE:
+            net[(hid, y)] -= fen
+    both = [h for h in household_ids if (h, year - 1) in net and (h, year) in net and sizes.get(h)]
+    if not both:
+        return 0, None, ZERO, ZERO
+    before = sum(_fen(net[(h, year - 1)]) / sizes[h] for h in both) / len(both)
+    after = sum(_fen(net[(h, year)]) / sizes[h] for h in both) / len(both)
+    growth = ((after - before) / before).quantize(Decimal("0.0001")) if before else None
+    return len(both), growth, before.quantize(Decimal("0.01")), after.quantize(Decimal("0.01"))
+
+
+def evaluation(ctx: AppContext, year: int) -> Evaluation:
+    """The 绩效自评 indicators for the projects of ``year``, computed from the data (seed 八(六))."""
+    from fupin_tui.domain.rules import run_rules
+
+    today = ctx.today()
+    policy = ctx.policy
+    data = load_projects_only(ctx)
+    projects = [p for p in data.projects if p.year == year and p.dates.approved_on and not p.closed]
+    ind: list[Indicator] = []
+
+    def add(group, name, value, basis, **kw):
+        ind.append(Indicator(group, name, value, basis, **kw))
+
+    approved = sum((p.subsidy for p in projects), ZERO)
+    to_households = sum((p.subsidy for p in projects if p.household_project), ZERO)
+    text_, ratio = _pct(to_households, approved)
+    add("精准使用", "直接扶持到户资金占比", text_,
+        f"到户项目补助{_yuan(to_households)} / 全部项目补助{_yuan(approved)}", ratio=ratio)
+    lines = [ln for p in projects for v in p.vouchers if v.reimbursed_on for ln in v.lines]
+    roster = sum((ln.amount for ln in lines if ln.kind == "名册"), ZERO)
+    spent_total = sum((ln.amount for ln in lines), ZERO)
+    text_, ratio = _pct(roster, spent_total)
+    add("精准使用", "按名册直接发放到户的报账资金占比", text_,
+        f"名册报账{_yuan(roster)} / 已报账{_yuan(spent_total)}", ratio=ratio)
+
+    covered = {b.household_id for p in projects for b in p.beneficiaries
+               if b.status_at_approval in ("在册", "返贫", "已脱贫")}
+    with ctx.read() as s:
+        poor = _raw(s, "SELECT COUNT(*) FROM household WHERE voided = 0 AND status IN ('在册', '返贫', '已脱贫')")[0][0]
+        counted, growth, before, after = _income_growth(s, covered, year)
+    text_, ratio = _pct(len(covered), poor)
+    add("精准使用", "项目覆盖贫困户", f"{len(covered)}户（{text_}）", f"受益贫困户{len(covered)}户 / 建档立卡户{poor}户",
+        ratio=ratio, count=len(covered))
+
+    planned = sum(((b.adjusted_amount if b.adjusted_amount is not None else b.amount)
+                   for p in projects for b in p.budget_lines), ZERO)
+    over = len([f for f in run_rules(replace(data, projects=tuple(projects)), policy, today, only=["F05"])
+                if f.severity == BREACH])
+    text_, ratio = _pct(spent_total, planned)
+    add("精准使用", "按建设内容使用（概算执行）", text_,
+        f"已报账{_yuan(spent_total)} / 资金概算{_yuan(planned)}；超概算或未对应概算{over}项", ratio=ratio, count=over)
+
+    disbursed = sum((t.amount for p in projects for t in p.tranches), ZERO)
+    reimbursed = sum((v.total for p in projects for v in p.vouchers if v.reimbursed_on), ZERO)
+    text_, ratio = _pct(reimbursed, approved)
+    add("有效使用", "资金使用进度（报账/批复）", text_,
+        f"批复{_yuan(approved)}，已拨付{_yuan(disbursed)}，已报账{_yuan(reimbursed)}", ratio=ratio)
+    add("有效使用", "结转结余资金", _yuan(approved - reimbursed), "批复补助减已报账", amount=approved - reimbursed)
+    if growth is None:
+        add("有效使用", "覆盖贫困户人均纯收入增长", "无数据",
+            f"受益户中同时有{year - 1}年和{year}年现金收支台账的{counted}户")
+    else:
+        add("有效使用", "覆盖贫困户人均纯收入增长", f"{(growth * 100).quantize(Decimal('0.1'))}%",
+            f"{counted}户平均：{year - 1}年{_yuan(before)}，{year}年{_yuan(after)}（现金收支台账）", ratio=growth)
+    other = _other_capital(ctx, [p.id for p in projects])
+    text_, ratio = _pct(other, approved)
+    add("有效使用", "撬动其他资金（总投资减财政补助）", _yuan(other), f"相当于财政补助的{text_}", ratio=ratio, amount=other)
+
+    for name, rules in (("公告公示按时率（P09、P10）", ("P09", "P10")), ("平台备案按时率（P07、P08）", ("P07", "P08")),
+                        ("信息录入按时率（P13、P16）", ("P13", "P16"))):
+        met, due = _on_time(projects, rules, policy, today)
+        text_, ratio = _pct(met, due)
+        add("资金监管", name, text_, f"按时{met}项 / 应办{due}项", ratio=ratio, count=met)
+    rects = [r for p in projects for r in p.rectifications]
+    done = sum(1 for r in rects if r.done_on)
+    text_, ratio = _pct(done, len(rects))
+    add("资金监管", "整改完成率", text_, f"已整改{done}项 / 整改事项{len(rects)}项", ratio=ratio, count=done)
+
+    scoped = replace(data, projects=tuple(projects))
+    found = run_rules(scoped, policy, today, only=["P12", "P15", "P20"])
+    for rule, name in (("P15", "未在规定时间内申请县级验收"), ("P12", "超期或未批先调整项目"), ("P20", "扶持对象不精准")):
+        items = {f.record for f in found if f.rule == rule and f.severity in (BREACH, OVERDUE)}
+        add("调整指标", name, f"{len(items)}个项目", f"由体检规则{rule}统计（减分项）", count=len(items))
+    return Evaluation(year, data.township, len(projects), ind)
+
+
+def _other_capital(ctx: AppContext, project_ids: list[int]) -> Decimal:
+    if not project_ids:
+        return ZERO
+    ids = ",".join(str(i) for i in project_ids)
+    with ctx.read() as s:
+        [(fen,)] = _raw(s, f"SELECT COALESCE(SUM(MAX(total_investment - subsidy, 0)), 0) FROM project WHERE id IN ({ids})")
+    return _fen(fen)
