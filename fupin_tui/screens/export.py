@@ -1,0 +1,156 @@
+"""导出 export: write the submission package in a worker, with a progress bar and a cancel key."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static
+
+ALL_VILLAGES = "__all__"
+
+
+def default_out_dir() -> Path:
+    return Path.home() / "上报包"
+
+
+class ExportScreen(Screen):
+    """Choose period and village, then export; the progress bar follows the rows written."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "export", "开始导出", id="export-run", tooltip="按所选报送期和村导出上报包"),
+        Binding("escape", "cancel_or_back", "取消/返回", id="export-cancel",
+                tooltip="导出时：停止导出，不留下半成品；否则返回工作台"),
+        Binding("ctrl+o", "import_roster", "导入花名册", id="export-import-roster", tooltip="从Excel花名册导入户和成员"),
+    ]
+
+    DEFAULT_CSS = """
+    ExportScreen #export-form { height: auto; padding: 0 1; }
+    ExportScreen .row { height: 3; }
+    ExportScreen .row Label { width: 10; padding: 1 1 0 0; }
+    ExportScreen .row Input, ExportScreen .row Select { width: 1fr; }
+    ExportScreen #export-progress { margin: 1 1 0 1; }
+    ExportScreen #export-status { padding: 0 1; height: auto; }
+    ExportScreen #export-result { padding: 0 1; height: auto; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cancel: threading.Event | None = None
+        self.running = False
+        self.last_result = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("导出上报包：每个乡镇、每个报送期一个 zip，含可打印的工作簿和清单（manifest.json）。",
+                         classes="title")
+            with Vertical(id="export-form"):
+                with Horizontal(classes="row"):
+                    yield Label("报送期")
+                    yield Input(id="export-period", placeholder="如 2026-11")
+                with Horizontal(classes="row"):
+                    yield Label("范围")
+                    yield Select([("全乡镇", ALL_VILLAGES)], id="export-village", value=ALL_VILLAGES,
+                                 allow_blank=False)
+                with Horizontal(classes="row"):
+                    yield Label("保存到")
+                    yield Input(id="export-dir")
+            yield ProgressBar(id="export-progress", show_eta=False)
+            yield Static("按 Ctrl+R 开始导出；导出时按 Esc 取消。", id="export-status", classes="muted")
+            yield Static("", id="export-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from fupin_tui.excel.package import default_period
+        from fupin_tui.services import township
+
+        ctx = self.app.ctx
+        self.query_one("#export-period", Input).value = default_period(ctx.today())
+        self.query_one("#export-dir", Input).value = str(default_out_dir())
+        options = [("全乡镇", ALL_VILLAGES)] + [(f"{v.name}（{v.code}）", v.code) for v in township.villages(ctx)]
+        self.query_one("#export-village", Select).set_options(options)
+        self.query_one("#export-village", Select).value = ALL_VILLAGES
+        self.query_one("#export-period", Input).focus()
+
+    # -- actions ---------------------------------------------------------------
+    def action_export(self) -> None:
+        if self.running:
+            self._status("正在导出，请稍候；按 Esc 可取消。")
+            return
+        period = self.query_one("#export-period", Input).value.strip()
+        village = self.query_one("#export-village", Select).value
+        out_dir = self.query_one("#export-dir", Input).value.strip()
+        if not out_dir:
+            self._status("保存到：请填写文件夹。", error=True)
+            self.query_one("#export-dir", Input).focus()
+            return
+        self._cancel = threading.Event()
+        self.running = True
+        self.query_one("#export-result", Static).update("")
+        self.query_one("#export-progress", ProgressBar).update(total=None, progress=0)
+        self._status("正在导出……")
+        self._run(period, None if village == ALL_VILLAGES else str(village), Path(out_dir).expanduser(), self._cancel)
+
+    def action_cancel_or_back(self) -> None:
+        if self.running and self._cancel is not None:
+            self._cancel.set()
+            self._status("正在取消……")
+        else:
+            self.app.action_go("dashboard")
+
+    def action_import_roster(self) -> None:
+        from fupin_tui.screens.import_roster import ImportRosterScreen
+
+        self.app.push_screen(ImportRosterScreen())
+
+    # -- worker ------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="export", description="导出上报包")
+    def _run(self, period: str, village: str | None, out_dir: Path, cancel: threading.Event) -> None:
+        from fupin_tui.domain.errors import DomainError
+        from fupin_tui.excel.package import ExportCancelled, export_package
+
+        def progress(done: int, total: int, label: str) -> None:
+            self.app.call_from_thread(self._progress, done, total, label)
+
+        try:
+            result = export_package(self.app.ctx, out_dir, period=period or None, village_code=village,
+                                    progress=progress, cancel=cancel)
+        except ExportCancelled as exc:
+            self.app.call_from_thread(self._finished, None, str(exc))
+        except DomainError as exc:
+            self.app.call_from_thread(self._finished, None, str(exc))
+        except OSError as exc:
+            self.app.call_from_thread(self._finished, None, f"无法写入 {out_dir}：{exc.strerror or exc}")
+        else:
+            self.app.call_from_thread(self._finished, result, "")
+
+    def _progress(self, done: int, total: int, label: str) -> None:
+        self.query_one("#export-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self._status(f"正在写 {label}（{done}/{total} 行）")
+
+    def _finished(self, result, problem: str) -> None:
+        self.running = False
+        self.last_result = result
+        if result is None:
+            self.query_one("#export-progress", ProgressBar).update(total=1, progress=0)
+            self._status(problem, error=True)
+            return
+        rows = result.rows
+        checks = "" if result.manifest.get("checks_included") else "（未含体检问题清单）"
+        self._status("导出完成。")
+        self.query_one("#export-result", Static).update(
+            f"已保存：{result.path}\n户 {rows.get('户表', 0)}，成员 {rows.get('成员表', 0)}，项目 {rows.get('项目', 0)}，"
+            f"凭证 {rows.get('报账凭证', 0)}{checks}")
+        self.notify(f"上报包已保存到 {result.path}", title="导出完成")
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#export-status", Static)
+        status.update(text)
+        status.set_class(error, "error-text")
+        status.set_class(not error, "muted")

@@ -1,0 +1,110 @@
+"""The 导出 screen as a clerk uses it: export with progress, cancel, and the roster import."""
+
+import sys
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from fupin_tui.app import make_app
+from fupin_tui.models import Household, Member
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import excel_sample  # noqa: E402
+
+
+async def _wait(pilot, screen, attr="running"):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_export_writes_the_package(ctx, db_path, tmp_path):
+    excel_sample.fill(ctx, households=8, projects=2)
+    app = make_app(db_path=db_path, operator="张会计")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.switch_mode("export")
+        screen = app.screen
+        assert screen.query_one("#export-period").value == "2026-11"
+        out = screen.query_one("#export-dir")
+        out.value = str(tmp_path / "上报")
+        await pilot.press("ctrl+r")
+        await _wait(pilot, screen)
+        result = str(screen.query_one("#export-result").render())
+        assert "520123101-新安镇-2026-11.zip" in result and "户 8" in result
+        zips = list((tmp_path / "上报").glob("*.zip"))
+        assert len(zips) == 1
+        with zipfile.ZipFile(zips[0]) as zf:
+            assert "manifest.json" in zf.namelist()
+        assert screen.query_one("#export-progress").percentage == 1.0
+
+
+async def test_bad_period_is_named(ctx, db_path, tmp_path):
+    app = make_app(db_path=db_path, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("export")
+        screen = app.screen
+        screen.query_one("#export-dir").value = str(tmp_path / "x")
+        period = screen.query_one("#export-period")
+        period.value = ""
+        period.focus()
+        await pilot.press(*"2026-13")
+        await pilot.press("ctrl+r")
+        await _wait(pilot, screen)
+        assert "报送期" in str(screen.query_one("#export-status").render())
+        assert not (tmp_path / "x").exists() or not list((tmp_path / "x").glob("*.zip"))
+
+
+async def test_cancel_stops_the_export(ctx, db_path, tmp_path):
+    excel_sample.fill(ctx, households=8, projects=1)
+    app = make_app(db_path=db_path, operator="张会计")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.switch_mode("export")
+        screen = app.screen
+        screen.query_one("#export-dir").value = str(tmp_path / "c")
+        screen.action_export()
+        screen._cancel.set()  # the clerk pressed Ctrl+X before the first rows were written
+        await _wait(pilot, screen)
+        assert "取消" in str(screen.query_one("#export-status").render())
+        assert list((tmp_path / "c").glob("*.zip")) == []
+
+
+async def test_roster_import_from_the_export_screen(ctx, db_path, tmp_path):
+    ids = excel_sample.unique_ids(__import__("random").Random(3), 3)
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "新寨村花名册"
+    ws.append(["户主姓名", "姓名", "身份证号", "与户主关系"])
+    ws.append(["刘一", "刘一", ids[0], "户主"])
+    ws.append(["刘一", "陈二", ids[1], "配偶"])
+    ws.append(["黄三", "黄三", ids[2][:-1] + ("1" if ids[2][-1] != "1" else "2"), "户主"])
+    path = tmp_path / "名册.xlsx"
+    wb.save(path)
+
+    app = make_app(db_path=db_path, operator="张会计")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.switch_mode("export")
+        await pilot.press("ctrl+o")
+        screen = app.screen
+        assert type(screen).__name__ == "ImportRosterScreen"
+        screen.query_one("#roster-village").value = "520123101201"  # no village column in this file
+        screen.query_one("#roster-path").focus()
+        await pilot.press(*str(path))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one("#map-id_number").value == 2
+        table = screen.query_one("#roster-problems")
+        assert table.row_count == 1
+        assert "校验码" in str(table.get_row_at(0)[3])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "已导入 1 户、2 人" in str(screen.query_one("#roster-info").render())
+    with ctx.read() as s:
+        assert s.execute(select(func.count()).select_from(Household)).scalar_one() == 1
+        assert s.execute(select(func.count()).select_from(Member)).scalar_one() == 2
