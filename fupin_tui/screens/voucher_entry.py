@@ -1,5 +1,6 @@
 """新建报账凭证: type the lines one by one (invoice or roster, as the budget line decides), then save.
 
+Keys avoid the ones a text input takes for itself (Ctrl+A/E/D/W/U/K/X/C/V).
 Each line is checked against the database when it is added (budget line
 ceiling F05, roster or invoice F06, invoice used before), so a problem shows
 while the paper is still in the clerk's hand; Ctrl+S saves the voucher with
@@ -46,9 +47,9 @@ class VoucherEntryScreen(ModalScreen[int | None]):
     VoucherEntryScreen #voucher-error { color: $error; height: auto; }
     """
     BINDINGS = [
-        Binding("ctrl+a", "add_line", "加入明细", id="add-line", tooltip="检查并加入本行明细"),
+        Binding("ctrl+n", "add_line", "加入明细", id="add-line", tooltip="检查并加入本行明细（最后一栏回车也可）"),
         Binding("ctrl+s", "save", "保存凭证", id="save-voucher", tooltip="保存凭证及全部明细（一次完整保存）"),
-        Binding("ctrl+x", "drop_line", "删除明细", id="drop-line", tooltip="删除选中的未保存明细"),
+        Binding("ctrl+y", "drop_line", "删除明细", id="drop-line", tooltip="删除选中的未保存明细"),
         Binding("escape", "leave", "返回", id="leave-voucher"),
     ]
 

@@ -154,7 +154,7 @@ class LineRow:
     @property
     def detail(self) -> str:
         if self.kind == dis.INVOICE:
-            return f"发票{self.invoice_code}-{self.invoice_no} {self.seller}"
+            return f"{self.invoice_no} {self.seller}"  # the code is on the printout; the number identifies it
         return f"{self.payee_name} {self.id_number}"
 
 

@@ -72,7 +72,11 @@ class FundsPanel(Vertical):
         Binding("ctrl+d", "print_voucher", "打印", id="print-voucher", tooltip="生成选中凭证的报账单和名册（Excel）"),
         Binding("ctrl+x", "void", "作废", id="void-funds", tooltip="作废选中的凭证或拨款（须说明原因）", show=False),
         Binding("ctrl+k", "deposit", "质保金", id="settle-deposit", tooltip="验收后退还或转入质量保证金", show=False),
+        Binding("1", "tab('tab-tranches')", "分期拨款", id="tab-tranches", show=False),
+        Binding("2", "tab('tab-vouchers')", "报账凭证", id="tab-vouchers", show=False),
+        Binding("3", "tab('tab-budget')", "资金概算", id="tab-budget", show=False),
     ]
+    TAB_FOCUS = {"tab-tranches": "#tranche-plan", "tab-vouchers": "#vouchers", "tab-budget": "#budget"}
 
     class Changed(Message):
         def __init__(self, project_id: int) -> None:
@@ -166,8 +170,14 @@ class FundsPanel(Vertical):
             when = line.invoice_date or line.signed_on
             lines.add_row(line.budget_item, line.kind, line.detail, when.isoformat() if when else "", M(line.amount))
 
-    def _changed(self, message: str) -> None:
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self.query_one(self.TAB_FOCUS[tab]).focus()
+
+    def _changed(self, message: str, tab: str | None = None) -> None:
         self.refresh_data()
+        if tab:
+            self.action_tab(tab)
         self.notify(message)
         self.post_message(self.Changed(self.project_id))
 
@@ -192,7 +202,7 @@ class FundsPanel(Vertical):
 
         def done(ok):
             if ok:
-                self._changed(f"第{t.seq}期拨款已登记")
+                self._changed(f"第{t.seq}期拨款已登记", "tab-tranches")
 
         self.app.push_screen(FieldsDialog(f"第{t.seq}期拨款", fields, act, info=av.reason), done)
 
@@ -201,7 +211,9 @@ class FundsPanel(Vertical):
 
         def done(voucher_id):
             if voucher_id:
-                self._changed("凭证已保存，待报账")
+                self._changed("凭证已保存，待报账", "tab-vouchers")
+                vouchers = self.query_one("#vouchers", DataTable)
+                vouchers.move_cursor(row=vouchers.row_count - 1)
 
         final = self.view.accepted_on is not None and self.view.final_reimbursed_on is None
         self.app.push_screen(VoucherEntryScreen(self.project_id, final=final), done)
@@ -210,7 +222,7 @@ class FundsPanel(Vertical):
         ctx = self.app.ctx
         v = self.selected_voucher()
         if v is None:
-            self.notify("请先在“报账凭证”中选中一张凭证", severity="warning")
+            self.notify("请先在“报账凭证”（按2）中选中一张凭证", severity="warning")
             return
         if v.reimbursed_on:
             self.notify(f"凭证{v.voucher_no}已于{v.reimbursed_on.isoformat()}报账", severity="warning")

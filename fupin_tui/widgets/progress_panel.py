@@ -57,6 +57,11 @@ def progress_bars(rows: list[service.ProgressRow], width: int = 40) -> Text:
     return text
 
 
+def _field(key: str, widget) -> Field:
+    """Labels from the service, so its InputError lands on the right field; 16 cells fit 工程量完成比例."""
+    return Field(service.LABELS[key], widget, label_width=16)
+
+
 class ProgressPanel(Vertical):
     DEFAULT_CSS = """
     ProgressPanel { height: 1fr; }
@@ -83,18 +88,16 @@ class ProgressPanel(Vertical):
     def compose(self) -> ComposeResult:
         if self.editable:
             with Grid(id="progress-form"):
-                yield Field(service.LABELS["reported_on"], DateInput(id="reported_on", required=True))
-                yield Field(service.LABELS["work_share"], PercentInput(id="work_share", required=True,
-                                                                       placeholder="如 60 表示60%"))
-                yield Field(service.LABELS["spent"], MoneyInput(id="spent"))
-                yield Field(service.LABELS["households_reached"], IntInput(id="households_reached"))
-                yield Field(service.LABELS["description"], TextInput(id="description"))
-                yield Field(service.LABELS["platform_entered_on"], DateInput(id="platform_entered_on"))
-                yield Field(service.LABELS["photos_before"], TextInput(id="photos_before", placeholder="文件路径"))
-                yield Field(service.LABELS["photos_during"], TextInput(id="photos_during"))
-                yield Field(service.LABELS["photos_after"], TextInput(id="photos_after"))
-                yield Field(service.LABELS["regress_reason"], TextInput(id="regress_reason",
-                                                                        placeholder="进度比上次低时必填"))
+                yield _field("reported_on", DateInput(id="reported_on", required=True))
+                yield _field("work_share", PercentInput(id="work_share", required=True, placeholder="如 60 表示60%"))
+                yield _field("spent", MoneyInput(id="spent"))
+                yield _field("households_reached", IntInput(id="households_reached"))
+                yield _field("description", TextInput(id="description"))
+                yield _field("platform_entered_on", DateInput(id="platform_entered_on"))
+                yield _field("photos_before", TextInput(id="photos_before", placeholder="文件路径"))
+                yield _field("photos_during", TextInput(id="photos_during"))
+                yield _field("photos_after", TextInput(id="photos_after"))
+                yield _field("regress_reason", TextInput(id="regress_reason", placeholder="进度比上次低时必填"))
         yield Static("", id="progress-due")
         yield Static("", id="progress-chart")
         yield DataTable(id="progress-history", cursor_type="row", zebra_stripes=True)
