@@ -170,10 +170,13 @@ class ProjectDossierScreen(Screen):
 
     @staticmethod
     def _fill(table: DataTable, columns: list[str], rows: list[list[str]]) -> None:
+        keep = table.cursor_row  # the clerk stays on the line just edited
         table.clear(columns=True)
         table.add_columns(*columns)
         for row in rows:
             table.add_row(*row)
+        if rows:
+            table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
 
     def _load_0(self) -> None:  # 基本信息
         d = self.dossier

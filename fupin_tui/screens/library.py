@@ -189,8 +189,9 @@ class LibraryEntryForm(FormScreen):
         labels = library.LABELS
         codes = self.ctx.codes
 
-        def text(key: str, required: bool = False):
-            return Field(labels[key], TextInput(str(values.get(key) or ""), required=required, id=key))
+        def text(key: str, required: bool = False, placeholder: str = ""):
+            return Field(labels[key], TextInput(str(values.get(key) or ""), required=required, id=key,
+                                                placeholder=placeholder))
 
         def money(key: str):
             v = values.get(key)
@@ -228,7 +229,8 @@ class LibraryEntryForm(FormScreen):
             yield text("responsible_person")
             for key in ("beneficiary_households", "beneficiary_people", "poor_households", "poor_people"):
                 yield number(key)
-            yield text("performance_goals", required=True)
+            # checked by the service, whose message says why (not admitted without goals)
+            yield text("performance_goals", placeholder="必填：没有绩效目标的项目不予入库")
             yield text("benefit_mechanism")
             yield text("participation")
             yield number("priority")

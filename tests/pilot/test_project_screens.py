@@ -1,0 +1,221 @@
+"""A clerk takes one project from the library to the archive at the keyboard."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from fupin_tui.app import make_app
+from fupin_tui.models.projects import ArchiveItem, LibraryEntry, Project, ProjectEvent
+from fupin_tui.services import library, projects
+from fupin_tui.services.township import villages
+
+
+async def type_into(pilot, widget_id: str, text: str) -> None:
+    """Focus a field as the clerk would land on it, clear it and type."""
+    widget = pilot.app.screen.query_one(f"#{widget_id}")
+    widget.focus()
+    await pilot.pause()
+    if hasattr(widget, "clear"):
+        widget.clear()
+    await pilot.press(*list(text))
+
+
+async def pick(pilot, widget_id: str, text: str) -> None:
+    """Open a dropdown with Enter, type to pick, Enter to take it."""
+    pilot.app.screen.query_one(f"#{widget_id}").focus()
+    await pilot.press("enter")
+    await pilot.press(*list(text))
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def act(pilot, action: str, values: dict[str, str]) -> None:
+    """a = 办理: choose the step in the menu, fill what the dialog asks, Ctrl+S."""
+    await pilot.press("a")
+    await pilot.pause()
+    menu = pilot.app.screen
+    assert action in menu.actions, (action, menu.actions)
+    await pilot.press(*["down"] * menu.actions.index(action), "enter")
+    await pilot.pause()
+    await fill(pilot, values)
+
+
+async def fill(pilot, values: dict[str, str]) -> None:
+    for key, text in values.items():
+        if key == "grade":
+            await pick(pilot, f"f-{key}", text)
+        else:
+            await type_into(pilot, f"f-{key}", text)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+def state_of(ctx, pid):
+    with ctx.read() as s:
+        return s.get(Project, pid).state
+
+
+@pytest.fixture
+def app(ctx, db_path):
+    return make_app(db_path=db_path, operator="张会计")
+
+
+async def test_library_to_archive_at_the_keyboard(app, ctx):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.switch_mode("projects")
+        await pilot.pause()
+        await pilot.press("l")  # 项目库
+        await pilot.press("n")  # 入库
+        await pilot.pause()
+        await type_into(pilot, "name", "新寨村组组通公路")
+        await pick(pilot, "category", "基础")
+        await type_into(pilot, "content", "硬化通组路2公里")
+        await type_into(pilot, "amount_fiscal", "３０００００")  # full-width digits from the IME
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # no performance goals: refused, the field says why, nothing saved
+        errors = [str(w.render()) for w in app.screen.query(".field-error")]
+        assert any("没有绩效目标" in e for e in errors), errors
+        assert library.count_entries(ctx) == 0
+        await type_into(pilot, "performance_goals", "解决86户出行难")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LibraryScreen"
+        (entry,) = library.list_entries(ctx)
+        assert entry.amount_total == Decimal("300000.00")
+
+        await pilot.press("s")  # 申报, date prefilled with today
+        await pilot.pause()
+        await fill(pilot, {"date": "2026-01-05", "document_no": "新安镇申〔2026〕1号"})
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ProjectDossierScreen"
+        pid = app.screen.project_id
+        assert state_of(ctx, pid) == "申报"
+
+        await act(pilot, "立项批复", {"date": "2026-01-20", "document_no": "县扶发〔2026〕3号",
+                                    "approver": "县扶贫办", "subsidy": "300000"})
+        assert state_of(ctx, pid) == "立项"
+        # the plan has no budget lines yet: refused with F05, the dialog stays open
+        await act(pilot, "上报实施方案", {"date": "2026-01-26", "document_no": "方案1",
+                                      "planned_start": "2026-02-01", "planned_end": "2026-09-30"})
+        assert "[F05" in str(app.screen.query_one("#dialog-error").render())
+        await pilot.press("escape")
+        await pilot.press("2")  # 资金概算
+        await pilot.press("n")
+        await pilot.pause()
+        await fill(pilot, {"item": "C25混凝土路面", "unit": "米", "quantity": "2000", "unit_price": "150"})
+        assert projects.budget_lines(ctx, pid)[0].amount == Decimal("300000.00")
+        await act(pilot, "上报实施方案", {"date": "2026-01-26", "document_no": "方案1",
+                                      "planned_start": "2026-02-01", "planned_end": "2026-09-30"})
+        # deposit 12% is outside 5%-10%: P21 names itself, nothing changes
+        await act(pilot, "批复实施方案", {"date": "2026-02-02", "document_no": "县扶复〔2026〕4号",
+                                      "approver": "县扶贫办", "deposit_rate": "12%"})
+        assert "[P21" in str(app.screen.query_one("#dialog-error").render())
+        await type_into(pilot, "f-deposit_rate", "5%")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert state_of(ctx, pid) == "方案批复"
+        await act(pilot, "开工", {"date": "2026-02-10"})
+        await act(pilot, "完工初检", {"date": "2026-09-20", "completed_on": "2026-09-15", "organiser": "新安镇"})
+        await act(pilot, "申请验收", {"date": "2026-09-25"})
+        await act(pilot, "验收", {"date": "2026-10-10", "document_no": "验2026-7", "grade": "合格",
+                                "organiser": "县扶贫办"})
+        assert state_of(ctx, pid) == "已验收"
+        projects.record_final_reimbursement(ctx, pid, date(2026, 11, 2), "BZ-001")  # done in the 报账 job
+        app.screen.reload()
+        await act(pilot, "移交", {"date": "2026-11-05", "assets": "通组公路；2；公里；300000",
+                                "maintainer": "新寨村村委会"})
+        assert state_of(ctx, pid) == "已移交"
+
+        await pilot.press("8")  # 档案: the 17 needed documents, each one keystroke and Ctrl+S
+        await pilot.pause()
+        app.screen.query_one("#archive").focus()
+        for doc in range(1, 19):
+            if doc != 15:  # 审计意见 not needed under 50万
+                await pilot.press("n")
+                await pilot.pause()
+                await fill(pilot, {"storage_place": "档案柜A"})
+            await pilot.press("down")
+        await act(pilot, "归档", {"date": "2026-11-20"})
+        assert state_of(ctx, pid) == "已归档"
+        assert "已归档" in str(app.screen.query_one("#dossier-title").render())
+
+    with ctx.read() as s:
+        p = s.get(Project, pid)
+        assert p.file_number == "2026-新安镇-001"
+        assert s.exec(select(LibraryEntry)).one().status == "已立项"
+        assert len(s.exec(select(ArchiveItem).where(ArchiveItem.project_id == pid)).all()) == 17
+        actions = [e.action for e in s.exec(select(ProjectEvent).order_by(ProjectEvent.id))]
+    assert actions == ["申报", "立项批复", "上报实施方案", "批复实施方案", "开工", "完工初检", "申请验收", "验收",
+                       "最终报账", "移交", "归档"]
+
+
+def make_project(ctx, **changes):
+    data = {"year": 2026, "name": "新寨村产业路", "category": "产业发展", "content": "产业路1公里",
+            "amount_fiscal": Decimal("200000"), "performance_goals": "带动30户增收",
+            "village_id": villages(ctx)[0].id, "responsible_unit": "新安镇人民政府", **changes}
+    entry = library.save_entry(ctx, data)
+    return projects.apply_from_library(ctx, entry, {"date": "2026-03-01"})
+
+
+async def test_suspected_split_asks_for_confirmation(app, ctx):
+    make_project(ctx)
+    second = library.save_entry(ctx, {"year": 2026, "name": "新寨村产业路二期", "category": "产业发展",
+                                      "content": "产业路1公里", "amount_fiscal": Decimal("150000"),
+                                      "performance_goals": "带动20户", "village_id": villages(ctx)[0].id})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.switch_mode("projects")
+        await pilot.press("l")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#library").move_cursor(row=[r.id for r in screen.rows].index(second))
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "新寨村产业路" in app.screen.message and "疑似拆分" in app.screen.message
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ProjectDossierScreen"
+    assert len(projects.list_projects(ctx)) == 2
+
+
+async def test_photo_key_opens_the_notice_picture(app, ctx, tmp_path, monkeypatch):
+    pid = make_project(ctx)
+    photo = tmp_path / "公示.jpg"
+    photo.write_bytes(b"jpg")
+    fields = {k: "有" for k in projects.NOTICE_FIELDS["立项公告"]}
+    projects.save_notice(ctx, pid, kind="立项公告", published_on=date(2026, 3, 5), place="县政府网站",
+                         fields=fields, photo_paths=str(photo))
+    opened = []
+    monkeypatch.setattr("fupin_tui.screens.dossier._launch", opened.append)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_record(f"project:{pid}", tab="公示")
+        await pilot.pause()
+        await pilot.pause()
+        app.screen.query_one("#notices").focus()
+        await pilot.press("o")
+        await pilot.pause()
+    assert opened == [str(photo)]
+
+
+async def test_beneficiary_from_the_registry_refused_when_not_registered(app, ctx):
+    from fupin_tui.models.registry import Household
+
+    pid = make_project(ctx)
+    with ctx.transaction() as s:
+        s.add(Household(household_no="520123101201007", village_id=villages(ctx)[0].id, head_name="杨二",
+                        status="已脱贫"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_record(f"project:{pid}", tab="受益户")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await fill(pilot, {"household": "520123101201007"})
+        assert "[P20" in str(app.screen.query_one("#dialog-error").render())
+    assert projects.beneficiaries(ctx, pid) == []
