@@ -92,9 +92,8 @@ class TownshipFundsScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "返回", id="leave-overview"),
-        Binding("left", "year(-1)", "上一年", id="prev-year"),
-        Binding("right", "year(1)", "下一年", id="next-year"),
-        Binding("enter", "open_project", "打开", id="open-project-funds", show=False),
+        Binding("minus", "year(-1)", "上一年", id="prev-year", key_display="-"),
+        Binding("plus,equals_sign", "year(1)", "下一年", id="next-year", key_display="+"),
     ]
 
     def __init__(self) -> None:
@@ -138,11 +137,10 @@ class TownshipFundsScreen(Screen):
         for a in town.allocation:
             split.add_row(a.use, M(a.amount), pct(a.share), pct(a.target), pct(a.gap))
 
-    async def action_open_project(self) -> None:
-        table = self.query_one("#town-projects", DataTable)
-        if not table.row_count:
-            return
-        project_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+    @on(DataTable.RowSelected, "#town-projects")
+    async def _open_project(self, event: DataTable.RowSelected) -> None:
+        """Enter on a project opens it on the funds screen."""
+        project_id = int(event.row_key.value)
         self.app.pop_screen()
         screen = self.app.screen
         if isinstance(screen, ReimbursementScreen):
