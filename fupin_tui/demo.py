@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import insert, text
 
@@ -74,19 +75,28 @@ def _keys(name: str) -> str:
     return search_keys(name)
 
 
+class _Hh(NamedTuple):
+    """What the projects need to know of a household (kept small: 100,000 of them)."""
+
+    id: int
+    village_id: int
+    status: str
+    head_name: str
+
+
 class _Ids:
     """Valid, unique 18-digit ID numbers for the county's area code."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.used: set[str] = set()
+        self.used: set[int] = set()  # ints: 400,000 of them at 100,000 households
 
     def make(self, birth: date, male: bool) -> str:
         while True:
             seq = self.rng.randrange(0, 100) * 10 + self.rng.randrange(0, 5) * 2 + (1 if male else 0)
             first17 = f"520123{birth:%Y%m%d}{seq:03d}"
-            if first17 not in self.used:
-                self.used.add(first17)
+            if int(first17) not in self.used:
+                self.used.add(int(first17))
                 return first17 + check_digit(first17)
 
 
@@ -105,6 +115,7 @@ def generate(path: Path, households: int = 20000, seed: int = 1, today: date | N
                          is_poor_village=i % 3 != 2) for i in range(n_villages)]
         conn.execute(insert(Village), villages)
         hh_rows, head_ids, people = _registry(conn, rng, base, villages, households, today)
+        _keys.cache_clear()
         project_count = _projects(conn, rng, base, villages, hh_rows, head_ids, today)
     with db.session("演示数据") as s:
         write_audit(s, "household", "*", "导入", note=f"生成演示数据：{households} 户，{people} 人，{project_count} 个项目")
@@ -121,7 +132,7 @@ def _registry(conn, rng, base, villages, households, today):
     """
     ids = _Ids(rng)
     hh_rows, member_rows, steps, events, ledger = [], [], [], [], []
-    summary: list[dict] = []
+    summary: list[_Hh] = []
     head_ids: dict[int, str] = {}
     people = 0
     statuses = (("在册", 0.5), ("已脱贫", 0.38), ("识别中", 0.04), ("返贫", 0.03), ("清退", 0.05))
@@ -255,7 +266,7 @@ def _registry(conn, rng, base, villages, households, today):
                 ledger.append(dict(base, household_id=hid, year=year,
                                    direction="支出" if category.endswith("支出") else "收入", category=category,
                                    item=category, amount=amount, occurred_on=date(year, 12, 31), note=""))
-        summary.append(dict(id=hid, village_id=village["id"], status=status, head_name=members[0][0]))
+        summary.append(_Hh(hid, village["id"], status, members[0][0]))
         head_ids[hid] = members[0][5]
         if hid % 2000 == 0 or hid == households:
             people += len(member_rows)
@@ -297,10 +308,10 @@ def _pick_category(rng) -> str:
 
 def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
     n_projects = max(20, len(hh_rows) // 60)
-    by_village: dict[int, list[dict]] = {}
+    by_village: dict[int, list[_Hh]] = {}
     for h in hh_rows:
-        if h["status"] in ("在册", "已脱贫"):
-            by_village.setdefault(h["village_id"], []).append(h)
+        if h.status in ("在册", "已脱贫"):
+            by_village.setdefault(h.village_id, []).append(h)
     rows = {k: [] for k in ("lib", "proj", "event", "budget", "benef", "notice", "progress", "tranche", "voucher",
                             "vline", "accept", "rect", "asset", "archive", "entity", "emember", "share", "dividend")}
     # states weighted towards the middle of the life cycle, every state present
@@ -415,7 +426,7 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
         pool = by_village.get(village["id"], [])
         benef = rng.sample(pool, min(len(pool), rng.randint(8, 30))) if pool and "approved_on" in dates else []
         for h in benef:
-            rows["benef"].append(dict(base, project_id=pid, household_id=h["id"], benefit=rng.choice(
+            rows["benef"].append(dict(base, project_id=pid, household_id=h.id, benefit=rng.choice(
                 ("到户补助", "务工增收", "入股分红")) if household_project else "公共设施受益",
                 amount=Decimal("0"), applied=True))
         # notices (a few with a missing field for P09/P10 to find)
@@ -473,8 +484,8 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
                         for h in payees:
                             lines.append(dict(base, voucher_id=vid, budget_line_id=bid, kind="名册", amount=each,
                                               invoice_code="", invoice_no="", invoice_date=None, seller="",
-                                              attachments=0, household_id=h["id"], payee_name=h["head_name"],
-                                              id_number=head_ids[h["id"]], signed_on=made_on, note=""))
+                                              attachments=0, household_id=h.id, payee_name=h.head_name,
+                                              id_number=head_ids[h.id], signed_on=made_on, note=""))
                     else:
                         invoice_seq += 1
                         lines.append(dict(base, voucher_id=vid, budget_line_id=bid, kind="发票", amount=line_amount,
@@ -521,13 +532,13 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
                                        village_id=village["id"], project_id=pid, funded_amount=subsidy,
                                        registered_on=dates["started_on"]))
             for h in benef:
-                rows["emember"].append(dict(base, entity_id=eid, household_id=h["id"], name=h["head_name"], is_poor=True))
+                rows["emember"].append(dict(base, entity_id=eid, household_id=h.id, name=h.head_name, is_poor=True))
             for k in range(len(benef)):
                 rows["emember"].append(dict(base, entity_id=eid, household_id=None, name=f"社员{eid}-{k}", is_poor=False))
             for h in benef:
                 sid = len(rows["share"]) + 1
                 amount = _money(subsidy / len(benef) * Decimal("0.5"))
-                rows["share"].append(dict(base, id=sid, entity_id=eid, household_id=h["id"], amount=amount,
+                rows["share"].append(dict(base, id=sid, entity_id=eid, household_id=h.id, amount=amount,
                                           dividend_mode="保底分红"))
                 for i, y in enumerate(range(dates["started_on"].year + 1, today.year)):
                     rate = Decimal("0.05") + Decimal("0.005") * i
