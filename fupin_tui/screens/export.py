@@ -48,8 +48,8 @@ class ExportScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
-            yield Static("导出上报包：每个乡镇、每个报送期一个 zip，含可打印的工作簿和清单（manifest.json）。",
-                         classes="title")
+            yield Static("导出上报包", classes="title")
+            yield Static("每个乡镇、每个报送期一个 zip：可打印的工作簿和清单 manifest.json", classes="muted")
             with Vertical(id="export-form"):
                 with Horizontal(classes="row"):
                     yield Label("报送期")
@@ -76,6 +76,7 @@ class ExportScreen(Screen):
         options = [("全乡镇", ALL_VILLAGES)] + [(f"{v.name}（{v.code}）", v.code) for v in township.villages(ctx)]
         self.query_one("#export-village", Select).set_options(options)
         self.query_one("#export-village", Select).value = ALL_VILLAGES
+        self.query_one("#export-progress", ProgressBar).update(total=1, progress=0)  # still, not animated
         self.query_one("#export-period", Input).focus()
 
     # -- actions ---------------------------------------------------------------
@@ -93,7 +94,7 @@ class ExportScreen(Screen):
         self._cancel = threading.Event()
         self.running = True
         self.query_one("#export-result", Static).update("")
-        self.query_one("#export-progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#export-progress", ProgressBar).update(total=1, progress=0)
         self._status("正在导出……")
         self._run(period, None if village == ALL_VILLAGES else str(village), Path(out_dir).expanduser(), self._cancel)
 

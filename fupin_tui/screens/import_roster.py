@@ -29,12 +29,12 @@ class ImportRosterScreen(Screen):
     ImportRosterScreen .row { height: 3; }
     ImportRosterScreen .row Label { width: 10; padding: 1 1 0 1; }
     ImportRosterScreen .row Input, ImportRosterScreen .row Select { width: 1fr; }
-    ImportRosterScreen #roster-mapping { height: auto; max-height: 12; border-top: solid $primary 30%; }
+    ImportRosterScreen #roster-mapping { height: auto; max-height: 9; border-top: solid $primary 30%; }
     ImportRosterScreen .map-row { height: 3; width: 1fr; }
     ImportRosterScreen .map-row Label { width: 14; padding: 1 1 0 1; }
     ImportRosterScreen .map-row Select { width: 1fr; }
     ImportRosterScreen #roster-info, ImportRosterScreen #roster-counts { padding: 0 1; height: auto; }
-    ImportRosterScreen #roster-problems { height: 1fr; min-height: 5; }
+    ImportRosterScreen #roster-problems { height: 1fr; min-height: 4; }
     """
 
     def __init__(self, path: str = "") -> None:
