@@ -286,11 +286,14 @@ class HouseholdFormScreen(FormScreen):
             value = ""
         setattr(self.members[self.current], wid[2:], value.strip() if isinstance(value, str) else value)
         table = self.query_one("#members", DataTable)
-        live = self._live_indexes()
-        if self.current in live:
-            row_key = str(self.current)
-            for col, cell in zip(table.columns, self._member_cells(self.members[self.current])):
-                table.update_cell(row_key, col, cell)
+        if self.current in self._live_indexes():
+            # Only the cells this field shows: a keystroke must stay cheap.
+            shown = {"m_name": (0,), "m_id_number": (1, 3, 4), "m_relation": (2,), "m_education": (5,),
+                     "m_school_status": (6,), "m_health": (7,), "m_labour_skill": (8,)}.get(wid, ())
+            cells = self._member_cells(self.members[self.current])
+            columns = list(table.columns)
+            for i in shown:
+                table.update_cell(str(self.current), columns[i], cells[i], update_width=i == 0)
         if wid == "m_id_number":
             self._update_id_info()
         if wid in ("m_name", "m_id_number"):

@@ -274,3 +274,37 @@ def test_list_pages_by_income_keep_money_exact(ctx, village_id):
     assert [r.per_capita_income for r in rows] == [Decimal("3000.03"), Decimal("9000.00")]
     rest = rq.page_households(ctx, rq.HouseholdFilter(), sort="人均纯收入", after=(rows[-1].sort_value, rows[-1].id))
     assert [r.per_capita_income for r in rest] == [Decimal("12000.00")]
+
+
+def _all_text(wb) -> str:
+    return "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None)
+
+
+def test_publicity_list_masks_ids_and_hides_private_data(ctx, village_id, tmp_path):
+    from fupin_tui.excel.registry_print import publicity_workbook, write_publicity_list
+
+    save(ctx, village_id, phone="13800138000", bank_account="6217000011112222")
+    wb = publicity_workbook(ctx, village_id)
+    text = _all_text(wb)
+    head_id = pid("19700101", "011")
+    assert "新寨村 贫困户识别公示名单" in text
+    assert f"{head_id[:4]}**********{head_id[-4:]}" in text
+    for secret in (head_id, pid("19720202", "022"), "13800138000", "6217000011112222", "因病", "健康"):
+        assert secret not in text
+    assert "李四、张小明" in text
+    path = write_publicity_list(ctx, village_id, out_dir=tmp_path)
+    assert path.exists() and path.suffix == ".xlsx"
+
+
+def test_household_table_has_members_and_seven_signatures(ctx, village_id, tmp_path):
+    from fupin_tui.excel.registry_print import SEVEN_SIGNATURES, write_household_table
+    from openpyxl import load_workbook
+
+    hid = save(ctx, village_id).id
+    reg.record_step(ctx, hid, "识别", "申请", D("2026-09-01"), "李干部")
+    wb = load_workbook(write_household_table(ctx, hid, out_dir=tmp_path))
+    text = _all_text(wb)
+    assert "贫困户基本情况统计表" in text and pid("20150505", "031") in text and "识别：申请" in text
+    assert all(f"{name}：" in text for name in SEVEN_SIGNATURES) and len(SEVEN_SIGNATURES) == 7
+    id_cell = next(c for row in wb.worksheets[1].iter_rows() for c in row if c.value == pid("20150505", "031"))
+    assert id_cell.data_type == "s"  # an ID stays text, never 5.2E+17
