@@ -73,11 +73,11 @@ class _FindingSource:
 class CheckScreen(Screen):
     DEFAULT_CSS = """
     CheckScreen #check-top { height: 1; }
-    CheckScreen #check-filter { width: 1fr; height: 1; border: none; padding: 0 1; }
+    CheckScreen #check-filter { width: 1fr; min-width: 20; height: 1; border: none; padding: 0 1; }
     CheckScreen #check-summary { width: auto; padding: 0 1; color: $text-muted; }
-    CheckScreen #check-groups { width: 24; height: 1fr; border-right: vkey $primary 40%; }
+    CheckScreen #check-groups { width: 20; height: 1fr; border-right: vkey $primary 40%; }
     CheckScreen #check-findings { height: 1fr; }
-    CheckScreen #check-detail { height: 5; border-top: hkey $primary 40%; padding: 0 1; }
+    CheckScreen #check-detail { height: auto; min-height: 4; max-height: 9; border-top: hkey $primary 40%; padding: 0 1; }
     """
     BINDINGS = [
         Binding("enter", "open", "打开记录", id="check-open", show=False),
@@ -85,6 +85,7 @@ class CheckScreen(Screen):
         Binding("u", "withdraw", "撤销确认", id="check-withdraw", show=False),
         Binding("slash", "focus_filter", "筛选", id="check-filter", key_display="/"),
         Binding("r", "reload", "重新体检", id="check-reload"),
+        Binding("p", "evaluation", "绩效自评", id="check-evaluation"),
         Binding("escape", "back", "返回", id="check-back", show=False),
     ]
 
@@ -103,7 +104,7 @@ class CheckScreen(Screen):
             yield OptionList(id="check-groups")
             with Vertical():
                 yield LazyTable([LazyColumn("规则", 4), LazyColumn("程度", 8), LazyColumn("截止日期", 10),
-                                 LazyColumn("剩余", 4, "right"), LazyColumn("对象", 22), LazyColumn("说明", 60)],
+                                 LazyColumn("剩余", 4, "right"), LazyColumn("对象", 18), LazyColumn("说明", 10)],
                                 self.source, id="check-findings")
                 yield Static("", id="check-detail")
         yield Footer()
@@ -133,8 +134,8 @@ class CheckScreen(Screen):
     def _loaded(self, result) -> None:
         self.result = result
         counts = result.counts()
-        self.query_one("#check-summary", Static).update(
-            f"{result.today.isoformat()}  " + "  ".join(f"{k}{counts[k]}" for k in (*SEVERITIES, ACKED)))
+        shown = [k for k in (*SEVERITIES, ACKED) if counts[k] or k != ACKED]
+        self.query_one("#check-summary", Static).update(" ".join(f"{k}{counts[k]}" for k in shown))
         self._fill_groups()
         self._apply()
 
@@ -222,7 +223,7 @@ class CheckScreen(Screen):
             text += f"\n已确认：{f.ack.reason}（{f.ack.by}，{f.ack.at:%Y-%m-%d}）  按 U 撤销"
         detail.update(text)
 
-    @on(LazyTable.RowSelected, "#check-findings")
+    @on(LazyTable.RowSelected)
     def _row_selected(self, event: LazyTable.RowSelected) -> None:
         self.open_finding(event.row)
 
@@ -239,6 +240,11 @@ class CheckScreen(Screen):
             self.app.push_screen(EvaluationScreen(int(f.record.split(":")[1]) if ":" in f.record else None))
         else:
             self.notify("本条针对全乡镇，没有单独的记录可打开。", severity="information")
+
+    def action_evaluation(self) -> None:
+        from fupin_tui.screens.evaluation import EvaluationScreen
+
+        self.app.push_screen(EvaluationScreen())
 
     # -- acknowledging ----------------------------------------------------------
     def action_acknowledge(self) -> None:

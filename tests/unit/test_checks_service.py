@@ -38,7 +38,7 @@ def _by_rule(result, rule):
 def test_findings_point_at_the_record_and_tab(ctx, town):
     result = checks.run_checks(ctx)
     [p07] = _by_rule(result, "P07")
-    assert (p07.severity, p07.record, p07.tab, p07.due) == ("逾期", f"project:{town['a']}", "流程", date(2026, 11, 9))
+    assert (p07.severity, p07.record, p07.tab, p07.due) == ("逾期", f"project:{town['a']}", "基本信息", date(2026, 11, 9))
     [p05] = _by_rule(result, "P05")
     assert p05.severity == "即将到期" and p05.record == f"project:{town['b']}" and p05.workdays_left == 5
     [h05] = _by_rule(result, "H05")

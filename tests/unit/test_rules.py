@@ -253,7 +253,7 @@ def test_overdue_finding_names_the_due_date_the_days_late_and_what_to_do():
     [f] = run_rules(data_for("P07", CASES[6][1]), POLICY, TODAY, only=["P07"])
     assert f.due == D(2026, 11, 9) and f.workdays_left == -14
     assert "逾期14个工作日" in f.message and "平台备案" in f.message and "登记备案日期" in f.message
-    assert (f.record, f.tab) == ("project:1", "流程")
+    assert (f.record, f.tab) == ("project:1", "基本信息")
 
 
 def test_a_deadline_met_late_stays_non_compliant():

@@ -9,7 +9,7 @@ from fupin_tui.domain import lifecycle
 from fupin_tui.domain.deadlines import yearly_deadlines
 from fupin_tui.domain.rules.base import BREACH, DUE_SOON, NOTICE, OVERDUE, Env, finding, rule
 from fupin_tui.domain.rules.facts import ProjectData
-from fupin_tui.domain.rules.projects import TAB_ARCHIVE, reached
+from fupin_tui.domain.rules.projects import TAB_ARCHIVE, TAB_PEOPLE, reached
 
 # R02: the 18 documents (codes list 档案材料) and the state from which each is expected.
 DOC_NAMES = {
@@ -81,7 +81,7 @@ def r02(env: Env):
             if share < minimum:
                 yield finding("R02", BREACH, p.record, p.label,
                               f"涉及农户花名册{len(p.beneficiaries)}户中贫困户{poor}户，占{share * 100:.0f}%，"
-                              f"低于{minimum * 100:g}%。", tab="受益户")
+                              f"低于{minimum * 100:g}%。", tab=TAB_PEOPLE)
 
 
 # The yearly duties show from two months before their date until a month after it.

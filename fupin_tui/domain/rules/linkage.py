@@ -6,7 +6,7 @@ from fupin_tui.domain import linkage
 from fupin_tui.domain.rules.base import BREACH, Env, finding, rule
 from fupin_tui.domain.rules.facts import CheckData, EntityData, ShareData
 
-TAB_LINKAGE = "利益联结"
+TAB_LINKAGE = "基本信息"  # entities are shown with their project
 COOP, COLLECTIVE = "合作社", "村集体"
 
 

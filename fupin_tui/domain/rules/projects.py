@@ -13,9 +13,9 @@ from fupin_tui.domain.rules.base import (
 from fupin_tui.domain.rules.facts import ProjectData
 from fupin_tui.domain import workdays
 
-# Tabs of the project dossier a finding opens (fupin_tui.screens.projects).
-TAB_FLOW, TAB_NOTICE, TAB_PEOPLE, TAB_MONEY = "流程", "公示", "受益户", "报账"
-TAB_PROGRESS, TAB_ACCEPT, TAB_ASSETS, TAB_ARCHIVE = "进度", "验收", "移交", "档案"
+# Tabs of the project dossier a finding opens (fupin_tui.screens.dossier.TABS).
+TAB_FLOW, TAB_NOTICE, TAB_PEOPLE, TAB_MONEY = "基本信息", "公示", "受益户", "报账"
+TAB_PROGRESS, TAB_ACCEPT, TAB_ASSETS, TAB_ARCHIVE = "进度", "验收", "验收", "档案"
 
 # The items each notice must show (三(五)).
 APPROVAL_NOTICE_FIELDS = ("资金规模", "资金来源", "资金用途", "使用单位", "分配原则", "分配结果", "监督电话")

@@ -17,7 +17,8 @@ from fupin_tui.domain.quality import HouseholdData, QualityProblem, check_househ
 from fupin_tui.domain.rules.base import BREACH, NOTICE, Env, finding, rule
 from fupin_tui.domain.rules.facts import CheckData, HouseholdInfo, StepData
 
-TAB_BASIC, TAB_MEMBERS, TAB_PROCEDURE, TAB_LEDGER = "基本情况", "家庭成员", "识别退出", "收支台账"
+# Tabs of the household form a finding opens (fupin_tui.screens.household_form.TABS).
+TAB_BASIC, TAB_MEMBERS, TAB_PROCEDURE, TAB_LEDGER, TAB_HISTORY = "户信息", "成员", "程序", "台账", "历史"
 LOOKS = ("看房", "看粮", "看劳动力强不强", "看家中有没有读书郎")
 IDENTIFIED = (proc.REGISTERED, proc.EXITED, proc.RETURNED, proc.REMOVED)  # went through identification
 SUPPORTED = (proc.REGISTERED, proc.RETURNED)
@@ -124,11 +125,11 @@ def h04(env: Env):
         if not any(e.to_status == h.status for e in h.events):
             yield finding("H04", BREACH, h.record, h.label,
                           f"状态为「{h.status}」，但没有转为该状态的记录。请补登状态变更（日期、原因、文号）。",
-                          tab=TAB_PROCEDURE)
+                          tab=TAB_HISTORY)
         for e in h.events:
             if e.to_status in (proc.REMOVED, proc.RETURNED) and not e.reason.strip():
                 yield finding("H04", BREACH, h.record, h.label,
-                              f"{e.happened_on.isoformat()}转为「{e.to_status}」没有写明原因。请补充。", tab=TAB_PROCEDURE)
+                              f"{e.happened_on.isoformat()}转为「{e.to_status}」没有写明原因。请补充。", tab=TAB_HISTORY)
 
 
 def quality_problems(env: Env, h: HouseholdInfo) -> list[QualityProblem]:
