@@ -117,7 +117,9 @@ class CheckScreen(Screen):
             self.action_reload()
 
     def database_ready(self) -> None:
-        self.action_reload()
+        # on_mount already started a check when the database was open
+        if self.is_mounted and self.query("#check-summary") and self.result is None and not self.workers:
+            self.action_reload()
 
     # -- loading ----------------------------------------------------------------
     def action_reload(self) -> None:
