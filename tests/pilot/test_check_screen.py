@@ -95,3 +95,20 @@ async def test_self_evaluation_screen_and_export(ctx, db_path):
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "CheckScreen"
+
+
+async def test_dashboard_panels_show_counts_deadlines_and_pictures(ctx, db_path):
+    build_township(ctx)
+    app = make_app(db_path=db_path, operator="张会计")
+    async with app.run_test(size=(120, 60)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "逾期 1" in text and "即将到期 5" in text
+        # the next deadlines: P05 of the cistern project is the first still ahead
+        assert "2026-12-04" in text and "P05 上报实施方案" in text and "新寨村蓄水池" in text
+        assert "全乡镇：批复380,000元  已拨付39%  已报账5%" in text and "拨50% 报7%" in text
+        assert "新寨村" in text and "在册2户" in text
+        assert "方案批复" in text
