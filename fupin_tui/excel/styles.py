@@ -105,8 +105,35 @@ def set_text(cell: Cell, value: Any) -> Cell:
 # --- styles computed once per column -----------------------------------------
 
 
+class _Prepared(Cell):
+    """A cell reused for every row of its column: its style id is looked up once."""
+
+    __slots__ = ("_sid",)
+
+    def __init__(self, ws, value=None) -> None:
+        super().__init__(ws, value=value)
+        self._sid = None
+
+    @property
+    def style_id(self) -> int:
+        if self._sid is None:  # styles are set before the first write and never change
+            self._sid = self.parent.parent._cell_styles.add(self._style)
+        return self._sid
+
+    @property
+    def has_style(self) -> bool:
+        return True
+
+
+def _style_column(dim, kind: str) -> None:
+    """The column's own style: Excel/WPS draw cells absent from the file with it (borders on empty cells)."""
+    dim.font = Font(name=_FONT_NAME, size=10)
+    dim.border = _BORDER
+    dim.number_format = NUMBER_FORMATS[kind]
+
+
 def _data_cell(ws, kind: str, quoted: bool = False) -> Cell:
-    cell = Cell(ws)
+    cell = _Prepared(ws)
     cell.font = Font(name=_FONT_NAME, size=10)
     cell.border = _BORDER
     cell.number_format = NUMBER_FORMATS[kind]
@@ -118,7 +145,7 @@ def _data_cell(ws, kind: str, quoted: bool = False) -> Cell:
 
 
 def _header_cell(ws, text: str) -> Cell:
-    cell = Cell(ws, value=safe_text(text))
+    cell = _Prepared(ws, value=safe_text(text))
     cell.font = Font(name=_FONT_NAME, size=10, bold=True)
     cell.border = _BORDER
     cell.fill = PatternFill("solid", fgColor="D9D9D9")
@@ -127,14 +154,14 @@ def _header_cell(ws, text: str) -> Cell:
 
 
 def _title_cell(ws, text: str, size: int, bold: bool) -> Cell:
-    cell = Cell(ws, value=safe_text(text))
+    cell = _Prepared(ws, value=safe_text(text) or None)
     cell.font = Font(name=_FONT_NAME, size=size, bold=bold)
     cell.alignment = Alignment(horizontal="center", vertical="center")
     return cell
 
 
-def _plain_cell(ws, text: str) -> Cell:
-    cell = Cell(ws, value=safe_text(text))
+def _plain_cell(ws, text: str = "") -> Cell:
+    cell = _Prepared(ws, value=safe_text(text) or None)
     cell.font = Font(name=_FONT_NAME, size=10)
     cell.alignment = Alignment(horizontal="left", vertical="center")
     return cell
@@ -238,18 +265,20 @@ def write_table(
     rows = iter(rows)
     sample = list(itertools.islice(rows, _SAMPLE_ROWS))
     for letter_index, width in enumerate(_column_widths(columns, sample), 1):
-        ws.column_dimensions[get_column_letter(letter_index)].width = width
+        dim = ws.column_dimensions[get_column_letter(letter_index)]
+        dim.width = width
+        _style_column(dim, columns[letter_index - 1].kind)
     _setup_print(ws, ncols, landscape)
 
     last = get_column_letter(ncols)
-    _merge(ws, streaming, f"A{TITLE_ROW}:{last}{TITLE_ROW}")
-    _merge(ws, streaming, f"A{SUBTITLE_ROW}:{last}{SUBTITLE_ROW}")
+    merges = [f"A{TITLE_ROW}:{last}{TITLE_ROW}", f"A{SUBTITLE_ROW}:{last}{SUBTITLE_ROW}"]
     ws.row_dimensions[TITLE_ROW].height = 28
     ws.row_dimensions[HEADER_ROW].height = 30
 
+    # every cell of the rows outside the table is written, so the column borders do not show there
     head = [
-        [_title_cell(ws, title, 16, True)],
-        [_title_cell(ws, subtitle, 10, False)],
+        [_title_cell(ws, title, 16, True)] + [_title_cell(ws, "", 16, True) for _ in columns[1:]],
+        [_title_cell(ws, subtitle, 10, False)] + [_title_cell(ws, "", 10, False) for _ in columns[1:]],
         [_header_cell(ws, c.header) for c in columns],
     ]
     emit = _Emitter(ws, streaming)
@@ -260,19 +289,26 @@ def write_table(
     prepared = [_data_cell(ws, k) for k in kinds]
     quoted = [_data_cell(ws, k, quoted=True) for k in kinds]
     count = 0
+    blank = [_plain_cell(ws) for _ in columns]
     for values in itertools.chain(sample, rows):
         cells = []
         for i in range(ncols):
             value = values[i] if i < len(values) else None
-            cells.append(_fill(prepared[i], quoted[i], kinds[i], value))
+            if value is not None and value != "":  # empty cells are left out: the column style draws them
+                cell = _fill(prepared[i], quoted[i], kinds[i], value)
+                cell.column = i + 1
+                cells.append(cell)
         emit.row(cells)
         count += 1
 
     if signatures:
-        emit.row([])
+        emit.row(blank)
         sign_row = emit.next_row
-        emit.row([_plain_cell(ws, signature_text(signatures))])
-        _merge(ws, streaming, f"A{sign_row}:{last}{sign_row}")
+        emit.row([_plain_cell(ws, signature_text(signatures))] + blank[1:])
+        merges.append(f"A{sign_row}:{last}{sign_row}")
+    for ref in merges:  # after the rows: a normal sheet turns merged cells read-only
+        _merge(ws, streaming, ref)
+    ws.print_area = f"A1:{last}{emit.next_row - 1}"
     return count
 
 
@@ -295,13 +331,15 @@ class _Emitter:
         self.next_row = 1
 
     def row(self, cells: list[Cell]) -> None:
+        """Write cells; a cell whose column is unset takes its place in the list."""
+        for col, cell in enumerate(cells, 1):
+            if cell.column is None or cell.column == 0:
+                cell.column = col
         if self.streaming:
             _append_cells(self.ws, cells, self.next_row)
         else:
-            for col, proto in enumerate(cells, 1):
-                if proto.value is None and not proto.has_style:
-                    continue
-                target = self.ws.cell(row=self.next_row, column=col)
+            for proto in cells:
+                target = self.ws.cell(row=self.next_row, column=proto.column)
                 target._value = proto._value
                 target.data_type = proto.data_type
                 target._style = copy_style(proto)
@@ -321,16 +359,13 @@ def _append_cells(ws: WriteOnlyWorksheet, cells: list[Cell], row_idx: int) -> No
     here and written at once; going through `ws.append` would copy each
     styled cell and cost more than the writing itself.
     """
-    if not cells:
-        return  # a blank row: nothing to write, the next row number moves on
-    for col, cell in enumerate(cells, 1):
+    for cell in cells:
         cell.row = row_idx
-        cell.column = col
     ws._get_writer()
     if ws._rows is None:
         ws._rows = _direct_rows(ws)
         next(ws._rows)
-    ws._rows.send(cells)
+    ws._rows.send((row_idx, cells))
 
 
 def _direct_rows(ws: WriteOnlyWorksheet) -> Iterator[None]:
@@ -340,8 +375,8 @@ def _direct_rows(ws: WriteOnlyWorksheet) -> Iterator[None]:
         with xf.element("sheetData"):
             try:
                 while True:
-                    cells = yield
-                    ws._writer.write_row(xf, cells, cells[0].row)
+                    row_idx, cells = yield
+                    ws._writer.write_row(xf, cells, row_idx)
             except GeneratorExit:
                 pass
         ws._writer.xf.send(None)

@@ -86,8 +86,11 @@ def test_cells_keep_their_kind(sheet):
     assert sheet.cell(row, 5).is_date and sheet.cell(row, 5).value.date() == date(2026, 3, 1)
     assert sheet.cell(row, 7).number_format == "0.00%"
     assert sheet.cell(row, 1).border.left.style == "thin"
-    # the empty cells of the table still have their borders for printing
-    assert sheet.cell(FIRST_DATA_ROW + 2, 5).border.top.style == "thin"
+    # empty cells are not written: the column's own style draws their borders when printed
+    assert sheet.column_dimensions["E"].border.top.style == "thin"
+    assert sheet.column_dimensions["D"].number_format == "#,##0.00"
+    # and the print area stops at the signature line, so the column style prints nowhere else
+    assert sheet.print_area.endswith(f"$G${FIRST_DATA_ROW + len(ROWS) + 1}")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,201 @@
+"""Excel benchmarks: full package export vs unstyled openpyxl write-only, and roster import.
+
+    python bench/bench_excel.py [--households 20000] [--keep DIR]
+
+Each measurement runs in its own process so peak memory (ru_maxrss) is its own.
+Prints numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("FUPIN_TUI_TODAY", "2026-11-27")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_db(path: Path, households: int) -> str:
+    from fupin_tui.demo import generate
+
+    return generate(path, households=households, seed=1)
+
+
+def job_export(db: str, out: str) -> dict:
+    from fupin_tui.context import open_context
+    from fupin_tui.excel.package import export_package
+
+    ctx = open_context(Path(db), operator="基准")
+    start = time.perf_counter()
+    result = export_package(ctx, out)
+    seconds = time.perf_counter() - start
+    cells = sum(m["rows"] * len(m["columns"]) for b in result.manifest["workbooks"] for m in b["sheets"])
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "cells": cells, "rows": result.rows,
+            "zip_mb": result.path.stat().st_size / 1e6}
+
+
+def job_plain(db: str, out: str) -> dict:
+    """The same rows and cells, written by openpyxl write-only with no styles at all."""
+    from openpyxl import Workbook
+
+    from fupin_tui.context import open_context
+    from fupin_tui.excel import schema
+    from fupin_tui.excel.package import _checks_available, _Counter, _check_rows, _deadline_rows, _resolve_scope, _rows
+
+    ctx = open_context(Path(db), operator="基准")
+    scope, _ = _resolve_scope(ctx, None, None)
+    start = time.perf_counter()
+    counter = _Counter(0, None, None)
+    cells = 0
+    for book in schema.workbooks():
+        wb = Workbook(write_only=True)
+        for sheet in schema.sheets_of(book):
+            ws = wb.create_sheet(sheet.name)
+            for row in _rows(ctx, sheet, scope, counter):
+                ws.append(row)
+                cells += len(row)
+        if book == schema.PROJECTS:
+            ws = wb.create_sheet("期限")
+            for row in _deadline_rows(ctx, scope, counter):
+                ws.append(row)
+                cells += len(row)
+        wb.save(Path(out) / book)
+    if _checks_available():
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("体检问题")
+        for row in _check_rows(ctx, scope):
+            ws.append(row)
+            cells += len(row)
+        wb.save(Path(out) / schema.CHECKS)
+    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "cells": cells}
+
+
+def job_roster(db: str, roster: str) -> dict:
+    from fupin_tui.context import open_context
+    from fupin_tui.excel import roster_import as ri
+
+    ctx = open_context(Path(db), operator="基准")
+    start = time.perf_counter()
+    loaded = ri.load(roster)
+    t_read = time.perf_counter() - start
+    plan = ri.preview(ctx, loaded)
+    t_check = time.perf_counter() - start - t_read
+    summary = ri.import_roster(ctx, plan)
+    total = time.perf_counter() - start
+    return {"seconds": total, "read": t_read, "check": t_check, "write": total - t_read - t_check,
+            "rows": len(loaded.rows), "households": summary.households, "members": summary.members,
+            "problems": len(plan.problems), "peak_mb": _peak_mb()}
+
+
+def job_merge(db: str, zips: str) -> dict:
+    from fupin_tui.excel.merge import import_packages
+
+    start = time.perf_counter()
+    [outcome] = import_packages([Path(zips)], Path(db), operator="基准")
+    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "rows": outcome.rows}
+
+
+def write_roster(source_db: Path, target: Path) -> int:
+    """A township-style roster (title row, one row per member) from the demo registry."""
+    import sqlite3
+
+    from openpyxl import Workbook
+
+    con = sqlite3.connect(str(source_db))
+    rows = con.execute(
+        "select v.name, h.household_no, h.head_name, h.size, m.name, m.relation, m.id_number, h.phone "
+        "from member m join household h on h.id = m.household_id join village v on v.id = h.village_id "
+        "where m.voided = 0 order by h.id, m.id").fetchall()
+    con.close()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("花名册")
+    ws.append(["新安镇建档立卡贫困户花名册"])
+    ws.append(["村", "户编号", "户主姓名", "家庭人口", "姓名", "与户主关系", "公民身份号码", "联系电话"])
+    for r in rows:
+        ws.append(list(r))
+    wb.save(target)
+    return len(rows)
+
+
+def _child(job: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--job", job, *args], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=20000)
+    parser.add_argument("--keep")
+    parser.add_argument("--job")
+    parser.add_argument("args", nargs="*")
+    a = parser.parse_args()
+    if a.job:
+        print(json.dumps(globals()[f"job_{a.job}"](*a.args), ensure_ascii=False, default=str))
+        return
+
+    work = Path(a.keep or tempfile.mkdtemp(prefix="bench-excel-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "township.db"
+    if not db.exists():
+        t = time.perf_counter()
+        print(f"demo database: {make_db(db, a.households)} ({time.perf_counter() - t:.1f} s)")
+    for d in ("styled", "plain"):
+        (work / d).mkdir(exist_ok=True)
+    plain = _child("plain", str(db), str(work / "plain"))
+    styled = _child("export", str(db), str(work / "styled"))
+    print(f"export package (styled, zipped): {styled['seconds']:.1f} s, peak {styled['peak_mb']:.0f} MB, "
+          f"{styled['cells']:,} cells, zip {styled['zip_mb']:.1f} MB")
+    print(f"  rows: {styled['rows']}")
+    print(f"openpyxl write-only, no styles, same rows: {plain['seconds']:.1f} s, peak {plain['peak_mb']:.0f} MB, "
+          f"{plain['cells']:,} cells")
+    print(f"ratio styled / plain: {styled['seconds'] / plain['seconds']:.2f}x  (target <= 1.3x, peak < 300 MB)")
+
+    zip_path = next((work / "styled").glob("*.zip"))
+    county = work / "county.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(county) + suffix).unlink(missing_ok=True)
+    merge = _child("merge", str(county), str(zip_path))
+    print(f"county merge of that package: {merge['seconds']:.1f} s, peak {merge['peak_mb']:.0f} MB")
+
+    roster = work / "roster.xlsx"
+    n = write_roster(db, roster)
+    target = work / "import.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    from fupin_tui.context import open_context
+    from fupin_tui.services import township
+
+    ctx = open_context(target, operator="基准")
+    import sqlite3
+
+    src = sqlite3.connect(str(db))
+    code, name, county_name = src.execute("select code, name, county from township").fetchone()
+    township.save_township(ctx, county_name, name, code)
+    for vcode, vname, poor in src.execute("select code, name, is_poor_village from village"):
+        township.save_village(ctx, vcode, vname, bool(poor))
+    src.close()
+    ctx.db.close()
+    result = _child("roster", str(target), str(roster))
+    print(f"roster import of {n:,} member rows: {result['seconds']:.1f} s (read {result['read']:.1f}, "
+          f"check {result['check']:.1f}, write {result['write']:.1f}), {result['households']:,} households, "
+          f"{result['members']:,} members, {result['problems']} problems, peak {result['peak_mb']:.0f} MB "
+          f"(target < 15 s)")
+    print(f"work files in {work}")
+
+
+if __name__ == "__main__":
+    main()
