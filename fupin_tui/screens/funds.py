@@ -66,7 +66,7 @@ class ReimbursementScreen(Screen):
             f"{choice.name}  {choice.village}  {choice.state}  补助{M(choice.subsidy)}元")
         body = self.query_one("#funds-body")
         await body.remove_children()
-        panel = FundsPanel(project_id)
+        panel = FundsPanel(project_id, tab_keys=True)
         await body.mount(panel)
         panel.query_one("#tranche-plan").focus()
 

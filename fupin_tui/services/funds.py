@@ -21,7 +21,7 @@ from fupin_tui.domain import disbursement as dis
 from fupin_tui.domain.deadlines import Deadline, MoneyEvent
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.models.funds import Tranche, Voucher, VoucherLine
-from fupin_tui.models.projects import BudgetLine, Project, ProjectEvent
+from fupin_tui.models.projects import BudgetLine, Project
 from fupin_tui.models.registry import Household, Member
 from fupin_tui.services.progress import ACTIVE_STATES, info_entry_dates, latest_work_share
 
@@ -535,15 +535,14 @@ def void_voucher(ctx: AppContext, voucher_id: int, reason: str) -> None:
         v = s.get(Voucher, voucher_id)
         if v is None or v.voided:
             raise DomainError("该凭证不存在或已作废")
+        if v.is_final and v.reimbursed_on:
+            raise DomainError(f"凭证{v.voucher_no}是已办理的最终报账，项目已转入已报账，不能作废",
+                              rule="F04", section=dis.SECTIONS["F04"])
         for line in s.exec(select(VoucherLine).where(VoucherLine.voucher_id == v.id, VoucherLine.voided == False)):  # noqa: E712
             line.voided, line.void_reason = True, f"随凭证作废：{reason}"
             s.add(line)
         v.voided, v.void_reason = True, reason
         s.add(v)
-        if v.is_final and v.reimbursed_on:
-            p = _project(s, v.project_id)
-            p.final_reimbursed_on = None
-            s.add(p)
 
 
 def reimburse(ctx: AppContext, voucher_id: int, reimbursed_on: date) -> None:
@@ -560,38 +559,18 @@ def reimburse(ctx: AppContext, voucher_id: int, reimbursed_on: date) -> None:
         if v.is_final:
             dis.refuse_if(dis.final_reimbursement_problem(p.accepted_on, p.acceptance_grade))
         dis.check_reimbursement(fund_facts(s, p), v.total, ctx.policy, ctx.today())
-        if v.is_final:
-            p.final_reimbursed_on = reimbursed_on
-            s.add(p)
         v.reimbursed_on = reimbursed_on
         s.add(v)
+        if v.is_final:  # the life cycle moves the project to 已报账 in this same transaction
+            from fupin_tui.services.projects import mark_final_reimbursement
+
+            mark_final_reimbursement(ctx, s, p.id, reimbursed_on, f"报账凭证{v.voucher_no}")
 
 
 # ---------------------------------------------------------------- deposit
-
-
-def settle_deposit(ctx: AppContext, project_id: int, *, on: date, transfer: bool = False,
-                   document_no: str = "", note: str = "") -> None:
-    """After acceptance the withheld deposit is refunded (退还) or transferred (转入) (P21)."""
-    if on is None:
-        raise InputError("日期", "不能为空")
-    if on > ctx.today():
-        raise InputError("日期", "不能晚于今天")
-    with ctx.transaction() as s:
-        p = _project(s, project_id)
-        if p.accepted_on is None or p.acceptance_grade == "不合格":
-            raise DomainError("项目验收合格后才能退还或转入质量保证金", rule="P21", section=dis.SECTIONS["P21"])
-        if on < p.accepted_on:
-            raise InputError("日期", f"不能早于验收日期（{p.accepted_on.isoformat()}）")
-        if p.deposit_state != "已收取":
-            raise DomainError("没有留存的质量保证金" if not p.deposit_state else f"质量保证金{p.deposit_state}",
-                              rule="P21", section=dis.SECTIONS["P21"])
-        action = "质保金转入" if transfer else "质保金退还"
-        p.deposit_state, p.deposit_changed_on = ("已转入" if transfer else "已退还"), on
-        s.add(p)
-        s.add(ProjectEvent(project_id=p.id, action=action, from_state=p.state, to_state=p.state,
-                           happened_on=on, document_no=_norm(document_no),
-                           note=_norm(note) or f"质量保证金{dis.yuan(p.deposit_amount)}"))
+# Refund (退还) or transfer (转入) after acceptance is a state change of the project,
+# kept in one place: ``services.projects.set_deposit_state`` (P21).  Here the
+# withheld amount is only recorded when the last tranche is paid (``disburse``).
 
 
 # ---------------------------------------------------------------- households for roster lines

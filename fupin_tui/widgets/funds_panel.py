@@ -19,7 +19,7 @@ from fupin_tui.domain.disbursement import pct
 from fupin_tui.domain.errors import DomainError
 from fupin_tui.domain.money import format_money
 from fupin_tui.services import funds as service
-from fupin_tui.widgets.forms import CheckField, DateInput, Field, MoneyInput, TextInput
+from fupin_tui.widgets.forms import CodeSelect, DateInput, Field, MoneyInput, TextInput
 from fupin_tui.widgets.funds_dialogs import FieldsDialog
 
 M = format_money
@@ -83,9 +83,10 @@ class FundsPanel(Vertical):
             super().__init__()
             self.project_id = project_id
 
-    def __init__(self, project_id: int, *, id: str | None = None) -> None:
+    def __init__(self, project_id: int, *, tab_keys: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.project_id = project_id
+        self.tab_keys = tab_keys  # digits switch inner tabs only on the funds screen, not in the dossier
         self.view: service.ProjectFunds | None = None
 
     def compose(self) -> ComposeResult:
@@ -170,14 +171,22 @@ class FundsPanel(Vertical):
             when = line.invoice_date or line.signed_on
             lines.add_row(line.budget_item, line.kind, line.detail, when.isoformat() if when else "", M(line.amount))
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "tab" and not self.tab_keys:
+            return False  # let the dossier's own digit keys through
+        return True
+
     def action_tab(self, tab: str) -> None:
+        self.show_tab(tab)
+
+    def show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         self.query_one(self.TAB_FOCUS[tab]).focus()
 
     def _changed(self, message: str, tab: str | None = None) -> None:
         self.refresh_data()
         if tab:
-            self.action_tab(tab)
+            self.show_tab(tab)
         self.notify(message)
         self.post_message(self.Changed(self.project_id))
 
@@ -288,16 +297,17 @@ class FundsPanel(Vertical):
         self.app.push_screen(ReasonDialog(title, "作废原因"), done)
 
     def action_deposit(self) -> None:
+        """Refund or transfer the withheld deposit after acceptance (the projects service owns P21)."""
+        from fupin_tui.services import projects
+
         ctx = self.app.ctx
         fields = [
+            Field("保证金去向", CodeSelect(("已退还", "已转入"), value="已退还", id="state", required=True)),
             Field("日期", DateInput(ctx.today().isoformat(), id="on", required=True)),
-            Field("转入", CheckField(False, label="不退还，转入（如整改费用）", id="transfer")),
-            Field("文号", TextInput(id="document_no")),
         ]
 
         def act(v):
-            service.settle_deposit(ctx, self.project_id, on=v["on"], transfer=v["transfer"],
-                                   document_no=v["document_no"])
+            projects.set_deposit_state(ctx, self.project_id, v["state"], v["on"])
             return True
 
         def done(ok):

@@ -197,8 +197,9 @@ def test_final_reimbursement_and_deposit_after_acceptance(ctx, project):
     with pytest.raises(DomainError) as exc:
         funds.reimburse(ctx, vid, date(2026, 3, 25))
     assert exc.value.rule == "F04"
+    from fupin_tui.services import projects
     with pytest.raises(DomainError):
-        funds.settle_deposit(ctx, pid, on=date(2026, 11, 1))
+        projects.set_deposit_state(ctx, pid, "已退还", date(2026, 11, 1))
     from fupin_tui.models.projects import Project
     with ctx.transaction() as s:
         p = s.get(Project, pid)
@@ -207,9 +208,11 @@ def test_final_reimbursement_and_deposit_after_acceptance(ctx, project):
     assert funds.project_funds(ctx, pid).final_deadline.due == date(2026, 12, 2)
     progress.record_progress(ctx, pid, reported_on=date(2026, 11, 20), work_share=D("1"))
     funds.reimburse(ctx, vid, date(2026, 11, 25))
-    funds.settle_deposit(ctx, pid, on=date(2026, 11, 26), document_no="退保〔2026〕1号")
+    projects.set_deposit_state(ctx, pid, "已退还", date(2026, 11, 26))
     view = funds.project_funds(ctx, pid)
     assert view.final_reimbursed_on == date(2026, 11, 25) and view.deposit_state == "已退还"
+    assert view.state == "已报账"  # the life cycle moved on in the same transaction
+    assert view.totals.deposit_held == 0
 
 
 def test_printed_total_in_capitals_matches_sum(ctx, project, tmp_path):
