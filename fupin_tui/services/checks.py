@@ -632,7 +632,7 @@ def evaluation(ctx: AppContext, year: int) -> Evaluation:
     roster = sum((ln.amount for ln in lines if ln.kind == "名册"), ZERO)
     spent_total = sum((ln.amount for ln in lines), ZERO)
     text_, ratio = _pct(roster, spent_total)
-    add("精准使用", "按名册直接发放到户的报账资金占比", text_,
+    add("精准使用", "名册发放到户资金占比", text_,
         f"名册报账{_yuan(roster)} / 已报账{_yuan(spent_total)}", ratio=ratio)
 
     covered = {b.household_id for p in projects for b in p.beneficiaries
@@ -666,7 +666,7 @@ def evaluation(ctx: AppContext, year: int) -> Evaluation:
             f"{counted}户平均：{year - 1}年{_yuan(before)}，{year}年{_yuan(after)}（现金收支台账）", ratio=growth)
     other = _other_capital(ctx, [p.id for p in projects])
     text_, ratio = _pct(other, approved)
-    add("有效使用", "撬动其他资金（总投资减财政补助）", _yuan(other), f"相当于财政补助的{text_}", ratio=ratio, amount=other)
+    add("有效使用", "撬动其他资金", _yuan(other), f"项目总投资减财政补助，相当于财政补助的{text_}", ratio=ratio, amount=other)
 
     for name, rules in (("公告公示按时率（P09、P10）", ("P09", "P10")), ("平台备案按时率（P07、P08）", ("P07", "P08")),
                         ("信息录入按时率（P13、P16）", ("P13", "P16"))):

@@ -113,3 +113,29 @@ def test_empty_database_reports_notices_not_silence(ctx):
     result = checks.run_checks(ctx)
     assert not result.failing
     assert any(f.rule == "P01" and "尚无项目数据" in f.message for f in result.findings)
+
+
+def test_self_evaluation_indicators_from_the_data(ctx, town):
+    e = checks.evaluation(ctx, 2026)
+    assert (e.year, e.township, e.projects) == (2026, "新安镇", 2)
+    by_name = {i.name: i for i in e.indicators}
+    progress = by_name["资金使用进度（报账/批复）"]
+    assert progress.value == "5.3%" and "批复380,000.00元，已拨付150,000.00元，已报账20,000.00元" in progress.basis
+    assert by_name["结转结余资金"].amount == Decimal("360000.00")
+    # P07 overdue and not filed, P08 filed the next day: one of two on time
+    assert by_name["平台备案按时率（P07、P08）"].value == "50.0%"
+    assert by_name["项目覆盖贫困户"].count == 1
+    assert by_name["撬动其他资金"].amount == Decimal("60000.00")
+    assert checks.evaluation(ctx, 2024).projects == 0
+
+
+def test_self_evaluation_prints_as_a_table(ctx, town, tmp_path):
+    from openpyxl import load_workbook
+
+    from fupin_tui.excel.evaluation_print import write_evaluation
+
+    path = write_evaluation(checks.evaluation(ctx, 2026), tmp_path / "自评.xlsx")
+    ws = load_workbook(path).active
+    assert ws["A1"].value == "新安镇2026年度财政专项扶贫资金绩效自评指标"
+    assert [c.value for c in ws[3]] == ["序号", "考评内容", "指标", "数值", "计算依据"]
+    assert ws["C4"].value == "直接扶持到户资金占比" and ws.print_title_rows
