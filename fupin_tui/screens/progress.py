@@ -31,7 +31,6 @@ class ProgressEntryScreen(Screen):
     """
     BINDINGS = [
         Binding("ctrl+f", "pick_project", "选项目", id="pick-project", tooltip="输入项目名称、拼音首字母或档号查找"),
-        Binding("f6", "app.go('funds')", "报账", id="go-funds", show=False),
     ]
 
     def __init__(self) -> None:

@@ -64,6 +64,7 @@ class FundsPanel(Vertical):
     FundsPanel TabPane { padding: 0; }
     FundsPanel DataTable { height: 1fr; min-height: 3; }
     FundsPanel #voucher-lines { height: 1fr; max-height: 8; }
+    FundsPanel #tranche-plan { height: auto; max-height: 6; margin-bottom: 1; }
     """
     BINDINGS = [
         Binding("ctrl+b", "disburse", "拨款", id="disburse", tooltip="按532规则拨付下一期资金"),
