@@ -91,10 +91,11 @@ async def test_roster_import_from_the_export_screen(ctx, db_path, tmp_path):
         screen.query_one("#roster-path").focus()
         await pilot.press(*str(path))
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(100):  # reading, then checking: two workers one after the other
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if pilot.app.screen.plan is not None:
+                break
         assert screen.query_one("#map-id_number").value == 2
         table = screen.query_one("#roster-problems")
         assert table.row_count == 1

@@ -43,10 +43,11 @@ class TestExportScreens:
             pilot.app.push_screen(ImportRosterScreen(str(path)))
             await pilot.pause()
             await pilot.press("enter")
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            for _ in range(100):  # reading, then checking: two workers one after the other
+                await pilot.app.workers.wait_for_complete()
+                await pilot.pause()
+                if pilot.app.screen.plan is not None:
+                    break
             # show the path the same way on every machine
             pilot.app.screen.query_one("#roster-path").value = "名册.xlsx"
             pilot.app.screen.query_one("#roster-info").update("工作表「Sheet」，表头在第 2 行，共 5 行。")
