@@ -58,7 +58,7 @@ class HouseholdFormScreen(FormScreen):
     BINDINGS = [
         *FormScreen.BINDINGS,
         Binding("ctrl+t", "add_member", "添加成员", id="add-member", tooltip="在成员表中加一行"),
-        Binding("ctrl+w", "void_member", "作废成员", id="void-member", show=False,
+        Binding("ctrl+o", "void_member", "作废成员", id="void-member", show=False,
                 tooltip="把选中的成员移出本户（须说明原因）"),
         Binding("ctrl+r", "next_step", "办理程序", id="next-step", tooltip="登记识别或退出程序的下一步"),
         Binding("ctrl+l", "add_ledger_line", "记台账", id="add-ledger-line", show=False),
@@ -434,6 +434,7 @@ class HouseholdFormScreen(FormScreen):
         if not self._require_saved():
             return
         view = reg.procedure_view(self.app.ctx, self.household_id)
+        self.query_one(TabbedContent).active = "tab-procedures"
         if view.next_identification:
             procedure, step = proc.IDENTIFICATION, view.next_identification
         elif view.next_exit:
@@ -520,7 +521,9 @@ class HouseholdFormScreen(FormScreen):
     # -- history and print ------------------------------------------------------------
     def _draw_history(self) -> None:
         rows = reg.history(self.app.ctx, self.household_id)
-        text = "\n".join(f"{r.at:%Y-%m-%d %H:%M}  {r.operator or '-':<4}  {r.text}" for r in rows)
+        # Status changes carry a date only; edits carry the time they were saved.
+        text = "\n".join(f"{r.at:%Y-%m-%d} {'     ' if r.what == '状态' else f'{r.at:%H:%M}'}  "
+                         f"{r.operator or '-':<4}  {r.text}" for r in rows)
         self.query_one("#history", Static).update(text or "（无记录）")
 
     def action_show_history(self) -> None:

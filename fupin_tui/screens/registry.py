@@ -66,7 +66,7 @@ class HouseholdListScreen(Screen):
         Binding("enter", "open_current", "打开", id="open-household", show=False),
         Binding("ctrl+o", "cycle_sort", "排序", id="cycle-sort", tooltip="按下一列排序"),
         Binding("ctrl+r", "reverse_sort", "反序", id="reverse-sort", show=False),
-        Binding("ctrl+e", "quality_run", "数据检查", id="quality-run", tooltip="全部户的数据质量检查（H05/H08）"),
+        Binding("ctrl+t", "quality_run", "数据检查", id="quality-run", tooltip="全部户的数据质量检查（H05/H08）"),
         Binding("ctrl+g", "publicity_list", "公示名单", id="publicity-list", tooltip="导出本村公示名单（Excel）"),
     ]
 
@@ -79,7 +79,7 @@ class HouseholdListScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="查找：姓名/拼音首字母/身份证号/户编号", id="search")
+            yield Input(placeholder="查找：姓名/拼音/身份证/户号", id="search")
             yield CodeSelect([], id="village", prompt="全部村")
             yield CodeSelect(STATUSES, id="status", prompt="全部状态")
             yield CodeSelect([], id="cause", prompt="全部致贫原因")
@@ -112,8 +112,7 @@ class HouseholdListScreen(Screen):
         ctx = self.app.ctx
         if ctx is None:
             return
-        total = rq.count_households(ctx, self.filter)
-        people = rq.count_people(ctx, self.filter)
+        total, people = rq.counts(ctx, self.filter)
         table = self.query_one(LazyTable)
         table.sort_key, table.descending = self.sort, self.descending
         table.reset(total, keep_cursor=keep_cursor)
@@ -201,7 +200,8 @@ class HouseholdListScreen(Screen):
             self.notify("请先在「全部村」中选择一个村，再导出该村的公示名单。", severity="warning")
             return
         try:
-            path = write_publicity_list(self.app.ctx, village_id)
+            statuses = (self.filter.status,) if self.filter.status else ("识别中",)
+            path = write_publicity_list(self.app.ctx, village_id, statuses)
         except OSError as exc:
             self.notify(f"导出失败：{exc}", severity="error")
             return

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, bindparam, func, or_, select, tuple_
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select, tuple_
 
 from fupin_tui.context import AppContext
 from fupin_tui.domain.quality import HouseholdData, MemberData, QualityProblem, check_household
@@ -68,8 +68,17 @@ def _like_escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _text_clause(word: str):
+    """Pinyin matches from the start of a key (``zs`` finds 张三 and 张世林, not 朱明刚's ``..zs..``);
+    names, ID numbers and household numbers match anywhere (the last digits of an ID)."""
+    escaped = _like_escape(word)
+    if word.isascii() and word.isalpha():
+        return (literal_column("' '") + H.search_keys).like(f"% {escaped}%", escape="\\")
+    return H.search_keys.like(f"%{escaped}%", escape="\\")
+
+
 def _where(f: HouseholdFilter):
-    clauses = [H.search_keys.like(f"%{_like_escape(w)}%", escape="\\") for w in _words(f.text)]
+    clauses = [_text_clause(w) for w in _words(f.text)]
     if f.village_id:
         clauses.append(H.village_id == f.village_id)
     clauses.append(H.status == f.status if f.status else H.status != "作废")
@@ -95,14 +104,19 @@ def _base(f: HouseholdFilter, sort: str):
         Village.__table__, V.id == H.village_id)).where(_where(f)), sort_col
 
 
-def count_households(ctx: AppContext, f: HouseholdFilter) -> int:
+def counts(ctx: AppContext, f: HouseholdFilter) -> tuple[int, int]:
+    """(households, people) matching the filter, in one scan."""
     with ctx.read() as s:
-        return s.execute(select(func.count()).select_from(Household.__table__).where(_where(f))).scalar_one()
+        n, people = s.execute(select(func.count(), func.coalesce(func.sum(H.size), 0)).where(_where(f))).one()
+        return n, people
+
+
+def count_households(ctx: AppContext, f: HouseholdFilter) -> int:
+    return counts(ctx, f)[0]
 
 
 def count_people(ctx: AppContext, f: HouseholdFilter) -> int:
-    with ctx.read() as s:
-        return s.execute(select(func.coalesce(func.sum(H.size), 0)).where(_where(f))).scalar_one()
+    return counts(ctx, f)[1]
 
 
 def page_households(ctx: AppContext, f: HouseholdFilter, sort: str = "户编号", descending: bool = False,

@@ -1,0 +1,115 @@
+"""Household list at scale: open the list, one filter keystroke to an updated list, memory.
+
+    python bench/bench_registry.py [--db /tmp/bench_registry.db] [--households 20000]
+
+Builds the demo database first if the file does not exist. Prints medians in ms
+(a keystroke is timed from the key press until the app is idle again, i.e. the
+count line and the visible rows are redrawn) and the peak RSS of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default="/tmp/bench_registry.db")
+    parser.add_argument("--households", type=int, default=20000)
+    args = parser.parse_args()
+    os.environ.setdefault("FUPIN_TUI_TODAY", "2026-11-27")
+    db = Path(args.db)
+    if not db.exists():
+        from fupin_tui.demo import generate
+
+        t = time.perf_counter()
+        print("生成演示数据:", generate(db, households=args.households), f"{time.perf_counter() - t:.1f} s")
+    asyncio.run(ui_numbers(db))
+    # Peak so far = the app with the list open and filtered (before the service-only numbers).
+    print(f"peak RSS of the app    : {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    service_numbers(db)
+
+
+def _ms(samples: list[float]) -> str:
+    return f"median {statistics.median(samples) * 1000:.1f} ms, max {max(samples) * 1000:.1f} ms (n={len(samples)})"
+
+
+def service_numbers(db: Path) -> None:
+    from fupin_tui.context import open_context
+    from fupin_tui.services import registry_query as rq
+
+    ctx = open_context(db, "bench")
+    f = rq.HouseholdFilter()
+    print("households:", rq.count_households(ctx, f), "people:", rq.count_people(ctx, f))
+    for text in ["z", "zs", "zhang", "张", "5201", "520123197", "5201231012050123"]:
+        samples = []
+        for _ in range(7):
+            t = time.perf_counter()
+            rq.counts(ctx, rq.HouseholdFilter(text=text))
+            rq.rows_at(ctx, rq.HouseholdFilter(text=text), limit=200)
+            samples.append(time.perf_counter() - t)
+        print(f"service filter {text!r:20}: {_ms(samples)}")
+    samples = []
+    rows = rq.rows_at(ctx, f, limit=200)
+    for _ in range(20):  # scrolling: the next keyset page
+        t = time.perf_counter()
+        rows = rq.page_households(ctx, f, after=(rows[-1].sort_value, rows[-1].id), limit=200)
+        samples.append(time.perf_counter() - t)
+    print(f"keyset page of 200     : {_ms(samples)}")
+    t = time.perf_counter()
+    problems = rq.quality_run(ctx)
+    print(f"registry quality run   : {time.perf_counter() - t:.2f} s, {len(problems)} findings")
+    ctx.db.close()
+
+
+async def ui_numbers(db: Path) -> None:
+    from fupin_tui.app import make_app
+    from fupin_tui.widgets.lazy_table import LazyTable
+
+    app = make_app(db_path=db, operator="bench")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        t = time.perf_counter()
+        await app.switch_mode("registry")
+        await pilot.pause()
+        print(f"open household list    : {(time.perf_counter() - t) * 1000:.0f} ms")
+        table = app.screen.query_one(LazyTable)
+        baseline = []
+        for _ in range(10):  # a key that changes nothing: the cost of the key round trip itself
+            t = time.perf_counter()
+            await pilot.press("right")
+            await pilot.pause()
+            baseline.append(time.perf_counter() - t)
+        print(f"no-op keystroke (UI)   : {_ms(baseline)}")
+        samples = []
+        for word in ["zhang", "wang", "li", "5201", "long"]:
+            for ch in word:
+                t = time.perf_counter()
+                await pilot.press(ch)
+                await pilot.pause()
+                samples.append(time.perf_counter() - t)
+            for _ in word:
+                await pilot.press("backspace")
+        print(f"filter keystroke (UI)  : {_ms(samples)}; rows now {table.total}")
+        samples = []
+        table.focus()
+        for _ in range(30):
+            t = time.perf_counter()
+            await pilot.press("pagedown")
+            await pilot.pause()
+            samples.append(time.perf_counter() - t)
+        print(f"page down (UI)         : {_ms(samples)}")
+        t = time.perf_counter()
+        await pilot.press("end")
+        await pilot.pause()
+        print(f"jump to last row (UI)  : {(time.perf_counter() - t) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
