@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from fupin_tui.domain.errors import DomainError, InputError
@@ -46,8 +46,7 @@ class FieldsDialog(ModalScreen[Any]):
     FieldsDialog TextArea { height: 4; width: 1fr; }
     FieldsDialog .field-error { color: $error; padding-left: 18; height: auto; display: none; }
     FieldsDialog .field-error.-shown { display: block; }
-    FieldsDialog .buttons { height: 1; align-horizontal: right; }
-    FieldsDialog Button { height: 1; min-width: 10; border: none; margin-left: 2; }
+    FieldsDialog .dialog-keys { color: $text-muted; text-align: right; }
     """
     BINDINGS = [
         Binding("ctrl+s", "submit", "确定", id="submit", tooltip="保存这一步（一次完整保存）"),
@@ -87,9 +86,7 @@ class FieldsDialog(ModalScreen[Any]):
                         yield Label(("*" if spec.required else "") + spec.label)
                         yield self._widget(spec)
                     yield Static("", id=f"e-{spec.key}", classes="field-error")
-            with Horizontal(classes="buttons"):
-                yield Button("确定 Ctrl+S", id="ok", variant="primary")
-                yield Button("取消 Esc", id="cancel")
+            yield Static("Ctrl+S 确定　Esc 取消　Enter 下一项", classes="dialog-keys")
 
     def on_mount(self) -> None:
         if self.specs:
@@ -165,14 +162,6 @@ class FieldsDialog(ModalScreen[Any]):
         else:
             self.focus_next()
 
-    @on(Button.Pressed, "#ok")
-    def _ok(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
 
 class LifecycleDialog(FieldsDialog):
     """One life-cycle step of a project (立项批复, 验收 …), as the domain describes it."""
@@ -190,7 +179,7 @@ class ActionMenu(ModalScreen[str | None]):
     ActionMenu { align: center middle; background: $background 60%; }
     ActionMenu > Vertical { width: 40; height: auto; max-height: 100%; border: round $accent;
                             background: $panel; padding: 0 1; }
-    ActionMenu OptionList { height: auto; max-height: 16; border: none; }
+    ActionMenu OptionList, ActionMenu OptionList:focus { height: auto; max-height: 16; border: none; }
     """
     BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
 

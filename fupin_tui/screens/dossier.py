@@ -100,40 +100,38 @@ class ProjectDossierScreen(Screen):
         yield Static("", id="dossier-title")
         with TabbedContent(initial=TAB_IDS[self.initial_tab], id="tabs"):
             for name in TABS:
-                with TabPane(name, id=TAB_IDS[name]):
-                    yield from self._pane(name)
+                yield TabPane(name, id=TAB_IDS[name])
         yield Footer()
 
-    def _pane(self, name: str) -> ComposeResult:
-        if name == "基本信息":
-            with VerticalScroll(id="basics-scroll"):
-                yield Static("", id="basics", classes="tab-text")
-                yield Static("办理时限（工作日）", classes="tab-note")
-                yield DataTable(id="deadlines", cursor_type="row", zebra_stripes=True)
-        elif name == "资金概算":
-            yield Static("", id="budget-note", classes="tab-note")
-            yield DataTable(id="budget", cursor_type="row", zebra_stripes=True)
-        elif name == "受益户":
-            yield Static("", id="beneficiary-note", classes="tab-note")
-            yield DataTable(id="beneficiaries", cursor_type="row", zebra_stripes=True)
-        elif name == "公示":
-            yield Static("n 新增公示　o 打开所选公示的图片", classes="tab-note")
-            yield DataTable(id="notices", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="notice-detail", classes="tab-text")
-        elif name in ("进度", "报账"):
-            yield Static("", id=f"panel-{TAB_IDS[name]}", classes="tab-note")
-        elif name == "验收":
-            with VerticalScroll():
-                yield Static("", id="acceptance", classes="tab-text")
-        elif name == "档案":
-            yield Static("", id="archive-note", classes="tab-note")
-            yield DataTable(id="archive", cursor_type="row", zebra_stripes=True)
-        elif name == "日志":
-            yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+    def _pane(self, name: str) -> list:
+        """The widgets of one tab, built the first time the tab is shown."""
+        def table(table_id: str) -> DataTable:
+            return DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
 
-    def on_mount(self) -> None:
+        def note(widget_id: str | None = None, text: str = "") -> Static:
+            return Static(text, id=widget_id, classes="tab-note")
+
+        if name == "基本信息":
+            return [VerticalScroll(Static("", id="basics", classes="tab-text"), note(text="办理时限（工作日）"),
+                                   table("deadlines"), id="basics-scroll")]
+        if name == "资金概算":
+            return [note("budget-note"), table("budget")]
+        if name == "受益户":
+            return [note("beneficiary-note"), table("beneficiaries")]
+        if name == "公示":
+            return [note(text="n 新增公示　o 打开所选公示的图片"), table("notices"),
+                    Static("", id="notice-detail", classes="tab-text")]
+        if name in ("进度", "报账"):
+            return [note(f"panel-{TAB_IDS[name]}")]
+        if name == "验收":
+            return [VerticalScroll(Static("", id="acceptance", classes="tab-text"))]
+        if name == "档案":
+            return [note("archive-note"), table("archive")]
+        return [table("events")]  # 日志
+
+    async def on_mount(self) -> None:
         self.refresh_title()
-        self.load_tab(self.initial_tab)
+        await self.load_tab(self.initial_tab)
 
     # -- loading --------------------------------------------------------------
     def current_tab(self) -> str:
@@ -154,19 +152,22 @@ class ProjectDossierScreen(Screen):
         """After a change: title again, the tab on screen now, the others when next shown."""
         self.loaded.clear()
         self.refresh_title()
-        self.load_tab(self.current_tab())
+        self.call_later(self.load_tab, self.current_tab())
 
     @on(TabbedContent.TabActivated)
-    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         name = next((n for n, i in TAB_IDS.items() if i == event.pane.id), None)
         if name:
-            self.load_tab(name)
+            await self.load_tab(name)
 
-    def load_tab(self, name: str) -> None:
+    async def load_tab(self, name: str) -> None:
         if name in self.loaded:
             return
-        self.loaded.add(name)
+        pane = self.query_one(f"#{TAB_IDS[name]}", TabPane)
+        if not pane.children:
+            await pane.mount_all(self._pane(name))
         getattr(self, f"_load_{TABS.index(name)}")()
+        self.loaded.add(name)
 
     @staticmethod
     def _fill(table: DataTable, columns: list[str], rows: list[list[str]]) -> None:
