@@ -321,3 +321,21 @@ def test_terminate_keeps_history(ctx):
     assert d.side_state == "已终止" and d.actions == []
     assert projects.events(ctx, pid)[-1].note == "群众意愿变化"
     assert [r.side_state for r in projects.list_projects(ctx, state="已终止")] == ["已终止"]
+
+
+def test_printouts_library_table_and_archive_index(ctx, tmp_path):
+    from openpyxl import load_workbook
+
+    from fupin_tui.excel import project_print
+
+    pid = applied(ctx)
+    archive.record_document(ctx, pid, 1, received_on=date(2026, 3, 1), copies=2, pages=3, storage_place="档案柜A")
+    assert project_print.write_library(ctx, tmp_path / "库.xlsx", year=2026) == 1
+    ws = load_workbook(tmp_path / "库.xlsx").active
+    assert ws["A1"].value == "示例县新安镇2026年度脱贫攻坚项目库"
+    assert [c.value for c in ws[4]][3:5] == ["新寨村组组通公路硬化", "基础设施"]
+    assert ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "landscape"
+    assert project_print.write_archive_index(ctx, pid, tmp_path / "目录.xlsx") == 17  # #15 not needed
+    ws = load_workbook(tmp_path / "目录.xlsx").active
+    assert [c.value for c in ws[4]][:6] == [1, "资金下达通知", ws["C4"].value, 2, 3, "档案柜A"]
+    assert ws["G5"].value == "缺"
