@@ -229,8 +229,11 @@ def _sheet_rows(pkg: _Package, sheet: schema.Sheet) -> list[dict]:
 def read_tables(pkg: _Package) -> dict[str, list[dict]]:
     """Rows per table, as in the township database (ids are the township's 记录号)."""
     tables: dict[str, list[dict]] = {}
-    for sheet in schema.SHEETS:
-        tables.setdefault(sheet.table, []).extend(_sheet_rows(pkg, sheet))
+    for book in schema.workbooks():
+        for sheet in schema.sheets_of(book):
+            tables.setdefault(sheet.table, []).extend(_sheet_rows(pkg, sheet))
+        pkg._read.pop(book, None)  # the raw cells are no longer needed: keep memory down
+        pkg.books.pop(book, None)
     return tables
 
 
