@@ -84,7 +84,7 @@ class HouseholdFormScreen(FormScreen):
         yield Header()
         with TabbedContent(initial=TABS.get(self.start_tab or "", "tab-household")):
             with TabPane("户信息", id="tab-household"), VerticalScroll():
-                yield Static("", id="problems")
+                yield Static("", markup=False, id="problems")
                 with Grid(classes="form-grid"):
                     yield Field("村", CodeSelect([(v.name, v.id) for v in villages(ctx)], id="village_id",
                                                  required=True))
@@ -113,7 +113,7 @@ class HouseholdFormScreen(FormScreen):
                     yield Field("财产性收入", MoneyInput(id="property_income"))
                     yield Field("转移性收入", MoneyInput(id="transfer_income"))
                     yield Field("生产经营性支出", MoneyInput(id="business_expense"))
-                yield Static("", id="income-line")
+                yield Static("", markup=False, id="income-line")
                 yield Label("四看", classes="section")
                 with Grid(classes="form-grid"):
                     yield Field("一看房", TextInput(id="look_house"))
@@ -130,7 +130,7 @@ class HouseholdFormScreen(FormScreen):
                     yield Field("审核人", TextInput(id="checked_by"))
             with TabPane("成员", id="tab-members"), VerticalScroll():
                 yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="id-info")
+                yield Static("", markup=False, id="id-info")
                 with Grid(classes="form-grid", id="member-editor"):
                     yield Field("姓名", TextInput(id="m_name"))
                     yield Field("身份证号", TextInput(id="m_id_number", max_length=20))
@@ -145,22 +145,22 @@ class HouseholdFormScreen(FormScreen):
                     yield Field("养老保险", CheckField(False, label="参加", id="m_pension_insurance"))
                     yield Field("本人电话", TextInput(id="m_phone", max_length=20))
             with TabPane("程序", id="tab-procedures"), VerticalScroll():
-                yield Static("", id="status-line")
-                yield Static("", id="identification", classes="checklist")
-                yield Static("", id="exit", classes="checklist")
+                yield Static("", markup=False, id="status-line")
+                yield Static("", markup=False, id="identification", classes="checklist")
+                yield Static("", markup=False, id="exit", classes="checklist")
                 with Horizontal(classes="actions"):
                     yield Button("办理下一步", id="btn-next-step", variant="primary")
                     yield Button("登记返贫", id="btn-return")
                     yield Button("清退", id="btn-remove", variant="error")
             with TabPane("台账", id="tab-ledger"), VerticalScroll():
-                yield Static("", id="ledger")
+                yield Static("", markup=False, id="ledger")
                 with Horizontal(classes="actions"):
                     yield Button("记一笔", id="btn-ledger-add", variant="primary")
                     yield Button("计入收入", id="btn-ledger-apply")
                     yield Button("上一年", id="btn-ledger-prev")
                     yield Button("下一年", id="btn-ledger-next")
             with TabPane("历史", id="tab-history"), VerticalScroll():
-                yield Static("", id="history")
+                yield Static("", markup=False, id="history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -468,7 +468,7 @@ class HouseholdFormScreen(FormScreen):
             try:
                 action(self.app.ctx, self.household_id, self.app.ctx.today(), reason)
             except DomainError as exc:
-                self.notify(str(exc), severity="error", timeout=8)
+                self.notify(str(exc), severity="error", timeout=8, markup=False)
                 return
             self.notify(f"已{title}：{reason}")
             self.load(self.household_id)
@@ -619,7 +619,7 @@ class StepDialog(_DialogBase):
             yield Field("备注", TextInput(id="note"))
             if self.first_exit:
                 yield Field("两不愁三保障", CheckField(False, label="已达到", id="basic_needs_met"))
-            yield Static("", classes="dialog-error")
+            yield Static("", markup=False, classes="dialog-error")
             with Horizontal():
                 yield Button("确定 Ctrl+S", id="ok", variant="primary")
                 yield Button("取消 Esc", id="cancel")
@@ -659,7 +659,7 @@ class LedgerDialog(_DialogBase):
             yield Field("项目", TextInput(id="item"))
             yield Field("金额", MoneyInput(id="amount", required=True))
             yield Field("日期", DateInput(id="occurred_on"))
-            yield Static("", classes="dialog-error")
+            yield Static("", markup=False, classes="dialog-error")
             with Horizontal():
                 yield Button("确定 Ctrl+S", id="ok", variant="primary")
                 yield Button("取消 Esc", id="cancel")

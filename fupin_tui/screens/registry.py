@@ -57,7 +57,7 @@ class HouseholdListScreen(Screen):
     HouseholdListScreen #filters Input { width: 1fr; min-width: 16; border: none; height: 1; padding: 0 1;
         background: $boost; }
     HouseholdListScreen #filters Input:focus { background: $accent 30%; }
-    HouseholdListScreen #filters CodeSelect { width: 15; margin-left: 1; }
+    HouseholdListScreen #filters CodeSelect { width: 14; margin-left: 1; }
     HouseholdListScreen #counts { height: 1; color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
@@ -79,7 +79,7 @@ class HouseholdListScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="查找：姓名/拼音/身份证/户号", id="search")
+            yield Input(placeholder="姓名/拼音/证号/户号", id="search")
             yield CodeSelect([], id="village", prompt="全部村")
             yield CodeSelect(STATUSES, id="status", prompt="全部状态")
             yield CodeSelect([], id="cause", prompt="全部致贫原因")
@@ -178,7 +178,7 @@ class HouseholdListScreen(Screen):
                              lambda _result: self.refresh_list(keep_cursor=True))
 
     def action_quality_run(self) -> None:
-        self.notify("正在检查全部户的数据质量……")
+        self.notify("正在检查全部户的数据质量，请稍候。")
         self._run_quality()
 
     @work(thread=True, exclusive=True, group="registry-quality", description="数据质量检查")
