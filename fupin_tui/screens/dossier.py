@@ -71,7 +71,7 @@ class ProjectDossierScreen(Screen):
     ProjectDossierScreen #basics-scroll DataTable { height: auto; }
     """
     BINDINGS = [
-        Binding("a", "act", "办理", id="act", tooltip="办理下一步（申报、批复、验收、移交……）"),
+        Binding("a", "act", "办理", id="act", tooltip="办理下一步（批复、开工、验收、移交等）"),
         Binding("n", "add", "新增", id="add", tooltip="在当前页新增一条（概算、受益户、公示、档案材料）"),
         Binding("e", "edit", "修改", id="edit", tooltip="修改基本信息或所选档案材料"),
         Binding("x", "void", "作废", id="void", tooltip="作废所选一条（须说明原因）"),
@@ -407,7 +407,7 @@ class ProjectDossierScreen(Screen):
         from fupin_tui.services import projects
 
         fields = [FieldSpec("household", "户编号或户主"), FieldSpec("benefit", "受益方式", required=False,
-                                                                  hint="到户补助、务工、分红……"),
+                                                                  hint="到户补助、务工、分红等"),
                   FieldSpec("amount", "受益金额（元）", "money", required=False),
                   FieldSpec("applied", "本人申请", "choice", choices=("是", "否"))]
 

@@ -48,8 +48,8 @@ class LibraryScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "项目库"
-        self.query_one(DataTable).add_columns("年度", "村", "项目名称", "类别", "性质", "总投资（元）", "贫困户",
-                                              "优先", "状态")
+        self.query_one(DataTable).add_columns("年度", "村", "项目名称", "状态", "类别", "总投资（元）", "贫困户",
+                                              "优先", "性质")
         self.ready = True
         self.load()
         self.query_one(DataTable).focus()
@@ -68,8 +68,8 @@ class LibraryScreen(Screen):
         keep = table.cursor_row
         table.clear()
         for r in self.rows:
-            table.add_row(str(r.year), r.village, r.name, r.category, r.construction_type,
-                          format_money(r.amount_total), str(r.poor_households), str(r.priority), r.status)
+            table.add_row(str(r.year), r.village, r.name, r.status, r.category, format_money(r.amount_total),
+                          str(r.poor_households), str(r.priority), r.construction_type)
         if self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
         waiting = sum(1 for r in self.rows if r.status == "在库")
