@@ -397,7 +397,8 @@ def _check_filing(t: Transition, facts, values, policy) -> None:
 
 
 def _check_start(t: Transition, facts: ProjectFacts, values, policy) -> None:
-    if facts.planned_end:
+    # a late start past the planned end is a P14 matter, not a period to check here
+    if facts.planned_end and t.happened_on <= facts.planned_end:
         _check_period(t.happened_on, facts.planned_end, policy, "按此开工日期和计划完工日期，", "开工日期")
 
 
