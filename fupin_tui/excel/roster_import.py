@@ -133,6 +133,7 @@ class Plan:
     mapping: dict[str, int]
     households: list[PlannedHousehold]
     problems: list[Problem]
+    member_rows: int = 0  # member rows read from the file, before matching the registry
 
     @property
     def to_add(self) -> list[PlannedHousehold]:
@@ -148,7 +149,7 @@ class Plan:
 
     def counts(self) -> dict[str, int]:
         return {
-            "数据行": sum(len(h.members) for h in self.households),
+            "数据行": self.member_rows,
             "户数": len(self.households),
             "可导入新户": len(self.to_add),
             "可导入成员": sum(len(h.members) for h in self.to_add) + len(self.new_members_in_existing),
@@ -372,6 +373,7 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         if relation == "户主" and not current.head_name:
             current.head_name = name
 
+    member_rows = sum(len(h.members) for h in households)
     _check_against_registry(ctx, households, problems, col)
     for h in households:
         if not h.head_name and h.members:
@@ -381,7 +383,7 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
             problems.append(Problem(h.first_row, col("size"), "家庭人口",
                                     f"家庭人口填写为{size}，但名册中有{len(h.members)}人（按实际人数登记）", str(size), NOTE))
     problems.sort(key=lambda p: (p.row, p.level != ERROR))
-    return Plan(loaded, mapping, households, problems)
+    return Plan(loaded, mapping, households, problems, member_rows)
 
 
 def _check_against_registry(ctx: AppContext, households: list[PlannedHousehold], problems: list[Problem], col) -> None:
