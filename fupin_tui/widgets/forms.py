@@ -47,7 +47,7 @@ class TextInput(_Parsing, Input):
     DEFAULT_CSS = """
     TextInput { border: none; height: 1; padding: 0 1; background: $boost; }
     TextInput:focus { border: none; background: $accent 30%; text-style: bold; }
-    TextInput.-invalid { border: none; background: $error 25%; }
+    TextInput.-invalid, TextInput.-invalid:focus { border: none; background: $error 25%; }
     """
 
     def __init__(self, value: str = "", *, required: bool = False, placeholder: str = "",
