@@ -107,6 +107,11 @@ class HouseholdListScreen(Screen):
         self.query_one("#attribute", CodeSelect).set_options([(c, c) for c in _code_items(ctx, "贫困户属性简表")])
         self.refresh_list()
 
+    def on_screen_resume(self) -> None:
+        # Back from a household form or another job: show what changed meanwhile.
+        if self.query("#village"):
+            self.refresh_list(keep_cursor=True)
+
     # -- the list ---------------------------------------------------------------
     def refresh_list(self, *, keep_cursor: bool = False) -> None:
         ctx = self.app.ctx
@@ -174,8 +179,7 @@ class HouseholdListScreen(Screen):
     def open_household(self, household_id: int | None, tab: str | None = None) -> None:
         from fupin_tui.screens.household_form import HouseholdFormScreen
 
-        self.app.push_screen(HouseholdFormScreen(household_id, tab=tab),
-                             lambda _result: self.refresh_list(keep_cursor=True))
+        self.app.push_screen(HouseholdFormScreen(household_id, tab=tab))
 
     def action_quality_run(self) -> None:
         self.notify("正在检查全部户的数据质量，请稍候。")
