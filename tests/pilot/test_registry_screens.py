@@ -210,3 +210,32 @@ async def test_escape_asks_before_dropping_changes(app, ctx):
         await pilot.press("escape")  # keep editing
         await pilot.pause()
         assert type(app.screen).__name__ == "HouseholdFormScreen"
+
+
+async def test_quality_run_lists_problems_and_removal_keeps_the_household(app, ctx):
+    vid = villages(ctx)[0].id
+    saved = reg.save_household(ctx, reg.HouseholdInput(village_id=vid, main_cause="因病", phone="12345"),
+                               [reg.MemberInput("王五", HEAD_ID, "户主")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.switch_mode("registry")
+        await pilot.pause()
+        await pilot.press("ctrl+t")  # 数据检查 over the whole registry
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "QualityScreen"
+        problem = app.screen.query_one(LazyTable).current
+        assert (problem.rule, problem.household_no) == ("H08", saved.household_no)
+        assert "户联系电话「12345」不是11位手机号码" in problem.message
+        await pilot.press("enter")  # open the household to fix it
+        await pilot.pause()
+        form = app.screen
+        assert form.household_id == saved.id
+        form.query_one("#btn-remove").press()
+        await pilot.pause()
+        await pilot.press(*list("重复识别"), "enter")
+        await pilot.pause()
+        assert form.title.endswith("清退")
+    with ctx.read() as s:
+        h = s.get(Household, saved.id)
+        event = s.exec(select(HouseholdEvent).where(HouseholdEvent.to_status == "清退")).one()
+    assert h.status == "清退" and event.reason == "重复识别" and event.from_status == "识别中"
