@@ -140,7 +140,9 @@ class FupinApp(App):
 
         choice = township.get_setting(self.ctx, "border_style", "auto")
         ascii_needed = os.name == "nt" and not os.environ.get("WT_SESSION")
-        self.set_class(choice == "ascii" or (choice == "auto" and ascii_needed), "-ascii")
+        use_ascii = choice == "ascii" or (choice == "auto" and ascii_needed)
+        self.set_class(use_ascii, "-ascii")
+        _plain_scrollbars(use_ascii)
 
     def _database_ready(self) -> None:
         self.apply_border_style()
@@ -195,6 +197,19 @@ class FupinApp(App):
             self.notify(f"备份失败：{exc}", severity="error")
             return
         self.notify(f"已备份到 {path}")
+
+
+_BLOCK_BARS: dict[str, list[str]] = {}
+
+
+def _plain_scrollbars(plain: bool) -> None:
+    """Scrollbar thumbs are drawn with block characters; plain spaces in ASCII mode."""
+    from textual.scrollbar import ScrollBarRender
+
+    if not _BLOCK_BARS:
+        _BLOCK_BARS.update(v=ScrollBarRender.VERTICAL_BARS, h=ScrollBarRender.HORIZONTAL_BARS)
+    ScrollBarRender.VERTICAL_BARS = [" "] * 8 if plain else _BLOCK_BARS["v"]
+    ScrollBarRender.HORIZONTAL_BARS = [" "] * 8 if plain else _BLOCK_BARS["h"]
 
 
 def make_app(db_path: Path | str | None = None, *, operator: str | None = None, defer_open: bool = False,

@@ -234,8 +234,9 @@ def _dump(data: dict | None) -> str | None:
 
 
 def _record_id(obj) -> str:
-    identity = inspect(obj).identity
-    return ",".join(str(v) for v in identity) if identity else ""
+    # read the key from the row itself: a just-inserted object has no identity yet in after_flush
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(v) for v in key if v is not None)
 
 
 @event.listens_for(Session, "before_flush")

@@ -14,7 +14,6 @@ import json
 import random
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,6 +28,7 @@ from fupin_tui.models import (
     ProjectEvent, Rectification, Share, Township, Tranche, Village, Voucher, VoucherLine,
 )
 from fupin_tui.models.projects import STATES
+from fupin_tui.services.registry import search_text
 
 OPERATORS = ("张会计", "李文书", "王站长")
 COUNTY, TOWNSHIP, TOWNSHIP_CODE = "示例县", "新安镇", "520123101"
@@ -68,7 +68,6 @@ def _money(x: float | Decimal) -> Decimal:
     return Decimal(str(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-@lru_cache(maxsize=None)
 def _keys(name: str) -> str:
     from fupin_tui.domain.pinyin import search_keys
 
@@ -115,7 +114,6 @@ def generate(path: Path, households: int = 20000, seed: int = 1, today: date | N
                          is_poor_village=i % 3 != 2) for i in range(n_villages)]
         conn.execute(insert(Village), villages)
         hh_rows, head_ids, people = _registry(conn, rng, base, villages, households, today)
-        _keys.cache_clear()
         project_count = _projects(conn, rng, base, villages, hh_rows, head_ids, today)
     with db.session("演示数据") as s:
         write_audit(s, "household", "*", "导入", note=f"生成演示数据：{households} 户，{people} 人，{project_count} 个项目")
@@ -203,8 +201,8 @@ def _registry(conn, rng, base, villages, households, today):
             look_study=f"在校生{sum(1 for m in members if 6 <= m[2] <= 18)}人",
             helper_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN), helper_unit="县农业农村局",
             helper_phone=f"139{rng.randrange(10**8):08d}", remarks="", entered_by=rng.choice(OPERATORS),
-            checked_by="王站长", search_keys=" ".join([*(_keys(n) for n in names), *(m[5] for m in members)]) + " "
-            + f"{village['code']}{seq:04d}",
+            checked_by="王站长",
+            search_keys=search_text(f"{village['code']}{seq:04d}", names, [m[5] for m in members]),
         ))
         for name, relation, age, male, birth, idn in members:
             student = 6 <= age <= 18

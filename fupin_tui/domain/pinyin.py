@@ -11,6 +11,7 @@ members; importing pypinyin costs about 0.12 s once, hence the lazy import.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable
 
 __all__ = ["keys_for_household", "search_keys"]
@@ -53,6 +54,7 @@ def _syllables(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot in a township; imports of 80,000 members gain most
 def search_keys(name: str) -> str:
     """``张三`` → ``zs zhangsan``: initials, a space, full pinyin; lower case."""
     # Keep letters and digits only: drops spaces and the · of 阿卜杜拉·买买提.

@@ -324,6 +324,12 @@ class FormScreen(Screen):
         event.stop()
         self.focus_next()
 
+    @on(Select.Changed)
+    def _picked(self, event: Select.Changed) -> None:
+        # a choice made from the open list moves on, as Enter does in a text field
+        if event.select.has_focus and not event.select.expanded and event.value is not Select.NULL:
+            self.focus_next()
+
     def action_save(self) -> None:
         from fupin_tui.domain.errors import DomainError
 
@@ -332,10 +338,10 @@ class FormScreen(Screen):
             self.save(values)
         except InputError as exc:
             self.show_field_error(exc)
-            self.notify(str(exc), title="未保存", severity="error")
+            self.notify(str(exc), title="未保存", severity="error", markup=False)
             return
         except DomainError as exc:  # rule refusals and DatabaseProblem (disk full, read-only …)
-            self.notify(str(exc), title="未保存", severity="error", timeout=8)
+            self.notify(str(exc), title="未保存", severity="error", timeout=8, markup=False)
             return
         except Exception as exc:  # noqa: BLE001 - never lose what the clerk typed to a bug
             from fupin_tui.errorlog import log_exception

@@ -179,3 +179,13 @@ def test_sums_of_money_in_sql_are_exact(ctx):
     with ctx.read() as s:
         total = s.execute(text("SELECT SUM(net_income) FROM household")).scalar()
     assert total == 100  # integer fen: 10 × 0.10 yuan, no float drift
+
+
+def test_the_audit_row_of_a_new_record_names_its_id(ctx):
+    from fupin_tui.services import township
+
+    village_id = township.save_village(ctx, "520123101250", "新建村", False)
+    with ctx.read() as s:
+        row = s.exec(select(AuditLog).where(AuditLog.table_name == "village", AuditLog.action == "新增")
+                     .order_by(AuditLog.id.desc())).first()
+    assert row.record_id == str(village_id)
