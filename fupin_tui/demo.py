@@ -22,6 +22,7 @@ from sqlalchemy import insert, text
 from fupin_tui.clock import today as clock_today
 from fupin_tui.db import open_database, write_audit
 from fupin_tui.domain.idcard import check_digit
+from fupin_tui.domain.policy import Policy, format_file_number
 from fupin_tui.models import (
     Acceptance, ArchiveItem, Asset, Beneficiary, BudgetLine, CashLedgerLine, Dividend, Entity, EntityMember,
     Household, HouseholdEvent, LibraryEntry, Member, Notice, Operator, ProcedureStep, ProgressReport, Project,
@@ -148,7 +149,7 @@ def _registry(conn, rng, base, villages, households, today):
         def person(relation: str, age: int, male: bool, same_surname: bool = True) -> None:
             name = (surname if same_surname else rng.choice(SURNAMES)) + "".join(
                 rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
-            birth = date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
+            birth = today - timedelta(days=age * 365 + rng.randint(1, 360))
             members.append((name, relation, age, male, birth, ids.make(birth, male)))
 
         person("户主", head_age, head_male)
@@ -200,20 +201,21 @@ def _registry(conn, rng, base, villages, households, today):
             look_grain="口粮基本够吃", look_labour=f"劳动力{sum(1 for m in members if 16 <= m[2] <= 60)}人",
             look_study=f"在校生{sum(1 for m in members if 6 <= m[2] <= 18)}人",
             helper_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN), helper_unit="县农业农村局",
-            helper_phone=f"139{rng.randrange(10**8):08d}", remarks="", entered_by=rng.choice(OPERATORS),
+            helper_phone=f"139{rng.randrange(10**8):08d}", remarks="", entered_by=rng.choice(OPERATORS[:2]),
             checked_by="王站长",
             search_keys=search_text(f"{village['code']}{seq:04d}", names, [m[5] for m in members]),
         ))
         for name, relation, age, male, birth, idn in members:
             student = 6 <= age <= 18
-            skill = ("无劳动力" if age < 16 or age > 70 else
-                     rng.choices(("普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "丧失劳动力"), (70, 10, 15, 5))[0])
+            health = rng.choices(("健康", "长期慢性病", "患有大病", "残疾"), (80, 12, 3, 5))[0]
+            skill = ("无劳动力" if age < 16 or age > 70 else "丧失劳动力" if health == "患有大病" else
+                     rng.choices(("普通劳动力", "技能劳动力", "弱劳动力或半劳动力"), (75, 10, 15))[0])
             member_rows.append(dict(
                 base, household_id=hid, name=name, id_number=idn, gender="男" if male else "女", birth_date=birth,
                 relation=relation, ethnicity=rng.choice(ETHNIC), political_status="群众",
                 education="" if student else rng.choice(("文盲或半文盲", "小学", "初中", "高中(含职业高中、技校)")),
                 school_status=("小学" if age <= 12 else "九年级") if student else "",
-                health=rng.choices(("健康", "长期慢性病", "患有大病", "残疾"), (80, 12, 3, 5))[0],
+                health=health,
                 disability_kind="", labour_skill=skill,
                 work_place=rng.choice(("", "省外", "县内")) if 18 <= age <= 55 else "",
                 work_months=None, work_company="", medical_insurance="城乡居民基本医疗保险",
@@ -257,10 +259,9 @@ def _registry(conn, rng, base, villages, households, today):
             events.append(dict(base, household_id=hid, happened_on=date(rng.randint(2016, 2019), 6, 1),
                                from_status="在册", to_status="清退", reason="家庭有财政供养人员，不符合识别标准",
                                document_no=""))
-        if rng.random() < 0.15:
+        if status != "清退" and rng.random() < 0.97:  # 现金收支台账 of last year (H07); a few are missing
             year = today.year - 1
-            for category, amount in (("工资性收入", wage), ("转移性收入", transfer), ("生产经营性收入", business),
-                                     ("生产经营性支出", expense)):
+            for category, amount in (("工资性收入", wage + business + transfer), ("生产经营性支出", expense)):
                 ledger.append(dict(base, household_id=hid, year=year,
                                    direction="支出" if category.endswith("支出") else "收入", category=category,
                                    item=category, amount=amount, occurred_on=date(year, 12, 31), note=""))
@@ -308,7 +309,7 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
     n_projects = max(20, len(hh_rows) // 60)
     by_village: dict[int, list[_Hh]] = {}
     for h in hh_rows:
-        if h.status in ("在册", "已脱贫"):
+        if h.status == "在册":  # beneficiaries must be registered poor households (P20)
             by_village.setdefault(h.village_id, []).append(h)
     rows = {k: [] for k in ("lib", "proj", "event", "budget", "benef", "notice", "progress", "tranche", "voucher",
                             "vline", "accept", "rect", "asset", "archive", "entity", "emember", "share", "dividend")}
@@ -348,7 +349,7 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
         for field, gap, state in TIMELINE:
             if state and STATES.index(state) > target_index:
                 break
-            late = rng.random() < 0.08
+            late = rng.random() < 0.03
             gap = int(gap * (2.2 if late else rng.uniform(0.6, 1.0)))
             gaps.append((field, gap))
             span += gap
@@ -363,7 +364,7 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
         file_number = None
         if "approved_on" in dates:
             file_seq[year] = file_seq.get(year, 0) + 1
-            file_number = f"{year}-{TOWNSHIP_CODE}-{file_seq[year]:03d}"
+            file_number = format_file_number(Policy.defaults().file_number_pattern, year, TOWNSHIP, file_seq[year])
         deposit_applies = category in ("产业发展", "基础设施")
         deposit_rate = Decimal("0.05") if deposit_applies else None
         deposit = _money(subsidy * deposit_rate) if deposit_rate else Decimal("0")
@@ -447,25 +448,43 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
             started = dates.get("started_on", dates["plan_approved_on"])
             end = dates.get("completed_on", today - timedelta(days=5))
             midway = started + (end - started) / 2
+            last_reimbursed: date | None = None
+            work = Decimal("0")
+
+            def report(on: date, share_done: Decimal, spent: Decimal) -> None:
+                nonlocal work
+                work = max(work, share_done)  # progress never goes backwards
+                if on < today:
+                    rows["progress"].append(dict(
+                        base, project_id=pid, reported_on=on, work_share=work,
+                        description="按计划推进" if work < 1 else "已全面完工", spent=spent,
+                        households_reached=len(benef), photos_before="", photos_during="", photos_after="",
+                        platform_entered_on=on, regress_reason=""))
+
+            def info_after(event_day: date, spent: Decimal) -> None:
+                # P13: information entered within a few working days; now and then late or missing
+                roll = rng.random()
+                if roll < 0.03:
+                    return
+                lag = rng.randint(8, 15) if roll < 0.06 else rng.randint(1, 4)
+                report(event_day + timedelta(days=lag), work, spent)
+
             for seq, (share, threshold, when) in enumerate(plan, start=1):
-                on = {"midway": midway}.get(when) or dates[when]
-                on = on + timedelta(days=3)
+                on = ({"midway": midway}.get(when) or dates[when]) + timedelta(days=3)
+                if last_reimbursed:
+                    on = max(on, last_reimbursed + timedelta(days=7))
                 if on >= today:
                     break
+                if threshold > 0:  # the progress that allows this tranche (F02), reported before it
+                    report(on - timedelta(days=2), threshold, _money(subsidy * (1 - share) * Decimal("0.9")))
                 withheld = deposit if share != Decimal("0.5") and threshold == 1 else Decimal("0")
                 amount = _money(subsidy * share) - withheld
                 tid = len(rows["tranche"]) + 1
                 rows["tranche"].append(dict(base, id=tid, project_id=pid, seq=seq, disbursed_on=on, amount=amount,
                                             deposit_withheld=withheld, document_no=f"拨{year}-{pid}-{seq}", note=""))
-                # progress info after the disbursement (sometimes late or missing: P13)
-                work = max(threshold, Decimal(rng.randint(5, 40)) / 100) if threshold < 1 else Decimal("1")
-                if rng.random() > 0.06:
-                    lag = rng.randint(1, 4) if rng.random() > 0.1 else rng.randint(8, 15)
-                    rows["progress"].append(dict(
-                        base, project_id=pid, reported_on=on + timedelta(days=lag), work_share=work,
-                        description="按计划推进" if work < 1 else "已全面完工", spent=_money(amount * Decimal("0.9")),
-                        households_reached=len(benef), photos_before="", photos_during="", photos_after="",
-                        platform_entered_on=on + timedelta(days=lag), regress_reason=""))
+                if threshold == 0:
+                    work = Decimal(rng.randint(5, 40)) / 100
+                info_after(on, _money(amount * Decimal("0.9")))
                 # a voucher reimbursing most of the tranche
                 voucher_seq += 1
                 vid = voucher_seq
@@ -496,6 +515,8 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
                                             made_on=made_on, reimbursed_on=made_on + timedelta(days=2),
                                             tranche_id=tid, total=total, is_final=final, note=""))
                 rows["vline"].extend(lines)
+                last_reimbursed = made_on + timedelta(days=2)
+                info_after(last_reimbursed, total)
         # acceptance, rectification, handover
         if "initial_inspection_on" in dates:
             rows["accept"].append(dict(base, project_id=pid, kind="初检", done_on=dates["initial_inspection_on"],
@@ -538,7 +559,7 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
                 amount = _money(subsidy / len(benef) * Decimal("0.5"))
                 rows["share"].append(dict(base, id=sid, entity_id=eid, household_id=h.id, amount=amount,
                                           dividend_mode="保底分红"))
-                for i, y in enumerate(range(dates["started_on"].year + 1, today.year)):
+                for i, y in enumerate(range(dates["started_on"].year, today.year)):
                     rate = Decimal("0.05") + Decimal("0.005") * i
                     rows["dividend"].append(dict(base, share_id=sid, year=y, amount=_money(amount * rate),
                                                  proceeds=_money(amount * rate * Decimal("1.4")),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, text
+from sqlalchemy import case, func, select, text
 from sqlmodel import Session
 from sqlmodel import select as orm_select
 
@@ -232,7 +232,8 @@ def _load_entities(s: Session, households: dict[int, HouseholdInfo]) -> tuple[En
         return ()
     counts = {r.entity_id: (r.n, r.poor or 0) for r in s.execute(
         select(EntityMember.entity_id, func.count().label("n"),
-               func.sum(EntityMember.is_poor).label("poor"))
+               # a plain SUM of a Boolean column comes back as a bool (True), not a count
+               func.sum(case((EntityMember.is_poor == True, 1), else_=0)).label("poor"))  # noqa: E712
         .where(EntityMember.voided == False).group_by(EntityMember.entity_id))}  # noqa: E712
     dividends = _group(s.execute(_live(Dividend)).all(), "share_id")
     shares = _group(s.execute(_live(Share)).all(), "entity_id")
@@ -248,7 +249,7 @@ def _load_entities(s: Session, households: dict[int, HouseholdInfo]) -> tuple[En
                                                              for d in dividends.get(sh.id, ()))))
         out.append(EntityData(e.id, e.kind, e.name, e.project_id, int(n), int(poor), tuple(e_shares),
                               tuple(CollectiveIncomeData(i.year, i.net_income, i.increase, i.poor_support)
-                                    for i in incomes.get(e.id, ()))))
+                                    for i in incomes.get(e.id, ())), registered_on=e.registered_on))
     return tuple(out)
 
 

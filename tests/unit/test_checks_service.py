@@ -139,3 +139,21 @@ def test_self_evaluation_prints_as_a_table(ctx, town, tmp_path):
     assert ws["A1"].value == "新安镇2026年度财政专项扶贫资金绩效自评指标"
     assert [c.value for c in ws[3]] == ["序号", "考评内容", "指标", "数值", "计算依据"]
     assert ws["C4"].value == "直接扶持到户资金占比" and ws.print_title_rows
+
+
+def test_cooperative_poor_members_are_counted_not_read_as_a_flag(ctx):
+    """L01 needs the number of poor members; a SUM over a Boolean column must not collapse to 1."""
+    from fupin_tui.domain.rules import run_rules
+    from fupin_tui.models import Entity, EntityMember
+    from fupin_tui.services import checks
+
+    with ctx.transaction() as s:
+        e = Entity(kind="合作社", name="坪上村种养合作社")
+        s.add(e)
+        s.flush()
+        for i in range(10):
+            s.add(EntityMember(entity_id=e.id, name=f"社员{i}", is_poor=i < 4))
+    data = checks.load_check_data(ctx)
+    [coop] = [x for x in data.entities if x.name == "坪上村种养合作社"]
+    assert (coop.members, coop.poor_members) == (10, 4)
+    assert not [f for f in run_rules(data, ctx.policy, ctx.today(), only=["L01"]) if "坪上村种养合作社" in f.record_label]

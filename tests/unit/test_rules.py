@@ -314,3 +314,13 @@ def test_progress_well_behind_plan_is_a_notice():
                 progress=(ProgressData(D(2026, 10, 1), Y("0.2")),))
     findings = run_rules(CheckData(projects=(p,)), POLICY, TODAY, only=["P14"])
     assert [f.severity for f in findings] == ["提示"] and "进度落后计划" in findings[0].message
+
+
+@pytest.mark.parametrize("registered, expected", [
+    (D(2026, 3, 1), set()),          # a share from this year owes no dividend yet
+    (D(2025, 3, 1), {"不合规"}),      # a year on, still nothing paid
+    (None, {"不合规"}),
+])
+def test_a_share_owes_its_first_guaranteed_dividend_the_year_after(registered, expected):
+    e = entity("合作社", shares=(share("保底分红", "10000", []),), registered_on=registered)
+    assert severities("L03", [e])[1] == expected

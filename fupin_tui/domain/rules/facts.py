@@ -253,6 +253,7 @@ class EntityData:
     poor_members: int = 0
     shares: tuple[ShareData, ...] = ()
     incomes: tuple[CollectiveIncomeData, ...] = ()
+    registered_on: date | None = None  # a share's first dividend is due the year after
 
     @property
     def record(self) -> str:

@@ -46,8 +46,10 @@ def _share_findings(env: Env, rid: str, mode: str):
         years = [linkage.DividendYear(d.year, d.amount, d.proceeds) for d in s.dividends]
         who = f"{s.household_no} {s.head_name}"
         if not years:
-            yield finding(rid, BREACH, e.record, _label(e),
-                          f"贫困户 {who} 入股{s.amount}元，尚未登记任何分红。请登记每年分红。", tab=TAB_LINKAGE)
+            # dividends are yearly: a share from this year owes none yet
+            if e.registered_on is None or e.registered_on.year < env.today.year:
+                yield finding(rid, BREACH, e.record, _label(e),
+                              f"贫困户 {who} 入股{s.amount}元，尚未登记任何分红。请登记每年分红。", tab=TAB_LINKAGE)
             continue
         for problem in linkage.dividend_problems(mode, s.amount, years, env.policy):
             yield finding(rid, BREACH, e.record, _label(e), f"贫困户 {who}：{problem.message}。", tab=TAB_LINKAGE)
