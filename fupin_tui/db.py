@@ -251,6 +251,7 @@ def _stamp(session: Session, _ctx, _instances) -> None:
         if isinstance(obj, Tracked) and session.is_modified(obj):
             obj.updated_at = now()
             obj.updated_by = operator
+            obj.row_version = (obj.row_version or 0) + 1
     for obj in session.deleted:
         if isinstance(obj, Tracked):
             raise DatabaseProblem("登记的记录不能删除，只能作废（并说明原因）。")
@@ -278,7 +279,7 @@ def _audit(session: Session, _ctx) -> None:
         before, after = {}, {}
         for attr in state.mapper.column_attrs:
             hist = state.attrs[attr.key].history
-            if hist.has_changes() and attr.key not in ("updated_at", "updated_by"):
+            if hist.has_changes() and attr.key not in ("updated_at", "updated_by", "row_version"):
                 before[attr.key] = _jsonable(hist.deleted[0]) if hist.deleted else None
                 after[attr.key] = _jsonable(hist.added[0]) if hist.added else None
         if not after:
@@ -288,6 +289,19 @@ def _audit(session: Session, _ctx) -> None:
                          action=action, before=_dump(before), after=_dump(after)))
     if rows:
         session.connection().execute(AuditLog.__table__.insert(), rows)
+
+
+class ChangedMeanwhile(DomainError):
+    """Another copy of the app saved this record after the form loaded it."""
+
+
+def refuse_if_changed(record, loaded_version: int | None, what: str) -> None:
+    """No lost update: refuse to save over a version the clerk never saw, naming who changed it."""
+    if loaded_version is None or record.row_version == loaded_version:
+        return
+    when = record.updated_at.strftime("%Y-%m-%d %H:%M") if record.updated_at else ""
+    raise ChangedMeanwhile(f"{what}已被 {record.updated_by or '其他经办人'} 于 {when} 修改（可能在另一个窗口）。"
+                           "为免覆盖对方的修改，本次没有保存；填写的内容仍在屏幕上，请记下后重新打开再改。")
 
 
 def write_audit(session: Session, table: str, record_id: str, action: str, note: str = "",

@@ -5,6 +5,7 @@ Pure functions: no I/O. Everything a clerk reads is Chinese.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ _EARLIEST = date(1900, 1, 1)
 
 # What Excel leaves of an ID typed into a "General" cell: 5.20102E+17,
 # 520102199001011000 (only 15 significant digits survive), 520102...0.0
+_WELL_FORMED = re.compile(r"[0-9]{17}[0-9X]")  # ASCII only: \d would take other scripts' digits
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 
 
@@ -56,7 +58,9 @@ def _normalise(text: object) -> str:
 
 def check_digit(first17: str) -> str:
     """GB 11643 check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError("check_digit needs exactly 17 digits")
+    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
     return _CHECK[total % 11]
 
 
@@ -102,6 +106,8 @@ def parse_id(text: object, *, today: date | None = None) -> IdInfo:
     s = _normalise(text)
     if not s:
         raise InvalidIdNumber("不能为空")
+    if _WELL_FORMED.fullmatch(s):  # the common case: skip the slower diagnostics below
+        return _decode(s, today)
     if looks_like_excel_mangled(s) and not re.fullmatch(r"\d{17}[\dX]", s):
         raise InvalidIdNumber(f"疑似被Excel按数字保存（{s}），请把该列设为文本后重新录入")
     if len(s) not in (15, 18):
@@ -116,6 +122,10 @@ def parse_id(text: object, *, today: date | None = None) -> IdInfo:
         number = first17 + check_digit(first17)
     else:
         number = s
+    return _decode(number, today)
+
+
+def _decode(number: str, today: date) -> IdInfo:
     born = _birth(number[6:14], today)
     expected = check_digit(number[:17])
     if number[17] != expected:

@@ -26,4 +26,6 @@ class Tracked(SQLModel):
     updated_at: Optional[NaiveDatetime] = Field(default=None)
     updated_by: Optional[str] = Field(default=None)
     voided: bool = Field(default=False, index=True)
+    # bumped on every change: a form saves only over the version it loaded (no lost update)
+    row_version: int = Field(default=0)
     void_reason: Optional[str] = Field(default=None)

@@ -185,6 +185,7 @@ class HouseholdFormScreen(FormScreen):
     def load(self, household_id: int) -> None:
         detail = reg.load_household(self.app.ctx, household_id)
         self.household_id = detail.id
+        self.loaded_version = detail.version
         self.title = f"户主 {detail.head_name}　户编号 {detail.household_no}　{detail.status}"
         self._loading = True
         for f in self.fields():
@@ -360,7 +361,8 @@ class HouseholdFormScreen(FormScreen):
         members = [m for m in self.members if m.id or m.name or m.id_number or not m.void_reason]
         members = [m for m in members if m.id or m.name or m.id_number]  # blank new rows are ignored
         try:
-            saved = reg.save_household(self.app.ctx, data, members, self.household_id)
+            saved = reg.save_household(self.app.ctx, data, members, self.household_id,
+                                       getattr(self, "loaded_version", None))
         except reg.MemberError as exc:
             self._focus_member_error(members[exc.row], exc)
             raise

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from fupin_tui.context import AppContext
+from fupin_tui.db import refuse_if_changed
 from fupin_tui.domain import procedures as proc
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import parse_id
@@ -232,7 +233,7 @@ def _refuse_duplicate_ids(s: Session, checked: list[_CheckedMember], household_i
 
 
 def save_household(ctx: AppContext, data: HouseholdInput, members: list[MemberInput],
-                   household_id: int | None = None) -> SavedHousehold:
+                   household_id: int | None = None, loaded_version: int | None = None) -> SavedHousehold:
     """Save a household and its members in one transaction; return the H05/H08 findings to review."""
     today = ctx.today()
     if not data.village_id:
@@ -252,6 +253,7 @@ def save_household(ctx: AppContext, data: HouseholdInput, members: list[MemberIn
             household = s.get(Household, household_id)
             if household is None:
                 raise DomainError("该户不存在或已被作废")
+            refuse_if_changed(household, loaded_version, f"户 {household.household_no}（户主 {household.head_name}）")
         else:
             household = Household(household_no="", village_id=village.id, head_name="",
                                   status=proc.IDENTIFYING, status_since=today,
@@ -363,6 +365,7 @@ class HouseholdDetail:
     per_capita_income: Decimal
     values: dict  # every Household column, for the form
     members: list[MemberRow]
+    version: int = 0  # row_version when loaded; saving over a newer one is refused
 
 
 def load_household(ctx: AppContext, household_id: int) -> HouseholdDetail:
@@ -379,7 +382,7 @@ def load_household(ctx: AppContext, household_id: int) -> HouseholdDetail:
         members.sort(key=lambda m: m.relation != "户主")
         return HouseholdDetail(h.id, h.household_no, h.village_id, village.name if village else "", h.head_name,
                                h.status, h.status_since, h.size, h.net_income, h.per_capita_income,
-                               h.model_dump(), members)
+                               h.model_dump(), members, h.row_version)
 
 
 # ---------------------------------------------------------------------------- procedures

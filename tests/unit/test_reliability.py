@@ -124,3 +124,27 @@ def test_a_missing_folder_for_a_new_database_is_created(tmp_path):
     path = tmp_path / "没有的文件夹" / "子目录" / "x.db"
     open_database(path).close()
     assert path.exists() and oct(os.stat(path).st_mode & 0o777) == "0o600"
+
+
+def test_two_copies_editing_one_household_never_lose_an_update(ctx):
+    """The later save is refused, naming who changed the household; nothing is overwritten."""
+    from fupin_tui.db import ChangedMeanwhile
+    from fupin_tui.services import registry as reg
+
+    def household_input(**kw):
+        return reg.HouseholdInput(**{"village_id": 1, "main_cause": "因病", "phone": "13800000001", **kw})
+
+    head = reg.MemberInput(name="张三", id_number="520123198001010015", relation="户主")
+    saved = reg.save_household(ctx, household_input(), [head])
+    first = reg.load_household(ctx, saved.id)          # copy A opens the form
+    other = open_context(ctx.db.path, operator="李文书")
+    second = reg.load_household(other, saved.id)       # copy B opens the same household
+    members_b = [reg.MemberInput(id=m.id, name=m.name, id_number=m.id_number, relation=m.relation)
+                 for m in second.members]
+    reg.save_household(other, household_input(phone="13900000002"), members_b, saved.id, second.version)
+    members_a = [reg.MemberInput(id=m.id, name=m.name, id_number=m.id_number, relation=m.relation)
+                 for m in first.members]
+    with pytest.raises(ChangedMeanwhile, match="李文书"):
+        reg.save_household(ctx, household_input(phone="13700000003"), members_a, saved.id, first.version)
+    assert reg.load_household(ctx, saved.id).values["phone"] == "13900000002"
+    other.db.close()
