@@ -12,6 +12,7 @@ plus the service calls alone.
 from __future__ import annotations
 
 import argparse
+import json
 import asyncio
 import os
 import statistics
@@ -104,12 +105,19 @@ async def bench_screens(db: Path, ids: list[int]) -> None:
                 await pilot.pause()
             screen.dismiss(None)
             await pilot.pause()
+    RESULT["median_s"] = statistics.median(opens)
+    slowest = max(tabs.items(), key=lambda kv: statistics.median(kv[1]))
+    RESULT["note"] = (f"open; tab switches median {min(statistics.median(v) for v in tabs.values()) * 1000:.0f}-"
+                      f"{statistics.median(slowest[1]) * 1000:.0f} ms (slowest {slowest[0]})")
     print("screens (from the action until the tab's data is in its widgets):")
     print(f"  {'open dossier':30s} wall {ms(opens)}")
     print(f"  {'':30s} cpu  {ms(open_cpu)}")
     for name, times in tabs.items():
         print(f"  {'tab ' + name:30s} wall {ms(times)}")
         print(f"  {'':30s} cpu  {ms(tabs_cpu[name])}")
+
+
+RESULT: dict = {}
 
 
 def main() -> None:
@@ -136,6 +144,10 @@ def main() -> None:
     print(f"{n_projects} projects, {n_households} households; timing {len(ids)} dossiers")
     bench_services(ctx, ids)
     asyncio.run(bench_screens(args.db, ids))
+    import resource
+
+    RESULT["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(RESULT, ensure_ascii=False))  # the last line, read by bench/run_all.py
 
 
 if __name__ == "__main__":
