@@ -8,7 +8,6 @@ members in one transaction; nothing is written before that.
 from __future__ import annotations
 
 from dataclasses import asdict, fields
-from datetime import date
 from typing import Any
 
 from textual import on

@@ -18,6 +18,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.lifecycle import needs_audit_opinion
 from fupin_tui.models.projects import ArchiveItem, Project
+from fupin_tui.services.voiding import require_reason, void
 
 LIST_NAME = "档案材料"
 
@@ -150,8 +151,7 @@ def record_document(ctx: AppContext, project_id: int, doc_no: int, *, received_o
 
 def void_document(ctx: AppContext, project_id: int, doc_no: int, reason: str) -> None:
     """A document recorded by mistake is voided with a reason, never deleted."""
-    if not (reason or "").strip():
-        raise InputError("作废原因", "不能为空")
+    reason = require_reason(reason)
     with ctx.transaction() as s:
         item = s.exec(select(ArchiveItem).where(ArchiveItem.project_id == project_id,
                                                 ArchiveItem.doc_no == doc_no)).first()
@@ -160,5 +160,4 @@ def void_document(ctx: AppContext, project_id: int, doc_no: int, reason: str) ->
         project = s.get(Project, project_id)
         if project is not None and project.archived_on is not None:
             raise DomainError("项目已归档，卷内材料不能再改", rule="R01", section="九(二)(四)")
-        item.voided, item.void_reason = True, reason.strip()
-        s.add(item)
+        void(s, item, reason)

@@ -24,6 +24,7 @@ from fupin_tui.models.funds import Tranche, Voucher, VoucherLine
 from fupin_tui.models.projects import BudgetLine, Project
 from fupin_tui.models.registry import Household, Member
 from fupin_tui.services.progress import ACTIVE_STATES, info_entry_dates, latest_work_share
+from fupin_tui.services.voiding import live_row, require_reason, void
 
 ZERO = dis.ZERO
 SPENDING_LIST = "支出类别"
@@ -314,15 +315,10 @@ def disburse(ctx: AppContext, project_id: int, amount: Decimal, disbursed_on: da
 
 def void_tranche(ctx: AppContext, tranche_id: int, reason: str) -> None:
     """A mistyped disbursement is voided (never deleted); vouchers must still fit what remains."""
-    reason = _norm(reason)
-    if not reason:
-        raise InputError("作废原因", "不能为空")
+    reason = require_reason(reason)
     with ctx.transaction() as s:
-        t = s.get(Tranche, tranche_id)
-        if t is None or t.voided:
-            raise DomainError("该拨款记录不存在或已作废")
-        t.voided, t.void_reason = True, reason
-        s.add(t)
+        t = live_row(s, Tranche, tranche_id, "该拨款记录不存在或已作废")
+        void(s, t, reason)
         s.flush()
         p = _project(s, t.project_id)
         if t.deposit_withheld and p.deposit_state == "已收取":
@@ -513,36 +509,25 @@ def add_lines(ctx: AppContext, voucher_id: int, lines: Sequence[LineInput]) -> N
 
 
 def void_line(ctx: AppContext, line_id: int, reason: str) -> None:
-    reason = _norm(reason)
-    if not reason:
-        raise InputError("作废原因", "不能为空")
+    reason = require_reason(reason)
     with ctx.transaction() as s:
-        line = s.get(VoucherLine, line_id)
-        if line is None or line.voided:
-            raise DomainError("该明细不存在或已作废")
+        line = live_row(s, VoucherLine, line_id, "该明细不存在或已作废")
         v = _editable_voucher(s, line.voucher_id)
-        line.voided, line.void_reason = True, reason
-        s.add(line)
+        void(s, line, reason)
         _recompute_total(s, v)
 
 
 def void_voucher(ctx: AppContext, voucher_id: int, reason: str) -> None:
     """作废 a voucher with its lines; a reimbursed one too (a correction), its money is then unaccounted."""
-    reason = _norm(reason)
-    if not reason:
-        raise InputError("作废原因", "不能为空")
+    reason = require_reason(reason)
     with ctx.transaction() as s:
-        v = s.get(Voucher, voucher_id)
-        if v is None or v.voided:
-            raise DomainError("该凭证不存在或已作废")
+        v = live_row(s, Voucher, voucher_id, "该凭证不存在或已作废")
         if v.is_final and v.reimbursed_on:
             raise DomainError(f"凭证{v.voucher_no}是已办理的最终报账，项目已转入已报账，不能作废",
                               rule="F04", section=dis.SECTIONS["F04"])
         for line in s.exec(select(VoucherLine).where(VoucherLine.voucher_id == v.id, VoucherLine.voided == False)):  # noqa: E712
-            line.voided, line.void_reason = True, f"随凭证作废：{reason}"
-            s.add(line)
-        v.voided, v.void_reason = True, reason
-        s.add(v)
+            void(s, line, f"随凭证作废：{reason}")
+        void(s, v, reason)
 
 
 def reimburse(ctx: AppContext, voucher_id: int, reimbursed_on: date) -> None:

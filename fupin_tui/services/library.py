@@ -20,6 +20,7 @@ from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.pinyin import search_keys
 from fupin_tui.models.projects import LibraryEntry
 from fupin_tui.models.settings import Village
+from fupin_tui.services.voiding import live_row, require_reason, void
 
 # Field key -> the Chinese label the form shows and errors name (one place for both).
 LABELS: dict[str, str] = {
@@ -158,17 +159,12 @@ def _keys(*texts: str) -> str:
 
 def void_entry(ctx: AppContext, entry_id: int, reason: str) -> None:
     """作废 with a reason; an entry already applied for stays (its project carries on)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InputError("作废原因", "不能为空")
+    reason = require_reason(reason)
     with ctx.transaction() as s:
-        row = s.get(LibraryEntry, entry_id)
-        if row is None or row.voided:
-            raise DomainError("项目库条目不存在或已作废")
+        row = live_row(s, LibraryEntry, entry_id, "项目库条目不存在或已作废")
         if row.status != "在库":
             raise DomainError(f"条目已{row.status}，请在项目档案中终止项目", rule="P01", section="二(五)")
-        row.voided, row.void_reason = True, reason
-        s.add(row)
+        void(s, row, reason)
 
 
 def get_entry(ctx: AppContext, entry_id: int) -> dict[str, Any]:

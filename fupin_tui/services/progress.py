@@ -21,6 +21,7 @@ from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.models.funds import ProgressReport
 from fupin_tui.models.projects import Project
 from fupin_tui.models.settings import Village
+from fupin_tui.services.voiding import live_row, require_reason, void
 
 # Projects that can receive money or report progress: from plan approval on.
 ACTIVE_STATES = ("方案批复", "实施中", "完工初检", "申请验收", "已验收", "整改", "已报账")
@@ -170,15 +171,9 @@ def record_progress(ctx: AppContext, project_id: int, *, reported_on: date, work
 
 
 def void_progress(ctx: AppContext, report_id: int, reason: str) -> None:
-    reason = _norm(reason)
-    if not reason:
-        raise InputError("作废原因", "不能为空")
+    reason = require_reason(reason)
     with ctx.transaction() as s:
-        report = s.get(ProgressReport, report_id)
-        if report is None or report.voided:
-            raise DomainError("该进度记录不存在或已作废")
-        report.voided, report.void_reason = True, reason
-        s.add(report)
+        void(s, live_row(s, ProgressReport, report_id, "该进度记录不存在或已作废"), reason)
 
 
 def history(ctx: AppContext, project_id: int, *, include_voided: bool = False) -> list[ProgressRow]:

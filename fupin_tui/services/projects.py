@@ -33,6 +33,7 @@ from fupin_tui.models.projects import (
 from fupin_tui.models.registry import REGISTERED, Household
 from fupin_tui.models.settings import Village
 from fupin_tui.services import archive
+from fupin_tui.services.voiding import live_row, require_reason, void
 
 # P09 / P10: every item a notice must show.
 NOTICE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -518,15 +519,11 @@ def add_budget_line(ctx: AppContext, project_id: int, *, item: str, unit: str = 
 
 
 def void_budget_line(ctx: AppContext, line_id: int, reason: str) -> None:
-    if not (reason or "").strip():
-        raise InputError("作废原因", "不能为空")
+    reason = require_reason(reason)
     with ctx.transaction() as s:
-        line = s.get(BudgetLine, line_id)
-        if line is None or line.voided:
-            raise DomainError("概算明细不存在或已作废")
+        line = live_row(s, BudgetLine, line_id, "概算明细不存在或已作废")
         _editable_plan(_project(s, line.project_id))
-        line.voided, line.void_reason = True, reason.strip()
-        s.add(line)
+        void(s, line, reason)
 
 
 def budget_lines(ctx: AppContext, project_id: int) -> list[BudgetRow]:
@@ -591,14 +588,9 @@ def add_beneficiary(ctx: AppContext, project_id: int, household: str | int, *, b
 
 
 def void_beneficiary(ctx: AppContext, beneficiary_id: int, reason: str) -> None:
-    if not (reason or "").strip():
-        raise InputError("作废原因", "不能为空")
+    reason = require_reason(reason)
     with ctx.transaction() as s:
-        row = s.get(Beneficiary, beneficiary_id)
-        if row is None or row.voided:
-            raise DomainError("受益户记录不存在或已作废")
-        row.voided, row.void_reason = True, reason.strip()
-        s.add(row)
+        void(s, live_row(s, Beneficiary, beneficiary_id, "受益户记录不存在或已作废"), reason)
 
 
 def beneficiaries(ctx: AppContext, project_id: int) -> list[BeneficiaryRow]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,6 +26,7 @@ from fupin_tui.domain.quality import HouseholdData, MemberData, QualityProblem, 
 from fupin_tui.models.audit import AuditLog
 from fupin_tui.models.registry import CashLedgerLine, Household, HouseholdEvent, Member, ProcedureStep
 from fupin_tui.models.settings import Village
+from fupin_tui.services.voiding import live_row, require_reason, void
 
 # The county's household-number pattern: the village's 12-digit code and a sequence.
 DEFAULT_HOUSEHOLD_NO_PATTERN = "{village_code}{seq:04d}"
@@ -558,14 +559,9 @@ def add_ledger_line(ctx: AppContext, household_id: int, year: int, direction: st
 
 
 def void_ledger_line(ctx: AppContext, line_id: int, reason: str) -> None:
-    if not _clean(reason):
-        raise InputError("作废原因", "不能为空")
+    reason = require_reason(reason)
     with ctx.transaction() as s:
-        line = s.get(CashLedgerLine, line_id)
-        if line is None or line.voided:
-            raise DomainError("该条台账不存在或已作废")
-        line.voided, line.void_reason = True, _clean(reason)
-        s.add(line)
+        void(s, live_row(s, CashLedgerLine, line_id, "该条台账不存在或已作废"), reason)
 
 
 def ledger(ctx: AppContext, household_id: int, year: int) -> Ledger:

@@ -9,7 +9,7 @@ from sqlmodel import select
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.lifecycle import NeedsConfirmation
 from fupin_tui.models.audit import AuditLog
-from fupin_tui.models.projects import Asset, LibraryEntry, Project, ProjectEvent, Rectification
+from fupin_tui.models.projects import Project, ProjectEvent
 from fupin_tui.models.registry import Household
 from fupin_tui.services import archive, library, projects
 from fupin_tui.services.township import villages

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from fupin_tui.context import open_context
 from fupin_tui.db import DatabaseProblem, integrity_ok, open_database
-from fupin_tui.models import Household, Member, Village
+from fupin_tui.models import Household, Village
 
 WRITER = textwrap.dedent("""
     import sys

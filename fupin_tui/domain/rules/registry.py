@@ -15,7 +15,7 @@ from fupin_tui.domain.errors import DomainError
 from fupin_tui.domain.idcard import mask_id
 from fupin_tui.domain.quality import HouseholdData, QualityProblem, check_household
 from fupin_tui.domain.rules.base import BREACH, NOTICE, Env, finding, rule
-from fupin_tui.domain.rules.facts import CheckData, HouseholdInfo, StepData
+from fupin_tui.domain.rules.facts import CheckData, HouseholdInfo
 
 # Tabs of the household form a finding opens (fupin_tui.screens.household_form.TABS).
 TAB_BASIC, TAB_MEMBERS, TAB_PROCEDURE, TAB_LEDGER, TAB_HISTORY = "户信息", "成员", "程序", "台账", "历史"
