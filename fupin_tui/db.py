@@ -207,7 +207,28 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
             )
         elif version < SCHEMA_VERSION:
             _migrate(path, version)
+        _check_schema(path)
     return Database(path=path, engine=make_engine(path))
+
+
+def _check_schema(path: Path) -> None:
+    """Every table and column this release needs is there (a file cut short or edited by hand is refused)."""
+    import fupin_tui.models  # noqa: F401  (registers every table)
+
+    con = _raw_connect(path)
+    try:
+        missing = []
+        for table in SQLModel.metadata.sorted_tables:
+            have = {r[1] for r in con.execute(f'PRAGMA table_info("{table.name}")')}
+            if not have:
+                missing.append(table.name)
+            else:
+                missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
+    finally:
+        con.close()
+    if missing:
+        raise DatabaseProblem(f"数据库 {path} 的结构与本软件不一致（缺少 {'、'.join(missing[:5])}"
+                              f"{' 等' if len(missing) > 5 else ''}），未作任何改动。请恢复备份，或联系技术人员。")
 
 
 # ---------------------------------------------------------------------------

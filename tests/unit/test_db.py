@@ -189,3 +189,13 @@ def test_the_audit_row_of_a_new_record_names_its_id(ctx):
         row = s.exec(select(AuditLog).where(AuditLog.table_name == "village", AuditLog.action == "新增")
                      .order_by(AuditLog.id.desc())).first()
     assert row.record_id == str(village_id)
+
+
+def test_a_database_missing_a_column_is_refused_not_crashed_on(db_path):
+    open_database(db_path).close()
+    con = sqlite3.connect(db_path)
+    con.execute("ALTER TABLE township DROP COLUMN row_version")
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseProblem, match="township.row_version"):
+        open_database(db_path)
