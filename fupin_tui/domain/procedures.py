@@ -70,7 +70,11 @@ def next_step(procedure: str, done: list[StepDone]) -> str | None:
 
 def check_step(entry: StepEntry, done: list[StepDone], status: str, *, publicity_days: int,
                today: date) -> int:
-    """Refuse a step that is out of order or badly dated; return its sequence number (1-based)."""
+    """Refuse a step that is out of order or badly dated; return its sequence number (1-based).
+
+    ``entry`` and ``done`` are read by attribute only, so the 体检 passes its stored steps
+    (``rules.facts.StepData``, which has the same fields) without copying them.
+    """
     if entry.procedure not in STEPS:
         raise DomainError(f"未知的程序「{entry.procedure}」", rule="H02", section="十二(五)")
     rule, section = _RULE[entry.procedure], _SECTION[entry.procedure]

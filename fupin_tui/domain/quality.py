@@ -22,6 +22,7 @@ HEALTHY = "健康"
 SCHOOL_AGE = (6, 18)
 WORKING_AGE = (16, 60)
 _PHONE = re.compile(r"1\d{10}")
+_SEPARATORS = re.compile(r"[\s-]")
 _SECTION = "十二(五)(六)"
 
 
@@ -61,7 +62,9 @@ class QualityProblem:
 
 def phone_ok(phone: str) -> bool:
     """Empty, or an 11-digit mobile number (spaces and full-width digits tolerated)."""
-    digits = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", phone or ""))
+    if not phone:
+        return True  # most members have none: skip the normalising below
+    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", phone))
     return not digits or bool(_PHONE.fullmatch(digits))
 
 

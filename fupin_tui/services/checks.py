@@ -8,10 +8,12 @@ so 20,000 households and 80,000 members load in well under a second.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -167,17 +169,50 @@ def _raw(s: Session, sql: str) -> list[tuple]:
     return s.connection().connection.driver_connection.execute(sql).fetchall()
 
 
-class _DayParser(dict):
-    """ISO text -> date, each distinct day parsed once (step and birth dates repeat a lot)."""
+def _rows(s: Session, sql: str):
+    """Like ``_raw`` but one row at a time, so 140,000 raw tuples never sit in memory together."""
+    return s.connection().connection.driver_connection.execute(sql)
 
-    def __call__(self, text: str | None) -> date | None:
-        if not text:
-            return None
-        try:
-            return self[text]
-        except KeyError:
-            value = self[text] = date.fromisoformat(text)
-            return value
+
+class _DayParser(dict):
+    """ISO text -> date, each distinct day parsed once (step and birth dates repeat a lot).
+
+    Used as ``day[text]``: a hit is a plain dict lookup, only a new day calls Python.
+    """
+
+    def __missing__(self, text: str | None) -> date | None:
+        value = self[text] = date.fromisoformat(text) if text else None
+        return value
+
+
+class _Words(dict):
+    """One shared string per distinct value, as ``words[text]``.
+
+    SQLite hands back a new string object for every cell; relations, steps, statuses and
+    the like have a few dozen values over 200,000 rows, so sharing them saves ~80 MB.
+    """
+
+    def __missing__(self, text):
+        self[text] = text
+        return text
+
+
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while the registry is loaded and checked.
+
+    Loading makes some 300,000 tuples and records, none of them in a cycle: each
+    collection would walk the whole growing heap again (about 40% of the load), and
+    the first ones after the load walk it once more.  Held over load *and* rules, the
+    data is freed by reference counting before collection resumes, so it is never walked.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _fen(value: int | None) -> Decimal:
@@ -185,39 +220,41 @@ def _fen(value: int | None) -> Decimal:
 
 
 def _load_households(s: Session, villages: dict[int, str]):
-    rows = _raw(s, "SELECT id, household_no, village_id, head_name, status, identified_year, income_year, "
-                   "per_capita_income, look_house, look_grain, look_labour, look_study, entered_by, checked_by, "
-                   "phone, helper_phone FROM household WHERE voided = 0 ORDER BY id")
-    day = _DayParser()
+    day, word = _DayParser(), _Words()
     members: dict[int, list[MemberData]] = defaultdict(list)
-    for (hid, name, number, relation, gender, birth, education, school, health, skill, phone) in _raw(
+    for (hid, name, number, relation, gender, birth, education, school, health, skill, phone) in _rows(
             s, "SELECT household_id, name, id_number, relation, gender, birth_date, education, school_status, "
                "health, labour_skill, phone FROM member WHERE voided = 0"):
-        members[hid].append(MemberData(name, number, relation, gender, day(birth), education, school, health,
-                                       skill, phone))
+        members[hid].append(MemberData(name, number, word[relation], word[gender], day[birth], word[education],
+                                       word[school], word[health], word[skill], word[phone]))
     steps: dict[int, list[StepData]] = defaultdict(list)
-    for (hid, procedure, step, seq, done, responsible, pfrom, pto) in _raw(
+    for (hid, procedure, step, seq, done, responsible, pfrom, pto) in _rows(
             s, "SELECT household_id, procedure, step, seq, done_on, responsible, publicity_from, publicity_to "
                "FROM procedurestep WHERE voided = 0"):
-        steps[hid].append(StepData(procedure, step, seq, day(done), responsible, day(pfrom), day(pto)))
+        steps[hid].append(StepData(word[procedure], word[step], seq, day[done], word[responsible], day[pfrom],
+                                   day[pto]))
     events: dict[int, list[EventData]] = defaultdict(list)
-    for (hid, on, from_status, to_status, reason) in _raw(
+    for (hid, on, from_status, to_status, reason) in _rows(
             s, "SELECT household_id, happened_on, from_status, to_status, reason FROM householdevent "
                "WHERE voided = 0 ORDER BY happened_on, id"):
-        events[hid].append(EventData(day(on), from_status, to_status, reason))
+        events[hid].append(EventData(day[on], word[from_status], word[to_status], word[reason]))
     ledger: dict[int, set[int]] = defaultdict(set)
-    for hid, year in _raw(s, "SELECT DISTINCT household_id, year FROM cashledgerline WHERE voided = 0"):
+    for hid, year in _rows(s, "SELECT DISTINCT household_id, year FROM cashledgerline WHERE voided = 0"):
         ledger[hid].add(year)
     infos: dict[int, HouseholdInfo] = {}
     for (hid, no, village_id, head, status, identified, income_year, per_capita, look_house, look_grain,
-         look_labour, look_study, entered_by, checked_by, phone, helper_phone) in rows:
+         look_labour, look_study, entered_by, checked_by, phone, helper_phone) in _rows(
+            s, "SELECT id, household_no, village_id, head_name, status, identified_year, income_year, "
+               "per_capita_income, look_house, look_grain, look_labour, look_study, entered_by, checked_by, "
+               "phone, helper_phone FROM household WHERE voided = 0 ORDER BY id"):
         infos[hid] = HouseholdInfo(
-            id=hid, household_no=no, head_name=head, status=status, village_name=villages.get(village_id, ""),
+            id=hid, household_no=no, head_name=head, status=word[status], village_name=villages.get(village_id, ""),
             identified_year=identified, income_year=income_year, per_capita_income=_fen(per_capita),
-            looks=(look_house, look_grain, look_labour, look_study), entered_by=entered_by, checked_by=checked_by,
-            phone=phone, helper_phone=helper_phone, members=tuple(members.get(hid, ())),
-            steps=tuple(steps.get(hid, ())), events=tuple(events.get(hid, ())),
-            ledger_years=frozenset(ledger.get(hid, ())),
+            looks=(word[look_house], word[look_grain], word[look_labour], word[look_study]),
+            entered_by=word[entered_by], checked_by=word[checked_by], phone=phone, helper_phone=helper_phone,
+            # pop: each household's lists go as soon as its tuples are made
+            members=tuple(members.pop(hid, ())), steps=tuple(steps.pop(hid, ())),
+            events=tuple(events.get(hid, ())), ledger_years=frozenset(ledger.get(hid, ())),
         )
     # One person in one household only (H05): the same number in several households
     shared_rows = _raw(s, "SELECT UPPER(TRIM(id_number)) AS k, GROUP_CONCAT(DISTINCT household_id) FROM member "
@@ -263,7 +300,7 @@ def _roster_kinds(ctx: AppContext) -> frozenset[str]:
 
 def load_check_data(ctx: AppContext) -> CheckData:
     """Everything the rules read, as plain values (one read session, one query per table)."""
-    with ctx.read() as s:
+    with _gc_paused(), ctx.read() as s:
         town = s.execute(select(Township.name)).scalar()
         villages = dict(s.execute(select(Village.id, Village.name)).all())
         households, events, shared = _load_households(s, villages)
@@ -325,8 +362,8 @@ def run_checks(ctx: AppContext, rules: Iterable[str] | None = None, data: CheckD
     """All findings (or those of ``rules``) with the clerk's acknowledgements applied."""
     today = ctx.today()
     if rules is not None or data is not None:
-        data = data if data is not None else load_check_data(ctx)
-        findings = run_rules(data, ctx.policy, today, only=rules)
+        with _gc_paused():  # the loaded data is freed before collection resumes (see _gc_paused)
+            findings = run_rules(data if data is not None else load_check_data(ctx), ctx.policy, today, only=rules)
         return CheckResult(apply_acks(findings, _acks(ctx)), today)
     # The dashboard and the 体检 screen ask at the same time: the second waits and reuses the first.
     with _run_lock:
@@ -335,7 +372,8 @@ def run_checks(ctx: AppContext, rules: Iterable[str] | None = None, data: CheckD
         if cached and cached[0] == version:
             findings = cached[1]
         else:
-            findings = run_rules(load_check_data(ctx), ctx.policy, today)
+            with _gc_paused():
+                findings = run_rules(load_check_data(ctx), ctx.policy, today)
             _last_run[key] = (version, findings)
     return CheckResult(apply_acks(findings, _acks(ctx)), today)
 
@@ -558,13 +596,13 @@ def _beneficiary_households(s: Session) -> tuple[dict[int, HouseholdInfo], dict[
     for hid, on, from_status, to_status, reason in _raw(
             s, "SELECT household_id, happened_on, from_status, to_status, reason FROM householdevent WHERE voided = 0 "
                "AND household_id IN (SELECT household_id FROM beneficiary WHERE voided = 0) ORDER BY happened_on, id"):
-        events[hid].append(EventData(day(on), from_status, to_status, reason))
+        events[hid].append(EventData(day[on], from_status, to_status, reason))
     return infos, events
 
 
 def load_projects_only(ctx: AppContext) -> CheckData:
     """Projects with their dossiers (and the status of their beneficiaries), without the registry."""
-    with ctx.read() as s:
+    with _gc_paused(), ctx.read() as s:
         town = s.execute(select(Township.name)).scalar()
         villages = dict(s.execute(select(Village.id, Village.name)).all())
         households, events = _beneficiary_households(s)

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import attrgetter
 
 from fupin_tui.domain import procedures as proc
 from fupin_tui.domain.errors import DomainError
 from fupin_tui.domain.idcard import mask_id
 from fupin_tui.domain.quality import HouseholdData, QualityProblem, check_household
 from fupin_tui.domain.rules.base import BREACH, NOTICE, Env, finding, rule
-from fupin_tui.domain.rules.facts import CheckData, HouseholdInfo
+from fupin_tui.domain.rules.facts import CheckData, HouseholdInfo, StepData
 
 # Tabs of the household form a finding opens (fupin_tui.screens.household_form.TABS).
 TAB_BASIC, TAB_MEMBERS, TAB_PROCEDURE, TAB_LEDGER, TAB_HISTORY = "户信息", "成员", "程序", "台账", "历史"
 LOOKS = ("看房", "看粮", "看劳动力强不强", "看家中有没有读书郎")
 IDENTIFIED = (proc.REGISTERED, proc.EXITED, proc.RETURNED, proc.REMOVED)  # went through identification
 SUPPORTED = (proc.REGISTERED, proc.RETURNED)
+_seq = attrgetter("seq")
 
 
 def _has_households(d: CheckData) -> bool:
@@ -70,16 +72,17 @@ def h01(env: Env):
 
 def _replay(h: HouseholdInfo, procedure: str, start_status: str, env: Env) -> tuple[str | None, list[str]]:
     """Replay the stored steps through the registry's own check; (first problem, steps still missing)."""
-    steps = sorted((s for s in h.steps if s.procedure == procedure), key=lambda s: s.seq)
-    done: list[proc.StepDone] = []
+    steps = sorted([s for s in h.steps if s.procedure == procedure], key=_seq)
+    done: list[StepData] = []
     days = int(env.policy.publicity_days)
     for s in steps:
-        entry = proc.StepEntry(procedure, s.step, s.done_on, s.responsible, s.publicity_from, s.publicity_to)
+        # A StepData has every field check_step reads of a StepEntry (and of a StepDone in
+        # ``done``), so the 140,000 stored steps are checked as they are, without copies.
         try:
-            proc.check_step(entry, done, start_status, publicity_days=days, today=env.today)
+            proc.check_step(s, done, start_status, publicity_days=days, today=env.today)
         except DomainError as exc:
             return f"「{s.step}」（{s.done_on.isoformat()}）：{exc.message}", []
-        done.append(proc.StepDone(s.step, s.done_on, s.publicity_to))
+        done.append(s)
     return None, list(proc.STEPS[procedure][len(done):])
 
 
