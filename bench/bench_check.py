@@ -3,11 +3,15 @@
     fupin-tui demo --households 20000 --db /tmp/bench_check.db
     FUPIN_TUI_TODAY=2026-11-27 python bench/bench_check.py /tmp/bench_check.db
 
-Prints the time of each phase and the findings per severity; no assertions.
+Prints the time of each phase, the peak memory and the findings per severity; no assertions.
+For the command as a whole (target: under 2 s and 300 MB):
+
+    /usr/bin/time -f "%e s wall, %U+%S s CPU, %M KB peak" fupin-tui --db /tmp/bench_check.db check --json >/dev/null
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from collections import Counter
@@ -48,6 +52,7 @@ def main(path: str) -> None:
     print(f"run_checks again   {again:6.2f} s  (unchanged database: reused)")
     print(f"CPU time of this process up to here {c4 - c0:6.2f} s (the machine is shared; wall time varies)")
     print(f"dashboard figures  {t5 - t4:6.2f} s")
+    print(f"peak memory        {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MB")
     print(f"findings: {len(findings)}  " + "  ".join(f"{k} {v}" for k, v in result.counts().items()))
     per_rule = Counter(f.rule for f in findings)
     print("top rules: " + ", ".join(f"{r} {n}" for r, n in per_rule.most_common(8)))

@@ -7,6 +7,7 @@ imported package in a script.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -24,6 +25,18 @@ def add_parser(subparsers) -> None:
 
 
 def _handle(args, db_path: Path) -> int:
+    # A one-shot run that exits: cyclic garbage collection would only walk the freshly
+    # imported modules and the loaded registry again and again, and nothing here needs it.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _open_and_run(args, db_path)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _open_and_run(args, db_path: Path) -> int:
     from fupin_tui.context import AppContext
     from fupin_tui.db import open_database
 

@@ -64,6 +64,8 @@ def phone_ok(phone: str) -> bool:
     """Empty, or an 11-digit mobile number (spaces and full-width digits tolerated)."""
     if not phone:
         return True  # most members have none: skip the normalising below
+    if phone.isascii() and phone.isdigit():
+        return bool(_PHONE.fullmatch(phone))  # plain digits already: nothing to normalise
     digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", phone))
     return not digits or bool(_PHONE.fullmatch(digits))
 

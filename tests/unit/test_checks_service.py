@@ -157,3 +157,28 @@ def test_cooperative_poor_members_are_counted_not_read_as_a_flag(ctx):
     [coop] = [x for x in data.entities if x.name == "坪上村种养合作社"]
     assert (coop.members, coop.poor_members) == (10, 4)
     assert not [f for f in run_rules(data, ctx.policy, ctx.today(), only=["L01"]) if "坪上村种养合作社" in f.record_label]
+
+
+def test_garbage_collection_is_back_on_after_a_run_even_when_it_fails(ctx, town, monkeypatch):
+    import gc
+
+    assert gc.isenabled()
+    checks.run_checks(ctx)
+    checks.run_checks(ctx, rules=["H01"])
+    assert gc.isenabled()
+
+    def broken(_ctx):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(checks, "load_check_data", broken)
+    with pytest.raises(RuntimeError):
+        checks.run_checks(ctx, rules=["H01"])
+    assert gc.isenabled()
+
+
+def test_repeated_words_are_one_shared_string(ctx, town):
+    # 200,000 rows of relations, steps and statuses would otherwise each hold their own copy
+    data = checks.load_check_data(ctx)
+    a, b = data.households
+    assert a.steps[0].procedure is b.steps[0].procedure and a.steps[0].step is b.steps[0].step
+    assert a.members[0].relation is b.members[0].relation

@@ -53,3 +53,10 @@ def test_missing_database_is_not_created(tmp_path, capsys):
     missing = tmp_path / "none.db"
     assert main(["--db", str(missing), "check"]) == 2
     assert not missing.exists() and "不存在" in capsys.readouterr().err
+
+
+def test_garbage_collection_is_back_on_after_the_command(town_db, capsys):
+    import gc
+
+    main(["--db", str(town_db), "check", "--json"])
+    assert gc.isenabled()

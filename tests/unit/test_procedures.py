@@ -146,3 +146,14 @@ def test_removal_needs_reason(status, reason, ok):
 def test_publicity_days_count_both_ends():
     assert p.publicity_days_of(D("2026-12-01"), D("2026-12-07")) == 7
     assert p.earliest_publicity_end(D("2026-12-01"), 7) == D("2026-12-07")
+
+
+def test_stored_steps_are_checked_as_they_are():
+    """The 体检 replays its StepData rows through check_step without copying them into StepEntry/StepDone."""
+    from fupin_tui.domain.rules.facts import StepData
+
+    first = StepData(p.IDENTIFICATION, "申请", 1, D("2026-09-01"), "李干部")
+    assert p.check_step(first, [], p.IDENTIFYING, publicity_days=7, today=TODAY) == 1
+    early = StepData(p.IDENTIFICATION, "入户调查", 2, D("2026-08-30"), "李干部")
+    with pytest.raises(DomainError, match="日期不能倒退"):
+        p.check_step(early, [first], p.IDENTIFYING, publicity_days=7, today=TODAY)
