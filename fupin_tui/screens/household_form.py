@@ -3,10 +3,17 @@
 Members are edited inline: the table shows everyone, the fields under it edit
 the highlighted person; Ctrl+T adds a row. Ctrl+S saves the household and all
 members in one transaction; nothing is written before that.
+
+Opening a household must be quick, so only the 户信息 tab is built up front:
+the member editor (a table and twelve fields, ten of them dropdowns) is
+mounted the first time it is needed, and the 程序/台账/历史 tabs are filled
+from the database when first shown. ``self.members`` is the truth; the
+editor only shows it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict, fields
 from typing import Any
 
@@ -32,6 +39,7 @@ MEMBER_COLUMNS = ("姓名", "身份证号", "关系", "性别", "出生日期", 
 # Exactly one of the two basic medical insurances (CODES.md); a county list "医疗保险" replaces it.
 MEDICAL_INSURANCE = ["城乡居民基本医疗保险", "城镇职工基本医疗保险"]
 MONEY_FIELDS = ("wage_income", "business_income", "property_income", "transfer_income", "business_expense")
+MEMBER_ERROR_FIELDS = ("身份证号", "姓名", "与户主关系")  # service errors shown in the member editor
 
 
 def _codes(ctx, name: str) -> list[str]:
@@ -74,6 +82,8 @@ class HouseholdFormScreen(FormScreen):
         self._loading = False
         self.ledger_year = 0
         self._members_snapshot: list[dict] = []
+        self._members_ready: asyncio.Event | None = None  # set once the member editor is mounted
+        self._drawn: set[str] = set()  # side tabs filled since the last load
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -127,22 +137,7 @@ class HouseholdFormScreen(FormScreen):
                     yield Field("备注", TextInput(id="remarks"))
                     yield Field("登记人", TextInput(id="entered_by"))
                     yield Field("审核人", TextInput(id="checked_by"))
-            with TabPane("成员", id="tab-members"), VerticalScroll():
-                yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
-                yield Static("", markup=False, id="id-info")
-                with Grid(classes="form-grid", id="member-editor"):
-                    yield Field("姓名", TextInput(id="m_name"))
-                    yield Field("身份证号", TextInput(id="m_id_number", max_length=20))
-                    yield Field("与户主关系", CodeSelect(_codes(ctx, "与户主关系"), id="m_relation"))
-                    yield Field("民族", CodeSelect(_codes(ctx, "民族"), id="m_ethnicity"))
-                    yield Field("文化程度", CodeSelect(_codes(ctx, "文化程度"), id="m_education"))
-                    yield Field("在校生状况", CodeSelect(_codes(ctx, "在校生状况"), id="m_school_status"))
-                    yield Field("健康状况", CodeSelect(_codes(ctx, "健康状况"), id="m_health"))
-                    yield Field("劳动技能", CodeSelect(_codes(ctx, "劳动技能"), id="m_labour_skill"))
-                    yield Field("务工所在地", CodeSelect(_codes(ctx, "务工所在地"), id="m_work_place"))
-                    yield Field("医疗保险", CodeSelect(_codes(ctx, "医疗保险") or MEDICAL_INSURANCE, id="m_medical_insurance"))
-                    yield Field("养老保险", CheckField(False, label="参加", id="m_pension_insurance"))
-                    yield Field("本人电话", TextInput(id="m_phone", max_length=20))
+            yield TabPane("成员", id="tab-members")  # filled by _ensure_members
             with TabPane("程序", id="tab-procedures"), VerticalScroll():
                 yield Static("", markup=False, id="status-line")
                 yield Static("", markup=False, id="identification", classes="checklist")
@@ -162,11 +157,52 @@ class HouseholdFormScreen(FormScreen):
                 yield Static("", markup=False, id="history")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def _member_editor(self) -> VerticalScroll:
+        ctx = self.app.ctx
+        return VerticalScroll(
+            DataTable(id="members", cursor_type="row", zebra_stripes=True),
+            Static("", markup=False, id="id-info"),
+            Grid(
+                Field("姓名", TextInput(id="m_name")),
+                Field("身份证号", TextInput(id="m_id_number", max_length=20)),
+                Field("与户主关系", CodeSelect(_codes(ctx, "与户主关系"), id="m_relation")),
+                Field("民族", CodeSelect(_codes(ctx, "民族"), id="m_ethnicity")),
+                Field("文化程度", CodeSelect(_codes(ctx, "文化程度"), id="m_education")),
+                Field("在校生状况", CodeSelect(_codes(ctx, "在校生状况"), id="m_school_status")),
+                Field("健康状况", CodeSelect(_codes(ctx, "健康状况"), id="m_health")),
+                Field("劳动技能", CodeSelect(_codes(ctx, "劳动技能"), id="m_labour_skill")),
+                Field("务工所在地", CodeSelect(_codes(ctx, "务工所在地"), id="m_work_place")),
+                Field("医疗保险", CodeSelect(_codes(ctx, "医疗保险") or MEDICAL_INSURANCE, id="m_medical_insurance")),
+                Field("养老保险", CheckField(False, label="参加", id="m_pension_insurance")),
+                Field("本人电话", TextInput(id="m_phone", max_length=20)),
+                classes="form-grid", id="member-editor"),
+        )
+
+    @property
+    def _members_built(self) -> bool:
+        return self._members_ready is not None and self._members_ready.is_set()
+
+    async def _ensure_members(self) -> None:
+        """Mount the member editor once (it is a third of the form) and show ``self.members`` in it."""
+        if self._members_ready is None:
+            self._members_ready = asyncio.Event()
+            await self.query_one("#tab-members", TabPane).mount(self._member_editor())
+            self.query_one("#members", DataTable).add_columns(*MEMBER_COLUMNS)
+            self._members_ready.set()
+            self._redraw_members()
+            self._show_member(self.current)
+        await self._members_ready.wait()
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-members":
+            await self._ensure_members()
+        else:
+            self._draw_tab(event.pane.id or "")
+
+    async def on_mount(self) -> None:
         ctx = self.app.ctx
         self.ledger_year = ctx.today().year
-        table = self.query_one("#members", DataTable)
-        table.add_columns(*MEMBER_COLUMNS)
         if self.household_id:
             self.load(self.household_id)
         else:
@@ -177,6 +213,8 @@ class HouseholdFormScreen(FormScreen):
             self.query_one("#income_year", IntInput).value = str(ctx.today().year - 1)
             self._add_member_row(relation="户主")
             self.refresh_side_tabs()
+        if not self.household_id or self.query_one(TabbedContent).active == "tab-members":
+            await self._ensure_members()  # a new household starts by filling in its head
         super().on_mount()
         self.query_one("#village_id", CodeSelect).focus()
 
@@ -211,9 +249,16 @@ class HouseholdFormScreen(FormScreen):
             for target in ("#status-line", "#ledger", "#history"):
                 self.query_one(target, Static).update(note)
             return
-        self._draw_procedures()
-        self._draw_ledger()
-        self._draw_history()
+        self._drawn.clear()  # the others are drawn when next shown
+        self._draw_tab(self.query_one(TabbedContent).active)
+
+    def _draw_tab(self, pane_id: str) -> None:
+        """Fill a side tab from the database, once per load."""
+        draw = {"tab-procedures": self._draw_procedures, "tab-ledger": self._draw_ledger,
+                "tab-history": self._draw_history}.get(pane_id)
+        if draw is not None and self.household_id and pane_id not in self._drawn:
+            draw()
+            self._drawn.add(pane_id)
 
     # -- dirty tracking: household fields plus the members list -----------------
     def raw_values(self) -> dict[str, Any]:
@@ -239,6 +284,8 @@ class HouseholdFormScreen(FormScreen):
         return [i for i, m in enumerate(self.members) if not m.void_reason]
 
     def _redraw_members(self) -> None:
+        if not self._members_built:
+            return  # _ensure_members draws them
         table = self.query_one("#members", DataTable)
         table.clear()
         for i in self._live_indexes():
@@ -249,6 +296,8 @@ class HouseholdFormScreen(FormScreen):
 
     def _show_member(self, index: int) -> None:
         self.current = index
+        if not self._members_built:
+            return  # _ensure_members shows the current one
         self._loading = True
         editor = self.query_one("#member-editor")
         m = self.members[index] if 0 <= index < len(self.members) else None
@@ -324,8 +373,9 @@ class HouseholdFormScreen(FormScreen):
         self._show_member(self.current)
         self._update_income_line()
 
-    def action_add_member(self) -> None:
+    async def action_add_member(self) -> None:
         self.query_one(TabbedContent).active = "tab-members"
+        await self._ensure_members()
         has_head = any(m.relation == "户主" for m in self.members if not m.void_reason)
         self._add_member_row("" if has_head else "户主")
         self.query_one("#m_name", TextInput).focus()
@@ -376,11 +426,18 @@ class HouseholdFormScreen(FormScreen):
         self._redraw_members()
 
     def show_field_error(self, error: InputError) -> bool:
-        if error.field in ("身份证号", "姓名", "与户主关系"):
+        if error.field in MEMBER_ERROR_FIELDS:
             self.query_one(TabbedContent).active = "tab-members"
+            if not self._members_built:  # mount the editor first, then show the error in it
+                self.call_later(self._show_member_error, error)
+                return True
         elif error.field != "家庭成员":
             self.query_one(TabbedContent).active = "tab-household"
         return super().show_field_error(error)
+
+    async def _show_member_error(self, error: InputError) -> None:
+        await self._ensure_members()
+        FormScreen.show_field_error(self, error)
 
     def _show_problems(self, problems) -> None:
         text = "\n".join(f"[{p.rule}] {p.member_name + '：' if p.member_name else ''}{p.message}" for p in problems)

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 from fupin_tui.domain.money import format_money
 from fupin_tui.services import registry_query as rq
 from fupin_tui.widgets.forms import CodeSelect
-from fupin_tui.widgets.lazy_table import LazyColumn, LazyTable
+from fupin_tui.widgets.lazy_table import PAGE, LazyColumn, LazyTable
 
 STATUSES = ("识别中", "在册", "已脱贫", "返贫", "清退", "作废")
 COLUMNS = [
@@ -39,10 +39,11 @@ class HouseholdSource:
 
     def fetch(self, offset: int, limit: int, previous: Any | None) -> list[rq.HouseholdRow]:
         s = self.screen
+        few = s.total <= 2 * PAGE  # a name typed out: sort the few matches, don't walk the whole index
         if previous is not None:
             return rq.page_households(s.app.ctx, s.filter, s.sort, s.descending,
-                                      after=(previous.sort_value, previous.id), limit=limit)
-        return rq.rows_at(s.app.ctx, s.filter, s.sort, s.descending, offset=offset, limit=limit)
+                                      after=(previous.sort_value, previous.id), limit=limit, few=few)
+        return rq.rows_at(s.app.ctx, s.filter, s.sort, s.descending, offset=offset, limit=limit, few=few)
 
     def cells(self, r: rq.HouseholdRow) -> Sequence[str]:
         return (r.household_no, r.head_name, r.village, str(r.size), r.status, format_money(r.per_capita_income),
@@ -75,6 +76,7 @@ class HouseholdListScreen(Screen):
         self.filter = rq.HouseholdFilter()
         self.sort = "户编号"
         self.descending = False
+        self.total = 0  # households matching the filter (from the count)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,6 +120,7 @@ class HouseholdListScreen(Screen):
         if ctx is None:
             return
         total, people = rq.counts(ctx, self.filter)
+        self.total = total
         table = self.query_one(LazyTable)
         table.sort_key, table.descending = self.sort, self.descending
         table.reset(total, keep_cursor=keep_cursor)

@@ -239,3 +239,38 @@ async def test_quality_run_lists_problems_and_removal_keeps_the_household(app, c
         h = s.get(Household, saved.id)
         event = s.exec(select(HouseholdEvent).where(HouseholdEvent.to_status == "清退")).one()
     assert h.status == "清退" and event.reason == "重复识别" and event.from_status == "识别中"
+
+
+async def test_member_editor_is_built_when_first_needed(app, ctx):
+    vid = villages(ctx)[0].id
+    saved = reg.save_household(ctx, reg.HouseholdInput(village_id=vid, main_cause="因病"),
+                               [reg.MemberInput("王五", HEAD_ID, "户主"), reg.MemberInput("李四", WIFE_ID, "配偶")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.switch_mode("registry")
+        await pilot.pause()
+        app.open_record(f"household:{saved.id}")
+        await pilot.pause()
+        form = app.screen
+        assert not form.query("#m_name")  # opening the household does not build the member editor
+        form.query_one("TabbedContent").active = "tab-members"
+        await pilot.pause()
+        assert form.query_one("#m_name").value == "王五" and form.query_one("#members").row_count == 2
+        await pilot.press("escape")  # looking at the members changed nothing: leave without asking
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HouseholdListScreen"
+
+        app.open_record(f"household:{saved.id}")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("ctrl+t")  # from the first tab: the editor is built and the new row focused
+        await pilot.pause()
+        assert form.query_one("TabbedContent").active == "tab-members"
+        assert form.focused is form.query_one("#m_name") and form.query_one("#members").row_count == 3
+        await pilot.press(*list("张小明"))
+        await pilot.press("enter")
+        form.focused.value = KID_ID
+        await pick(pilot, "m_relation", "之子")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with ctx.read() as s:
+        assert [m.name for m in s.exec(select(Member).where(Member.household_id == saved.id))] == ["王五", "李四", "张小明"]

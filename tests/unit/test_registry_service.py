@@ -267,6 +267,22 @@ def test_registry_quality_run(ctx, village_id):
     assert [(p.rule, p.member_name) for p in problems] == [("H08", "王五")]
 
 
+def test_few_matches_sorted_without_the_index_give_the_same_pages(ctx, village_id):
+    for i, (income, cause) in enumerate([("9000", "因病"), ("12000", "因学"), ("3000.03", "因病"), ("9000", "缺技术")]):
+        save(ctx, village_id, members=[reg.MemberInput(f"户{i}", pid("19800101", f"0{i}1"), "户主")],
+             wage_income=income, main_cause=cause)
+    everyone = rq.HouseholdFilter()
+    for sort in rq.SORTS:
+        for descending in (False, True):
+            indexed = rq.rows_at(ctx, everyone, sort, descending)
+            assert rq.rows_at(ctx, everyone, sort, descending, few=True) == indexed, (sort, descending)
+            assert rq.rows_at(ctx, everyone, sort, descending, offset=1, limit=2, few=True) == indexed[1:3]
+            first = rq.page_households(ctx, everyone, sort, descending, limit=2, few=True)
+            rest = rq.page_households(ctx, everyone, sort, descending, after=(first[-1].sort_value, first[-1].id),
+                                      few=True)
+            assert first + rest == indexed, (sort, descending)
+
+
 def test_list_pages_by_income_keep_money_exact(ctx, village_id):
     for i, income in enumerate(["9000", "12000", "3000.03"]):
         save(ctx, village_id, members=[reg.MemberInput(f"户{i}", pid("19800101", f"0{i}1"), "户主")], wage_income=income)
