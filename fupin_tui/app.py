@@ -149,6 +149,11 @@ class FupinApp(App):
         _plain_scrollbars(use_ascii)
 
     def _database_ready(self) -> None:
+        # Everything imported and built so far lives as long as the app: move it out of the
+        # cycle collector's sight, so each full collection walks only what screens create later.
+        import gc
+
+        gc.freeze()
         self.apply_border_style()
         # one title, no sub-title: Textual joins them with "—", which old consoles draw two cells wide
         self.title = f"{self.TITLE}{'（演示数据）' if self.demo else ''}  经办人：{self.ctx.operator}"
