@@ -6,18 +6,23 @@ the sheet declarations of ``excel.schema``; then, in one transaction, the
 township's older data is replaced by the package's and what changed is
 reported. The same package twice changes nothing; an older package than the
 one already read is refused.
+
+Memory stays flat with the size of the township: sheets are read one at a
+time and row by row, rows are written in chunks as they are read, and only
+compact tuples (ids, household numbers, states) are kept for the report.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,12 +32,13 @@ from fupin_tui.db import open_database, write_audit
 from fupin_tui.domain.errors import DomainError
 from fupin_tui.excel import schema
 from fupin_tui.excel.package import MANIFEST, PACKAGE_FORMAT, headers_for
-from fupin_tui.excel.readers import SpreadsheetProblem, read_xlsx_bytes
+from fupin_tui.excel.readers import Book, SpreadsheetProblem, open_xlsx_bytes
 from fupin_tui.excel.styles import FIRST_DATA_ROW, HEADER_ROW
 from fupin_tui.models import CountyOwned, CountyPackage, Household, Member, Project, Township
 from fupin_tui.models.projects import STATES
 
 MAX_PACKAGE_BYTES = 500 * 1024 * 1024
+_CHUNK = 2000  # rows per INSERT: enough for speed, small enough for memory
 
 
 class PackageRefused(DomainError):
@@ -74,17 +80,14 @@ class _Package:
     file: str
     manifest: dict
     digest: str
-    books: dict[str, bytes]
-    _read: dict[str, dict] = field(default_factory=dict)
+    books: dict[str, bytes]  # the verified workbooks, still zipped (a few MB in all)
 
-    def sheets(self, workbook: str) -> dict:
-        """The workbook's sheets by name, read once."""
-        if workbook not in self._read:
-            try:
-                self._read[workbook] = {s.name: s for s in read_xlsx_bytes(self.books[workbook], workbook)}
-            except SpreadsheetProblem as exc:
-                raise PackageRefused(f"上报包 {self.file} 被拒绝：{exc}") from None
-        return self._read[workbook]
+    def book(self, workbook: str) -> Book:
+        """Open a workbook to read sheet by sheet; the package lets go of its bytes."""
+        try:
+            return open_xlsx_bytes(self.books.pop(workbook), workbook)
+        except SpreadsheetProblem as exc:
+            raise PackageRefused(f"上报包 {self.file} 被拒绝：{exc}") from None
 
 
 # --------------------------------------------------------------------------- checking
@@ -194,47 +197,39 @@ def _value(f: schema.F, raw: Any, column) -> Any:
     return value
 
 
-def _sheet_rows(pkg: _Package, sheet: schema.Sheet) -> list[dict]:
+def _sheet_rows(pkg: _Package, book: Book, sheet: schema.Sheet) -> Iterator[dict]:
+    """The sheet's rows as table records, read one by one (ids are the township's 记录号)."""
     meta = next((m for b in pkg.manifest["workbooks"] if b["file"] == sheet.workbook
                  for m in b["sheets"] if m["name"] == sheet.name), None)
-    if meta is None:
+    if meta is None or sheet.name not in book.sheet_names:
         raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook} 缺少工作表「{sheet.name}」")
-    found = pkg.sheets(sheet.workbook)
-    if sheet.name not in found:
-        raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook} 缺少工作表「{sheet.name}」")
-    rows = found[sheet.name].rows
-    headers = [_text(v) for v in (rows[HEADER_ROW - 1] if len(rows) >= HEADER_ROW else [])]
-    expected = headers_for(sheet)
-    if headers[:len(expected)] != expected:
-        raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」的表头与格式不符")
-    data = rows[FIRST_DATA_ROW - 1:FIRST_DATA_ROW - 1 + int(meta["rows"])]
-    if len(data) != int(meta["rows"]):
-        raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」行数与清单不符")
+    expected = int(meta["rows"])
     table = sheet.model.__table__
     stored = [(i, f, table.c[f.attr]) for i, f in enumerate(sheet.fields) if not f.shown_only]
     n = len(sheet.fields)
-    out = []
-    for offset, row in enumerate(data):
-        try:
-            record = {f.attr: _value(f, row[i], column) for i, f, column in stored}
-            record["voided"] = _text(row[n]) == "是"
-            record["void_reason"] = _text(row[n + 1]) or None
-        except (ValueError, ArithmeticError, IndexError):
-            where = f"第{FIRST_DATA_ROW + offset}行"
-            raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」{where}的数据无法读取") from None
-        out.append(record)
-    return out
-
-
-def read_tables(pkg: _Package) -> dict[str, list[dict]]:
-    """Rows per table, as in the township database (ids are the township's 记录号)."""
-    tables: dict[str, list[dict]] = {}
-    for book in schema.workbooks():
-        for sheet in schema.sheets_of(book):
-            tables.setdefault(sheet.table, []).extend(_sheet_rows(pkg, sheet))
-        pkg._read.pop(book, None)  # the raw cells are no longer needed: keep memory down
-        pkg.books.pop(book, None)
-    return tables
+    rows = book.rows(sheet.name)
+    try:
+        head = list(itertools.islice(rows, HEADER_ROW))
+        headers = [_text(v) for v in (head[HEADER_ROW - 1] if len(head) >= HEADER_ROW else [])]
+        wanted = headers_for(sheet)
+        if headers[:len(wanted)] != wanted:
+            raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」的表头与格式不符")
+        skip = FIRST_DATA_ROW - 1 - HEADER_ROW
+        read = 0
+        for offset, row in enumerate(itertools.islice(rows, skip, skip + expected)):
+            try:
+                record = {f.attr: _value(f, row[i], column) for i, f, column in stored}
+                record["voided"] = _text(row[n]) == "是"
+                record["void_reason"] = _text(row[n + 1]) or None
+            except (ValueError, ArithmeticError, IndexError):
+                where = f"第{FIRST_DATA_ROW + offset}行"
+                raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」{where}的数据无法读取") from None
+            read += 1
+            yield record
+    except SpreadsheetProblem as exc:
+        raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{exc}") from None
+    if read != expected:
+        raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」行数与清单不符")
 
 
 # --------------------------------------------------------------------------- writing
@@ -300,23 +295,44 @@ def _state_rank(state: str) -> int:
     return STATES.index(state) if state in STATES else -1
 
 
-def _compare(outcome: PackageOutcome, before: tuple, tables: dict[str, list[dict]]) -> None:
+@dataclass
+class _Seen:
+    """What the change report needs of the package, kept as it streams past."""
+
+    households: dict[str, tuple[str, str]] = field(default_factory=dict)  # live: no -> (head, status)
+    projects: list[tuple[int, str, str]] = field(default_factory=list)  # 记录号, name, state
+    live: dict[str, int] = field(default_factory=lambda: {"household": 0, "member": 0, "project": 0})
+
+    def note(self, table: str, record: dict) -> None:
+        if table in self.live and not record["voided"]:
+            self.live[table] += 1
+        if table == "household" and not record["voided"]:
+            self.households[record["household_no"]] = (record["head_name"], record["status"])
+        elif table == "project":
+            self.projects.append((record["id"], record["name"], record["state"]))
+
+
+def _compare(outcome: PackageOutcome, before: tuple, seen: _Seen) -> None:
     old_households, old_projects = before
-    new_households = {h["household_no"]: h for h in tables["household"] if not h["voided"]}
-    for no, h in new_households.items():
+    for no, (head, status) in seen.households.items():
         if no not in old_households:
-            outcome.households_added.append(f"{no} {h['head_name']}")
-        elif h["status"] == "已脱贫" and old_households[no] != "已脱贫":
-            outcome.households_exited.append(f"{no} {h['head_name']}")
-    outcome.households_gone = [no for no in old_households if no not in new_households]
-    for p in tables["project"]:
-        old = old_projects.get(p["id"])
-        if old and _state_rank(p["state"]) > _state_rank(old[1]):
-            outcome.projects_advanced.append(f"{p['name']}：{old[1]}→{p['state']}")
+            outcome.households_added.append(f"{no} {head}")
+        elif status == "已脱贫" and old_households[no] != "已脱贫":
+            outcome.households_exited.append(f"{no} {head}")
+    outcome.households_gone = [no for no in old_households if no not in seen.households]
+    for source_id, name, state in seen.projects:
+        old = old_projects.get(source_id)
+        if old and _state_rank(state) > _state_rank(old[1]):
+            outcome.projects_advanced.append(f"{name}：{old[1]}→{state}")
 
 
-def _duplicates(s, code: str, name: str, members: list[dict]) -> list[str]:
-    """Mark members already registered (live) in another township; return what to report."""
+def _duplicates(s, name: str, members: list[dict]) -> list[str]:
+    """Mark members already registered (live) in another township; return what to report.
+
+    Called chunk by chunk before the chunk is inserted. The package's own
+    households are not in CountyOwned yet (that is written last), so its
+    members inserted so far are never found here.
+    """
     numbers = [m["id_number"] for m in members if not m["voided"]]
     found: dict[str, tuple[str, str]] = {}
     for chunk in range(0, len(numbers), 900):
@@ -339,34 +355,63 @@ def _duplicates(s, code: str, name: str, members: list[dict]) -> list[str]:
     return report
 
 
-def _insert_all(s, code: str, tables: dict[str, list[dict]], operator: str) -> None:
+# Tables whose 记录号 other sheets refer to: only these need old id -> new id maps.
+_REFERENCED = {f.ref for sh in schema.SHEETS for f in sh.fields if f.ref}
+
+
+def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: PackageOutcome) -> _Seen:
+    """Read the package sheet by sheet and insert its rows in chunks, with new ids.
+
+    The sheets come in ``schema.INSERT_ORDER``, so a row's references are
+    always inserted before it.
+    """
+    seen = _Seen()
     new_ids: dict[str, dict[int, int]] = {}
-    owned = []
-    for table in schema.INSERT_ORDER:
-        model = schema.MODELS[table]
-        rows = tables.get(table, [])
-        base = s.execute(select(func.coalesce(func.max(model.__table__.c.id), 0))).scalar_one()
-        refs = {f.attr: f.ref for sh in schema.SHEETS if sh.table == table for f in sh.fields if f.ref}
-        mapping = new_ids.setdefault(table, {})
-        out = []
-        for i, row in enumerate(rows, 1):
-            record = dict(row)
-            mapping[record["id"]] = base + i
-            if table in schema.ROOTS:
-                owned.append(dict(township_code=code, table_name=table, row_id=base + i, source_id=record["id"]))
-            record["id"] = base + i
-            for attr, ref in refs.items():
-                old = record.get(attr)
-                if old is not None:
-                    if old not in new_ids.get(ref, {}):
-                        raise DomainError(f"上报包数据不完整：{table} 记录 {row['id']} 引用的 {ref} 记录 {old} 不存在")
-                    record[attr] = new_ids[ref][old]
-            record.setdefault("created_by", operator)
-            out.append(record)
-        if out:
-            s.execute(insert(model), out)
-    if owned:
-        s.execute(insert(CountyOwned), owned)
+    last_id: dict[str, int] = {}
+    owned: list[tuple[str, int, int]] = []  # (table, new id, 记录号) of top-level rows
+
+    def flush(model, table: str, batch: list[dict]) -> None:
+        if table == "member":
+            outcome.duplicates += _duplicates(s, name, batch)
+        if batch:
+            s.execute(insert(model), batch)
+
+    for workbook in schema.workbooks():
+        book = pkg.book(workbook)
+        for sheet in schema.sheets_of(workbook):
+            table = sheet.table
+            model = schema.MODELS[table]
+            if table not in last_id:
+                last_id[table] = s.execute(select(func.coalesce(func.max(model.__table__.c.id), 0))).scalar_one()
+            refs = {f.attr: f.ref for f in sheet.fields if f.ref}
+            mapping = new_ids.setdefault(table, {}) if table in _REFERENCED else None
+            batch: list[dict] = []
+            for record in _sheet_rows(pkg, book, sheet):
+                seen.note(table, record)
+                source_id = record["id"]
+                last_id[table] += 1
+                record["id"] = last_id[table]
+                if mapping is not None:
+                    mapping[source_id] = record["id"]
+                if table in schema.ROOTS:
+                    owned.append((table, record["id"], source_id))
+                for attr, ref in refs.items():
+                    old = record.get(attr)
+                    if old is not None:
+                        if old not in new_ids.get(ref, {}):
+                            raise DomainError(f"上报包数据不完整：{table} 记录 {source_id} 引用的 {ref} 记录 {old} 不存在")
+                        record[attr] = new_ids[ref][old]
+                record.setdefault("created_by", operator)
+                batch.append(record)
+                if len(batch) >= _CHUNK:
+                    flush(model, table, batch)
+                    batch = []
+            flush(model, table, batch)
+        del book  # the sheet cells of this workbook can go before the next is opened
+    for start in range(0, len(owned), _CHUNK):
+        s.execute(insert(CountyOwned), [dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
+                                        for table, row_id, source_id in owned[start:start + _CHUNK]])
+    return seen
 
 
 def _upsert_township(s, code: str, name: str, county: str, operator: str) -> None:
@@ -403,16 +448,15 @@ def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
             raise PackageRefused(
                 f"上报包 {pkg.file} 被拒绝：比已导入的 {latest.period}（{latest.exported_at} 导出）旧，汇总库未作改动。")
         outcome.status = "已更新"
-    tables = read_tables(pkg)
-    outcome.rows = {sh.name: len(_sheet_rows_count(tables, sh)) for sh in schema.SHEETS if sh.name in ("户表", "成员表", "项目")}
     try:
         with ctx.transaction() as s:
             before = _previous(s, code)
-            _compare(outcome, before, tables)
             _remove_township(s, code)
             _upsert_township(s, code, name, county, ctx.operator)
-            outcome.duplicates = _duplicates(s, code, name, tables["member"])
-            _insert_all(s, code, tables, f"{m.get('operator', '')}（{name}）")
+            seen = _insert_all(s, pkg, code, name, f"{m.get('operator', '')}（{name}）", outcome)
+            _compare(outcome, before, seen)
+            # live rows as the package has them (before duplicates are voided)
+            outcome.rows = {sh.name: seen.live[sh.table] for sh in schema.SHEETS if sh.name in ("户表", "成员表", "项目")}
             summary = "\n".join(outcome.lines())
             s.execute(insert(CountyPackage).values(
                 township_code=code, township_name=name, county=county, period=str(m["period"]),
@@ -424,10 +468,6 @@ def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
     except IntegrityError as exc:
         raise PackageRefused(_integrity_message(exc, pkg)) from None
     return outcome
-
-
-def _sheet_rows_count(tables: dict[str, list[dict]], sheet: schema.Sheet) -> list[dict]:
-    return [r for r in tables[sheet.table] if not r["voided"]]
 
 
 def import_packages(zip_paths: list[Path | str], county: AppContext | Path | str, operator: str = "",

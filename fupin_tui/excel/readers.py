@@ -13,7 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import python_calamine as calamine
 
@@ -99,29 +99,73 @@ def _ole_is_encrypted_xlsx(path: Path) -> bool:
         return needle in fh.read(512 * 1024)
 
 
-def _calamine_sheets(source, name: str) -> list[Sheet]:
-    try:
-        wb = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, (str, Path)) \
-            else calamine.CalamineWorkbook.from_path(str(source))
-    except calamine.PasswordError:
-        raise SpreadsheetProblem(f"文件 {name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。") from None
-    except Exception as exc:  # noqa: BLE001 - calamine raises many kinds; all mean "cannot read"
-        text = str(exc).lower()
-        if "password" in text or "encrypt" in text:
+def _unreadable(name: str) -> SpreadsheetProblem:
+    return SpreadsheetProblem(f"文件 {name} 内容损坏，无法读取。")
+
+
+class Book:
+    """A workbook opened for reading one sheet at a time.
+
+    calamine holds the whole of a sheet once it is asked for, but only that
+    sheet: reading a big workbook sheet by sheet, row by row, keeps one sheet
+    in memory instead of every sheet as Python lists.
+    """
+
+    def __init__(self, source, name: str) -> None:
+        self.name = name
+        try:
+            self._wb = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, (str, Path)) \
+                else calamine.CalamineWorkbook.from_path(str(source))
+        except calamine.PasswordError:
             raise SpreadsheetProblem(f"文件 {name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。") from None
-        raise SpreadsheetProblem(f"文件 {name} 无法读取（已损坏或不是电子表格）。") from None
-    out = []
+        except Exception as exc:  # noqa: BLE001 - calamine raises many kinds; all mean "cannot read"
+            text = str(exc).lower()
+            if "password" in text or "encrypt" in text:
+                raise SpreadsheetProblem(f"文件 {name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。") from None
+            raise SpreadsheetProblem(f"文件 {name} 无法读取（已损坏或不是电子表格）。") from None
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._wb.sheet_names)
+
+    def _sheet(self, sheet_name: str):
+        try:
+            sheet = self._wb.get_sheet_by_name(sheet_name)
+        except Exception:  # noqa: BLE001
+            raise _unreadable(self.name) from None
+        if sheet.total_height > MAX_ROWS:
+            raise SpreadsheetProblem(f"文件 {self.name} 的工作表「{sheet_name}」行数过多，已拒绝。")
+        return sheet
+
+    def sheet(self, sheet_name: str) -> Sheet:
+        """The whole sheet as lists, from cell A1."""
+        try:
+            return Sheet(sheet_name, self._sheet(sheet_name).to_python(skip_empty_area=False))
+        except SpreadsheetProblem:
+            raise
+        except Exception:  # noqa: BLE001
+            raise _unreadable(self.name) from None
+
+    def rows(self, sheet_name: str) -> Iterator[list[Any]]:
+        """The sheet's rows one by one, as ``sheet(...)`` has them (from cell A1)."""
+        sheet = self._sheet(sheet_name)
+        # iter_rows starts at row 1 but at the first used column: pad the columns on the left
+        pad = [""] * (sheet.start[1] if sheet.start else 0)
+        try:
+            for row in sheet.iter_rows():
+                yield pad + row if pad else row
+        except Exception:  # noqa: BLE001
+            raise _unreadable(self.name) from None
+
+
+def _calamine_sheets(source, name: str) -> list[Sheet]:
+    book = Book(source, name)
     try:
-        for sheet_name in wb.sheet_names:
-            sheet = wb.get_sheet_by_name(sheet_name)
-            if sheet.total_height > MAX_ROWS:
-                raise SpreadsheetProblem(f"文件 {name} 的工作表「{sheet_name}」行数过多，已拒绝。")
-            out.append(Sheet(sheet_name, sheet.to_python(skip_empty_area=False)))
+        return [book.sheet(sheet_name) for sheet_name in book.sheet_names]
     except SpreadsheetProblem:
         raise
     except Exception:  # noqa: BLE001
-        raise SpreadsheetProblem(f"文件 {name} 内容损坏，无法读取。") from None
-    return out
+        raise _unreadable(name) from None
 
 
 def _csv_sheets(path: Path) -> list[Sheet]:
@@ -164,3 +208,9 @@ def read_xlsx_bytes(data: bytes, name: str) -> list[Sheet]:
     """A workbook held in memory (a member of a submission package)."""
     check_zip(io.BytesIO(data), name)
     return _calamine_sheets(io.BytesIO(data), name)
+
+
+def open_xlsx_bytes(data: bytes, name: str) -> Book:
+    """A workbook held in memory, to be read sheet by sheet (a member of a submission package)."""
+    check_zip(io.BytesIO(data), name)
+    return Book(io.BytesIO(data), name)

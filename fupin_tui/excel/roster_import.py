@@ -103,7 +103,7 @@ class Loaded:
     sheets: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)  # one per member row: no per-instance __dict__
 class PlannedMember:
     row: int
     name: str
@@ -114,7 +114,7 @@ class PlannedMember:
     extra: dict[str, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedHousehold:
     first_row: int
     household_no: str
@@ -426,6 +426,11 @@ def _check_against_registry(ctx: AppContext, households: list[PlannedHousehold],
 # --------------------------------------------------------------------------- writing
 
 
+# Rows per INSERT: building every row of 20,000 households as dicts first (and
+# SQLAlchemy's bound copy of them) took ~200 MB; a chunk at a time stays flat.
+_CHUNK = 2000
+
+
 def import_roster(ctx: AppContext, plan: Plan) -> ImportSummary:
     """Write every valid household in one transaction; rows with errors are left out."""
     from fupin_tui.services.registry import search_text
@@ -439,43 +444,55 @@ def import_roster(ctx: AppContext, plan: Plan) -> ImportSummary:
         codes = dict(conn.execute(select(Village.id, Village.code)).all())
         next_id = conn.execute(select(func.coalesce(func.max(Household.id), 0))).scalar_one() + 1
         h_rows, m_rows = [], []
-        added_to_existing = 0
+        households = members = added_to_existing = 0
+
+        def flush() -> None:
+            # households first: the members of this chunk refer to them
+            if h_rows:
+                conn.execute(insert(Household), h_rows)
+                h_rows.clear()
+            if m_rows:
+                conn.execute(insert(Member), m_rows)
+                m_rows.clear()
+
         for h in plan.households:
             if not h.valid:
                 continue
             if h.existing_id is not None:
                 for m in h.members:
                     m_rows.append(_member_row(h.existing_id, m, ctx.operator))
+                    members += 1
                     added_to_existing += 1
-                continue
-            number = h.household_no
-            if not number:
-                while True:
-                    seq_by_village[h.village_id] += 1
-                    number = pattern.format(village_code=codes[h.village_id], seq=seq_by_village[h.village_id],
-                                            year=ctx.today().year)
-                    if number not in taken:
-                        break
-            taken.add(number)
-            names = [m.name for m in h.members]
-            h_rows.append(dict(
-                id=next_id, household_no=number, village_id=h.village_id, head_name=h.head_name, status="在册",
-                status_since=ctx.today(), size=len(h.members), identified_year=h.values.get("identified_year"),
-                attribute=h.values.get("attribute", "一般贫困户"), main_cause=h.values.get("main_cause", ""),
-                phone=h.values.get("phone", ""), bank_account=h.values.get("bank_account", ""),
-                entered_by=ctx.operator, created_by=ctx.operator, remarks=f"由花名册 {source} 导入",
-                search_keys=search_text(number, names, [m.id_number for m in h.members])))
-            for m in h.members:
-                m_rows.append(_member_row(next_id, m, ctx.operator))
-            next_id += 1
-        if h_rows:
-            conn.execute(insert(Household), h_rows)
-        if m_rows:
-            conn.execute(insert(Member), m_rows)
-        summary = ImportSummary(len(h_rows), len(m_rows) - added_to_existing, added_to_existing,
+            else:
+                number = h.household_no
+                if not number:
+                    while True:
+                        seq_by_village[h.village_id] += 1
+                        number = pattern.format(village_code=codes[h.village_id], seq=seq_by_village[h.village_id],
+                                                year=ctx.today().year)
+                        if number not in taken:
+                            break
+                taken.add(number)
+                names = [m.name for m in h.members]
+                h_rows.append(dict(
+                    id=next_id, household_no=number, village_id=h.village_id, head_name=h.head_name, status="在册",
+                    status_since=ctx.today(), size=len(h.members), identified_year=h.values.get("identified_year"),
+                    attribute=h.values.get("attribute", "一般贫困户"), main_cause=h.values.get("main_cause", ""),
+                    phone=h.values.get("phone", ""), bank_account=h.values.get("bank_account", ""),
+                    entered_by=ctx.operator, created_by=ctx.operator, remarks=f"由花名册 {source} 导入",
+                    search_keys=search_text(number, names, [m.id_number for m in h.members])))
+                households += 1
+                for m in h.members:
+                    m_rows.append(_member_row(next_id, m, ctx.operator))
+                    members += 1
+                next_id += 1
+            if len(m_rows) >= _CHUNK:
+                flush()
+        flush()
+        summary = ImportSummary(households, members - added_to_existing, added_to_existing,
                                 sum(1 for h in plan.households if not h.valid))
         write_audit(s, "household", "", "导入", note=f"花名册 {source}：{summary.text()}",
-                    after={"households": len(h_rows), "members": len(m_rows)})
+                    after={"households": households, "members": members})
     return summary
 
 

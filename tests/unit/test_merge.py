@@ -163,3 +163,58 @@ def test_newer_format_refused(town, tmp_path):
     with pytest.raises(PackageRefused, match="升级"):
         import_packages([_rewrite(pkg, tmp_path / "v99.zip", bump)], tmp_path / "county.db")
     shutil.rmtree(tmp_path / "out")
+
+
+def test_sheets_come_in_insert_order():
+    # the merge inserts each sheet as it reads it: a row's references must be read before it
+    tables = list(dict.fromkeys(sheet.table for sheet in schema.SHEETS))
+    assert tables == list(schema.INSERT_ORDER)
+
+
+def _rebuild_with_bad_cell(pkg: Path, dst: Path, workbook: str, sheet: str, cell: str, value) -> Path:
+    """A package whose manifest vouches for a workbook with one unreadable cell (a hand-made package)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    def change(name, data):
+        if name == workbook:
+            wb = load_workbook(BytesIO(data))
+            wb[sheet][cell] = value
+            out = BytesIO()
+            wb.save(out)
+            return out.getvalue()
+        return data
+
+    tampered = _rewrite(pkg, dst.with_suffix(".tmp"), change)
+    with zipfile.ZipFile(tampered) as zf:
+        fixed = zf.read(workbook)
+    import hashlib
+
+    def manifest(name, data):
+        if name != "manifest.json":
+            return data
+        m = json.loads(data)
+        for book in m["workbooks"]:
+            if book["file"] == workbook:
+                book["sha256"], book["bytes"] = hashlib.sha256(fixed).hexdigest(), len(fixed)
+        return json.dumps(m, ensure_ascii=False).encode()
+
+    return _rewrite(tampered, dst, manifest)
+
+
+def test_bad_row_late_in_the_package_leaves_the_county_as_it_was(town, tmp_path):
+    county = tmp_path / "county.db"
+    old = export_package(town, tmp_path / "old", period="2026-10").path
+    import_packages([old], county)
+    before = _count(county, "select (select count(*) from household), (select count(*) from member), "
+                            "(select count(*) from countyowned), (select count(*) from countypackage), "
+                            "(select max(id) from member)")
+    new = export_package(town, tmp_path / "new", period="2026-11").path
+    # rows are written while the package is read: a bad cell in the last workbook must undo them all
+    bad = _rebuild_with_bad_cell(new, tmp_path / "bad.zip", schema.NOTICES, "公示", "E4", "不是日期")
+    with pytest.raises(PackageRefused, match="公示.*第4行"):
+        import_packages([bad], county)
+    assert _count(county, "select (select count(*) from household), (select count(*) from member), "
+                          "(select count(*) from countyowned), (select count(*) from countypackage), "
+                          "(select max(id) from member)") == before

@@ -25,6 +25,21 @@ def test_xlsx_rows_and_types(tmp_path):
     assert isinstance(sheet.rows[2][1], float)
 
 
+def test_rows_one_by_one_match_the_whole_sheet(tmp_path):
+    # the streaming read (county merge) must see the same cells from A1, even when column A is empty
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表一"
+    ws["C2"], ws["D4"] = "标题", 12
+    wb.create_sheet("表二").append(["姓名", "520123199001011234", None, 1.5])
+    wb.save(tmp_path / "b.xlsx")
+    book = readers.open_xlsx_bytes((tmp_path / "b.xlsx").read_bytes(), "b.xlsx")
+    assert book.sheet_names == ["表一", "表二"]
+    for sheet in read_sheets(tmp_path / "b.xlsx"):
+        assert list(book.rows(sheet.name)) == sheet.rows
+    assert list(book.rows("表一"))[3] == ["", "", "", 12.0]
+
+
 def test_ods_is_read(tmp_path):
     # calamine reads .ods too; build a minimal one
     path = tmp_path / "a.ods"
