@@ -25,15 +25,18 @@ PY = sys.executable
 
 def run_once(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """(seconds, peak MB, stdout) of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
-    out, err = "", ""
-    # wait4 gives this child's own rusage (peak RSS), unlike RUSAGE_CHILDREN
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    out = proc.stdout.read()
-    err = proc.stderr.read()
+    import tempfile
+
+    # output goes to files, not pipes: a child writing more than a pipe holds would block forever
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out_file, stderr=err_file, text=True, env={**os.environ, **(env or {})})
+        # wait4 gives this child's own rusage (peak RSS), unlike RUSAGE_CHILDREN
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):  # `check` exits 1 when it finds problems: that is a result
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()[-400:]}")
