@@ -35,7 +35,7 @@ def make_backup(db_path: Path, reason: str = "") -> Path:
     src = sqlite3.connect(str(db_path), timeout=10)
     dst = sqlite3.connect(str(tmp))
     try:
-        src.backup(dst)
+        src.backup(dst, pages=2048)  # in steps: the copy's page cache stays small for a big database
         dst.execute("PRAGMA journal_mode=DELETE")
     finally:
         dst.close()
