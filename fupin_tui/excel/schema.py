@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fupin_tui.models import (
-    ArchiveItem, Beneficiary, BudgetLine, CollectiveIncome, Dividend, Entity, EntityMember, Household,
-    LibraryEntry, Member, Notice, ProgressReport, Project, Share, Tranche, Village, Voucher, VoucherLine,
+    Acceptance, Adjustment, ArchiveItem, Asset, Beneficiary, BudgetLine, CashLedgerLine, CollectiveIncome, Dividend,
+    Entity, EntityMember, Household, HouseholdEvent, LibraryEntry, Member, Notice, ProcedureStep, ProgressReport,
+    Project, ProjectEvent, Rectification, Share, Tranche, Village, Voucher, VoucherLine,
 )
 
 FORMAT_VERSION = 1
@@ -54,6 +55,10 @@ class Sheet:
 ID = F("记录号", "id", "int")
 
 
+def _hh() -> F:
+    return F("户记录号", "household_id", "int", ref="household")
+
+
 def _proj(name: str = "项目记录号") -> F:
     return F(name, "project_id", "int", ref="project")
 
@@ -87,6 +92,8 @@ SHEETS: tuple[Sheet, ...] = (
         F("人均纯收入", "per_capita_income", "money"), F("帮扶责任人", "helper_name"),
         F("帮扶单位", "helper_unit"), F("帮扶人电话", "helper_phone", "id"),
         F("登记人", "entered_by"), F("审核人", "checked_by"), F("备注", "remarks"),
+        F("一看房", "look_house"), F("二看粮", "look_grain"), F("三看劳动力", "look_labour"),
+        F("四看读书郎", "look_study"),
     )),
     Sheet(ROSTER, "成员表", "建档立卡贫困户花名册（成员表）", Member, (
         ID, F("户记录号", "household_id", "int", ref="household"), F("户编号", "household.household_no", "id"),
@@ -98,6 +105,22 @@ SHEETS: tuple[Sheet, ...] = (
         F("医疗保险", "medical_insurance"), F("大病保险", "serious_illness_insurance", "bool"),
         F("养老保险", "pension_insurance", "bool"), F("享受低保", "dibao", "bool"),
         F("特困供养", "tekun", "bool"), F("联系电话", "phone", "id"), F("备注", "remarks"),
+    )),
+    # The history the county's 体检 checks (H02/H03 procedures, H04 changes, H07 ledger).
+    Sheet(ROSTER, "识别退出程序", "贫困户识别与退出程序", ProcedureStep, (
+        ID, _hh(), F("户编号", "household.household_no", "id"), F("程序", "procedure"), F("轮次", "round_no", "int"),
+        F("序号", "seq", "int"), F("步骤", "step"), F("完成日期", "done_on", "date"), F("责任人", "responsible"),
+        F("公示开始", "publicity_from", "date"), F("公示结束", "publicity_to", "date"),
+        F("文号", "document_no"), F("说明", "note"),
+    )),
+    Sheet(ROSTER, "户状态变动", "贫困户动态调整记录", HouseholdEvent, (
+        ID, _hh(), F("户编号", "household.household_no", "id"), F("变动日期", "happened_on", "date"),
+        F("原状态", "from_status"), F("新状态", "to_status"), F("原因", "reason"), F("文号", "document_no"),
+    )),
+    Sheet(ROSTER, "收支台账", "贫困户现金收支台账", CashLedgerLine, (
+        ID, _hh(), F("户编号", "household.household_no", "id"), F("年度", "year", "int"), F("收支", "direction"),
+        F("类别", "category"), F("项目", "item"), F("金额", "amount", "money"), F("发生日期", "occurred_on", "date"),
+        F("备注", "note"),
     )),
     Sheet(LIBRARY, "项目库", "扶贫项目库", LibraryEntry, (
         ID, F("村记录号", "village_id", "int", ref="village"), F("年度", "year", "int"),
@@ -143,6 +166,28 @@ SHEETS: tuple[Sheet, ...] = (
         ID, _proj(), F("项目名称", "project.name"), F("概算项目", "item"), F("单位", "unit"),
         F("数量", "quantity", "qty"), F("单价", "unit_price", "money"), F("金额", "amount", "money"),
         F("支出类别", "spending_kind"), F("调整后金额", "adjusted_amount", "money"),
+    )),
+    Sheet(PROJECTS, "办理记录", "项目办理记录（流程）", ProjectEvent, (
+        ID, _proj(), F("项目名称", "project.name"), F("办理事项", "action"), F("原阶段", "from_state"),
+        F("新阶段", "to_state"), F("办理日期", "happened_on", "date"), F("文号", "document_no"),
+        F("批准人", "approver"), F("说明", "note"),
+    )),
+    Sheet(PROJECTS, "项目调整", "项目调整备案", Adjustment, (
+        ID, _proj(), F("项目名称", "project.name"), F("申请日期", "filed_on", "date"),
+        F("批准日期", "approved_on", "date"), F("文号", "document_no"), F("调整内容", "content"),
+    )),
+    Sheet(PROJECTS, "验收", "项目初检与验收", Acceptance, (
+        ID, _proj(), F("项目名称", "project.name"), F("类别", "kind"), F("日期", "done_on", "date"),
+        F("等次", "grade"), F("组织单位", "organiser"), F("报告编号", "report_no"), F("说明", "note"),
+    )),
+    Sheet(PROJECTS, "整改", "验收整改事项", Rectification, (
+        ID, _proj(), F("项目名称", "project.name"), F("验收记录号", "acceptance_id", "int", ref="acceptance"),
+        F("整改事项", "item"), F("整改期限", "deadline", "date"), F("完成日期", "done_on", "date"), F("说明", "note"),
+    )),
+    Sheet(PROJECTS, "移交资产", "项目资产移交清单", Asset, (
+        ID, _proj(), F("项目名称", "project.name"), F("资产名称", "name"), F("数量", "quantity", "qty"),
+        F("单位", "unit"), F("价值", "value", "money"), F("产权归属", "owner_kind"), F("所有人", "owner_name"),
+        F("管护人", "maintainer"), F("管护责任", "maintenance_duty"), F("移交日期", "handed_over_on", "date"),
     )),
     Sheet(PROGRESS, "进度", "项目进度报告", ProgressReport, (
         ID, _proj(), F("项目名称", "project.name"), F("报告日期", "reported_on", "date"),
@@ -214,7 +259,9 @@ SHEETS: tuple[Sheet, ...] = (
 
 # Parents in the order rows must be inserted (a row's references come first).
 INSERT_ORDER = (
-    "village", "household", "member", "libraryentry", "project", "budgetline", "progressreport", "tranche",
+    "village", "household", "member", "procedurestep", "householdevent", "cashledgerline", "libraryentry",
+    "project", "budgetline", "projectevent", "adjustment", "acceptance", "rectification", "asset",
+    "progressreport", "tranche",
     "voucher", "voucherline", "beneficiary", "entity", "entitymember", "share", "dividend",
     "collectiveincome", "archiveitem", "notice",
 )
@@ -226,6 +273,14 @@ ROOTS = ("village", "household", "libraryentry", "project", "entity")
 PARENT = {
     "household": ("village_id", "village"),
     "member": ("household_id", "household"),
+    "procedurestep": ("household_id", "household"),
+    "householdevent": ("household_id", "household"),
+    "cashledgerline": ("household_id", "household"),
+    "projectevent": ("project_id", "project"),
+    "adjustment": ("project_id", "project"),
+    "acceptance": ("project_id", "project"),
+    "rectification": ("project_id", "project"),
+    "asset": ("project_id", "project"),
     "budgetline": ("project_id", "project"),
     "progressreport": ("project_id", "project"),
     "tranche": ("project_id", "project"),

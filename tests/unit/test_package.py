@@ -74,7 +74,10 @@ def test_manifest_lists_every_workbook_with_counts_and_sha(package):
         files = {b["file"] for b in manifest["workbooks"]}
         assert set(schema.workbooks()) <= files
         roster = next(b for b in manifest["workbooks"] if b["file"] == schema.ROSTER)
-        assert {m["name"]: m["rows"] for m in roster["sheets"]} == {"村表": 2, "户表": 15, "成员表": package.rows["成员表"]}
+        assert {m["name"]: m["rows"] for m in roster["sheets"]} == {
+            "村表": 2, "户表": 15, "成员表": package.rows["成员表"],
+            "识别退出程序": package.rows["识别退出程序"], "户状态变动": package.rows["户状态变动"],
+            "收支台账": package.rows["收支台账"]}
         import hashlib
         for book in manifest["workbooks"]:
             assert hashlib.sha256(zf.read(book["file"])).hexdigest() == book["sha256"]
@@ -166,3 +169,13 @@ def test_round_trip_property(tmp_path_factory, households, projects, seed):
     finally:
         ctx.db.close()
     random.seed(seed)
+
+
+def test_the_format_document_lists_every_sheet_and_column():
+    """docs/PACKAGE_FORMAT.md is what the county builds on: it must match the declaration the export uses."""
+    from pathlib import Path
+
+    from fupin_tui.excel.format_doc import sheets_markdown
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "PACKAGE_FORMAT.md").read_text(encoding="utf-8")
+    assert sheets_markdown() in doc, "run: python -m fupin_tui.excel.format_doc docs/PACKAGE_FORMAT.md"
