@@ -9,20 +9,18 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from fupin_tui.domain.disbursement import pct
 from fupin_tui.domain.money import format_money as M
-from fupin_tui.screens.progress import project_search
+from fupin_tui.screens.project_pick import ProjectPickScreen
 from fupin_tui.services import funds as service
 from fupin_tui.services import progress as progress_service
 from fupin_tui.widgets.funds_panel import FundsPanel
-from fupin_tui.widgets.search_picker import SearchPicker
 
 
-class ReimbursementScreen(Screen):
+class ReimbursementScreen(ProjectPickScreen):
     """Type a project's name and Enter; the project's money appears below."""
 
     DEFAULT_CSS = """
@@ -30,34 +28,12 @@ class ReimbursementScreen(Screen):
     ReimbursementScreen #funds-body { height: 1fr; }
     ReimbursementScreen #funds-hint { color: $text-muted; padding: 1 1; }
     """
+    PREFIX = "funds"
+    HINT = "先在上方查找并选定项目。Ctrl+O 查看全镇资金概况。"
     BINDINGS = [
-        Binding("ctrl+f", "pick_project", "选项目", id="pick-project", tooltip="输入项目名称、拼音首字母或档号查找"),
         Binding("ctrl+l", "linkage", "利益联结", id="open-linkage", tooltip="本项目扶持的合作社、村集体、企业与分红"),
         Binding("ctrl+o", "overview", "全镇概况", id="township-funds", tooltip="全镇各项目资金与33112比例"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.project_id: int | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield SearchPicker(project_search(self.app.ctx), placeholder="查找项目：输入名称、拼音首字母、档号或编号，回车选定",
-                           id="project-picker")
-        yield Static("", id="funds-project")
-        with Vertical(id="funds-body"):
-            yield Static("先在上方查找并选定项目。Ctrl+O 查看全镇资金概况。", id="funds-hint")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(SearchPicker).focus()
-
-    def action_pick_project(self) -> None:
-        self.query_one(SearchPicker).focus()
-
-    @on(SearchPicker.Picked)
-    async def _picked(self, event: SearchPicker.Picked) -> None:
-        await self.show_project(event.value)
 
     async def show_project(self, project_id: int, tab: str | None = None) -> None:
         self.project_id = project_id

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from fupin_tui.domain.disbursement import pct
 from fupin_tui.services import progress as service
+from fupin_tui.screens.project_pick import ProjectPickScreen
 from fupin_tui.widgets.progress_panel import ProgressPanel
-from fupin_tui.widgets.search_picker import SearchPicker
 
 
-def project_search(ctx):
-    def search(text: str):
-        return [(c.label, c.id) for c in service.find_projects(ctx, text, limit=30)]
-    return search
-
-
-class ProgressEntryScreen(Screen):
+class ProgressEntryScreen(ProjectPickScreen):
     """Type a project's name (or pinyin initials, file number), Enter, then type the report and Ctrl+S."""
 
     DEFAULT_CSS = """
@@ -29,33 +19,8 @@ class ProgressEntryScreen(Screen):
     ProgressEntryScreen #progress-body { height: 1fr; }
     ProgressEntryScreen #progress-hint { color: $text-muted; padding: 1 1; }
     """
-    BINDINGS = [
-        Binding("ctrl+f", "pick_project", "选项目", id="pick-project", tooltip="输入项目名称、拼音首字母或档号查找"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.project_id: int | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield SearchPicker(project_search(self.app.ctx), placeholder="查找项目：输入名称、拼音首字母、档号或编号，回车选定",
-                           id="project-picker")
-        yield Static("", id="progress-project")
-        with Vertical(id="progress-body"):
-            yield Static("先在上方查找并选定项目，再填写进度。进度每次拨款、报账后都要及时录入（P13）。",
-                         id="progress-hint")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(SearchPicker).focus()
-
-    def action_pick_project(self) -> None:
-        self.query_one(SearchPicker).focus()
-
-    @on(SearchPicker.Picked)
-    async def _picked(self, event: SearchPicker.Picked) -> None:
-        await self.show_project(event.value)
+    PREFIX = "progress"
+    HINT = "先在上方查找并选定项目，再填写进度。进度每次拨款、报账后都要及时录入（P13）。"
 
     async def show_project(self, project_id: int) -> None:
         self.project_id = project_id
