@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 APP_NAME = "fupin-tui"
+# PRAGMA application_id marking a database file as ours ("FPTU"); here so light modules can read it too
+APPLICATION_ID = 0x46505455
 DB_ENV = "FUPIN_TUI_DB"
 HOME_ENV = "FUPIN_TUI_HOME"  # tests and portable installs: put everything under one folder
 

@@ -22,9 +22,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
+from fupin_tui.config import APPLICATION_ID  # noqa: F401  (re-exported for backup and tests)
 from fupin_tui.domain.errors import DomainError
 
-APPLICATION_ID = 0x46505455  # "FPTU"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.

@@ -10,9 +10,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from fupin_tui.config import APPLICATION_ID
 from fupin_tui.domain.states import HOUSEHOLD_STATUSES, SIDE_STATES, STATES
-
-APPLICATION_ID = 0x46505455  # same mark as fupin_tui.db (kept here to stay import-light)
 
 
 @dataclass(frozen=True)
