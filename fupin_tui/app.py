@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Callable
 
 from textual import work
-from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.app import App
 from textual.screen import Screen
+
+from fupin_tui import keymap as km
 
 # mode name -> (module, class, title shown in navigation)
 JOBS: dict[str, tuple[str, str, str]] = {
@@ -27,8 +28,7 @@ JOBS: dict[str, tuple[str, str, str]] = {
     "check": ("fupin_tui.screens.check", "CheckScreen", "体检"),
     "settings": ("fupin_tui.screens.settings", "SettingsScreen", "设置"),
 }
-JOB_KEYS = {"dashboard": "f2", "registry": "f3", "projects": "f4", "progress": "f5", "funds": "f6",
-            "export": "f7", "check": "f8", "settings": "f9"}
+JOB_KEYS = {mode: km.BY_ID[f"go-{mode}"].key for mode in JOBS}  # F2..F9, from the one key map
 
 
 def _screen_factory(mode: str) -> Callable[[], Screen]:
@@ -53,14 +53,26 @@ class FupinApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     MODES = {mode: _screen_factory(mode) for mode in JOBS}
     BINDINGS = [
-        Binding("f1", "toggle_help", "帮助", id="help", tooltip="显示本页的按键"),
-        *[Binding(key, f"go('{mode}')", JOBS[mode][2], id=f"go-{mode}", show=False) for mode, key in JOB_KEYS.items()],
-        Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
+        km.bind("help", "toggle_help", "帮助", tooltip="显示本页的按键"),
+        *[km.bind(f"go-{mode}", f"go('{mode}')", JOBS[mode][2], show=False) for mode in JOB_KEYS],
+        km.bind("palette", "command_palette", "命令", tooltip="按拼音查找命令、户、项目和规则", show=False,
+                priority=True),
+        km.bind("quit", "quit", "退出", priority=True),
     ]
+    # the palette: our provider only (Textual's system commands are English and offer themes and screenshots)
+    COMMANDS = {lambda: _palette().FupinCommands}
 
     def __init__(self, db_path: Path, *, operator: str | None = None, defer_open: bool = False,
                  demo: bool = False) -> None:
+        from fupin_tui import textual_zh
+        from fupin_tui.config import config_dir
+
+        # keymap.toml in the config folder: remaps checked (unknown ids, bad keys, clashes) before the app is built
+        self.keymap, self.keymap_problems = km.read_keymap(config_dir() / km.KEYMAP_FILE)
+        textual_zh.install(textual_zh.taken_keys(self.keymap))
         super().__init__()
+        self.set_keymap(self.keymap)
+        km.set_active(self.keymap)
         self.db_path = Path(db_path)
         self.demo = demo
         self.requested_operator = operator
@@ -81,6 +93,8 @@ class FupinApp(App):
 
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
+        for problem in self.keymap_problems:  # said at start, never dropped silently
+            self.notify(problem, severity="warning", timeout=15)
         if self.ctx is None:
             self._open_in_background()
         else:
@@ -170,10 +184,30 @@ class FupinApp(App):
         self.switch_mode(mode)
 
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        from fupin_tui.screens.key_help import KeyHelpScreen
+
+        if isinstance(self.screen, KeyHelpScreen):
+            self.screen.dismiss(None)
         else:
-            self.action_show_help_panel()
+            self.push_screen(KeyHelpScreen(self.screen))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(_palette().FupinPalette())
+
+    def action_help_quit(self) -> None:
+        # Textual's own says "Press ctrl+q to quit the app" (Ctrl+C copies in this app)
+        self.notify(f"按 {km.key_text(km.keys_of('quit', self.keymap))} 退出程序。", title="要退出吗？")
+
+    def show_rule(self, rule_id: str) -> None:
+        """体检 with only ``rule_id``'s findings (the palette's ``P13``)."""
+        if self.ctx is None:
+            self.notify("数据库尚未打开，请稍候。", severity="warning")
+            return
+        self.switch_mode("check")
+        self.call_after_refresh(lambda: self.screen.show_rule(rule_id))
 
     def open_record(self, record: str, tab: str | None = None) -> None:
         """Open "household:12" or "project:5" (at ``tab``) from anywhere, e.g. a 体检 finding."""
@@ -189,13 +223,6 @@ class FupinApp(App):
             return
         opener(self, int(raw_id), tab)
 
-    def get_system_commands(self, screen: Screen):
-        yield from super().get_system_commands(screen)
-        for mode, (_m, _c, title) in JOBS.items():
-            yield SystemCommand(f"打开：{title}", f"切换到「{title}」（{JOB_KEYS[mode].upper()}）",
-                                lambda mode=mode: self.action_go(mode))
-        yield SystemCommand("立即备份", "用 SQLite 备份接口复制数据库并检查完整性", self.action_backup_now)
-
     def action_backup_now(self) -> None:
         from fupin_tui import backup
         from fupin_tui.db import DatabaseProblem
@@ -206,6 +233,12 @@ class FupinApp(App):
             self.notify(f"备份失败：{exc}", severity="error")
             return
         self.notify(f"已备份到 {path}")
+
+
+def _palette():
+    from fupin_tui.widgets import palette
+
+    return palette
 
 
 _BLOCK_BARS: dict[str, list[str]] = {}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from fupin_tui import keymap as km
 
 DIALOG_CSS = """
 {name} {{ align: center middle; background: $background 60%; }}
@@ -22,8 +23,8 @@ DIALOG_CSS = """
 class ConfirmDialog(ModalScreen[bool]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
     BINDINGS = [
-        Binding("escape", "answer(False)", "取消", id="cancel"),
-        Binding("y", "answer(True)", "确定", id="yes", show=False),
+        km.bind("back", "answer(False)", "取消"),
+        km.bind("yes", "answer(True)", "确定", show=False),
     ]
 
     def __init__(self, message: str, *, title: str = "请确认", yes: str = "确定", no: str = "取消") -> None:
@@ -53,7 +54,7 @@ class ReasonDialog(ModalScreen[str | None]):
     """Asks for a reason; an empty reason is refused (作废 and 确认 must say why)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ReasonDialog")
-    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
+    BINDINGS = [km.bind("back", "cancel", "取消")]
 
     def __init__(self, title: str, prompt: str = "原因", *, placeholder: str = "") -> None:
         super().__init__()

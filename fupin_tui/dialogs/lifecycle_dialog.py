@@ -14,11 +14,12 @@ from typing import Any, Callable, Mapping, Sequence
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.lifecycle import FieldSpec
@@ -49,8 +50,8 @@ class FieldsDialog(ModalScreen[Any]):
     FieldsDialog .dialog-keys { color: $text-muted; text-align: right; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "submit", "确定", id="submit", tooltip="保存这一步（一次完整保存）"),
-        Binding("escape", "cancel", "取消", id="cancel"),
+        km.bind("save", "submit", "确定", tooltip="保存这一步（一次完整保存）"),
+        km.bind("back", "cancel", "取消"),
     ]
 
     def __init__(self, title: str, fields: Sequence[FieldSpec], submit: Submit, *,
@@ -181,7 +182,7 @@ class ActionMenu(ModalScreen[str | None]):
                             background: $panel; padding: 0 1; }
     ActionMenu OptionList, ActionMenu OptionList:focus { height: auto; max-height: 16; border: none; }
     """
-    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
+    BINDINGS = [km.bind("back", "cancel", "取消")]
 
     def __init__(self, title: str, actions: Sequence[str]) -> None:
         super().__init__()

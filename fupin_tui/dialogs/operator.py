@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+
+from fupin_tui import keymap as km
 
 from fupin_tui.dialogs.confirm import DIALOG_CSS
 
@@ -17,7 +18,7 @@ class OperatorDialog(ModalScreen[str | None]):
     DEFAULT_CSS = DIALOG_CSS.format(name="OperatorDialog") + """
     OperatorDialog OptionList { height: auto; max-height: 10; margin-bottom: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "退出", id="cancel")]
+    BINDINGS = [km.bind("back", "cancel", "退出")]
 
     def __init__(self, names: list[str], last: str | None) -> None:
         super().__init__()

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from fupin_tui import keymap as km
 
 from fupin_tui.widgets.lazy_table import LazyColumn, LazyTable
 
@@ -80,13 +81,13 @@ class CheckScreen(Screen):
     CheckScreen #check-detail { height: auto; min-height: 4; max-height: 9; border-top: hkey $primary 40%; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("enter", "open", "打开记录", id="check-open", show=False),
-        Binding("a", "acknowledge", "确认", id="check-ack", tooltip="写明原因后确认本条（如不可抗力），记录保留"),
-        Binding("u", "withdraw", "撤销确认", id="check-withdraw", show=False),
-        Binding("slash", "focus_filter", "筛选", id="check-filter", key_display="/"),
-        Binding("r", "reload", "重新体检", id="check-reload"),
-        Binding("p", "evaluation", "绩效自评", id="check-evaluation"),
-        Binding("escape", "back", "返回", id="check-back", show=False),
+        km.bind("open", "open", "打开记录", show=False),
+        km.bind("act", "acknowledge", "确认", tooltip="写明原因后确认本条（如不可抗力），记录保留"),
+        km.bind("void", "withdraw", "撤销确认", show=False, tooltip="撤销所选一条的确认（记录保留）"),
+        km.bind("find", "focus_filter", "筛选", tooltip="按规则号、户号、项目名、日期或文字筛选"),
+        km.bind("check", "reload", "重新体检"),
+        km.bind("evaluation", "evaluation", "绩效自评"),
+        km.bind("back", "back", "返回", show=False),
     ]
 
     def __init__(self) -> None:
@@ -189,6 +190,12 @@ class CheckScreen(Screen):
 
     @on(OptionList.OptionSelected, "#check-groups")
     def _group_entered(self) -> None:
+        self.query_one(LazyTable).focus()
+
+    def show_rule(self, rule_id: str) -> None:
+        """Only ``rule_id``'s findings (the palette's ``P13``): the filter says so and can be cleared."""
+        self.query_one("#check-filter", Input).value = rule_id
+        self._apply()
         self.query_one(LazyTable).focus()
 
     @on(Input.Changed, "#check-filter")

@@ -7,11 +7,12 @@ import importlib
 from rich.table import Table
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+
+from fupin_tui import keymap as km
 
 NAV = [
     ("registry", "建档立卡", "F3"),
@@ -34,7 +35,7 @@ class DashboardScreen(Screen):
     DashboardScreen #counts { height: auto; }
     DashboardScreen .panel { height: auto; margin-top: 1; }
     """
-    BINDINGS = [Binding("r", "reload", "刷新", id="reload")]
+    BINDINGS = [km.bind("reload", "reload", "刷新")]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -15,10 +15,11 @@ from typing import Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.lifecycle import FieldSpec
@@ -71,15 +72,15 @@ class ProjectDossierScreen(Screen):
     ProjectDossierScreen #basics-scroll DataTable { height: auto; }
     """
     BINDINGS = [
-        Binding("a", "act", "办理", id="act", tooltip="办理下一步（批复、开工、验收、移交等）"),
-        Binding("n", "add", "新增", id="add", tooltip="在当前页新增一条（概算、受益户、公示、档案材料）"),
-        Binding("e", "edit", "修改", id="edit", tooltip="修改基本信息或所选档案材料"),
-        Binding("x", "void", "作废", id="void", tooltip="作废所选一条（须说明原因）"),
-        Binding("o", "open_file", "看图", id="open-file", tooltip="用系统程序打开所选图片或扫描件"),
-        Binding("p", "print", "打印", id="print", tooltip="生成卷内目录 Excel"),
-        Binding("d", "deposit", "保证金", id="deposit", show=False, tooltip="登记质量保证金收取/退还/转入"),
-        Binding("escape", "back", "返回", id="back"),
-        *[Binding(str(i + 1), f"tab({i})", name, id=f"tab-{i + 1}", show=False) for i, name in enumerate(TABS)],
+        km.bind("act", "act", "办理", tooltip="办理下一步（批复、开工、验收、移交等）"),
+        km.bind("new", "add", "新增", tooltip="在当前页新增一条（概算、受益户、公示、档案材料）"),
+        km.bind("edit", "edit", "修改", tooltip="修改基本信息或所选档案材料"),
+        km.bind("void", "void", "作废", tooltip="作废所选一条（须说明原因）"),
+        km.bind("open-file", "open_file", "看图", show=False, tooltip="用系统程序打开所选图片或扫描件"),
+        km.bind("print", "print", "打印", tooltip="生成卷内目录（Excel）"),
+        km.bind("deposit", "deposit", "保证金", show=False, tooltip="登记质量保证金收取/退还/转入"),
+        km.bind("back", "back", "返回"),
+        *[km.bind(f"tab-{i + 1}", f"tab({i})", name, show=False) for i, name in enumerate(TABS)],
     ]
 
     def __init__(self, project_id: int, tab: str | None = None) -> None:
@@ -202,7 +203,7 @@ class ProjectDossierScreen(Screen):
             lines.append(deposit)
         if d.force_majeure:
             lines.append(f"不可抗力：{d.force_majeure}")
-        lines.append("可办理：" + ("、".join(d.actions) if d.actions else "无") + "（按 a 办理）")
+        lines.append("可办理：" + ("、".join(d.actions) if d.actions else "无") + f"（按 {km.shown('act')} 办理）")
         self.query_one("#basics", Static).update("\n".join(lines))
         rows = []
         for x in d.deadlines:

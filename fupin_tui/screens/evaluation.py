@@ -11,9 +11,10 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+
+from fupin_tui import keymap as km
 
 
 def default_year(today) -> int:
@@ -28,10 +29,10 @@ class EvaluationScreen(Screen):
     EvaluationScreen #eval-note { height: auto; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("left,comma", "year(-1)", "上一年", id="eval-prev-year", key_display="<"),
-        Binding("right,full_stop", "year(1)", "下一年", id="eval-next-year", key_display=">"),
-        Binding("e", "export", "导出Excel", id="eval-export"),
-        Binding("escape", "back", "返回", id="eval-back"),
+        km.bind("prev-year", "year(-1)", "上一年"),
+        km.bind("next-year", "year(1)", "下一年"),
+        km.bind("print", "export", "导出", tooltip="生成绩效自评表（Excel）"),
+        km.bind("back", "back", "返回"),
     ]
 
     def __init__(self, year: int | None = None) -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static
+
+from fupin_tui import keymap as km
 
 ALL_VILLAGES = "__all__"
 
@@ -23,10 +24,10 @@ class ExportScreen(Screen):
     """Choose period and village, then export; the progress bar follows the rows written."""
 
     BINDINGS = [
-        Binding("ctrl+r", "export", "开始导出", id="export-run", tooltip="按所选报送期和村导出上报包"),
-        Binding("escape", "cancel_or_back", "取消/返回", id="export-cancel",
+        km.bind("print", "export", "开始导出", tooltip="按所选报送期和村导出上报包"),
+        km.bind("back", "cancel_or_back", "取消/返回",
                 tooltip="导出时：停止导出，不留下半成品；否则返回工作台"),
-        Binding("ctrl+o", "import_roster", "导入花名册", id="export-import-roster", tooltip="从Excel花名册导入户和成员"),
+        km.bind("new", "import_roster", "导入花名册", tooltip="从花名册（Excel）导入户和成员"),
     ]
 
     DEFAULT_CSS = """
@@ -62,7 +63,7 @@ class ExportScreen(Screen):
                     yield Label("保存到")
                     yield Input(id="export-dir")
             yield ProgressBar(id="export-progress", show_eta=False)
-            yield Static("按 Ctrl+R 开始导出；导出时按 Esc 取消。", id="export-status", classes="muted")
+            yield Static(f"按 {km.shown('print')} 开始导出；导出时按 Esc 取消。", id="export-status", classes="muted")
             yield Static("", id="export-result")
         yield Footer()
 

@@ -1,16 +1,17 @@
 """报账 (mode "funds"): pick a project, then tranches, vouchers and lines; the township's overview.
 
-Keys: Ctrl+F find a project, Ctrl+B 拨款, Ctrl+N 新凭证, Ctrl+R 报账, Ctrl+D 打印,
-Ctrl+L 利益联结, Ctrl+O 全镇资金概况.
+Keys (fupin_tui/keymap.py): Ctrl+F find a project, Ctrl+B 拨款 or 报账 (by page), Ctrl+N 新凭证,
+Ctrl+D 打印, Ctrl+L 利益联结, Ctrl+W 全镇资金概况.
 """
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.disbursement import pct
 from fupin_tui.domain.money import format_money as M
@@ -29,10 +30,10 @@ class ReimbursementScreen(ProjectPickScreen):
     ReimbursementScreen #funds-hint { color: $text-muted; padding: 1 1; }
     """
     PREFIX = "funds"
-    HINT = "先在上方查找并选定项目。Ctrl+O 查看全镇资金概况。"
+    HINT = f"先在上方查找并选定项目。{km.shown('overview')} 查看全镇资金概况。"
     BINDINGS = [
-        Binding("ctrl+l", "linkage", "利益联结", id="open-linkage", tooltip="本项目扶持的合作社、村集体、企业与分红"),
-        Binding("ctrl+o", "overview", "全镇概况", id="township-funds", tooltip="全镇各项目资金与33112比例"),
+        km.bind("linkage", "linkage", "利益联结", tooltip="本项目扶持的合作社、村集体、企业与分红"),
+        km.bind("overview", "overview", "全镇概况", tooltip="全镇各项目资金与33112比例"),
     ]
 
     async def show_project(self, project_id: int, tab: str | None = None) -> None:
@@ -67,9 +68,9 @@ class TownshipFundsScreen(Screen):
     TownshipFundsScreen #town-split { height: auto; max-height: 8; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "返回", id="leave-overview"),
-        Binding("minus", "year(-1)", "上一年", id="prev-year", key_display="-"),
-        Binding("plus,equals_sign", "year(1)", "下一年", id="next-year", key_display="+"),
+        km.bind("back", "app.pop_screen", "返回"),
+        km.bind("prev-year", "year(-1)", "上一年"),
+        km.bind("next-year", "year(1)", "下一年"),
     ]
 
     def __init__(self) -> None:

@@ -1,7 +1,7 @@
 """One household: its information, members, procedures, cash ledger and history, in tabs.
 
 Members are edited inline: the table shows everyone, the fields under it edit
-the highlighted person; Ctrl+T adds a row. Ctrl+S saves the household and all
+the highlighted person; Ctrl+N adds a row. Ctrl+S saves the household and all
 members in one transaction; nothing is written before that.
 
 Opening a household must be quick, so only the 户信息 tab is built up front:
@@ -19,10 +19,11 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain import procedures as proc
 from fupin_tui.domain.errors import DomainError, InputError
@@ -64,13 +65,11 @@ class HouseholdFormScreen(FormScreen):
     """
     BINDINGS = [
         *FormScreen.BINDINGS,
-        Binding("ctrl+t", "add_member", "添加成员", id="add-member", tooltip="在成员表中加一行"),
-        Binding("ctrl+o", "void_member", "作废成员", id="void-member", show=False,
-                tooltip="把选中的成员移出本户（须说明原因）"),
-        Binding("ctrl+r", "next_step", "办理程序", id="next-step", tooltip="登记识别或退出程序的下一步"),
-        Binding("ctrl+l", "add_ledger_line", "记台账", id="add-ledger-line", show=False),
-        Binding("ctrl+y", "show_history", "历史", id="show-history", tooltip="状态变更与修改记录"),
-        Binding("ctrl+b", "print_table", "打印", id="print-table", tooltip="导出贫困户基本情况统计表（Excel）"),
+        km.bind("new", "new_here", "添加成员", tooltip="成员页：在成员表中加一行；台账页：记一笔台账"),
+        km.bind("void", "void_member", "作废成员", show=False, tooltip="把选中的成员移出本户（须说明原因）"),
+        km.bind("act", "next_step", "办理程序", tooltip="登记识别或退出程序的下一步"),
+        km.bind("history", "show_history", "历史", tooltip="状态变更与修改记录"),
+        km.bind("print", "print_table", "打印", tooltip="导出贫困户基本情况统计表（Excel）"),
     ]
 
     def __init__(self, household_id: int | None = None, *, tab: str | None = None) -> None:
@@ -373,6 +372,13 @@ class HouseholdFormScreen(FormScreen):
         self._show_member(self.current)
         self._update_income_line()
 
+    async def action_new_here(self) -> None:
+        """Ctrl+N: a ledger line on the 台账 page, otherwise a member."""
+        if self.query_one(TabbedContent).active == "tab-ledger":
+            self.action_add_ledger_line()
+        else:
+            await self.action_add_member()
+
     async def action_add_member(self) -> None:
         self.query_one(TabbedContent).active = "tab-members"
         await self._ensure_members()
@@ -536,7 +542,7 @@ class HouseholdFormScreen(FormScreen):
     # -- ledger -----------------------------------------------------------------------
     def _draw_ledger(self) -> None:
         book = reg.ledger(self.app.ctx, self.household_id, self.ledger_year)
-        lines = [f"{self.ledger_year}年 现金收支台账（Ctrl+L 记一笔）", ""]
+        lines = [f"{self.ledger_year}年 现金收支台账（{km.shown('new')} 记一笔）", ""]
         for x in book.lines:
             when = x.occurred_on.isoformat() if x.occurred_on else "          "
             lines.append(f"  {when}  {x.direction}  {x.category:<8}  {format_money(x.amount):>12}  {x.item}")
@@ -622,8 +628,8 @@ class _DialogBase(ModalScreen[bool]):
     _DialogBase Button { margin-right: 2; }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "取消", id="cancel"),
-        Binding("ctrl+s", "ok", "确定", id="ok"),
+        km.bind("back", "cancel", "取消"),
+        km.bind("save", "ok", "确定"),
     ]
 
     def action_cancel(self) -> None:

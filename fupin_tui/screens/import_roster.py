@@ -6,10 +6,11 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from fupin_tui import keymap as km
 
 NO_COLUMN = -1
 FROM_SHEET = "__sheet__"
@@ -19,10 +20,10 @@ class ImportRosterScreen(Screen):
     """Read a roster workbook, check it, and import it after the clerk confirms."""
 
     BINDINGS = [
-        Binding("ctrl+r", "preview", "检查预览", id="roster-preview", tooltip="按当前列对应重新检查"),
-        Binding("ctrl+s", "import", "确认导入", id="roster-import", tooltip="导入全部无错误的户（一次完成）"),
-        Binding("ctrl+l", "report", "保存问题清单", id="roster-report", tooltip="把问题写成Excel清单"),
-        Binding("escape", "back", "返回", id="roster-back"),
+        km.bind("check", "preview", "检查预览", tooltip="按当前列对应重新检查"),
+        km.bind("save", "import", "确认导入", tooltip="导入全部无错误的户（一次完成）"),
+        km.bind("print", "report", "保存问题清单", tooltip="把问题写成清单（Excel）"),
+        km.bind("back", "back", "返回"),
     ]
 
     DEFAULT_CSS = """
@@ -111,7 +112,7 @@ class ImportRosterScreen(Screen):
             select.set_options(options)
             select.value = mapping.get(field, NO_COLUMN)
         self._info(f"工作表「{loaded.sheet}」，表头在第 {loaded.header_row + 1} 行，共 {len(loaded.rows)} 行。"
-                   "请核对下面的列对应，然后按 Ctrl+R 检查。")
+                   f"请核对下面的列对应，然后按 {km.shown('check')} 检查。")
         self.action_preview()
 
     def _mapping(self) -> dict[str, int]:
@@ -152,7 +153,7 @@ class ImportRosterScreen(Screen):
         counts = plan.counts()
         self.query_one("#roster-counts", Static).update(
             "；".join(f"{k} {v}" for k, v in counts.items())
-            + ("。有错误的户不会导入；按 Ctrl+L 保存问题清单。" if plan.errors else "。按 Ctrl+S 确认导入。"))
+            + (f"。有错误的户不会导入；按 {km.shown('print')} 保存问题清单。" if plan.errors else f"。按 {km.shown('save')} 确认导入。"))
         table = self.query_one("#roster-problems", DataTable)
         table.clear()
         for p in plan.problems[:2000]:

@@ -6,10 +6,11 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.money import format_money
 from fupin_tui.widgets.forms import CodeSelect, DateInput, Field, FormScreen, IntInput, MoneyInput, TextInput
@@ -21,13 +22,13 @@ class LibraryScreen(Screen):
     LibraryScreen #library-count { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("n", "new", "入库", id="new-entry", tooltip="新增项目库条目"),
-        Binding("e", "edit", "修改", id="edit-entry", tooltip="修改所选条目（仅在库时）"),
-        Binding("s", "apply", "申报", id="apply", tooltip="把所选条目申报为项目（P01、P02）"),
-        Binding("x", "void", "作废", id="void-entry", tooltip="作废所选条目（须说明原因）"),
-        Binding("p", "print", "打印", id="print-library", tooltip="生成项目库 Excel 表"),
-        Binding("slash", "filter", "筛选", id="filter", show=False),
-        Binding("escape", "back", "返回", id="back"),
+        km.bind("new", "new", "入库", tooltip="新增项目库条目"),
+        km.bind("edit", "edit", "修改", tooltip="修改所选条目（仅在库时）"),
+        km.bind("act", "apply", "申报", tooltip="把所选条目申报为项目（P01、P02）"),
+        km.bind("void", "void", "作废", tooltip="作废所选条目（须说明原因）"),
+        km.bind("print", "print", "打印", tooltip="生成项目库表（Excel）"),
+        km.bind("find", "filter", "筛选", show=False),
+        km.bind("back", "back", "返回"),
     ]
 
     def __init__(self) -> None:

@@ -1,6 +1,6 @@
 """利益联结: the entities a project funds, their members, quantified shares and dividends (L01-L04).
 
-Reached from the funds screen with Ctrl+L.  What breaks a rule is listed under
+Reached from the funds screen with the linkage key (Ctrl+L).  What breaks a rule is listed under
 the tables with the rule id; records are kept even then, for the 体检.
 """
 
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain import linkage as rules
 from fupin_tui.domain.money import format_money as M
@@ -28,12 +29,11 @@ class LinkageScreen(Screen):
     LinkageScreen #linkage-problems { height: auto; max-height: 6; color: $error; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "返回", id="leave-linkage"),
-        Binding("ctrl+n", "new_entity", "新主体", id="new-entity", tooltip="登记合作社、村集体或企业"),
-        Binding("ctrl+u", "add_member", "社员", id="add-member", tooltip="为选中的主体添加成员"),
-        Binding("ctrl+g", "add_share", "入股", id="add-share", tooltip="贫困户量化入股"),
-        Binding("ctrl+y", "add_dividend", "分红", id="add-dividend", tooltip="登记选中股份的年度分红"),
-        Binding("ctrl+e", "add_income", "集体收入", id="add-income", tooltip="村集体年纯收入（L02）", show=False),
+        km.bind("back", "app.pop_screen", "返回"),
+        km.bind("new", "new_here", "新增", tooltip="主体表：登记合作社、村集体或企业；股份表：贫困户量化入股"),
+        km.bind("member", "add_member", "社员", tooltip="为选中的主体添加成员"),
+        km.bind("act", "add_dividend", "分红", tooltip="登记选中股份的年度分红"),
+        km.bind("edit", "add_income", "集体收入", tooltip="村集体年纯收入（L02）", show=False),
     ]
 
     def __init__(self, project_id: int) -> None:
@@ -97,6 +97,13 @@ class LinkageScreen(Screen):
                 self.notify("已保存")
 
         self.app.push_screen(FieldsDialog(title, fields, act, info=info), done)
+
+    def action_new_here(self) -> None:
+        """Ctrl+N: a new entity, or a share when the shares table has the focus."""
+        if self.focused is self.query_one("#shares", DataTable):
+            self.action_add_share()
+        else:
+            self.action_new_entity()
 
     def action_new_entity(self) -> None:
         ctx = self.app.ctx

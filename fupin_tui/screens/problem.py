@@ -6,10 +6,11 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
+
+from fupin_tui import keymap as km
 
 
 class DatabaseProblemScreen(Screen):
@@ -17,7 +18,7 @@ class DatabaseProblemScreen(Screen):
     DatabaseProblemScreen > Vertical { padding: 1 2; height: auto; }
     DatabaseProblemScreen Button { margin-top: 1; }
     """
-    BINDINGS = [Binding("escape", "app.quit", "退出", id="quit")]
+    BINDINGS = [km.bind("back", "app.quit", "退出")]
 
     def __init__(self, db_path: Path, message: str) -> None:
         super().__init__()

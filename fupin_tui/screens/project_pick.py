@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+
+from fupin_tui import keymap as km
 
 from fupin_tui.widgets.search_picker import SearchPicker
 
@@ -27,7 +28,7 @@ class ProjectPickScreen(Screen):
     PREFIX = "picked"
     HINT = "先在上方查找并选定项目。"
     BINDINGS = [
-        Binding("ctrl+f", "pick_project", "选项目", id="pick-project", tooltip="输入项目名称、拼音首字母或档号查找"),
+        km.bind("find", "pick_project", "选项目", tooltip="输入项目名称、拼音首字母或档号查找"),
     ]
 
     def __init__(self) -> None:

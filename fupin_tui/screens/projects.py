@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.lifecycle import ALL_STATES
 from fupin_tui.domain.money import format_money
@@ -32,11 +33,10 @@ class ProjectListScreen(Screen):
     ProjectListScreen #project-count { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("enter", "open", "打开档案", id="open", show=False),
-        Binding("o", "open", "打开", id="open-dossier", tooltip="打开所选项目的档案"),
-        Binding("l", "library", "项目库", id="library", tooltip="项目库：入库、申报"),
-        Binding("slash", "filter", "筛选", id="filter", tooltip="按名称、拼音首字母、档号或状态筛选"),
-        Binding("r", "reload", "刷新", id="reload", show=False),
+        km.bind("open", "open", "打开档案", tooltip="打开所选项目的档案"),
+        km.bind("library", "library", "项目库", tooltip="项目库：入库、申报"),
+        km.bind("find", "filter", "筛选", tooltip="按名称、拼音首字母、档号或状态筛选"),
+        km.bind("reload", "reload", "刷新", show=False),
     ]
 
     def __init__(self) -> None:

@@ -7,10 +7,11 @@ from typing import Any, Sequence
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.money import format_money
 from fupin_tui.services import registry_query as rq
@@ -62,13 +63,12 @@ class HouseholdListScreen(Screen):
     HouseholdListScreen #counts { height: 1; color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("ctrl+n", "new_household", "新增户", id="new-household", tooltip="登记一户新的贫困户"),
-        Binding("ctrl+f", "focus_search", "查找", id="focus-search", tooltip="姓名、拼音首字母、身份证号或户编号"),
-        Binding("enter", "open_current", "打开", id="open-household", show=False),
-        Binding("ctrl+o", "cycle_sort", "排序", id="cycle-sort", tooltip="按下一列排序"),
-        Binding("ctrl+r", "reverse_sort", "反序", id="reverse-sort", show=False),
-        Binding("ctrl+t", "quality_run", "数据检查", id="quality-run", tooltip="全部户的数据质量检查（H05/H08）"),
-        Binding("ctrl+g", "publicity_list", "公示名单", id="publicity-list", tooltip="导出本村公示名单（Excel）"),
+        km.bind("new", "new_household", "新增户", tooltip="登记一户新的贫困户"),
+        km.bind("find", "focus_search", "查找", tooltip="姓名、拼音首字母、身份证号或户编号"),
+        km.bind("open", "open_current", "打开", show=False),
+        km.bind("sort", "cycle_sort", "排序", tooltip="本列反序，再按一次按下一列排序"),
+        km.bind("check", "quality_run", "数据检查", tooltip="全部户的数据质量检查（H05/H08）"),
+        km.bind("print", "publicity_list", "公示名单", tooltip="导出本村公示名单（Excel）"),
     ]
 
     def __init__(self) -> None:
@@ -168,12 +168,12 @@ class HouseholdListScreen(Screen):
             self.open_household(row.id)
 
     def action_cycle_sort(self) -> None:
-        self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
-        self.descending = False
-        self.refresh_list()
-
-    def action_reverse_sort(self) -> None:
-        self.descending = not self.descending
+        """One key for the order: this column reversed, then the next column ascending."""
+        if not self.descending:
+            self.descending = True
+        else:
+            self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
+            self.descending = False
         self.refresh_list()
 
     def action_new_household(self) -> None:
@@ -237,8 +237,8 @@ class QualityScreen(Screen):
     """Findings of the registry-wide H05/H08 check; Enter opens the household."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "返回", id="leave"),
-        Binding("enter", "open_current", "打开该户", id="open-household"),
+        km.bind("back", "app.pop_screen", "返回"),
+        km.bind("open", "open_current", "打开该户"),
     ]
 
     def __init__(self, problems) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
+
+from fupin_tui import keymap as km
 
 from fupin_tui.dialogs.confirm import DIALOG_CSS
 from fupin_tui.domain.errors import DomainError, InputError
@@ -18,7 +19,7 @@ class ParamDialog(ModalScreen[bool]):
     """Edit one policy parameter; the value is checked before it is stored."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ParamDialog")
-    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
+    BINDINGS = [km.bind("back", "cancel", "取消")]
 
     def __init__(self, row) -> None:
         super().__init__()
@@ -72,10 +73,9 @@ class SettingsScreen(Screen):
     SettingsScreen .hint { color: $text-muted; height: auto; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "保存", id="save"),
-        Binding("ctrl+n", "new", "新增", id="new"),
-        Binding("r", "reset_param", "恢复默认", id="reset-param"),
-        Binding("d", "deactivate", "停用经办人", id="deactivate"),
+        km.bind("save", "save", "保存"),
+        km.bind("new", "new", "新增"),
+        km.bind("void", "void_here", "停用/恢复默认", tooltip="经办人页：停用所选经办人；政策参数页：恢复默认值"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -96,7 +96,7 @@ class SettingsScreen(Screen):
                     yield Field("贫困村", CheckField(id="village-poor"))
             with TabPane("经办人", id="tab-operators"):
                 yield DataTable(id="operators", cursor_type="row")
-                yield Static("输入姓名后回车新增经办人；在列表中按 d 停用（历史记录保留）。", classes="hint")
+                yield Static(f"输入姓名后回车新增经办人；在列表中按 {km.shown('void')} 停用（历史记录保留）。", classes="hint")
                 yield Field("新经办人", TextInput(id="operator-name"))
             with TabPane("显示", id="tab-display"):
                 yield Static("边框样式：旧版 Windows 控制台（中文代码页）会把线框字符画成两格宽，"
@@ -104,7 +104,7 @@ class SettingsScreen(Screen):
                 yield Field("边框样式", CodeSelect([("自动", "auto"), ("ASCII 边框", "ascii"), ("线框字符", "unicode")],
                                                   id="border-style"))
             with TabPane("政策参数", id="tab-params"):
-                yield Static("县里按制度填写的参数。回车修改，r 恢复默认值；标 * 的是已修改的。", classes="hint")
+                yield Static(f"县里按制度填写的参数。回车修改，{km.shown('void')} 恢复默认值；标 * 的是已修改的。", classes="hint")
                 yield DataTable(id="params", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -205,6 +205,16 @@ class SettingsScreen(Screen):
         event.input.value = ""
         self.notify(f"已新增经办人 {event.value.strip()}")
         self.reload()
+
+    def action_void_here(self) -> None:
+        """Ctrl+X: stop the chosen operator, or put the chosen parameter back to its default."""
+        tab = self._active()
+        if tab == "tab-operators":
+            self.action_deactivate()
+        elif tab == "tab-params":
+            self.action_reset_param()
+        else:
+            self.notify("本页没有可停用或恢复的项目。", severity="warning")
 
     def action_deactivate(self) -> None:
         from fupin_tui.services import township

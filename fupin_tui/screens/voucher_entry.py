@@ -1,6 +1,6 @@
 """新建报账凭证: type the lines one by one (invoice or roster, as the budget line decides), then save.
 
-Keys avoid the ones a text input takes for itself (Ctrl+A/E/D/W/U/K/X/C/V).
+Keys from fupin_tui/keymap.py (text inputs leave Ctrl letters to it, see textual_zh).
 Each line is checked against the database when it is added (budget line
 ceiling F05, roster or invoice F06, invoice used before), so a problem shows
 while the paper is still in the clerk's hand; Ctrl+S saves the voucher with
@@ -14,10 +14,11 @@ from decimal import Decimal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.disbursement import INVOICE, ROSTER
 from fupin_tui.domain.errors import DomainError, InputError
@@ -47,10 +48,10 @@ class VoucherEntryScreen(ModalScreen[int | None]):
     VoucherEntryScreen #voucher-error { color: $error; height: auto; }
     """
     BINDINGS = [
-        Binding("ctrl+n", "add_line", "加入明细", id="add-line", tooltip="检查并加入本行明细（最后一栏回车也可）"),
-        Binding("ctrl+s", "save", "保存凭证", id="save-voucher", tooltip="保存凭证及全部明细（一次完整保存）"),
-        Binding("ctrl+y", "drop_line", "删除明细", id="drop-line", tooltip="删除选中的未保存明细"),
-        Binding("escape", "leave", "返回", id="leave-voucher"),
+        km.bind("new", "add_line", "加入明细", tooltip="检查并加入本行明细（最后一栏回车也可）"),
+        km.bind("save", "save", "保存凭证", tooltip="保存凭证及全部明细（一次完整保存）"),
+        km.bind("void", "drop_line", "删除明细", tooltip="删除选中的未保存明细"),
+        km.bind("back", "leave", "返回"),
     ]
 
     def __init__(self, project_id: int, *, final: bool = False) -> None:

@@ -15,11 +15,12 @@ from typing import Any, Iterable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.errors import InputError
 
@@ -269,8 +270,8 @@ class FormScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "保存", id="save", tooltip="保存本页（一次完整保存）"),
-        Binding("escape", "leave", "返回", id="leave", tooltip="离开；有未保存的修改时会询问"),
+        km.bind("save", "save", "保存", tooltip="保存本页（一次完整保存）"),
+        km.bind("back", "leave", "返回", tooltip="离开；有未保存的修改时会询问"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:

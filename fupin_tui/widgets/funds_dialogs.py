@@ -11,10 +11,11 @@ from typing import Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.widgets.forms import Field
@@ -34,8 +35,8 @@ class FieldsDialog(ModalScreen[Any]):
     FieldsDialog Button { margin-left: 2; min-width: 10; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "submit", "确定", id="dialog-submit"),
-        Binding("escape", "cancel", "取消", id="dialog-cancel"),
+        km.bind("save", "submit", "确定"),
+        km.bind("back", "cancel", "取消"),
     ]
 
     def __init__(self, title: str, fields: list[Field], action: Action, *, info: str = "", ok: str = "确定") -> None:

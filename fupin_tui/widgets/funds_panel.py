@@ -10,10 +10,11 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.disbursement import pct
 from fupin_tui.domain.errors import DomainError
@@ -67,15 +68,14 @@ class FundsPanel(Vertical):
     FundsPanel #tranche-plan { height: auto; max-height: 6; margin-bottom: 1; }
     """
     BINDINGS = [
-        Binding("ctrl+b", "disburse", "拨款", id="disburse", tooltip="按532规则拨付下一期资金"),
-        Binding("ctrl+n", "new_voucher", "新凭证", id="new-voucher", tooltip="新建报账凭证（发票或名册）"),
-        Binding("ctrl+r", "reimburse", "报账", id="reimburse", tooltip="选中的凭证办理报账"),
-        Binding("ctrl+d", "print_voucher", "打印", id="print-voucher", tooltip="生成选中凭证的报账单和名册（Excel）"),
-        Binding("ctrl+x", "void", "作废", id="void-funds", tooltip="作废选中的凭证或拨款（须说明原因）", show=False),
-        Binding("ctrl+k", "deposit", "质保金", id="settle-deposit", tooltip="验收后退还或转入质量保证金", show=False),
-        Binding("1", "tab('tab-tranches')", "分期拨款", id="tab-tranches", show=False),
-        Binding("2", "tab('tab-vouchers')", "报账凭证", id="tab-vouchers", show=False),
-        Binding("3", "tab('tab-budget')", "资金概算", id="tab-budget", show=False),
+        km.bind("act", "act", "拨款/报账", tooltip="分期拨款页：按532规则拨付下一期；报账凭证页：选中的凭证办理报账"),
+        km.bind("new", "new_voucher", "新凭证", tooltip="新建报账凭证（发票或名册）"),
+        km.bind("print", "print_voucher", "打印", tooltip="生成选中凭证的报账单和名册（Excel）"),
+        km.bind("void", "void", "作废", tooltip="作废选中的凭证或拨款（须说明原因）", show=False),
+        km.bind("deposit", "deposit", "质保金", tooltip="验收后退还或转入质量保证金", show=False),
+        km.bind("tab-1", "tab('tab-tranches')", "分期拨款", show=False),
+        km.bind("tab-2", "tab('tab-vouchers')", "报账凭证", show=False),
+        km.bind("tab-3", "tab('tab-budget')", "资金概算", show=False),
     ]
     TAB_FOCUS = {"tab-tranches": "#tranche-plan", "tab-vouchers": "#vouchers", "tab-budget": "#budget"}
 
@@ -192,6 +192,13 @@ class FundsPanel(Vertical):
         self.post_message(self.Changed(self.project_id))
 
     # -- actions ----------------------------------------------------------------
+    def action_act(self) -> None:
+        """Ctrl+B 办理: 拨款 on the tranches page, 报账 of the chosen voucher on the vouchers page."""
+        if self.query_one(TabbedContent).active == "tab-vouchers":
+            self.action_reimburse()
+        else:
+            self.action_disburse()
+
     def action_disburse(self) -> None:
         ctx = self.app.ctx
         av = self.view.available

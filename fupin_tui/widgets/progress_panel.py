@@ -12,10 +12,11 @@ from decimal import Decimal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
+
+from fupin_tui import keymap as km
 
 from fupin_tui.domain.disbursement import pct
 from fupin_tui.domain.errors import DomainError, InputError
@@ -71,8 +72,8 @@ class ProgressPanel(Vertical):
     ProgressPanel DataTable { height: 1fr; min-height: 4; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "保存进度", id="save-progress", tooltip="保存这条进度（一次完整保存）"),
-        Binding("ctrl+x", "void", "作废", id="void-progress", tooltip="作废选中的进度记录（须说明原因）"),
+        km.bind("save", "save", "保存进度", tooltip="保存这条进度（一次完整保存）"),
+        km.bind("void", "void", "作废", tooltip="作废选中的进度记录（须说明原因）"),
     ]
 
     class Saved(Message):

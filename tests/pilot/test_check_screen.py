@@ -25,7 +25,7 @@ async def test_filter_then_enter_opens_the_project_at_the_right_tab(ctx, db_path
         await _open_check(app, pilot)
         text = screen_text(app)
         assert "逾期1" in text and "即将到期" in text
-        await pilot.press("slash", *"P07")
+        await pilot.press("ctrl+f", *"P07")
         await pilot.pause()
         screen = app.screen
         assert [f.rule for f in screen.source.rows] == ["P07"]
@@ -41,8 +41,8 @@ async def test_acknowledge_with_a_reason_is_kept_and_shown(ctx, db_path):
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(120, 40)) as pilot:
         await _open_check(app, pilot)
-        await pilot.press("slash", *"P07", "enter")
-        await pilot.press("a")
+        await pilot.press("ctrl+f", *"P07", "enter")
+        await pilot.press("ctrl+b")
         await pilot.pause()
         assert type(app.screen).__name__ == "ReasonDialog"
         await pilot.press("enter")  # an empty reason is refused
@@ -79,7 +79,7 @@ async def test_self_evaluation_screen_and_export(ctx, db_path):
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(120, 40)) as pilot:
         await _open_check(app, pilot)
-        await pilot.press("p")
+        await pilot.press("ctrl+z")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -88,7 +88,7 @@ async def test_self_evaluation_screen_and_export(ctx, db_path):
         text = screen_text(app)
         assert "新安镇2026年度财政专项扶贫资金绩效自评（项目2个）" in text
         assert "资金使用进度（报账/批复）" in text and "批复380,000.00元" in text
-        await pilot.press("e")
+        await pilot.press("ctrl+d")
         await pilot.pause()
         path = screen.export_path()
         assert path.exists() and path.name == "新安镇2026年度绩效自评.xlsx"

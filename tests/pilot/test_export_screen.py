@@ -28,7 +28,7 @@ async def test_export_writes_the_package(ctx, db_path, tmp_path):
         assert screen.query_one("#export-period").value == "2026-11"
         out = screen.query_one("#export-dir")
         out.value = str(tmp_path / "上报")
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+d")
         await _wait(pilot, screen)
         result = str(screen.query_one("#export-result").render())
         assert "520123101-新安镇-2026-11.zip" in result and "户 8" in result
@@ -49,7 +49,7 @@ async def test_bad_period_is_named(ctx, db_path, tmp_path):
         period.value = ""
         period.focus()
         await pilot.press(*"2026-13")
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+d")
         await _wait(pilot, screen)
         assert "报送期" in str(screen.query_one("#export-status").render())
         assert not (tmp_path / "x").exists() or not list((tmp_path / "x").glob("*.zip"))
@@ -84,7 +84,7 @@ async def test_roster_import_from_the_export_screen(ctx, db_path, tmp_path):
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(120, 40)) as pilot:
         await app.switch_mode("export")
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+n")
         screen = app.screen
         assert type(screen).__name__ == "ImportRosterScreen"
         screen.query_one("#roster-village").value = "520123101201"  # no village column in this file

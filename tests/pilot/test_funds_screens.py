@@ -106,27 +106,27 @@ async def test_walk_project_through_532(ctx, db_path, walk_data):
         assert lines[0].seller == "gz" and lines[0].attachments == 2
 
         # reimburse it; then tranche 2 is still early at 20%
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+b")
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "已报账" in str(app.screen.query_one("#vouchers").get_row_at(0))
         await _enter_progress(app, pilot, "40")
-        await pilot.press("ctrl+b")
+        await pilot.press("1", "ctrl+b")  # 分期拨款 page, 办理 = 拨款
         await pilot.pause()
         assert not app.screen.query("FieldsDialog")  # refused before the dialog: the reason shows
         assert "需工程进度达到50%，当前40%" in _text(app, "#funds-status")
 
         # tranche 2: 30% once half the work is done
         await _enter_progress(app, pilot, "55")
-        await pilot.press("ctrl+b")
+        await pilot.press("1", "ctrl+b")  # 分期拨款 page, 办理 = 拨款
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
 
         # tranche 3: 20% minus the quality deposit at 100%
         await _enter_progress(app, pilot, "100")
-        await pilot.press("ctrl+b")
+        await pilot.press("1", "ctrl+b")  # 分期拨款 page, 办理 = 拨款
         await pilot.pause()
         assert app.screen.query_one("#amount").value == "15000.00"
         await pilot.press("ctrl+s")

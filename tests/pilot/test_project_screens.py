@@ -34,7 +34,7 @@ async def pick(pilot, widget_id: str, text: str) -> None:
 async def act(pilot, action: str, values: dict[str, str]) -> None:
     """a = 办理: choose the step in the menu, fill what the dialog asks, Ctrl+S."""
     # the date is prefilled with today, as a clerk recording the step the day it happens
-    await pilot.press("a")
+    await pilot.press("ctrl+b")
     await pilot.pause()
     menu = pilot.app.screen
     assert action in menu.actions, (action, menu.actions)
@@ -67,8 +67,8 @@ async def test_library_to_archive_at_the_keyboard(app, ctx):
     async with app.run_test(size=(120, 40)) as pilot:
         await app.switch_mode("projects")
         await pilot.pause()
-        await pilot.press("l")  # 项目库
-        await pilot.press("n")  # 入库
+        await pilot.press("ctrl+k")  # 项目库
+        await pilot.press("ctrl+n")  # 入库
         await pilot.pause()
         await type_into(pilot, "name", "组组通公路")
         await pick(pilot, "category", "基础")
@@ -87,7 +87,7 @@ async def test_library_to_archive_at_the_keyboard(app, ctx):
         (entry,) = library.list_entries(ctx)
         assert entry.amount_total == Decimal("300000.00")
 
-        await pilot.press("s")  # 申报, date prefilled with today
+        await pilot.press("ctrl+b")  # 申报, date prefilled with today
         await pilot.pause()
         await fill(pilot, {"document_no": "申1"})
         await pilot.pause()
@@ -103,7 +103,7 @@ async def test_library_to_archive_at_the_keyboard(app, ctx):
         assert "[F05" in str(app.screen.query_one("#dialog-error").render())
         await pilot.press("escape")
         await pilot.press("2")  # 资金概算
-        await pilot.press("n")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         await fill(pilot, {"item": "路面", "quantity": "2000", "unit_price": "150"})
         assert projects.budget_lines(ctx, pid)[0].amount == Decimal("300000.00")
@@ -137,7 +137,7 @@ async def test_library_to_archive_at_the_keyboard(app, ctx):
         assert "[R02" in str(app.screen.query_one("#dialog-error").render())  # 17 and 18 still missing
         await pilot.press("escape")
         for _doc in (17, 18):
-            await pilot.press("n")  # date and copies are prefilled: one key and Ctrl+S
+            await pilot.press("ctrl+n")  # date and copies are prefilled: one key and Ctrl+S
             await pilot.pause()
             await fill(pilot, {"storage_place": "柜A"})
             await pilot.press("down")
@@ -170,11 +170,11 @@ async def test_suspected_split_asks_for_confirmation(app, ctx):
                                       "performance_goals": "带动20户", "village_id": villages(ctx)[0].id})
     async with app.run_test(size=(120, 40)) as pilot:
         await app.switch_mode("projects")
-        await pilot.press("l")
+        await pilot.press("ctrl+k")
         await pilot.pause()
         screen = app.screen
         screen.query_one("#library").move_cursor(row=[r.id for r in screen.rows].index(second))
-        await pilot.press("s")
+        await pilot.press("ctrl+b")
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -201,7 +201,7 @@ async def test_photo_key_opens_the_notice_picture(app, ctx, tmp_path, monkeypatc
         await pilot.pause()
         await pilot.pause()
         app.screen.query_one("#notices").focus()
-        await pilot.press("o")
+        await pilot.press("ctrl+a")
         await pilot.pause()
     assert opened == [str(photo)]
 
@@ -217,7 +217,7 @@ async def test_beneficiary_from_the_registry_refused_when_not_registered(app, ct
         app.open_record(f"project:{pid}", tab="受益户")
         await pilot.pause()
         await pilot.pause()
-        await pilot.press("n")
+        await pilot.press("ctrl+n")
         await pilot.pause()
         await fill(pilot, {"household": "520123101201007"})
         assert "[P20" in str(app.screen.query_one("#dialog-error").render())

@@ -39,7 +39,7 @@ async def pick(pilot, widget_id: str, text: str) -> None:
 
 
 async def type_member(pilot, name, number, relation, education="", school=""):
-    await pilot.press("ctrl+t")
+    await pilot.press("ctrl+n")
     await pilot.press(*list(name))
     await pilot.press("enter")  # Enter moves to the ID number
     pilot.app.screen.focused.value = number  # pasted: 18 keystrokes each are covered by the head row
@@ -116,7 +116,7 @@ async def test_clerk_types_a_household_finds_it_and_runs_procedures(app, ctx):
         # identification: six steps, each with date, responsible person and publicity
         days = ["2026-09-01", "2026-09-03", "2026-09-05", "2026-09-07", "2026-09-14", "2026-09-21"]
         for day in days:
-            await pilot.press("ctrl+r")
+            await pilot.press("ctrl+b")
             await pilot.pause()
             dialog = app.screen
             dialog.query_one("#done_on").value = day
@@ -131,7 +131,9 @@ async def test_clerk_types_a_household_finds_it_and_runs_procedures(app, ctx):
         assert form.title.endswith("在册")
 
         # exit: needs income above the line, so feed the ledger first
-        await pilot.press("ctrl+l")
+        form.query_one("TabbedContent").active = "tab-ledger"  # 台账 page, then 新增
+        await pilot.pause()
+        await pilot.press("ctrl+n")
         await pilot.pause()
         await pick(pilot, "direction", "收入")
         await pick(pilot, "category", "工资")
@@ -142,7 +144,7 @@ async def test_clerk_types_a_household_finds_it_and_runs_procedures(app, ctx):
         app.screen.query_one("#btn-ledger-apply").press()
         await pilot.pause()
         for day in ["2026-10-08", "2026-10-15", "2026-10-22"]:
-            await pilot.press("ctrl+r")
+            await pilot.press("ctrl+b")
             await pilot.pause()
             dialog = app.screen
             dialog.query_one("#done_on").value = day
@@ -262,7 +264,7 @@ async def test_member_editor_is_built_when_first_needed(app, ctx):
         app.open_record(f"household:{saved.id}")
         await pilot.pause()
         form = app.screen
-        await pilot.press("ctrl+t")  # from the first tab: the editor is built and the new row focused
+        await pilot.press("ctrl+n")  # from the first tab: the editor is built and the new row focused
         await pilot.pause()
         assert form.query_one("TabbedContent").active == "tab-members"
         assert form.focused is form.query_one("#m_name") and form.query_one("#members").row_count == 3

@@ -104,7 +104,7 @@ async def test_a_policy_parameter_is_changed_with_validation(ctx):
         await pilot.pause()
         assert type(app.screen).__name__ == "SettingsScreen"
         assert app.ctx.policy.info_entry_wd == 7
-        await pilot.press("r")
+        await pilot.press("ctrl+x")
         await pilot.pause()
         assert app.ctx.policy.info_entry_wd == 5
     with ctx.read() as s:

@@ -40,7 +40,7 @@ class TestCheckScreen:
         """Typing a rule id narrows the list."""
         build_township(ctx)
         app = make_app(db_path=db_path, operator="张会计")
-        assert snap_compare(app, terminal_size=(120, 40), run_before=_to_check("slash", "P", "1", "3", "enter"))
+        assert snap_compare(app, terminal_size=(120, 40), run_before=_to_check("ctrl+f", "P", "1", "3", "enter"))
 
 
 class TestEvaluationScreen:

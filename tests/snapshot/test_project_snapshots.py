@@ -82,7 +82,7 @@ class TestProjectScreens:
         """The library at the smallest size: one entry applied for, one waiting."""
         async def run_before(pilot):
             await show_projects(pilot)
-            await pilot.press("l")
+            await pilot.press("ctrl+k")
             await pilot.pause()
 
         assert snap_compare(app_for(db_path), terminal_size=(80, 24), run_before=run_before)
@@ -119,7 +119,7 @@ class TestProjectScreens:
         """The 完工初检 dialog asks only for what that step needs."""
         async def run_before(pilot):
             await open_tab(underway, "1")(pilot)
-            await pilot.press("a")
+            await pilot.press("ctrl+b")
             await pilot.pause()
             menu = pilot.app.screen
             await pilot.press(*["down"] * menu.actions.index("完工初检"), "enter")
