@@ -154,6 +154,8 @@ class FupinApp(App):
         import gc
 
         gc.freeze()
+        # the demo mark is inside the file: a demo database opened with --db is still 演示数据
+        self.demo = self.demo or self.ctx.identity().is_demo
         self.apply_border_style()
         # one title, no sub-title: Textual joins them with "—", which old consoles draw two cells wide
         self.title = f"{self.TITLE}{'（演示数据）' if self.demo else ''}  经办人：{self.ctx.operator}"

@@ -117,8 +117,9 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def _create_schema(path: Path) -> None:
+def _create_schema(path: Path, kind: str | None = None) -> None:
     import fupin_tui.models  # noqa: F401  (registers every table)
+    from fupin_tui import identity
 
     engine = make_engine(path)
     try:
@@ -129,6 +130,7 @@ def _create_schema(path: Path) -> None:
     try:
         con.execute(f"PRAGMA application_id={APPLICATION_ID}")
         con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        identity.write_to(con, identity.new_identity(kind or identity.TOWNSHIP))
         con.commit()
     finally:
         con.close()
@@ -178,12 +180,21 @@ class Database:
         """A session for reading only (use as a context manager)."""
         return Session(self.engine, expire_on_commit=False)
 
+    def identity(self):
+        """What this database is (``identity.DatabaseIdentity``: id, kind, township)."""
+        from fupin_tui import identity
+
+        return identity.read(self.path) or identity.ensure(self.path)
+
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_database(path: Path | str, *, create: bool = True) -> Database:
-    """Open (creating or upgrading) the database at ``path``, refusing files that are not ours."""
+def open_database(path: Path | str, *, create: bool = True, kind: str | None = None) -> Database:
+    """Open (creating or upgrading) the database at ``path``, refusing files that are not ours.
+
+    A new file gets an identity of ``kind`` (township unless told: ``identity.COUNTY`` / ``DEMO``).
+    """
     path = Path(path)
     _check_file(path)
     if not path.exists() or path.stat().st_size == 0:
@@ -193,12 +204,12 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
             _create_private(path)
         except OSError as exc:
             raise DatabaseProblem(f"无法创建数据库文件 {path}：{exc.strerror}。请检查文件夹是否存在、是否有写权限。") from exc
-        _create_schema(path)
+        _create_schema(path, kind)
     else:
         app_id, version, tables = inspect_file(path)
         if app_id != APPLICATION_ID:
             if app_id == 0 and version == 0 and not tables:
-                _create_schema(path)
+                _create_schema(path, kind)
             else:
                 raise DatabaseProblem(f"文件 {path} 不是本软件的数据库，未作任何改动。请检查路径。")
         elif version > SCHEMA_VERSION:
@@ -208,6 +219,9 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
         elif version < SCHEMA_VERSION:
             _migrate(path, version)
         _check_schema(path)
+        from fupin_tui import identity
+
+        identity.ensure(path)  # a file from before the identity row gets one now
     return Database(path=path, engine=make_engine(path))
 
 
