@@ -175,6 +175,8 @@ class FupinApp(App):
         import gc
 
         gc.freeze()
+        # the demo mark is inside the file: a demo database opened with --db is still 演示数据
+        self.demo = self.demo or self.ctx.identity().is_demo
         self.apply_border_style()
         # one title, no sub-title: Textual joins them with "—", which old consoles draw two cells wide
         self.title = (f"{self.TITLE}{'（演示数据）' if self.demo else ''}{'【只读：只能查看和打印】' if self.read_only else ''}"

@@ -154,8 +154,9 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
     return engine
 
 
-def _create_schema(path: Path) -> None:
+def _create_schema(path: Path, kind: str | None = None) -> None:
     import fupin_tui.models  # noqa: F401  (registers every table)
+    from fupin_tui import identity
 
     engine = make_engine(path)
     try:
@@ -166,6 +167,7 @@ def _create_schema(path: Path) -> None:
     try:
         con.execute(f"PRAGMA application_id={APPLICATION_ID}")
         con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        identity.write_to(con, identity.new_identity(kind or identity.TOWNSHIP))
         con.commit()
     finally:
         con.close()
@@ -222,13 +224,21 @@ class Database:
         """A session for reading only (use as a context manager)."""
         return Session(self.engine, expire_on_commit=False)
 
+    def identity(self):
+        """What this database is (``identity.DatabaseIdentity``: id, kind, township)."""
+        from fupin_tui import identity
+
+        return identity.read(self.path) or identity.ensure(self.path)
+
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_database(path: Path | str, *, create: bool = True, read_only: bool | None = None) -> Database:
+def open_database(path: Path | str, *, create: bool = True, kind: str | None = None,
+                  read_only: bool | None = None) -> Database:
     """Open (creating or upgrading) the database at ``path``, refusing files that are not ours.
 
+    A new file gets an identity of ``kind`` (township unless told: ``identity.COUNTY`` / ``DEMO``).
     A sound file that cannot be written (read-only stick or folder) is opened read-only
     (``Database.read_only``: look and print, every save refused with words) unless
     ``read_only=False`` demands writing.  Every failure is a ``DatabaseProblem`` whose
@@ -236,14 +246,14 @@ def open_database(path: Path | str, *, create: bool = True, read_only: bool | No
     """
     path = Path(path)
     try:
-        return _open(path, create, read_only)
+        return _open(path, create, kind, read_only)
     except DatabaseProblem:
         raise
     except (sqlite3.Error, OperationalError, OSError) as exc:
         raise problem_from(exc, path) from exc
 
 
-def _open(path: Path, create: bool, read_only: bool | None) -> Database:
+def _open(path: Path, create: bool, kind: str | None, read_only: bool | None) -> Database:
     _check_file(path)
     if not path.exists() or path.stat().st_size == 0:
         if not create:
@@ -251,10 +261,10 @@ def _open(path: Path, create: bool, read_only: bool | None) -> Database:
         try:
             _create_private(path)
         except OSError as exc:
-            kind = storage.classify(exc, path)
+            problem = storage.classify(exc, path)
             raise DatabaseProblem(f"无法创建数据库文件 {path}："
-                                  f"{storage.open_words(kind, path)}", kind=kind) from exc
-        _create_schema(path)
+                                  f"{storage.open_words(problem, path)}", kind=problem) from exc
+        _create_schema(path, kind)
         return Database(path=path, engine=make_engine(path))
     writable = storage.file_writable(path)
     if read_only is None:
@@ -264,7 +274,7 @@ def _open(path: Path, create: bool, read_only: bool | None) -> Database:
     app_id, version, tables = inspect_file(path, read_only)
     if app_id != APPLICATION_ID:
         if app_id == 0 and version == 0 and not tables and not read_only:
-            _create_schema(path)
+            _create_schema(path, kind)
         else:
             raise DatabaseProblem(f"文件 {path} 不是本软件的数据库，未作任何改动。请检查路径。")
     elif version > SCHEMA_VERSION:
@@ -278,6 +288,10 @@ def _open(path: Path, create: bool, read_only: bool | None) -> Database:
                                   kind=storage.READ_ONLY)
         _migrate(path, version)
     _check_schema(path, read_only)
+    if not read_only:
+        from fupin_tui import identity
+
+        identity.ensure(path)  # a file from before the identity row gets one now
     return Database(path=path, engine=make_engine(path, read_only), read_only=read_only)
 
 
