@@ -94,7 +94,9 @@ def read(path: Path | str, infer: bool = False) -> DatabaseIdentity | None:
     if not path.exists():
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        from fupin_tui import storage
+
+        con = storage.connect_read_only(path)  # also on a read-only stick without a -wal file
     except sqlite3.DatabaseError:
         return None
     try:
