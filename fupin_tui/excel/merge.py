@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fupin_tui.context import AppContext
+from fupin_tui import identity
 from fupin_tui.db import open_database, write_audit
 from fupin_tui.domain.errors import DomainError
 from fupin_tui.excel import schema
@@ -481,6 +482,10 @@ def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
     outcome = PackageOutcome(pkg.file, f"{code} {name}", str(m["period"]), "新导入")
     with ctx.read() as s:
         _refuse_township_database(s)
+    if ctx.db.identity().kind != identity.COUNTY:
+        with ctx.transaction() as s:  # a database that takes packages is a county database
+            identity.mark_in(s, kind=identity.COUNTY, township_code="", township_name="")
+    with ctx.read() as s:
         latest = s.execute(select(CountyPackage).where(CountyPackage.township_code == code)
                            .order_by(CountyPackage.period.desc(), CountyPackage.exported_at.desc())).scalars().first()
     if latest is not None:
@@ -520,7 +525,7 @@ def import_packages(zip_paths: list[Path | str], county: AppContext | Path | str
     A refused package raises PackageRefused; packages merged before it stay merged.
     """
     own = not isinstance(county, AppContext)
-    ctx = AppContext(db=open_database(county), operator=operator or "县级汇总") if own else county
+    ctx = AppContext(db=open_database(county, kind=identity.COUNTY), operator=operator or "县级汇总") if own else county
     try:
         _ensure_county_tables(ctx)
         ordered = sorted((Path(p) for p in zip_paths), key=_period_key)
