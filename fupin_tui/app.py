@@ -66,6 +66,8 @@ class FupinApp(App):
         self.requested_operator = operator
         self.ctx = None
         self.startup_problem: str | None = None
+        # things the clerk must see but that do not stop the work (read-only file, failed backup …)
+        self.warnings: list[str] = []
         if demo:
             self.title = f"{self.TITLE}（演示数据）"
         if not defer_open:
@@ -97,22 +99,40 @@ class FupinApp(App):
 
             # a damaged page anywhere is found now, not in the middle of a clerk's save (0.13 s at 20,000 households)
             if not integrity_ok(self.db_path, quick=True):
-                raise DatabaseProblem(f"数据库 {self.db_path} 已损坏（完整性检查未通过）。")
-            backup.backup_if_due(self.db_path)
+                raise DatabaseProblem(f"数据库 {self.db_path} 已损坏（完整性检查未通过）。", kind="damaged")
         except DatabaseProblem as exc:
-            self.call_from_thread(self._startup_failed, str(exc))
+            self.call_from_thread(self._startup_failed, str(exc), exc.kind)
             return
+        if not self.read_only:
+            try:
+                backup.backup_if_due(self.db_path)
+            except DatabaseProblem as exc:  # a failed backup is a warning: the work goes on
+                self.warnings.append(f"今天的自动备份没有完成：{exc}")
         self.call_from_thread(self._after_open)
 
-    def _startup_failed(self, message: str) -> None:
+    @property
+    def read_only(self) -> bool:
+        return bool(self.ctx is not None and self.ctx.db.read_only)
+
+    def _startup_failed(self, message: str, kind: str = "") -> None:
         from fupin_tui.screens.problem import DatabaseProblemScreen
 
         self.startup_problem = message
-        self.push_screen(DatabaseProblemScreen(self.db_path, message))
+        self.push_screen(DatabaseProblemScreen(self.db_path, message, offer_restore=kind == "damaged"))
 
     def _after_open(self) -> None:
         from fupin_tui.services import township
 
+        if self.read_only:
+            from fupin_tui.db import READ_ONLY_SAVE
+
+            self.warnings.insert(0, READ_ONLY_SAVE)
+            if not township.is_set_up(self.ctx):
+                self._startup_failed(f"数据库 {self.db_path} 是只读的，且还没有登记乡镇，没有可查看的内容。"
+                                     "请把文件复制到可写的文件夹后再打开。")
+                return
+        for message in self.warnings:
+            self.notify(message, severity="warning", timeout=15)
         if not township.is_set_up(self.ctx):
             from fupin_tui.screens.setup import SetupScreen
 
@@ -132,8 +152,9 @@ class FupinApp(App):
             self.exit(message="未选择经办人，已退出。")
             return
         self.ctx.operator = name
-        township.add_operator(self.ctx, name)  # a new name typed at start becomes an operator
-        township.set_setting(self.ctx, "last_operator", name)
+        if not self.read_only:
+            township.add_operator(self.ctx, name)  # a new name typed at start becomes an operator
+            township.set_setting(self.ctx, "last_operator", name)
         self._database_ready()
 
     def apply_border_style(self) -> None:
@@ -154,9 +175,12 @@ class FupinApp(App):
         import gc
 
         gc.freeze()
+        # the demo mark is inside the file: a demo database opened with --db is still 演示数据
+        self.demo = self.demo or self.ctx.identity().is_demo
         self.apply_border_style()
         # one title, no sub-title: Textual joins them with "—", which old consoles draw two cells wide
-        self.title = f"{self.TITLE}{'（演示数据）' if self.demo else ''}  经办人：{self.ctx.operator}"
+        self.title = (f"{self.TITLE}{'（演示数据）' if self.demo else ''}{'【只读：只能查看和打印】' if self.read_only else ''}"
+                      f"  经办人：{self.ctx.operator}")
         for screen in self.screen_stack:
             refresh = getattr(screen, "database_ready", None)
             if refresh:

@@ -78,6 +78,14 @@ def _generate_demo(path: Path, households: int, seed: int, force: bool = False) 
 
     if path.exists() and not force:
         raise CliError(f"演示数据库 {path} 已存在；要重新生成请加 --force。")
+    if path.exists() and path.stat().st_size > 0:
+        from fupin_tui import identity
+
+        found = identity.read(path, infer=True)
+        if found is None or not found.is_demo:
+            what = found.label if found else "不是演示数据库的文件"
+            raise CliError(f"{path} 是{what}，不是演示数据库；为保护正式数据，demo 不会覆盖它（--force 也不行）。"
+                           "请换一个文件名，如 --db 演示.db。")
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     stats = generate(path, households=households, seed=seed)

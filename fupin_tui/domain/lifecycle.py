@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
+from fupin_tui.domain import workdays
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.money import parse_amount, parse_date, parse_ratio
 
@@ -190,6 +191,60 @@ def needs_deposit(category: str) -> bool:
 
 def deposit_amount(subsidy: Decimal, rate: Decimal) -> Decimal:
     return (subsidy * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What P14 needs of a project's plan and progress (三(三), 三(八))."""
+
+    planned_start: date | None = None
+    planned_end: date | None = None
+    plan_approved_on: date | None = None
+    started_on: date | None = None
+    completed_on: date | None = None
+    force_majeure: str = ""
+    work_share: Decimal = Decimal(0)  # latest progress report
+
+
+@dataclass(frozen=True)
+class Behind:
+    expected: Decimal  # share of the work the plan expects by today
+    done: Decimal  # share reported
+
+    @property
+    def message(self) -> str:
+        return (f"进度落后计划：按计划应完成约{self.expected * 100:.0f}%，最近登记为{self.done * 100:.0f}%")
+
+
+def behind_schedule(s: Schedule, policy, today: date) -> Behind | None:
+    """Started, not finished, and the work reported is more than ``behind_schedule_points``
+    behind the share of the planned period elapsed (不按照项目实施方案进度推进, 三(三)).
+    Force majeure (不可抗力) recorded exempts."""
+    if s.force_majeure or not s.started_on or s.completed_on or not (s.planned_start and s.planned_end):
+        return None
+    span = (s.planned_end - s.planned_start).days
+    if span <= 0:
+        return None
+    expected = min(Decimal(max((today - s.planned_start).days, 0)) / span, Decimal(1))
+    if expected - s.work_share > Decimal(policy.behind_schedule_points):
+        return Behind(expected, s.work_share)
+    return None
+
+
+def schedule_block(s: Schedule, policy, today: date) -> str | None:
+    """Why new funds are stopped under 三(三)/三(八) (P14), or None: behind the plan, or not started
+    ``start_grace_wd`` working days after the plan approval. Off when the county switches
+    ``block_tranches_when_behind`` off; force majeure exempts."""
+    if not policy.block_tranches_when_behind or s.force_majeure:
+        return None
+    behind = behind_schedule(s, policy, today)
+    if behind:
+        return behind.message
+    if s.plan_approved_on and not s.started_on:
+        due = workdays.add_workdays(s.plan_approved_on, int(policy.start_grace_wd))
+        if today > due:
+            return f"方案批复（{s.plan_approved_on.isoformat()}）后应于{due.isoformat()}前开工，至今未开工"
+    return None
 
 
 def asset_owner_kind(household_project: bool) -> str:

@@ -33,6 +33,8 @@ class DashboardScreen(Screen):
     DashboardScreen #figures { padding: 0 1; }
     DashboardScreen #counts { height: auto; }
     DashboardScreen .panel { height: auto; margin-top: 1; }
+    DashboardScreen #warnings { height: auto; color: $warning; border: round $warning; padding: 0 1; }
+    DashboardScreen #warnings.-empty { display: none; }
     """
     BINDINGS = [Binding("r", "reload", "刷新", id="reload")]
 
@@ -41,6 +43,7 @@ class DashboardScreen(Screen):
         with Horizontal():
             yield OptionList(*[Option(f"{key:<4}{title}", id=mode) for mode, title, key in NAV], id="nav")
             with VerticalScroll(id="figures"):
+                yield Static("", id="warnings", classes="-empty")
                 yield Static("正在打开数据库，请稍候", id="counts")
         yield Footer()
 
@@ -52,8 +55,16 @@ class DashboardScreen(Screen):
             self._load()  # straight from the file while the database layer is still loading
 
     def database_ready(self) -> None:
+        self.show_warnings()
         self._load()
         self._mount_panels()
+
+    def show_warnings(self) -> None:
+        """Read-only file, failed backup, broken audit chain: said on the dashboard, not a 体检 finding."""
+        warnings = list(getattr(self.app, "warnings", []))
+        box = self.query_one("#warnings", Static)
+        box.update("\n".join(f"注意：{w}" for w in warnings))
+        box.set_class(not warnings, "-empty")
 
     def _mount_panels(self) -> None:
         if self.query(".panel"):

@@ -293,7 +293,7 @@ def save_household(ctx: AppContext, data: HouseholdInput, members: list[MemberIn
             HouseholdData(number, household.phone, household.helper_phone),
             [MemberData(c.data.name, c.id_number, c.data.relation, c.gender, c.birth_date, c.data.education,
                         c.data.school_status, c.data.health, c.data.labour_skill, c.data.phone) for c in checked],
-            today,
+            today, ctx.policy,
         )
         return SavedHousehold(household.id, number, problems)
 

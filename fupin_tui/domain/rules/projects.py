@@ -215,7 +215,8 @@ def p13(env: Env):
                                      "请在进度录入中登记进度、资金使用和农户受益情况；逾期未录入的，暂停拨款和报账。")
 
 
-@rule("P14", "三(三)", "按期开工、按计划推进", params=("start_grace_wd", "warning_wd"))
+@rule("P14", "三(三)、三(八)", "按期开工、按计划推进，落后则停止拨款报账",
+      params=("start_grace_wd", "warning_wd", "behind_schedule_points", "block_tranches_when_behind"))
 def p14(env: Env):
     for p in env.data.projects:
         if p.dates.force_majeure and p.dates.plan_approved_on and not p.dates.started_on and not p.closed:
@@ -223,24 +224,22 @@ def p14(env: Env):
                           f"尚未开工，已登记不可抗力：{p.dates.force_majeure}。消除后请尽快开工。", tab=TAB_FLOW)
         yield from deadline_findings(env, p, "P14", TAB_FLOW,
                                      "请尽快开工；确因不可抗力不能开工的，请登记不可抗力。县级可收回另行安排。")
-        behind = _behind_schedule(p, env.today)
-        if behind:
-            yield finding("P14", NOTICE, p.record, p.label, behind, tab=TAB_PROGRESS)
+        behind = None if p.closed else lifecycle.behind_schedule(schedule_of(p), env.policy, env.today)
+        if behind is None:
+            continue
+        if env.policy.block_tranches_when_behind:
+            yield finding("P14", BREACH, p.record, p.label,
+                          f"{behind.message}，已暂停拨付新一期资金和报账（三(三)、三(八)）。"
+                          "请督促实施单位加快进度或整改，并如实登记进度。", tab=TAB_PROGRESS)
+        else:
+            yield finding("P14", NOTICE, p.record, p.label,
+                          f"{behind.message}。请督促实施单位加快进度，或如实登记进度。", tab=TAB_PROGRESS)
 
 
-def _behind_schedule(p: ProjectData, today: date) -> str | None:
-    """Work done is well behind the time elapsed in the planned period (a warning, not a breach)."""
-    if p.closed or not p.dates.started_on or p.dates.completed_on or not (p.planned_start and p.planned_end):
-        return None
-    span = (p.planned_end - p.planned_start).days
-    if span <= 0:
-        return None
-    expected = min(Decimal(max((today - p.planned_start).days, 0)) / span, Decimal(1))
+def schedule_of(p: ProjectData) -> lifecycle.Schedule:
     done = max(p.progress, key=lambda r: r.reported_on).work_share if p.progress else Decimal(0)
-    if expected - done >= Decimal("0.3"):
-        return (f"进度落后计划：按计划应完成约{expected * 100:.0f}%，最近登记为{done * 100:.0f}%。"
-                "请督促实施单位加快进度，或如实登记进度。")
-    return None
+    return lifecycle.Schedule(p.planned_start, p.planned_end, p.dates.plan_approved_on, p.dates.started_on,
+                              p.dates.completed_on, p.dates.force_majeure, done)
 
 
 # ---------------------------------------------------------------- P17-P21

@@ -112,7 +112,7 @@ def h02(env: Env):
                           tab=TAB_PROCEDURE)
 
 
-@_hrule("H03", "十二(七)", "脱贫退出两公示一公告，达到退出标准", params=("poverty_line",))
+@_hrule("H03", "十二(七)", "脱贫退出两公示一公告，达到退出标准", params=("poverty_line", "publicity_days"))
 def h03(env: Env):
     for h in env.data.households:
         if h.status != proc.EXITED:
@@ -150,7 +150,7 @@ def quality_problems(env: Env, h: HouseholdInfo) -> list[QualityProblem]:
     key = ("quality", h.id)
     if key not in env.cache:
         env.cache[key] = check_household(HouseholdData(h.household_no, h.phone, h.helper_phone),
-                                         list(h.members), env.today)
+                                         list(h.members), env.today, env.policy)
     return env.cache[key]
 
 
@@ -201,7 +201,7 @@ def h07(env: Env):
                           f"{env.today.year}年现金收支台账还没有记录，年底前请登记。", tab=TAB_LEDGER)
 
 
-@_hrule("H08", "十二(五)(六)", "上传前数据质量校验")
+@_hrule("H08", "十二(五)(六)", "上传前数据质量校验", params=("school_age_min", "school_age_max"))
 def h08(env: Env):
     for h in env.data.households:
         for q in quality_problems(env, h):
