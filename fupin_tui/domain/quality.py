@@ -146,7 +146,7 @@ def _next_birthday(born: date, today: date) -> date:
     return date(today.year + 2, 1, 1)  # not reached
 
 
-def stable_until(members: list[MemberData], today: date) -> date:
+def stable_until(members: list[MemberData], today: date, policy=None) -> date:
     """The first day on which ``check_household`` could say something else with nothing edited.
 
     Only ``today`` moves the findings: an ID whose birth date is still ahead becomes valid on
@@ -154,7 +154,7 @@ def stable_until(members: list[MemberData], today: date) -> date:
     change on birthdays.  Conservative: every member not past the working age counts.
     """
     until = date.max
-    oldest_counted = max(SCHOOL_AGE[1], WORKING_AGE[1])
+    oldest_counted = max(school_age(policy)[1], WORKING_AGE[1])
     for m in members:
         try:
             born = parse_id(m.id_number, today=today).birth_date

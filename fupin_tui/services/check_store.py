@@ -110,8 +110,8 @@ def household_versions(rows: Rows) -> dict[int, str]:
 
 
 def facts_key(policy) -> str:
-    """What else the stored facts depend on: the publicity period the replay checks."""
-    return f"publicity_days={int(policy.publicity_days)}"
+    """What else the stored facts depend on: the policy (publicity period, school age ...)."""
+    return hashlib.sha1(repr(sorted(policy.as_dict().items(), key=lambda kv: kv[0])).encode()).hexdigest()
 
 
 def usable_facts(data: dict, versions: dict[int, str], policy, today: date) -> dict[int, list]:
@@ -149,7 +149,8 @@ def prefill(entries: dict[int, list], households) -> dict:
     return cache
 
 
-def collect(cache: dict, households, versions: dict[int, str], old: dict[int, list], today: date) -> dict:
+def collect(cache: dict, households, versions: dict[int, str], old: dict[int, list], today: date,
+            policy=None) -> dict:
     """The facts to store after a run: those reused as they were, the new ones with their days."""
     from fupin_tui.domain import procedures as proc
     from fupin_tui.domain.quality import stable_until
@@ -172,7 +173,7 @@ def collect(cache: dict, households, versions: dict[int, str], old: dict[int, li
             continue
         until = date.max
         if quality is not None:
-            until = min(until, stable_until(list(h.members), today))
+            until = min(until, stable_until(list(h.members), today, policy))
         if ident is not None or exit_ is not None:
             ahead = [s.done_on for s in h.steps if s.done_on and s.done_on > today]
             if ahead:

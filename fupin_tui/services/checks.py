@@ -379,7 +379,7 @@ def check_source(src, db_path: Path | str | None, policy, today: date, roster_ki
     old = check_store.usable_facts(store, versions, policy, today)
     cache = check_store.prefill(old, data.households)
     findings = run_rules(data, policy, today, only=rules, cache=cache)
-    new = check_store.collect(cache, data.households, versions, old, today)
+    new = check_store.collect(cache, data.households, versions, old, today, policy)
     stored = (store.get("facts") or {}).get("households") or {}
     if len(new) != len(stored) or any(stored.get(k) is not v for k, v in new.items()):
         store["facts"] = {"key": check_store.facts_key(policy), "households": new}
