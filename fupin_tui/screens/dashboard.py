@@ -53,11 +53,19 @@ class DashboardScreen(Screen):
             self.database_ready()
         else:
             self._load()  # straight from the file while the database layer is still loading
+            self.call_after_refresh(self._mount_panels)  # after the first paint: kept figures, if current
 
     def database_ready(self) -> None:
         self.show_warnings()
         self._load()
-        self._mount_panels()
+        if self.query(".panel") and self.app.ctx is not None and not getattr(self, "_panels_live", False):
+            self._panels_live = True  # mounted before the database was open: now fetch for real
+            for panel in self.query(".panel"):
+                reload = getattr(panel, "reload", None)
+                if reload:
+                    reload()
+        else:
+            self._mount_panels()
 
     def show_warnings(self) -> None:
         """Read-only file, failed backup, broken audit chain: said on the dashboard, not a 体检 finding."""
@@ -74,6 +82,7 @@ class DashboardScreen(Screen):
         except ModuleNotFoundError:
             return
         figures = self.query_one("#figures")
+        self._panels_live = self.app.ctx is not None
         for name in PANELS:
             panel_class = getattr(module, name, None)
             if panel_class is not None:
