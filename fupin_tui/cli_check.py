@@ -37,12 +37,25 @@ def _handle(args, db_path: Path) -> int:
 
 
 def _open_and_run(args, db_path: Path) -> int:
-    from fupin_tui.context import AppContext
-    from fupin_tui.db import open_database
-
     if not Path(db_path).exists():
         print(f"错误：数据库 {db_path} 不存在。", file=sys.stderr)
         return 2
+    if not getattr(args, "list", False):
+        # A township's file: plain sqlite3, no ORM imported (services.check_fast); None when
+        # it cannot (first run, new release, a file to upgrade): then the full open below.
+        from fupin_tui.services import check_fast
+
+        try:
+            rules = _wanted_rules(getattr(args, "rule", []) or [])
+        except ValueError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        result = check_fast.run(db_path, rules=rules)
+        if result is not None:
+            return _report(args, result, sys.stdout)
+    from fupin_tui.context import AppContext
+    from fupin_tui.db import open_database
+
     ctx = AppContext(db=open_database(db_path, create=False), operator="")
     try:
         return run(args, ctx)
@@ -103,7 +116,10 @@ def run(args, ctx, out=None) -> int:
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    result = run_checks(ctx, rules=rules)
+    return _report(args, run_checks(ctx, rules=rules), out)
+
+
+def _report(args, result, out) -> int:
     if args.json:
         print(json.dumps([_as_json(f) for f in result.findings], ensure_ascii=False, indent=1), file=out)
     else:

@@ -71,7 +71,18 @@ def h01(env: Env):
 
 
 def _replay(h: HouseholdInfo, procedure: str, start_status: str, env: Env) -> tuple[str | None, list[str]]:
-    """Replay the stored steps through the registry's own check; (first problem, steps still missing)."""
+    """Replay the stored steps through the registry's own check; (first problem, steps still missing).
+
+    Kept in ``env.cache`` as ("replay", household id, procedure): the 体检 service stores it
+    between runs and hands it back while the household's steps are unchanged.
+    """
+    key = ("replay", h.id, procedure)
+    if key not in env.cache:
+        env.cache[key] = _replay_steps(h, procedure, start_status, env)
+    return env.cache[key]
+
+
+def _replay_steps(h: HouseholdInfo, procedure: str, start_status: str, env: Env) -> tuple[str | None, list[str]]:
     steps = sorted([s for s in h.steps if s.procedure == procedure], key=_seq)
     done: list[StepData] = []
     days = int(env.policy.publicity_days)
