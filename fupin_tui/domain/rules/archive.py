@@ -92,14 +92,15 @@ def _yearly(env: Env, rid: str, todo: str):
         if d.rule != rid:
             continue
         record, label = f"year:{y.work_year}", f"{y.work_year}年度"
+        note = f"（{d.warning}）" if d.warning else ""  # the days left counted on a computed calendar
         if env.today > d.due:
             yield finding(rid, OVERDUE, record, label,
-                          f"{d.label}应于{d.due.isoformat()}前完成。已完成的，请确认并注明报送日期。",
+                          f"{d.label}应于{d.due.isoformat()}前完成。已完成的，请确认并注明报送日期。{note}",
                           due=d.due, workdays_left=d.workdays_left)
         else:
             sev = DUE_SOON if d.workdays_left <= env.warning_wd else NOTICE
             left = "今天到期" if d.workdays_left == 0 else f"还剩{d.workdays_left}个工作日"
-            yield finding(rid, sev, record, label, f"{d.label}应于{d.due.isoformat()}前完成，{left}。{todo}",
+            yield finding(rid, sev, record, label, f"{d.label}应于{d.due.isoformat()}前完成，{left}。{todo}{note}",
                           due=d.due, workdays_left=d.workdays_left)
 
 

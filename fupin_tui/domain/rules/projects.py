@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from fupin_tui.domain import lifecycle
+from fupin_tui.domain.deadlines import span_warning
 from fupin_tui.domain.rules.base import (
     BREACH, DUE_SOON, NOTICE, OVERDUE, Env, deadline_findings, finding, rule,
 )
@@ -37,6 +38,13 @@ POOR_STATUSES = ("在册", "返贫")
 def reached(p: ProjectData, state: str) -> bool:
     """The project is at ``state`` or later in the life cycle (整改 counts as before 已验收)."""
     return _ORDER.get(p.state, -1) >= _ORDER[state]
+
+
+def calendar_note(env: Env, due: date) -> str:
+    """The calendar's warning when the working days between today and ``due`` were computed
+    (a year without the official schedule), to append to a finding's message."""
+    warning = span_warning(env.today, due)
+    return f"（{warning}）" if warning else ""
 
 
 def live(env: Env):
@@ -174,10 +182,11 @@ def p11(env: Env):
         if env.today > limit:
             yield finding("P11", OVERDUE, p.record, p.label,
                           f"{start.isoformat()}开工，至{limit.isoformat()}已满{months}个月仍未完工。"
-                          "请督促完工，或报县扶贫办处理。", due=limit, tab=TAB_PROGRESS, workdays_left=left)
+                          f"请督促完工，或报县扶贫办处理。{calendar_note(env, limit)}", due=limit, tab=TAB_PROGRESS, workdays_left=left)
         elif left <= env.warning_wd:
             yield finding("P11", DUE_SOON, p.record, p.label,
-                          f"工期将于{limit.isoformat()}满{months}个月，还剩{left}个工作日，请督促按期完工。",
+                          f"工期将于{limit.isoformat()}满{months}个月，还剩{left}个工作日，请督促按期完工。"
+                          f"{calendar_note(env, limit)}",
                           due=limit, tab=TAB_PROGRESS, workdays_left=left)
 
 
@@ -201,7 +210,8 @@ def p12(env: Env):
                 sev = OVERDUE if env.today > last else (DUE_SOON if left <= env.warning_wd else None)
                 if sev:
                     yield finding("P12", sev, p.record, p.label,
-                                  f"项目调整尚未批复，可调整期限为{last.isoformat()}。请向县扶贫办催办批复。",
+                                  f"项目调整尚未批复，可调整期限为{last.isoformat()}。请向县扶贫办催办批复。"
+                                  f"{calendar_note(env, last)}",
                                   due=last, tab=TAB_FLOW, workdays_left=left)
 
 
@@ -277,11 +287,13 @@ def p18(env: Env):
             left = workdays.workdays_left(r.deadline, env.today)
             if env.today > r.deadline:
                 yield finding("P18", OVERDUE, p.record, p.label,
-                              f"整改事项「{r.item}」已过期限{r.deadline.isoformat()}仍未完成。请督促整改后申请复验。",
+                              f"整改事项「{r.item}」已过期限{r.deadline.isoformat()}仍未完成。请督促整改后申请复验。"
+                              f"{calendar_note(env, r.deadline)}",
                               due=r.deadline, tab=TAB_ACCEPT, workdays_left=left)
             elif left <= env.warning_wd:
                 yield finding("P18", DUE_SOON, p.record, p.label,
-                              f"整改事项「{r.item}」将于{r.deadline.isoformat()}到期，还剩{left}个工作日。",
+                              f"整改事项「{r.item}」将于{r.deadline.isoformat()}到期，还剩{left}个工作日。"
+                              f"{calendar_note(env, r.deadline)}",
                               due=r.deadline, tab=TAB_ACCEPT, workdays_left=left)
 
 
