@@ -57,7 +57,9 @@ class DashboardScreen(Screen):
 
     def database_ready(self) -> None:
         self.show_warnings()
-        self._load()
+        running = getattr(self, "_overview", None)
+        if running is None or running.is_finished:  # called again at once (mount, then the app): one read
+            self._overview = self._load()
         if self.query(".panel") and self.app.ctx is not None and not getattr(self, "_panels_live", False):
             self._panels_live = True  # mounted before the database was open: now fetch for real
             for panel in self.query(".panel"):
