@@ -178,11 +178,39 @@ def cand(i, **kw):
     (cand(None, construction_type="续建"), cand(1), None),  # 续建 is exempt
     (cand(None, village_id=2), cand(1), None),  # another village
     (cand(None, content="修建水池", name="水池"), cand(1), None),  # other content
-    (cand(None, applied_on=date(2028, 3, 2), year=2028), cand(1), None),  # outside the window
+    # 二(七) 除续建项目外，已得到批复的项目不得以相同建设内容……重复申报: any year, not only the window
+    (cand(None, applied_on=date(2029, 3, 2), year=2029), cand(1), "疑似重复申报"),
+    (cand(None, applied_on=date(2029, 3, 2), year=2029), cand(1, approved=False), None),  # never approved
+    (cand(None, applied_on=date(2029, 3, 2), year=2029, construction_type="续建"), cand(1), None),
+    # 拆分项目: one road cut into 一段/二段, 一期/二期, 标段 within the window
+    (cand(None, name="新寨村组组通硬化二段", content="硬化道路二段1公里"),
+     cand(1, name="新寨村组组通硬化一段", content="硬化道路一段1公里"), "疑似拆分"),
+    (cand(None, name="新寨村组组通硬化（二期）", content="第二期硬化道路2公里"),
+     cand(1, name="新寨村组组通硬化（一期）", content="第一期硬化道路2公里"), "疑似拆分"),
+    (cand(None, name="新寨村道路2标段", content="硬化道路2公里2标段", amount=Decimal("800000")),
+     cand(1, name="新寨村道路1标段", content="硬化道路2公里1标段", amount=Decimal("800000")), "内容相近"),
 ])
 def test_duplicates_and_splits_are_flagged_for_a_human(new, other, kind):
     found = L.find_similar(new, [other], POLICY)
     assert [s.kind for s in found] == ([kind] if kind else [])
+
+
+def test_a_renamed_project_with_the_village_name_is_found_near():
+    new = cand(None, name="坪上村产业路", content="坪上村硬化产业路3公里", village_name="坪上村",
+               amount=Decimal("800000"))
+    other = cand(1, name="产业路建设", content="硬化产业路3公里", village_name="坪上村", amount=Decimal("800000"))
+    [s] = L.find_similar(new, [other], POLICY)
+    assert (s.kind, s.how) == ("内容相近", "建设内容去掉段、期、标段编号和村名后相同")
+
+
+def test_near_content_is_measured_by_character_pairs():
+    assert L.similarity("硬化道路2公里", "硬化道路2公里") == 1
+    assert L.similarity("硬化道路2公里", "修建蓄水池1口") == 0
+    new = cand(None, name="通组路", content="硬化通组道路2公里及排水沟", amount=Decimal("800000"))
+    other = cand(1, name="组组通", content="硬化通组道路2公里排水沟", amount=Decimal("800000"))
+    [s] = L.find_similar(new, [other], POLICY)
+    assert s.kind == "内容相近" and s.how.startswith("建设内容相似度")
+    assert L.find_similar(new, [other], POLICY.with_override("near_duplicate_similarity", "0.99")) == []
 
 
 def test_allowed_actions_follow_the_state():
