@@ -45,6 +45,7 @@ ALL_STATES = (APPLIED, APPROVED, PLAN_SUBMITTED, PLAN_APPROVED, UNDERWAY, COMPLE
 GRADES = ("优良", "合格", "不合格")
 EXPERT_REVIEW = "专家评审"
 OFFICE_REVIEW = "县扶贫办审核"
+REVIEW_KINDS = (EXPERT_REVIEW, OFFICE_REVIEW)
 DEPOSIT_CATEGORIES = ("产业发展", "基础设施")  # P21
 CONTINUING = "续建"  # P02 exemption
 OWNER_HOUSEHOLDS = "受益农户"
@@ -274,10 +275,14 @@ def fields_for(action: str, facts: ProjectFacts, policy) -> list[FieldSpec]:
     elif action == "上报实施方案":
         out += [FieldSpec("planned_start", "计划开工日期", "date"),
                 FieldSpec("planned_end", "计划完工日期", "date")]
-    elif action == "批复实施方案" and needs_deposit(facts.category):
-        lo, hi = policy.deposit_rate_min, policy.deposit_rate_max
-        out.append(FieldSpec("deposit_rate", "质量保证金比例", "ratio",
-                             hint=f"{Decimal(lo) * 100:g}%至{Decimal(hi) * 100:g}%"))
+    elif action == "批复实施方案":
+        # P06 (二(三)): the county's review as it was done; the rule then checks it against the amount
+        out.append(FieldSpec("review_kind", "审查方式", "choice", choices=REVIEW_KINDS,
+                             hint=f"补助达到{policy.expert_review_threshold_wan}万元须专家评审"))
+        if needs_deposit(facts.category):
+            lo, hi = policy.deposit_rate_min, policy.deposit_rate_max
+            out.append(FieldSpec("deposit_rate", "质量保证金比例", "ratio",
+                                 hint=f"{Decimal(lo) * 100:g}%至{Decimal(hi) * 100:g}%"))
     elif action == "备案":
         out.append(FieldSpec("discipline_filed_on", "抄送纪检监察审计日期", "date", required=False))
     elif action in ("调整", "调整批复"):
@@ -310,9 +315,9 @@ def notes_for(action: str, facts: ProjectFacts, policy) -> list[str]:
     """What the rules decide by themselves, shown in the dialog so the clerk knows."""
     notes = []
     if action == "批复实施方案":
-        notes.append(f"审查方式：{review_kind(facts.subsidy, policy)}（P06 补助"
+        notes.append(f"应为{review_kind(facts.subsidy, policy)}（P06 补助"
                      f"{'达到' if review_kind(facts.subsidy, policy) == EXPERT_REVIEW else '低于'}"
-                     f"{policy.expert_review_threshold_wan}万元）")
+                     f"{policy.expert_review_threshold_wan}万元）；请按县里实际的审查方式登记")
     if action == "移交":
         notes.append(f"资产归属：{asset_owner_kind(facts.household_project)}（P19）")
     if action == "验收" and needs_audit_opinion(facts.subsidy, policy):
@@ -435,7 +440,7 @@ def _check_plan_submit(t: Transition, facts: ProjectFacts, values, policy) -> No
 
 
 def _check_plan_approve(t: Transition, facts: ProjectFacts, values, policy) -> None:
-    t.sets["plan_review_kind"] = review_kind(facts.subsidy, policy)
+    t.sets["plan_review_kind"] = values["review_kind"]  # as asked; P06 checks it against the amount
     if needs_deposit(facts.category):
         rate: Decimal = values["deposit_rate"]
         lo, hi = Decimal(str(policy.deposit_rate_min)), Decimal(str(policy.deposit_rate_max))

@@ -124,7 +124,11 @@ for _args in _DEADLINE_RULES:
 def p06(env: Env):
     for p in env.data.projects:
         yield from deadline_findings(env, p, "P06", TAB_FLOW, "请向县扶贫办催办实施方案批复。")
-        if p.dates.plan_approved_on and p.plan_review_kind:
+        if p.dates.plan_approved_on and not p.plan_review_kind.strip():
+            yield finding("P06", BREACH, p.record, p.label,
+                          "实施方案已批复，但没有登记审查方式（专家评审或县扶贫办审核）。请按县里实际的审查方式补登。",
+                          tab=TAB_FLOW)
+        elif p.dates.plan_approved_on:
             needed = lifecycle.review_kind(p.subsidy, env.policy)
             if p.plan_review_kind != needed:
                 yield finding("P06", BREACH, p.record, p.label,
