@@ -63,7 +63,8 @@ def p01(env: Env):
                           "补办入库手续或将本项目作废。", tab=TAB_FLOW)
 
 
-@rule("P02", "二(七)", "不得重复申报、拆分项目", params=("split_window_days", "expert_review_threshold_wan"))
+@rule("P02", "二(七)", "不得重复申报、拆分项目",
+      params=("split_window_days", "expert_review_threshold_wan", "near_duplicate_similarity"))
 def p02(env: Env):
     by_village: dict[object, list[ProjectData]] = defaultdict(list)
     for p in env.data.projects:
@@ -71,14 +72,16 @@ def p02(env: Env):
             by_village[p.village_id].append(p)
     for projects in by_village.values():
         candidates = {p.id: lifecycle.Candidate(p.id, p.name, p.village_id, p.year, p.content, p.subsidy,
-                                                p.construction_type, p.dates.applied_on) for p in projects}
+                                                p.construction_type, p.dates.applied_on,
+                                                p.dates.approved_on is not None, p.village_name)
+                      for p in projects}
         labels = {p.id: p for p in projects}
         for p in projects:
             others = [c for i, c in candidates.items() if i < p.id]
             for s in lifecycle.find_similar(candidates[p.id], others, env.policy):
                 other = labels[s.other.id]
                 yield finding("P02", NOTICE, p.record, p.label,
-                              f"{s.kind}：与「{other.name}」（{other.year}年）同村、建设内容相同。"
+                              f"{s.kind}：与「{other.name}」（{other.year}年）同村，{s.how}。"
                               "请人工核实；确属不同项目的，确认时写明理由。", tab=TAB_FLOW)
 
 
@@ -121,7 +124,11 @@ for _args in _DEADLINE_RULES:
 def p06(env: Env):
     for p in env.data.projects:
         yield from deadline_findings(env, p, "P06", TAB_FLOW, "请向县扶贫办催办实施方案批复。")
-        if p.dates.plan_approved_on and p.plan_review_kind:
+        if p.dates.plan_approved_on and not p.plan_review_kind.strip():
+            yield finding("P06", BREACH, p.record, p.label,
+                          "实施方案已批复，但没有登记审查方式（专家评审或县扶贫办审核）。请按县里实际的审查方式补登。",
+                          tab=TAB_FLOW)
+        elif p.dates.plan_approved_on:
             needed = lifecycle.review_kind(p.subsidy, env.policy)
             if p.plan_review_kind != needed:
                 yield finding("P06", BREACH, p.record, p.label,
