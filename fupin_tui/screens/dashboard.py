@@ -52,8 +52,10 @@ class DashboardScreen(Screen):
         if self.app.ctx is not None:
             self.database_ready()
         else:
-            self._load()  # straight from the file while the database layer is still loading
-            self.call_after_refresh(self._mount_panels)  # after the first paint: kept figures, if current
+            # after the first paint: the counts straight from the file while the database layer is
+            # still loading, then the panels with kept figures, if current
+            self.call_after_refresh(self._load)
+            self.call_after_refresh(self._mount_panels)
 
     def database_ready(self) -> None:
         self.show_warnings()
