@@ -111,3 +111,107 @@ def run(db_path: Path | str, rules: Iterable[str] | None = None, today: date | N
     finally:
         con.close()
     return checks.CheckResult(checks.apply_acks(findings, acks), today)
+
+
+# ---------------------------------------------------------------- the dashboard's summary
+
+
+def audit_version(con: sqlite3.Connection, today: date) -> list:
+    """Every change writes an audit row in its transaction (bulk imports too): with today, a version."""
+    return [con.execute("SELECT COALESCE(MAX(id), 0) FROM auditlog").fetchone()[0], today.isoformat()]
+
+
+def stored_summary(db_path: Path | str, today: date | None = None) -> dict | None:
+    """The last summary, if nothing changed since it was made (plain sqlite3; None otherwise)."""
+    from fupin_tui import clock
+
+    summary = check_store.read(db_path, "summary").get("summary")
+    if not summary or not Path(db_path).exists():
+        return None
+    try:
+        con = sqlite3.connect(str(db_path), timeout=5)
+        try:
+            if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                return None
+            current = audit_version(con, today or clock.today())
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return summary if summary.get("version") == current else None
+
+
+def make_summary(db_path: Path | str, result, deadlines, version: list) -> dict:
+    """Store what the dashboard shows: counts by severity and the next deadlines."""
+    summary = {"version": version, "counts": result.counts(),
+               "deadlines": [[u.label, u.rule, u.record, u.record_label, u.due.isoformat(), u.workdays_left, u.warning]
+                             for u in deadlines]}
+    check_store.update(db_path, "summary", summary=summary)
+    return summary
+
+
+def deadlines_of(summary: dict) -> list:
+    from fupin_tui.services.checks import UpcomingDeadline
+
+    return [UpcomingDeadline(label, rule, record, record_label, date.fromisoformat(due), left, warning)
+            for label, rule, record, record_label, due, left, warning in summary["deadlines"]]
+
+
+class _Light:
+    """What ``checks.next_deadlines`` asks of a context."""
+
+    def __init__(self, policy, today: date) -> None:
+        self.policy, self._today = policy, today
+
+    def today(self) -> date:
+        return self._today
+
+
+def summary(db_path: Path | str, today: date | None = None) -> dict:
+    """Counts and next deadlines, computed here (light path when it can) and stored. For the child process."""
+    from fupin_tui import clock
+    from fupin_tui.services import checks
+
+    path = Path(db_path)
+    today = today or clock.today()
+    with sqlite3.connect(str(path), timeout=5) as con:
+        version = audit_version(con, today)  # before reading: a change meanwhile makes it stale, not wrong
+    result = run(path, today=today)
+    if result is not None:
+        store = check_store.read(path)
+        con = sqlite3.connect(str(path), timeout=5)
+        try:
+            src = SqliteSource(con, store["types"])
+            villages = dict(src.rows("SELECT id, name FROM village"))
+            data = checks.CheckData(projects=checks._load_projects(src, villages, {}, {}))
+            deadlines = checks.next_deadlines(_Light(_policy(con), today), 10, data=data)
+        finally:
+            con.close()
+    else:
+        from fupin_tui.context import AppContext
+        from fupin_tui.db import open_database
+
+        ctx = AppContext(db=open_database(path, create=False), today_fn=lambda: today)
+        try:
+            result = checks.run_checks(ctx)
+            deadlines = checks.next_deadlines(ctx, 10)
+        finally:
+            ctx.db.close()
+    return make_summary(path, result, deadlines, version)
+
+
+def summary_in_child(db_path: Path | str, timeout: float = 600) -> dict:
+    """``summary`` in a child process (the second core; the registry never loads into the app)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    if getattr(sys, "frozen", False):  # a bundled executable has no ``-m``: do it here
+        return summary(db_path)
+    out = subprocess.run([sys.executable, "-m", "fupin_tui", "--db", str(db_path), "check", "--summary"],
+                         capture_output=True, text=True, timeout=timeout, env=os.environ.copy(),
+                         stdin=subprocess.DEVNULL)
+    if out.returncode not in (0, 1):
+        raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "体检子进程失败")
+    return json.loads(out.stdout)

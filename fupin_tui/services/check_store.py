@@ -34,11 +34,12 @@ STORE_FORMAT = 1
 Rows = Callable[[str], Iterable[tuple]]  # SQL text -> rows
 
 
-def store_path(db_path: Path | str) -> Path:
+def store_path(db_path: Path | str, part: str = "") -> Path:
+    """The store of a database; ``part="summary"``: the dashboard's small file beside it."""
     from fupin_tui.config import data_dir
 
     key = hashlib.sha1(str(Path(db_path).resolve()).encode()).hexdigest()[:16]
-    return data_dir() / "cache" / f"check-{key}.json"
+    return data_dir() / "cache" / f"check-{key}{'.' + part if part else ''}.json"
 
 
 @lru_cache(maxsize=1)
@@ -57,9 +58,9 @@ def schema_hash(rows: Rows) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-def read(db_path: Path | str) -> dict:
+def read(db_path: Path | str, part: str = "") -> dict:
     try:
-        data = json.loads(store_path(db_path).read_text(encoding="utf-8"))
+        data = json.loads(store_path(db_path, part).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("format") != STORE_FORMAT or data.get("code") != code_hash():
@@ -67,9 +68,9 @@ def read(db_path: Path | str) -> dict:
     return data
 
 
-def write(db_path: Path | str, data: dict) -> None:
+def write(db_path: Path | str, data: dict, part: str = "") -> None:
     """Atomically (a temporary file renamed over the old one); a failure only costs speed."""
-    path = store_path(db_path)
+    path = store_path(db_path, part)
     data = {**data, "format": STORE_FORMAT, "code": code_hash()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,10 +85,10 @@ def write(db_path: Path | str, data: dict) -> None:
             pass
 
 
-def update(db_path: Path | str, **parts) -> None:
-    data = read(db_path)
-    data.update(parts)
-    write(db_path, data)
+def update(db_path: Path | str, part: str = "", **values) -> None:
+    data = read(db_path, part)
+    data.update(values)
+    write(db_path, data, part)
 
 
 # ---------------------------------------------------------------- household versions

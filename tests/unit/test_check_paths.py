@@ -138,3 +138,20 @@ def test_store_file_is_private(demo):
     checks.run_checks(ctx)
     path = check_store.store_path(demo)
     assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_dashboard_summary_from_a_child_process_is_kept_until_something_changes(demo):
+    from fupin_tui.models import Member
+
+    ctx = open_context(demo, operator="张会计")
+    checks._last_run.clear()
+    counts = checks.run_checks(ctx).counts()
+    summary = check_fast.summary_in_child(demo)
+    assert summary["counts"] == counts
+    assert [d.rule for d in check_fast.deadlines_of(summary)] == [d.rule for d in checks.next_deadlines(ctx, 10)]
+    assert check_fast.stored_summary(demo) == summary  # kept: the next start shows it at once
+    with ctx.transaction() as s:  # any change writes an audit row
+        member = s.exec(select(Member).where(Member.voided == False).order_by(Member.id.desc())).first()  # noqa: E712
+        member.phone = "13900000000"
+        s.add(member)
+    assert check_fast.stored_summary(demo) is None
