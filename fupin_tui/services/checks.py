@@ -282,11 +282,11 @@ def _load_households(s: "_Source", villages: dict[int, str]):
         members[hid].append(MemberData(name, number, word[relation], word[gender], day[birth], word[education],
                                        word[school], word[health], word[skill], word[phone]))
     steps: dict[int, list[StepData]] = defaultdict(list)
-    for (hid, procedure, step, seq, done, responsible, pfrom, pto) in s.rows(
-            "SELECT household_id, procedure, step, seq, done_on, responsible, publicity_from, publicity_to "
-               "FROM procedurestep WHERE NOT voided"):
+    for (hid, procedure, step, seq, done, responsible, pfrom, pto, needs) in s.rows(
+            "SELECT household_id, procedure, step, seq, done_on, responsible, publicity_from, publicity_to, "
+               "basic_needs_met FROM procedurestep WHERE NOT voided"):
         steps[hid].append(StepData(word[procedure], word[step], seq, day[done], word[responsible], day[pfrom],
-                                   day[pto]))
+                                   day[pto], bool(needs)))
     events: dict[int, list[EventData]] = defaultdict(list)
     for (hid, on, from_status, to_status, reason) in s.rows(
             "SELECT household_id, happened_on, from_status, to_status, reason FROM householdevent "

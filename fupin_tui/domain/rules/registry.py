@@ -123,6 +123,11 @@ def h03(env: Env):
         elif missing:
             yield finding("H03", BREACH, h.record, h.label,
                           f"已脱贫，但退出程序缺少：{'、'.join(missing)}（两公示一公告）。请补录。", tab=TAB_PROCEDURE)
+        first = [s for s in h.steps if s.procedure == proc.EXIT and s.seq == 1]
+        if first and not max(first, key=lambda s: s.done_on).basic_needs_met:
+            yield finding("H03", BREACH, h.record, h.label,
+                          "已脱贫，但退出时没有登记已达到“两不愁三保障”（不愁吃、不愁穿，义务教育、基本医疗、住房安全有保障）。"
+                          "请核实并在退出程序中登记。", tab=TAB_PROCEDURE)
         line = _line(env, h.income_year)
         if line is not None:
             try:
