@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
             command.description = helps.get(name)
         if command.epilog is None:
             command.epilog = cli_args.EXIT_CODES
+        elif "退出码" not in command.epilog:
+            command.epilog = command.epilog.rstrip() + "\n\n" + cli_args.EXIT_CODES
         cli_args.add_global_options(command, on_subcommand=True)
     return parser
 
