@@ -35,6 +35,10 @@ _ORDER[_L.RECTIFYING] = _ORDER[_L.ACCEPTANCE_REQUESTED]
 POOR_STATUSES = ("在册", "返贫")
 
 
+def _pct(x: Decimal) -> str:
+    return f"{(Decimal(x) * 100).normalize():f}%"
+
+
 def reached(p: ProjectData, state: str) -> bool:
     """The project is at ``state`` or later in the life cycle (整改 counts as before 已验收)."""
     return _ORDER.get(p.state, -1) >= _ORDER[state]
@@ -354,16 +358,16 @@ def p21(env: Env):
         rate = p.deposit_rate
         if rate is None:
             yield finding("P21", BREACH, p.record, p.label,
-                          f"{p.category}项目未定质量保证金比例（应为{lo * 100:g}%至{hi * 100:g}%）。请在方案批复中补登。",
+                          f"{p.category}项目未定质量保证金比例（应为{_pct(lo)}至{_pct(hi)}）。请在方案批复中补登。",
                           tab=TAB_MONEY)
             continue
         if not lo <= rate <= hi:
             yield finding("P21", BREACH, p.record, p.label,
-                          f"质量保证金比例{rate * 100:g}%不在{lo * 100:g}%至{hi * 100:g}%之间。", tab=TAB_MONEY)
+                          f"质量保证金比例{_pct(rate)}不在{_pct(lo)}至{_pct(hi)}之间。", tab=TAB_MONEY)
         expected = lifecycle.deposit_amount(p.subsidy, rate)
         if p.deposit_amount != expected:
             yield finding("P21", BREACH, p.record, p.label,
-                          f"质量保证金应为{expected}元（补助{p.subsidy}元×{rate * 100:g}%），登记的是{p.deposit_amount}元。",
+                          f"质量保证金应为{expected}元（补助{p.subsidy}元×{_pct(rate)}），登记的是{p.deposit_amount}元。",
                           tab=TAB_MONEY)
         if p.dates.accepted_on and p.dates.acceptance_grade != "不合格" and p.deposit_state == "已收取":
             yield finding("P21", NOTICE, p.record, p.label,
