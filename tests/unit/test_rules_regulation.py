@@ -132,7 +132,7 @@ def test_p17_an_audit_opinion_dated_after_acceptance_is_a_breach():
     p = project("已验收", subsidy=Y("500000"), audit_opinion_on=D(2026, 11, 3),
                 dates=ProjectDates(accepted_on=D(2026, 11, 2)))
     [m] = breaches("P17", projects=[p])
-    assert "验收（2026-11-02）前没有审计意见" in m and "50万元" in m
+    assert "审计意见（2026-11-03）晚于验收（2026-11-02）" in m and "50万元" in m
     assert breaches("P17", projects=[replace(p, audit_opinion_on=D(2026, 11, 2))]) == []
     assert breaches("P17", projects=[replace(p, subsidy=Y("499999.99"), audit_opinion_on=None)]) == []
 

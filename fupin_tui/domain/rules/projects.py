@@ -81,12 +81,19 @@ def p02(env: Env):
                       for p in projects}
         labels = {p.id: p for p in projects}
         for p in projects:
-            others = [c for i, c in candidates.items() if i < p.id]
+            # each pair once, judged from the later application (an approved project of an earlier
+            # year is the one a new application must not repeat, whatever the record numbers)
+            mine = _applied(p)
+            others = [candidates[o.id] for o in projects if o.id != p.id and (_applied(o), o.id) < (mine, p.id)]
             for s in lifecycle.find_similar(candidates[p.id], others, env.policy):
                 other = labels[s.other.id]
                 yield finding("P02", NOTICE, p.record, p.label,
                               f"{s.kind}：与「{other.name}」（{other.year}年）同村，{s.how}。"
                               "请人工核实；确属不同项目的，确认时写明理由。", tab=TAB_FLOW)
+
+
+def _applied(p: ProjectData) -> date:
+    return p.dates.applied_on or date(p.year, 7, 1)
 
 
 # ---------------------------------------------------------------- deadlines P03-P10
@@ -274,9 +281,11 @@ def p17(env: Env):
         accepted = p.dates.accepted_on
         opinion = p.audit_opinion_on
         if accepted and (opinion is None or opinion > accepted):
+            late = (f"审计意见（{opinion.isoformat()}）晚于验收（{accepted.isoformat()}）" if opinion
+                    else f"验收（{accepted.isoformat()}）前没有审计意见")
             yield finding("P17", BREACH, p.record, p.label,
-                          f"补助{p.subsidy}元达到{env.policy.audit_threshold_wan}万元，验收（{accepted.isoformat()}）"
-                          "前没有审计意见。请补办竣工审计并登记审计意见。", tab=TAB_ACCEPT)
+                          f"补助{p.subsidy}元达到{env.policy.audit_threshold_wan}万元，{late}。"
+                          "请补办竣工审计并登记审计意见。", tab=TAB_ACCEPT)
         elif not accepted and opinion is None and reached(p, "完工初检") and not p.closed:
             yield finding("P17", NOTICE, p.record, p.label,
                           f"补助达到{env.policy.audit_threshold_wan}万元，申请验收前请先取得审计意见。", tab=TAB_ACCEPT)
