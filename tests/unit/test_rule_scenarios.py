@@ -297,22 +297,30 @@ def _row(f):
             f.workdays_left]
 
 
-def compute():
-    result = {}
+def _keyed():
+    out = {}
     for rule, today, data in scenarios():
         key = f"{rule} {today.isoformat()}"
-        while key in result:
+        while key in out:
             key += "+"
-        result[key] = [_row(f) for f in run_rules(data, POLICY, today, only=[rule])]
-    return result
+        out[key] = (rule, today, data)
+    return out
+
+
+def _findings(rule, today, data):
+    return [_row(f) for f in run_rules(data, POLICY, today, only=[rule])]
+
+
+def compute():
+    return {key: _findings(*args) for key, args in _keyed().items()}
 
 
 EXPECTED = json.loads(GOLDEN.read_text(encoding="utf-8")) if GOLDEN.exists() else {}
 
 
-@pytest.mark.parametrize("key", sorted(compute()))
+@pytest.mark.parametrize("key", sorted(_keyed()))
 def test_each_branch_says_what_the_clerk_reads(key):
-    assert compute()[key] == EXPECTED.get(key), f"regenerate and read the diff: python -m {__name__}"
+    assert _findings(*_keyed()[key]) == EXPECTED.get(key), f"regenerate and read the diff: python -m {__name__}"
 
 
 if __name__ == "__main__":
