@@ -97,3 +97,20 @@ class Terminal:
             if now > deadline:
                 raise TimeoutError("the screen did not change")
             time.sleep(0.001)
+
+    def settled(self, before: str, since: float, quiet: float = 0.4, timeout: float = 10.0) -> float:
+        """Seconds from ``since`` to the last change of the screen, once it has stayed the same ``quiet`` s."""
+        last_change, shown = None, before
+        deadline = time.perf_counter() + timeout
+        while True:
+            now_shown = self.screen()
+            now = time.perf_counter()
+            if now_shown != shown:
+                shown, last_change = now_shown, now
+            if last_change is not None and now - last_change >= quiet:
+                return last_change - since
+            if now > deadline:
+                if last_change is None:
+                    raise TimeoutError("the screen did not change")
+                return last_change - since
+            time.sleep(0.001)

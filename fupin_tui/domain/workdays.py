@@ -34,6 +34,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from fupin_tui.config import shipped_file
 from fupin_tui.domain import statutory
 from fupin_tui.domain.errors import DomainError
 
@@ -56,7 +57,7 @@ __all__ = [
     "year_info",
 ]
 
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "data" / "holidays"
+SHIPPED_DIR = shipped_file("holidays")
 USER_FILE = "holidays.toml"
 FIRST_KNOWN_YEAR = 2004  # first year of chinesecalendar's data
 

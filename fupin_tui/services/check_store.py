@@ -45,11 +45,13 @@ def store_path(db_path: Path | str, part: str = "") -> Path:
 @lru_cache(maxsize=1)
 def code_hash() -> str:
     """The program itself: rules, models and loaders of another release give other facts."""
+    from fupin_tui import __version__
+
     root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha1()
-    for path in sorted(root.rglob("*.py")):
-        h.update(path.relative_to(root).as_posix().encode())
-        h.update(path.read_bytes())
+    h = hashlib.sha1(__version__.encode())
+    for path in sorted(root.rglob("*.py")):  # name, size and change time, as Python's own .pyc check
+        st = path.stat()
+        h.update(f"{path.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
