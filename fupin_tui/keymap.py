@@ -26,9 +26,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-KEYMAP_FILE = "keymap.toml"
-
-
 @dataclass(frozen=True)
 class KeyDef:
     id: str  # kebab-case, the id in keymap.toml and on every Binding
