@@ -53,7 +53,7 @@ class FupinApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     MODES = {mode: _screen_factory(mode) for mode in JOBS}
     BINDINGS = [
-        km.bind("help", "toggle_help", "帮助", tooltip="显示本页的按键"),
+        km.bind("help", "toggle_help", "帮助", tooltip="显示本页的按键", priority=True),  # in dialogs too
         *[km.bind(f"go-{mode}", f"go('{mode}')", JOBS[mode][2], show=False) for mode in JOB_KEYS],
         km.bind("palette", "command_palette", "命令", tooltip="按拼音查找命令、户、项目和规则", show=False,
                 priority=True),

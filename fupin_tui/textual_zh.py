@@ -68,9 +68,14 @@ def _rewrite(binding, taken: frozenset[str]):
 def install(taken_keys: set[str]) -> None:
     """Make Textual's built-in bindings Chinese and free ``taken_keys`` (the key map's keys) in them."""
     global _installed_for
+    # Textual defines its widgets on first import: import the ones with bindings now, so all are rewritten
+    from textual import command, widgets  # noqa: F401
+    from textual.widgets import (  # noqa: F401
+        Button, Checkbox, Collapsible, DataTable, Input, ListView, MaskedInput, OptionList, RadioSet, Select,
+        SelectionList, Switch, TabbedContent, Tabs, TextArea, Tree,
+    )
+
     taken = frozenset(taken_keys)
-    if _installed_for == taken:
-        return
     classes = _textual_classes()
     for cls in classes:
         if not cls.__module__.startswith("textual.") or "BINDINGS" not in cls.__dict__:

@@ -56,10 +56,11 @@ class KeyHelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     KeyHelpScreen { align: center middle; background: $background 50%; }
-    KeyHelpScreen > Vertical { width: 100%; max-width: 100; height: auto; max-height: 100%;
+    KeyHelpScreen > Vertical { width: 100%; max-width: 100; height: 100%; max-height: 40;
         border: round $accent; background: $panel; padding: 0 1; }
     KeyHelpScreen .key-help-title { text-style: bold; color: $accent; height: 1; }
-    KeyHelpScreen VerticalScroll { height: auto; max-height: 1fr; }
+    KeyHelpScreen VerticalScroll { height: 1fr; }
+    KeyHelpScreen VerticalScroll > Static { height: auto; }
     KeyHelpScreen .key-help-group { text-style: bold; margin-top: 1; height: 1; }
     KeyHelpScreen .key-help-hint { color: $text-muted; height: auto; margin-top: 1; }
     """
@@ -71,9 +72,8 @@ class KeyHelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         here, everywhere = screen_keys(self.beneath)
-        title = getattr(self.beneath, "title", None) or self.app.title
         with Vertical():
-            yield Static(f"本页按键：{title}", classes="key-help-title")
+            yield Static("本页按键（F1 或 Esc 关闭）", classes="key-help-title")
             with VerticalScroll(id="key-help-body"):
                 yield Static(_table(here) or "本页没有专用按键。", id="key-help-here")
                 yield Static("任何页面", classes="key-help-group")
