@@ -21,6 +21,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--rule", action="append", default=[], metavar="ID",
                    help="只检查某条规则，如 P07；可重复或用逗号分隔")
     p.add_argument("--list", action="store_true", help="列出所有规则、条款、参数及当前取值")
+    p.add_argument("--township", metavar="CODE", help="县级汇总库：只检查这个乡镇（乡镇代码）")
     p.set_defaults(handler=_handle)
 
 
@@ -68,7 +69,7 @@ def _wanted_rules(raw: list[str]) -> list[str] | None:
 
 def _as_json(f) -> dict:
     return {
-        "rule": f.rule, "section": f.section, "severity": f.severity, "record": f.record,
+        "township": f.township, "rule": f.rule, "section": f.section, "severity": f.severity, "record": f.record,
         "record_label": f.record_label, "message": f.message, "due": f.due.isoformat() if f.due else None,
         "workdays_left": f.workdays_left, "tab": f.tab,
         "acknowledged": ({"reason": f.ack.reason, "by": f.ack.by, "at": f.ack.at.isoformat()} if f.ack else None),
@@ -103,7 +104,13 @@ def run(args, ctx, out=None) -> int:
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    result = run_checks(ctx, rules=rules)
+    from fupin_tui.domain.errors import InputError
+
+    try:
+        result = run_checks(ctx, rules=rules, township=getattr(args, "township", None))
+    except InputError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps([_as_json(f) for f in result.findings], ensure_ascii=False, indent=1), file=out)
     else:
@@ -121,6 +128,8 @@ def _print_text(result, out) -> None:
         for f in items:
             due = f"  截止{f.due.isoformat()}" if f.due else ""
             where = f"  {f.record_label}" if f.record_label else ""
+            if f.township:
+                where = f"  {f.township}" + (f"：{f.record_label}" if f.record_label else "（全乡镇）")
             print(f"[{f.rule} {f.section}]{where}{due}\n    {f.message}", file=out)
     acked = [f for f in result.findings if f.ack]
     if acked:
