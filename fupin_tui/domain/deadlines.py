@@ -136,6 +136,9 @@ def _span_warning(a: date, b: date) -> str | None:
     return None
 
 
+span_warning = _span_warning  # public: rules that count days left themselves append it too
+
+
 def _first_on_or_after(dates: tuple[date, ...], start: date) -> date | None:
     later = [d for d in dates if d >= start]
     return min(later) if later else None

@@ -132,3 +132,41 @@ def _member_problems(no: str, m: MemberData, today: date, ages: tuple[int, int])
             and m.labour_skill in NO_LABOUR):
         add("H08", f"{age}岁、健康、非在校生，劳动技能却为「{m.labour_skill}」，请复核")
     return out
+
+
+def _next_birthday(born: date, today: date) -> date:
+    """The first day after ``today`` on which ``age_on(born, day)`` is one more (29 Feb: 1 Mar)."""
+    for year in (today.year, today.year + 1):
+        try:
+            day = born.replace(year=year)
+        except ValueError:  # 29 Feb in a common year counts from 1 Mar
+            day = date(year, 3, 1)
+        if day > today:
+            return day
+    return date(today.year + 2, 1, 1)  # not reached
+
+
+def stable_until(members: list[MemberData], today: date, policy=None) -> date:
+    """The first day on which ``check_household`` could say something else with nothing edited.
+
+    Only ``today`` moves the findings: an ID whose birth date is still ahead becomes valid on
+    that day, and ages (the school-age and working-age checks, and the age in the messages)
+    change on birthdays.  Conservative: every member not past the working age counts.
+    """
+    until = date.max
+    oldest_counted = max(school_age(policy)[1], WORKING_AGE[1])
+    for m in members:
+        try:
+            born = parse_id(m.id_number, today=today).birth_date
+        except InputError:
+            digits = unicodedata.normalize("NFKC", m.id_number or "").strip()[6:14]
+            try:
+                future = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+            except ValueError:
+                continue
+            if future > today:
+                until = min(until, future)
+            continue
+        if age_on(born, today) <= oldest_counted:
+            until = min(until, _next_birthday(born, today))
+    return until

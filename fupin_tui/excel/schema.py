@@ -128,7 +128,7 @@ _DECLARED: tuple[Sheet, ...] = (
         ID, _hh(), F("户编号", "household.household_no", "id"), F("程序", "procedure"), F("轮次", "round_no", "int"),
         F("序号", "seq", "int"), F("步骤", "step"), F("完成日期", "done_on", "date"), F("责任人", "responsible"),
         F("公示开始", "publicity_from", "date"), F("公示结束", "publicity_to", "date"),
-        F("文号", "document_no"), F("说明", "note"),
+        F("文号", "document_no"), F("说明", "note"), F("两不愁三保障", "basic_needs_met", "bool"),
     )),
     Sheet(ROSTER, "户状态变动", "贫困户动态调整记录", HouseholdEvent, (
         ID, _hh(), F("户编号", "household.household_no", "id"), F("变动日期", "happened_on", "date"),

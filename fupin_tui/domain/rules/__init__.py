@@ -62,8 +62,10 @@ def sort_key(f: Finding):
     return (SEVERITIES.index(f.severity), _id_key(f.rule), f.due or date.max, f.record_label, f.message)
 
 
-def run_rules(data: CheckData, policy, today: date, only: Iterable[str] | None = None) -> list[Finding]:
-    env = Env(data=data, policy=policy, today=today)
+def run_rules(data: CheckData, policy, today: date, only: Iterable[str] | None = None,
+              cache: dict | None = None) -> list[Finding]:
+    """``cache``: facts known from an earlier run (see ``Env.cache``); filled with the new ones."""
+    env = Env(data=data, policy=policy, today=today, cache={} if cache is None else cache)
     wanted = rule_ids() if only is None else [r for r in rule_ids() if r in set(only)]
     out: list[Finding] = []
     for rid in wanted:
