@@ -31,7 +31,17 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.
 # A new database is created at the latest schema directly.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v2_part_b_duties(con: sqlite3.Connection) -> None:
+    """RULES-2 part B (P22-P27, L05, H10-H14): new dates and names, four new tables."""
+    from fupin_tui import migrations_v2
+
+    migrations_v2.upgrade(con)
+
+
+MIGRATIONS[2] = _v2_part_b_duties
 
 
 class DatabaseProblem(DomainError):

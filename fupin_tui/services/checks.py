@@ -35,6 +35,7 @@ from fupin_tui.domain.rules.facts import (
     StepData, TrancheData, VoucherData, VoucherLineData,
 )
 from fupin_tui.domain.rules.projects import APPROVAL_NOTICE, SITE_NOTICE
+from fupin_tui.services.duties_load import load_duties
 from fupin_tui.models import (
     Adjustment, ArchiveItem, Asset, Beneficiary, BudgetLine, CollectiveIncome, Dividend, Entity,
     EntityMember, FindingAck, LibraryEntry, Notice,
@@ -306,8 +307,9 @@ def load_check_data(ctx: AppContext) -> CheckData:
         households, events, shared = _load_households(s, villages)
         projects = _load_projects(s, villages, households, events)
         entities = _load_entities(s, households)
+        duties = load_duties(s)  # RULES-2 part B
     return CheckData(township=town or "", projects=projects, households=tuple(households.values()),
-                     entities=entities, shared_ids=shared, roster_kinds=_roster_kinds(ctx))
+                     entities=entities, shared_ids=shared, roster_kinds=_roster_kinds(ctx), duties=duties)
 
 
 # ---------------------------------------------------------------- findings
@@ -607,7 +609,8 @@ def load_projects_only(ctx: AppContext) -> CheckData:
         villages = dict(s.execute(select(Village.id, Village.name)).all())
         households, events = _beneficiary_households(s)
         projects = _load_projects(s, villages, households, events)
-    return CheckData(township=town or "", projects=projects, roster_kinds=_roster_kinds(ctx))
+        duties = load_duties(s, households=False)
+    return CheckData(township=town or "", projects=projects, roster_kinds=_roster_kinds(ctx), duties=duties)
 
 
 def _on_time(projects, rules: tuple[str, ...], policy, today: date) -> tuple[int, int]:

@@ -53,6 +53,14 @@ EXPECTED_DEFAULTS = {
     "poverty_line": {2014: D(2800), 2015: D(2855), 2016: D(2952), 2017: D(2952),
                      2018: D(2995), 2019: D(3218), 2020: D(4000)},
     "warning_wd": 5,
+    # RULES-2 part B
+    "adjustment_filing_wd": 5,
+    "procurement_threshold_wan": D(100),
+    "allowed_uses": ("产业发展", "就业", "基础设施", "生活条件改善", "危房改造", "培训", "教育", "金融扶贫与贷款贴息",
+                     "小额贷款风险补偿", "产业保险补助", "新农合新农保缴费补助"),
+    "publicity_wd": 5,
+    "visits_per_year": 1,
+    "identification_quota": {},
 }  # fmt: skip
 
 
@@ -76,7 +84,7 @@ def test_every_rules_parameter_is_documented_in_rules_md():
 def test_spec_metadata(name, spec):
     assert spec.name == name
     assert spec.label and not spec.label.isascii()
-    assert spec.unit in {"工作日", "天", "月", "比例", "万元", "元", "列表", ""}
+    assert spec.unit in {"工作日", "天", "月", "比例", "万元", "元", "列表", "次", "户", ""}
     assert spec.rules and all(re.fullmatch(r"[PFLHRY]\d\d", r) for r in spec.rules)
     if name != "warning_wd":
         assert spec.section
