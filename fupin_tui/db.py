@@ -31,17 +31,28 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.
 # A new database is created at the latest schema directly.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
-def _v2_part_b_duties(con: sqlite3.Connection) -> None:
+def _m2_basic_needs(con: sqlite3.Connection) -> None:
+    """H03: 两不愁三保障 kept as data on the exit step, not only in its note text."""
+    con.execute("ALTER TABLE procedurestep ADD COLUMN basic_needs_met BOOLEAN NOT NULL DEFAULT '0'")
+    # steps recorded by the first release wrote the confirmation into the note
+    con.execute("UPDATE procedurestep SET basic_needs_met = 1 WHERE procedure = '退出' AND seq = 1 "
+                "AND note LIKE '%已达到两不愁三保障%'")
+
+
+MIGRATIONS[2] = _m2_basic_needs
+
+
+def _m3_part_b_duties(con: sqlite3.Connection) -> None:
     """RULES-2 part B (P22-P27, L05, H10-H14): new dates and names, four new tables."""
-    from fupin_tui import migrations_v2
+    from fupin_tui import migrations_v3
 
-    migrations_v2.upgrade(con)
+    migrations_v3.upgrade(con)
 
 
-MIGRATIONS[2] = _v2_part_b_duties
+MIGRATIONS[3] = _m3_part_b_duties
 
 
 class DatabaseProblem(DomainError):

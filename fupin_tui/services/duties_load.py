@@ -7,63 +7,61 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
-from sqlmodel import Session
-
 from fupin_tui.domain.rules.duties_facts import (
     AdjustmentFilingData, DelegationData, DutiesData, HouseholdDuties, ProcurementData, ProjectDuties, VisitYear,
 )
 
 
-def _day(text):
-    return date.fromisoformat(text) if text else None
+def _day(value):
+    if not value:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _fen(value) -> Decimal:
     return (Decimal(value or 0) / 100).quantize(Decimal("0.01"))
 
 
-def _raw(s: Session, sql: str):
-    return s.connection().connection.driver_connection.execute(sql)
-
-
-def load_duties(s: Session, *, households: bool = True) -> DutiesData:
-    entered = {pid: _day(on) for pid, on in _raw(
-        s, "SELECT id, supervision_entered_on FROM project WHERE voided = 0 AND supervision_entered_on IS NOT NULL")}
+def load_duties(rows, *, households: bool = True) -> DutiesData:
+    """``rows(sql)`` is a loader source's (``services.checks``): plain tuples, SQLite or another engine."""
+    entered = {pid: _day(on) for pid, on in rows(
+        "SELECT id, supervision_entered_on FROM project WHERE NOT voided AND supervision_entered_on IS NOT NULL")}
     procurements: dict[int, list] = defaultdict(list)
-    for (pid, name, amount, method, on, winner, awarded, note) in _raw(
-            s, "SELECT project_id, contract_name, contract_amount, method, procured_on, winner, awarded_amount, "
-               "sunshine_note FROM procurement WHERE voided = 0 ORDER BY id"):
+    for (pid, name, amount, method, on, winner, awarded, note) in rows(
+            "SELECT project_id, contract_name, contract_amount, method, procured_on, winner, awarded_amount, "
+               "sunshine_note FROM procurement WHERE NOT voided ORDER BY id"):
         procurements[pid].append(ProcurementData(name, _fen(amount), method, _day(on), winner, _fen(awarded), note))
     delegations: dict[int, list] = defaultdict(list)
-    for (pid, kind, name, agreement, consent, method, asked, agreed) in _raw(
-            s, "SELECT project_id, delegate_kind, delegate_name, agreement_on, consent_on, consent_method, "
-               "consent_households, consent_agreed FROM delegation WHERE voided = 0 ORDER BY id"):
+    for (pid, kind, name, agreement, consent, method, asked, agreed) in rows(
+            "SELECT project_id, delegate_kind, delegate_name, agreement_on, consent_on, consent_method, "
+               "consent_households, consent_agreed FROM delegation WHERE NOT voided ORDER BY id"):
         delegations[pid].append(DelegationData(kind, name, _day(agreement), _day(consent), method, asked, agreed))
     adjustments: dict[int, list] = defaultdict(list)
-    for pid, approved, filed, content in _raw(
-            s, "SELECT project_id, approved_on, county_filed_on, content FROM adjustment WHERE voided = 0 ORDER BY id"):
+    for pid, approved, filed, content in rows(
+            "SELECT project_id, approved_on, county_filed_on, content FROM adjustment WHERE NOT voided ORDER BY id"):
         adjustments[pid].append(AdjustmentFilingData(_day(approved), _day(filed), content))
     ids = set(entered) | set(procurements) | set(delegations) | set(adjustments)
     projects = {pid: ProjectDuties(entered.get(pid), tuple(procurements.get(pid, ())), tuple(delegations.get(pid, ())),
                                    tuple(adjustments.get(pid, ()))) for pid in ids}
     conditions: dict[int, dict[str, str]] = defaultdict(dict)
-    for eid, condition, evidence in _raw(
-            s, "SELECT entity_id, condition, evidence FROM enterprisecondition WHERE voided = 0 ORDER BY id"):
+    for eid, condition, evidence in rows(
+            "SELECT entity_id, condition, evidence FROM enterprisecondition WHERE NOT voided ORDER BY id"):
         conditions[eid][condition] = evidence
     hh: dict[int, HouseholdDuties] = {}
     if households:
         visits: dict[int, dict[int, VisitYear]] = defaultdict(dict)
-        for hid, year, named, unnamed in _raw(
-                s, "SELECT household_id, CAST(substr(visited_on, 1, 4) AS INTEGER), "
-                   "SUM(TRIM(visitor) <> ''), SUM(TRIM(visitor) = '') FROM visit WHERE voided = 0 GROUP BY 1, 2"):
-            visits[hid][year] = VisitYear(int(named or 0), int(unnamed or 0))
+        counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+        for hid, on, visitor in rows("SELECT household_id, visited_on, visitor FROM visit WHERE NOT voided"):
+            counts[(hid, _day(on).year)][0 if (visitor or "").strip() else 1] += 1
+        for (hid, year), (named, unnamed) in counts.items():
+            visits[hid][year] = VisitYear(named, unnamed)
         days: dict = {}
         items: dict = {}
-        for (hid, name, unit, phone, investigator, letter, filed, file_items, approval, approved) in _raw(
-                s, "SELECT id, helper_name, helper_unit, helper_phone, investigator, responsibility_letter_on, "
-                   "file_filed_on, file_items, county_approval_no, county_approved_on FROM household WHERE voided = 0"):
+        for (hid, name, unit, phone, investigator, letter, filed, file_items, approval, approved) in rows(
+                "SELECT id, helper_name, helper_unit, helper_phone, investigator, responsibility_letter_on, "
+                   "file_filed_on, file_items, county_approval_no, county_approved_on FROM household WHERE NOT voided"):
             if file_items not in items:
-                items[file_items] = frozenset(x.strip() for x in file_items.split("、") if x.strip())
+                items[file_items] = frozenset(x.strip() for x in (file_items or "").split("、") if x.strip())
             for d in (letter, filed, approved):
                 if d not in days:
                     days[d] = _day(d)

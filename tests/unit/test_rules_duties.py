@@ -108,6 +108,10 @@ CASES = [
     ("P24", "备案晚于时限", with_project(project(dates=APPROVED), adjustments=(
         AdjustmentFilingData(D(2026, 5, 6), D(2026, 5, 20), "变更路线"),)), {"不合规"},
      with_project(project(dates=APPROVED), adjustments=(AdjustmentFilingData(None, None, "审核中"),)), POLICY),
+    ("P24", "即将到期", with_project(project(dates=APPROVED), adjustments=(
+        AdjustmentFilingData(D(2026, 11, 25), None, "变更路线"),)), {"即将到期"},
+     with_project(project(dates=APPROVED), adjustments=(AdjustmentFilingData(D(2026, 11, 25), D(2026, 11, 26), "变更路线"),)),
+     POLICY),
     # P25 三(六): 属于政府采购和招投标范围的 … 执行；未达到 … 标准的 … 实行阳光操作
     ("P25", "达到标准未招标", with_project(project(), procurements=(replace(TENDER, method="阳光操作", sunshine_note="比选"),)),
      {"不合规"}, with_project(project(), procurements=(TENDER,)), POLICY),
@@ -142,6 +146,9 @@ CASES = [
     ("P27", "与账面不符", with_project(project(**PAID, notices=(notice("资金使用公示", {**FIGURES, "已拨付资金": "300000"},
                                                                    D(2026, 10, 12)),))), {"不合规"},
      with_project(project(**PAID, notices=(notice("资金使用公示", FIGURES, D(2026, 10, 12)),))), POLICY),
+    ("P27", "即将到期", with_project(project(**{**PAID, "dates": replace(DONE, completed_on=D(2026, 11, 25))})),
+     {"即将到期"}, with_project(project(**{**PAID, "dates": replace(DONE, completed_on=D(2026, 11, 25))},
+                                       notices=(notice("资金使用公示", FIGURES, D(2026, 11, 26)),))), POLICY),
     # L05 七(三)(四): 企业运转正常、带动贫困户效果好、覆盖贫困户面广、积极参与“三变”改革、有社会扶贫责任
     *[("L05", f"缺{c}", enterprise({k: v for k, v in ALL_EVIDENCE.items() if k != c}), {"不合规"},
        enterprise(ALL_EVIDENCE), POLICY) for c in CONDITIONS],

@@ -1,4 +1,4 @@
-"""Schema version 2 (RULES-2 part B): frozen SQL, as the release wrote it.
+"""Schema version 3 (RULES-2 part B): frozen SQL, as the release wrote it.
 
 Plain sqlite3 only: a migration never imports the models, which go on changing.
 """
