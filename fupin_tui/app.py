@@ -66,6 +66,7 @@ class FupinApp(App):
         self.requested_operator = operator
         self.ctx = None
         self.startup_problem: str | None = None
+        self.change_relay = None
         if demo:
             self.title = f"{self.TITLE}（演示数据）"
         if not defer_open:
@@ -154,6 +155,10 @@ class FupinApp(App):
         import gc
 
         gc.freeze()
+        if self.change_relay is None:  # saves announce what changed; screens showing it refresh (fupin_tui.relay)
+            from fupin_tui.relay import ChangeRelay
+
+            self.change_relay = ChangeRelay(self)
         self.apply_border_style()
         # one title, no sub-title: Textual joins them with "—", which old consoles draw two cells wide
         self.title = f"{self.TITLE}{'（演示数据）' if self.demo else ''}  经办人：{self.ctx.operator}"
