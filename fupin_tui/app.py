@@ -67,6 +67,8 @@ class FupinApp(App):
         self.ctx = None
         self.startup_problem: str | None = None
         self.change_relay = None
+        # things the clerk must see but that do not stop the work (read-only file, failed backup …)
+        self.warnings: list[str] = []
         if demo:
             self.title = f"{self.TITLE}（演示数据）"
         if not defer_open:
@@ -77,13 +79,17 @@ class FupinApp(App):
         from fupin_tui.config import config_dir
         from fupin_tui.context import configure_user_dirs, open_context
 
+        from fupin_tui import configuration
+
         configure_user_dirs(config_dir())
         self.ctx = open_context(self.db_path, operator=self.requested_operator or "")
+        # the one loader every command uses too: config-folder files into the database, calendar and codes from it
+        self.configuration = configuration.load(self.db_path, db=self.ctx.db, operator=self.ctx.operator)
 
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
         if self.ctx is None:
-            self._open_in_background()
+            self.call_after_refresh(self._open_in_background)  # after the first paint: its imports hold the GIL
         else:
             self.call_after_refresh(self._after_open)
 
@@ -98,22 +104,40 @@ class FupinApp(App):
 
             # a damaged page anywhere is found now, not in the middle of a clerk's save (0.13 s at 20,000 households)
             if not integrity_ok(self.db_path, quick=True):
-                raise DatabaseProblem(f"数据库 {self.db_path} 已损坏（完整性检查未通过）。")
-            backup.backup_if_due(self.db_path)
+                raise DatabaseProblem(f"数据库 {self.db_path} 已损坏（完整性检查未通过）。", kind="damaged")
         except DatabaseProblem as exc:
-            self.call_from_thread(self._startup_failed, str(exc))
+            self.call_from_thread(self._startup_failed, str(exc), exc.kind)
             return
+        if not self.read_only:
+            try:
+                backup.backup_if_due(self.db_path)
+            except DatabaseProblem as exc:  # a failed backup is a warning: the work goes on
+                self.warnings.append(f"今天的自动备份没有完成：{exc}")
         self.call_from_thread(self._after_open)
 
-    def _startup_failed(self, message: str) -> None:
+    @property
+    def read_only(self) -> bool:
+        return bool(self.ctx is not None and self.ctx.db.read_only)
+
+    def _startup_failed(self, message: str, kind: str = "") -> None:
         from fupin_tui.screens.problem import DatabaseProblemScreen
 
         self.startup_problem = message
-        self.push_screen(DatabaseProblemScreen(self.db_path, message))
+        self.push_screen(DatabaseProblemScreen(self.db_path, message, offer_restore=kind == "damaged"))
 
     def _after_open(self) -> None:
         from fupin_tui.services import township
 
+        if self.read_only:
+            from fupin_tui.db import READ_ONLY_SAVE
+
+            self.warnings.insert(0, READ_ONLY_SAVE)
+            if not township.is_set_up(self.ctx):
+                self._startup_failed(f"数据库 {self.db_path} 是只读的，且还没有登记乡镇，没有可查看的内容。"
+                                     "请把文件复制到可写的文件夹后再打开。")
+                return
+        for message in self.warnings:
+            self.notify(message, severity="warning", timeout=15)
         if not township.is_set_up(self.ctx):
             from fupin_tui.screens.setup import SetupScreen
 
@@ -133,8 +157,9 @@ class FupinApp(App):
             self.exit(message="未选择经办人，已退出。")
             return
         self.ctx.operator = name
-        township.add_operator(self.ctx, name)  # a new name typed at start becomes an operator
-        township.set_setting(self.ctx, "last_operator", name)
+        if not self.read_only:
+            township.add_operator(self.ctx, name)  # a new name typed at start becomes an operator
+            township.set_setting(self.ctx, "last_operator", name)
         self._database_ready()
 
     def apply_border_style(self) -> None:
@@ -159,9 +184,15 @@ class FupinApp(App):
             from fupin_tui.relay import ChangeRelay
 
             self.change_relay = ChangeRelay(self)
+        # the demo mark is inside the file: a demo database opened with --db is still 演示数据
+        self.demo = self.demo or self.ctx.identity().is_demo
+        loaded = getattr(self, "configuration", None)
+        for notice in (loaded.notices if loaded else []):
+            self.notify(notice, title="配置", timeout=12)
         self.apply_border_style()
         # one title, no sub-title: Textual joins them with "—", which old consoles draw two cells wide
-        self.title = f"{self.TITLE}{'（演示数据）' if self.demo else ''}  经办人：{self.ctx.operator}"
+        self.title = (f"{self.TITLE}{'（演示数据）' if self.demo else ''}{'【只读：只能查看和打印】' if self.read_only else ''}"
+                      f"  经办人：{self.ctx.operator}")
         for screen in self.screen_stack:
             refresh = getattr(screen, "database_ready", None)
             if refresh:

@@ -58,6 +58,10 @@ class AppContext:
 
         return load_codes()
 
+    def identity(self):
+        """What this database is: ``identity.DatabaseIdentity`` (id, kind, township_code, label …)."""
+        return self.db.identity()
+
     def township(self):
         from fupin_tui.models.settings import Township
 

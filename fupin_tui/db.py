@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from fupin_tui.changes import ALL, Change, ChangeHub, changes_of_object, hub_for
+from fupin_tui import storage
 from fupin_tui.config import APPLICATION_ID  # noqa: F401  (re-exported for backup and tests)
 from fupin_tui.domain.errors import DomainError
 
@@ -31,11 +32,31 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.
 # A new database is created at the latest schema directly.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _m2_basic_needs(con: sqlite3.Connection) -> None:
+    """H03: 两不愁三保障 kept as data on the exit step, not only in its note text."""
+    con.execute("ALTER TABLE procedurestep ADD COLUMN basic_needs_met BOOLEAN NOT NULL DEFAULT '0'")
+    # steps recorded by the first release wrote the confirmation into the note
+    con.execute("UPDATE procedurestep SET basic_needs_met = 1 WHERE procedure = '退出' AND seq = 1 "
+                "AND note LIKE '%已达到两不愁三保障%'")
+
+
+MIGRATIONS[2] = _m2_basic_needs
 
 
 class DatabaseProblem(DomainError):
-    """The database cannot be used; the message says what to do (in Chinese)."""
+    """The database cannot be used; the message says what to do (in Chinese).
+
+    ``kind`` is one of ``fupin_tui.storage``'s kinds (damaged, read_only, locked, missing, full, io)
+    or "" for a refusal that is none of them (not our file, newer release …): only a damaged file
+    is a reason to offer a restore.
+    """
+
+    def __init__(self, message: str, *, kind: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def explain_sqlite_error(exc: BaseException) -> str:
@@ -62,10 +83,18 @@ def _check_file(path: Path) -> None:
         raise DatabaseProblem(f"文件 {path} 不是本软件的数据库（也不是 SQLite 文件），未作任何改动。请检查路径，或用 fupin-tui restore 恢复备份。")
 
 
-def _raw_connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(str(path), timeout=10)
+def _raw_connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        return storage.connect_read_only(path)
+    con = sqlite3.connect(str(path), timeout=storage.OPEN_TIMEOUT)
     con.execute("PRAGMA foreign_keys=ON")
     return con
+
+
+def problem_from(exc: BaseException, path: Path) -> DatabaseProblem:
+    """A SQLite/OS error at open told apart: damage, read-only, locked, missing, full."""
+    kind = storage.classify(exc, path)
+    return DatabaseProblem(storage.open_words(kind, path, exc), kind=kind)
 
 
 def _create_private(path: Path) -> None:
@@ -76,30 +105,38 @@ def _create_private(path: Path) -> None:
         os.close(fd)
 
 
-def inspect_file(path: Path) -> tuple[int, int, list[str]]:
+def inspect_file(path: Path, read_only: bool = False) -> tuple[int, int, list[str]]:
     """(application_id, user_version, table names) of an existing SQLite file."""
-    con = _raw_connect(path)
+    try:
+        con = _raw_connect(path, read_only)
+    except sqlite3.Error as exc:
+        raise problem_from(exc, path) from exc
     try:
         app_id = con.execute("PRAGMA application_id").fetchone()[0]
         version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseProblem(f"数据库 {path} 已损坏（{exc}）。请用 fupin-tui restore 恢复最近的备份。") from exc
+    except sqlite3.Error as exc:
+        raise problem_from(exc, path) from exc
     finally:
         con.close()
     return app_id, version, tables
 
 
 def integrity_ok(path: Path, quick: bool = False) -> bool:
+    """Whether SQLite's own check passes.  A file that cannot be checked at all for another reason
+    (locked, full disk, unplugged) is not called damaged: that raises a ``DatabaseProblem`` of its kind."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        con = storage.connect_read_only(path)
         try:
             pragma = "quick_check" if quick else "integrity_check"
             rows = con.execute(f"PRAGMA {pragma}").fetchall()
         finally:
             con.close()
-    except sqlite3.DatabaseError:
-        return False
+    except sqlite3.DatabaseError as exc:
+        problem = problem_from(exc, Path(path))
+        if problem.kind in (storage.DAMAGED, storage.IO):
+            return False
+        raise problem from exc
     return rows == [("ok",)]
 
 
@@ -112,14 +149,26 @@ def _set_pragmas(dbapi_con, _record) -> None:
     cur.close()
 
 
-def make_engine(path: Path) -> Engine:
+def _set_read_only_pragmas(dbapi_con, _record) -> None:
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_engine(path: Path, read_only: bool = False) -> Engine:
+    if read_only:
+        engine = create_engine("sqlite://", creator=lambda: storage.connect_read_only(path))
+        event.listen(engine, "connect", _set_read_only_pragmas)
+        return engine
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 10})
     event.listen(engine, "connect", _set_pragmas)
     return engine
 
 
-def _create_schema(path: Path) -> None:
+def _create_schema(path: Path, kind: str | None = None) -> None:
     import fupin_tui.models  # noqa: F401  (registers every table)
+    from fupin_tui import identity
 
     engine = make_engine(path)
     try:
@@ -130,6 +179,7 @@ def _create_schema(path: Path) -> None:
     try:
         con.execute(f"PRAGMA application_id={APPLICATION_ID}")
         con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        identity.write_to(con, identity.new_identity(kind or identity.TOWNSHIP))
         con.commit()
     finally:
         con.close()
@@ -155,10 +205,15 @@ def _migrate(path: Path, from_version: int) -> None:
         con.close()
 
 
+READ_ONLY_SAVE = ("数据库以只读方式打开（只读 U 盘或没有写权限的文件夹），只能查看和打印，不能修改。"
+                  "本次没有写入任何内容；要修改，请把文件复制到可写的文件夹后再打开。")
+
+
 @dataclass
 class Database:
     path: Path
     engine: Engine
+    read_only: bool = False
 
     @property
     def changes(self) -> ChangeHub:
@@ -171,6 +226,8 @@ class Database:
 
         After the commit, what it wrote is published on ``self.changes`` (see fupin_tui.changes).
         """
+        if self.read_only:
+            raise DatabaseProblem(READ_ONLY_SAVE, kind=storage.READ_ONLY)
         with Session(self.engine, expire_on_commit=False) as session:
             session.info["operator"] = operator
             written: set[Change] = session.info.setdefault("changes", set())
@@ -194,44 +251,82 @@ class Database:
         """A session for reading only (use as a context manager)."""
         return Session(self.engine, expire_on_commit=False)
 
+    def identity(self):
+        """What this database is (``identity.DatabaseIdentity``: id, kind, township)."""
+        from fupin_tui import identity
+
+        return identity.read(self.path) or identity.ensure(self.path)
+
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_database(path: Path | str, *, create: bool = True) -> Database:
-    """Open (creating or upgrading) the database at ``path``, refusing files that are not ours."""
+def open_database(path: Path | str, *, create: bool = True, kind: str | None = None,
+                  read_only: bool | None = None) -> Database:
+    """Open (creating or upgrading) the database at ``path``, refusing files that are not ours.
+
+    A new file gets an identity of ``kind`` (township unless told: ``identity.COUNTY`` / ``DEMO``).
+    A sound file that cannot be written (read-only stick or folder) is opened read-only
+    (``Database.read_only``: look and print, every save refused with words) unless
+    ``read_only=False`` demands writing.  Every failure is a ``DatabaseProblem`` whose
+    ``kind`` tells damage, read-only, locked, missing and a full disk apart.
+    """
     path = Path(path)
+    try:
+        return _open(path, create, kind, read_only)
+    except DatabaseProblem:
+        raise
+    except (sqlite3.Error, OperationalError, OSError) as exc:
+        raise problem_from(exc, path) from exc
+
+
+def _open(path: Path, create: bool, kind: str | None, read_only: bool | None) -> Database:
     _check_file(path)
     if not path.exists() or path.stat().st_size == 0:
         if not create:
-            raise DatabaseProblem(f"数据库文件 {path} 不存在。")
+            raise DatabaseProblem(storage.open_words(storage.MISSING, path), kind=storage.MISSING)
         try:
             _create_private(path)
         except OSError as exc:
-            raise DatabaseProblem(f"无法创建数据库文件 {path}：{exc.strerror}。请检查文件夹是否存在、是否有写权限。") from exc
-        _create_schema(path)
-    else:
-        app_id, version, tables = inspect_file(path)
-        if app_id != APPLICATION_ID:
-            if app_id == 0 and version == 0 and not tables:
-                _create_schema(path)
-            else:
-                raise DatabaseProblem(f"文件 {path} 不是本软件的数据库，未作任何改动。请检查路径。")
-        elif version > SCHEMA_VERSION:
-            raise DatabaseProblem(
-                f"数据库 {path} 由更新版本的软件创建（结构版本 {version}，本软件支持到 {SCHEMA_VERSION}）。请升级软件，或恢复旧备份。"
-            )
-        elif version < SCHEMA_VERSION:
-            _migrate(path, version)
-        _check_schema(path)
-    return Database(path=path, engine=make_engine(path))
+            problem = storage.classify(exc, path)
+            raise DatabaseProblem(f"无法创建数据库文件 {path}："
+                                  f"{storage.open_words(problem, path)}", kind=problem) from exc
+        _create_schema(path, kind)
+        return Database(path=path, engine=make_engine(path))
+    writable = storage.file_writable(path)
+    if read_only is None:
+        read_only = not writable
+    elif not read_only and not writable:
+        raise DatabaseProblem(storage.open_words(storage.READ_ONLY, path), kind=storage.READ_ONLY)
+    app_id, version, tables = inspect_file(path, read_only)
+    if app_id != APPLICATION_ID:
+        if app_id == 0 and version == 0 and not tables and not read_only:
+            _create_schema(path, kind)
+        else:
+            raise DatabaseProblem(f"文件 {path} 不是本软件的数据库，未作任何改动。请检查路径。")
+    elif version > SCHEMA_VERSION:
+        raise DatabaseProblem(
+            f"数据库 {path} 由更新版本的软件创建（结构版本 {version}，本软件支持到 {SCHEMA_VERSION}）。请升级软件，或恢复旧备份。"
+        )
+    elif version < SCHEMA_VERSION:
+        if read_only:
+            raise DatabaseProblem(f"数据库 {path} 在只读的位置，且需要升级到本软件的结构（版本 {version} 到 "
+                                  f"{SCHEMA_VERSION}），只读时无法升级。数据本身没有问题；请把文件复制到可写的文件夹后再打开。",
+                                  kind=storage.READ_ONLY)
+        _migrate(path, version)
+    _check_schema(path, read_only)
+    if not read_only:
+        from fupin_tui import identity
+
+        identity.ensure(path)  # a file from before the identity row gets one now
+    return Database(path=path, engine=make_engine(path, read_only), read_only=read_only)
 
 
-def _check_schema(path: Path) -> None:
+def _check_schema(path: Path, read_only: bool = False) -> None:
     """Every table and column this release needs is there (a file cut short or edited by hand is refused)."""
     import fupin_tui.models  # noqa: F401  (registers every table)
 
-    con = _raw_connect(path)
+    con = _raw_connect(path, read_only)
     try:
         missing = []
         for table in SQLModel.metadata.sorted_tables:
@@ -244,7 +339,8 @@ def _check_schema(path: Path) -> None:
         con.close()
     if missing:
         raise DatabaseProblem(f"数据库 {path} 的结构与本软件不一致（缺少 {'、'.join(missing[:5])}"
-                              f"{' 等' if len(missing) > 5 else ''}），未作任何改动。请恢复备份，或联系技术人员。")
+                              f"{' 等' if len(missing) > 5 else ''}），未作任何改动。请恢复备份，或联系技术人员。",
+                              kind=storage.DAMAGED)
 
 
 # ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from sqlalchemy import insert, text
 
 from fupin_tui.clock import today as clock_today
+from fupin_tui import identity
 from fupin_tui.db import open_database, write_audit
 from fupin_tui.domain.idcard import check_digit
 from fupin_tui.domain.policy import Policy, format_file_number
@@ -103,7 +104,7 @@ class _Ids:
 def generate(path: Path, households: int = 20000, seed: int = 1, today: date | None = None) -> str:
     rng = random.Random(seed)
     today = today or clock_today()
-    db = open_database(path)
+    db = open_database(path, kind=identity.DEMO)
     now = datetime.now().replace(microsecond=0)
     base = dict(created_at=now, created_by="演示数据", updated_at=None, updated_by=None, voided=False,
                 void_reason=None)
@@ -116,7 +117,8 @@ def generate(path: Path, households: int = 20000, seed: int = 1, today: date | N
         conn.execute(insert(Village), villages)
         hh_rows, head_ids, people = _registry(conn, rng, base, villages, households, today)
         project_count = _projects(conn, rng, base, villages, hh_rows, head_ids, today)
-    with db.session("演示数据") as s:
+    with db.session(identity.DEMO_OPERATOR) as s:
+        identity.mark_in(s, kind=identity.DEMO, township_code=TOWNSHIP_CODE, township_name=TOWNSHIP)
         write_audit(s, "household", "*", "导入", note=f"生成演示数据：{households} 户，{people} 人，{project_count} 个项目")
     db.close()
     return f"{households} 户，{people} 人，{project_count} 个项目"
@@ -233,7 +235,7 @@ def _registry(conn, rng, base, villages, households, today):
             pub = (day, day + timedelta(days=7)) if step in PUBLICITY else (None, None)
             steps.append(dict(base, household_id=hid, procedure="识别", step=step, seq=i + 1, done_on=day,
                               responsible=rng.choice(OPERATORS), publicity_from=pub[0], publicity_to=pub[1],
-                              document_no="", note=""))
+                              document_no="", note="", basic_needs_met=False))
             if pub[1]:
                 day = pub[1]
         if status != "识别中":
@@ -246,7 +248,8 @@ def _registry(conn, rng, base, villages, households, today):
                 pub = (day, day + timedelta(days=7)) if step in PUBLICITY else (None, None)
                 steps.append(dict(base, household_id=hid, procedure="退出", step=step, seq=i + 1, done_on=day,
                                   responsible=rng.choice(OPERATORS), publicity_from=pub[0], publicity_to=pub[1],
-                                  document_no="", note="人均纯收入超过当年标准，两不愁三保障已实现" if i == 0 else ""))
+                                  document_no="", note="人均纯收入超过当年标准，两不愁三保障已实现" if i == 0 else "",
+                                  basic_needs_met=i == 0))
                 if pub[1]:
                     day = pub[1]
             events.append(dict(base, household_id=hid, happened_on=day, from_status="在册", to_status="已脱贫",

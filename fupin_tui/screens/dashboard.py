@@ -33,6 +33,8 @@ class DashboardScreen(Screen):
     DashboardScreen #figures { padding: 0 1; }
     DashboardScreen #counts { height: auto; }
     DashboardScreen .panel { height: auto; margin-top: 1; }
+    DashboardScreen #warnings { height: auto; color: $warning; border: round $warning; padding: 0 1; }
+    DashboardScreen #warnings.-empty { display: none; }
     """
     BINDINGS = [Binding("r", "reload", "刷新", id="reload")]
 
@@ -41,6 +43,7 @@ class DashboardScreen(Screen):
         with Horizontal():
             yield OptionList(*[Option(f"{key:<4}{title}", id=mode) for mode, title, key in NAV], id="nav")
             with VerticalScroll(id="figures"):
+                yield Static("", id="warnings", classes="-empty")
                 yield Static("正在打开数据库，请稍候", id="counts")
         yield Footer()
 
@@ -49,11 +52,31 @@ class DashboardScreen(Screen):
         if self.app.ctx is not None:
             self.database_ready()
         else:
-            self._load()  # straight from the file while the database layer is still loading
+            # after the first paint: the counts straight from the file while the database layer is
+            # still loading, then the panels with kept figures, if current
+            self.call_after_refresh(self._load)
+            self.call_after_refresh(self._mount_panels)
 
     def database_ready(self) -> None:
-        self._load()
-        self._mount_panels()
+        self.show_warnings()
+        running = getattr(self, "_overview", None)
+        if running is None or running.is_finished:  # called again at once (mount, then the app): one read
+            self._overview = self._load()
+        if self.query(".panel") and self.app.ctx is not None and not getattr(self, "_panels_live", False):
+            self._panels_live = True  # mounted before the database was open: now fetch for real
+            for panel in self.query(".panel"):
+                reload = getattr(panel, "reload", None)
+                if reload:
+                    reload()
+        else:
+            self._mount_panels()
+
+    def show_warnings(self) -> None:
+        """Read-only file, failed backup, broken audit chain: said on the dashboard, not a 体检 finding."""
+        warnings = list(getattr(self.app, "warnings", []))
+        box = self.query_one("#warnings", Static)
+        box.update("\n".join(f"注意：{w}" for w in warnings))
+        box.set_class(not warnings, "-empty")
 
     def _mount_panels(self) -> None:
         if self.query(".panel"):
@@ -63,6 +86,7 @@ class DashboardScreen(Screen):
         except ModuleNotFoundError:
             return
         figures = self.query_one("#figures")
+        self._panels_live = self.app.ctx is not None
         for name in PANELS:
             panel_class = getattr(module, name, None)
             if panel_class is not None:

@@ -19,20 +19,25 @@ class DatabaseProblemScreen(Screen):
     """
     BINDINGS = [Binding("escape", "app.quit", "退出", id="quit")]
 
-    def __init__(self, db_path: Path, message: str) -> None:
+    def __init__(self, db_path: Path, message: str, *, offer_restore: bool = True) -> None:
         super().__init__()
         self.db_path = db_path
         self.message = message
+        # only damage is a reason to restore: a read-only, locked or full disk's data is fine
+        self.offer_restore = offer_restore
         self.candidate: Path | None = None
 
     def compose(self) -> ComposeResult:
         from fupin_tui import backup
 
-        self.candidate = backup.newest_sound_backup(self.db_path)
+        self.candidate = backup.newest_sound_backup(self.db_path) if self.offer_restore else None
         yield Header()
         with Vertical():
             yield Static(self.message, classes="error-text")
-            if self.candidate:
+            yield Static("", id="restore-error", classes="error-text")
+            if not self.offer_restore:
+                pass
+            elif self.candidate:
                 yield Static(f"找到可用的最新备份：{self.candidate.name}（已通过完整性检查）。"
                              "恢复时当前文件会原样保留在旁边，不会删除。")
                 yield Button("恢复这个备份", id="restore", variant="primary")
@@ -45,7 +50,13 @@ class DatabaseProblemScreen(Screen):
     def _restore(self) -> None:
         from fupin_tui import backup
 
-        aside = backup.restore(self.candidate, self.db_path)
+        from fupin_tui.db import DatabaseProblem
+
+        try:
+            aside = backup.restore(self.candidate, self.db_path)
+        except DatabaseProblem as exc:
+            self.query_one("#restore-error", Static).update(f"没有恢复：{exc}")
+            return
         note = f"原文件已保留为 {aside.name}。" if aside else ""
         self.app.exit(message=f"已恢复备份 {self.candidate.name}。{note}请重新启动 fupin-tui。")
 

@@ -30,7 +30,11 @@ def read_overview(db_path: Path) -> Overview | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        con = sqlite3.connect(str(path), timeout=5)  # SELECTs only; WAL needs a writable -shm
+        from fupin_tui import storage
+
+        # SELECTs only; WAL needs a writable -shm, so a read-only stick is opened as such
+        con = (sqlite3.connect(str(path), timeout=5) if storage.file_writable(path)
+               else storage.connect_read_only(path, timeout=5))
         try:
             if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                 return None

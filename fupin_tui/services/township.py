@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from fupin_tui import identity
 from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import InputError
 from fupin_tui.models.settings import AppSetting, Operator, Township, Village
@@ -37,6 +38,7 @@ def save_township(ctx: AppContext, county: str, name: str, code: str) -> None:
         row = s.exec(select(Township)).first() or Township(county=county, name=name, code=code)
         row.county, row.name, row.code = county, name, code
         s.add(row)
+        identity.mark_in(s, township_code=code, township_name=name)
 
 
 def save_village(ctx: AppContext, code: str, name: str, is_poor_village: bool, village_id: int | None = None) -> int:

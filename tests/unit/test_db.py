@@ -102,7 +102,7 @@ def test_a_failing_migration_leaves_the_database_at_its_old_version(db_path, mon
 
     monkeypatch.setitem(dbmod.MIGRATIONS, current + 1, broken)
     monkeypatch.setattr(dbmod, "SCHEMA_VERSION", current + 1)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DatabaseProblem):
         open_database(db_path)
     con = sqlite3.connect(db_path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == current

@@ -1,0 +1,61 @@
+"""Start-up on a read-only stick and on a full disk: the clerk works on, warned (issue 12 items 2, 3)."""
+
+from fupin_tui.app import make_app
+from fupin_tui.context import AppContext
+from fupin_tui.db import open_database
+from fupin_tui.services import township
+from tests.disks import fill, remount, small_disk
+from tests.screen_text import screen_text
+
+
+def _township_db(path):
+    database = open_database(path)
+    ctx = AppContext(db=database, operator="张会计")
+    township.save_township(ctx, "示例县", "新安镇", "520123101")
+    township.save_village(ctx, "520123101201", "新寨村", True)
+    township.add_operator(ctx, "张会计")
+    database.close()
+
+
+async def _started(app, pilot):
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if type(app.screen).__name__ in ("DashboardScreen", "DatabaseProblemScreen") and app.ctx is not None:
+            break
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _warning_box(app):
+    box = app.screen.query_one("#warnings")
+    assert box.display and box.region.height > 0
+    return str(box.render())
+
+
+async def test_a_read_only_stick_opens_for_looking_with_a_visible_banner(tmp_path):
+    with small_disk(tmp_path / "stick") as stick:
+        path = stick / "fupin.db"
+        _township_db(path)
+        remount(stick, read_only=True)
+        app = make_app(path, operator="张会计", defer_open=True)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _started(app, pilot)
+            assert type(app.screen).__name__ == "DashboardScreen"
+            assert "只读" in _warning_box(app) and "只读" in app.title
+            assert "已损坏" not in screen_text(app) and "新安镇" in screen_text(app)
+
+
+async def test_a_failed_backup_at_start_is_a_warning_and_the_app_goes_on(tmp_path):
+    with small_disk(tmp_path / "disk", size="2m") as disk:
+        path = disk / "fupin.db"
+        _township_db(path)
+        # room to work (the WAL and its index) but less than a copy of the database needs
+        fill(disk, leave=path.stat().st_size // 2)
+        assert path.stat().st_size > 100 * 1024
+        app = make_app(path, operator="张会计", defer_open=True)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _started(app, pilot)
+            assert type(app.screen).__name__ == "DashboardScreen"
+            shown = _warning_box(app)
+            assert "磁盘空间已满" in shown and "备份" in shown and "损坏" not in shown
+        assert not list(disk.rglob("*.part"))
