@@ -169,6 +169,19 @@ def _lifecycle():
         ("终止", F("申报"), {**BASE, "reason": "群众不同意"}),
         ("终止", F("已归档"), {**BASE, "reason": "x"}),
         ("终止", F("申报"), {**BASE, "reason": ""}),
+        # the edges: today itself, the same day as the last step, a note, typing slips
+        ("立项评估", F("申报", last_event_on=D(2026, 11, 27)), {"date": "2026-11-27", "note": "  评估通过 "}),
+        ("立项批复", F("申报"), {**BASE, "subsidy": "三十万"}),
+        ("立项批复", F("申报"), {**BASE, "subsidy": "300000", "fund_plan_issued_on": " "}),
+        ("立项批复", F("申报"), {**BASE, "subsidy": "300000", "fund_plan_issued_on": "2026-13-01"}),
+        ("批复实施方案", F("方案已报", category="产业发展"), {**BASE, "review_kind": "县扶贫办审核", "deposit_rate": "五"}),
+        ("批复实施方案", F("方案已报", category="产业发展"), {**BASE, "review_kind": "县扶贫办审核"}),
+        ("移交", F("已报账"), {"date": "2026-11-20", "assets": "水池；；口\n机耕道；2", "maintainer": "村委会"}),
+        ("移交", F("已报账"), {"date": "2026-11-20", "assets": "水池；一点五", "maintainer": "村委会"}),
+        ("移交", F("已报账"), {"date": "2026-11-20", "assets": "水池；1；口；三万", "maintainer": "村委会"}),
+        ("移交", F("已报账"), {"date": "2026-11-20", "assets": "\n \n", "maintainer": "村委会"}),
+        ("验收", F("申请验收", subsidy=Y("300000")), {**BASE, "grade": " 合格 ", "organiser": "县扶贫办",
+                                                   "rectifications": " "}),
     ]
     for i, (action, f, raw) in enumerate(cases):
         out[f"decide {i:02d} {action}"] = _call(L.decide, action, f, raw, POLICY, TODAY)
