@@ -22,6 +22,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from fupin_tui.config import shipped_file
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.money import parse_amount, parse_decimal, parse_ratio
 
@@ -35,7 +36,7 @@ __all__ = [
     "validate_value",
 ]
 
-POLICY_FILE = Path(__file__).resolve().parents[2] / "data" / "policy.toml"
+POLICY_FILE = shipped_file("policy.toml")
 UNKNOWN_FIELD = "政策参数"
 PATTERN_FIELDS = ("year", "township", "seq")
 _INT_KINDS = {"workdays", "days", "months", "years"}

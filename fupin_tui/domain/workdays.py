@@ -34,6 +34,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from fupin_tui.config import shipped_file
 from fupin_tui.domain import statutory
 from fupin_tui.domain.errors import DomainError
 
@@ -56,7 +57,7 @@ __all__ = [
     "year_info",
 ]
 
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "data" / "holidays"
+SHIPPED_DIR = shipped_file("holidays")
 USER_FILE = "holidays.toml"
 FIRST_KNOWN_YEAR = 2004  # first year of chinesecalendar's data
 
@@ -109,6 +110,17 @@ def configure(user_dirs: Iterable[Path] = ()) -> None:
     """Set the folders searched for ``holidays.toml`` (first wins) and reset caches."""
     global _user_dirs
     _user_dirs = tuple(Path(p) for p in user_dirs)
+    clear_cache()
+
+
+_stored_years: dict[int, HolidayYear] = {}
+
+
+def use_stored(years: Iterable[HolidayYear] = ()) -> None:
+    """Holiday years kept in the database (fupin_tui.configuration): over shipped data and the
+    library, under a ``holidays.toml`` in a configured folder."""
+    global _stored_years
+    _stored_years = {y.year: y for y in years}
     clear_cache()
 
 
@@ -205,7 +217,7 @@ def load_holiday_file(path: Path) -> list[HolidayYear]:
 
 @functools.lru_cache(maxsize=1)
 def _user_years() -> dict[int, HolidayYear]:
-    found: dict[int, HolidayYear] = {}
+    found: dict[int, HolidayYear] = dict(_stored_years)
     for folder in reversed(_user_dirs):  # earlier folders override later ones
         path = folder / USER_FILE
         if path.is_file():
