@@ -77,6 +77,7 @@ class FupinApp(App):
         self.requested_operator = operator
         self.ctx = None
         self.startup_problem: str | None = None
+        self.change_relay = None
         # things the clerk must see but that do not stop the work (read-only file, failed backup …)
         self.warnings: list[str] = []
         if demo:
@@ -192,6 +193,10 @@ class FupinApp(App):
         import gc
 
         gc.freeze()
+        if self.change_relay is None:  # saves announce what changed; screens showing it refresh (fupin_tui.relay)
+            from fupin_tui.relay import ChangeRelay
+
+            self.change_relay = ChangeRelay(self)
         # the demo mark is inside the file: a demo database opened with --db is still 演示数据
         self.demo = self.demo or self.ctx.identity().is_demo
         loaded = getattr(self, "configuration", None)
@@ -282,6 +287,11 @@ def _plain_scrollbars(plain: bool) -> None:
         _BLOCK_BARS.update(v=ScrollBarRender.VERTICAL_BARS, h=ScrollBarRender.HORIZONTAL_BARS)
     ScrollBarRender.VERTICAL_BARS = [" "] * 8 if plain else _BLOCK_BARS["v"]
     ScrollBarRender.HORIZONTAL_BARS = [" "] * 8 if plain else _BLOCK_BARS["h"]
+    from textual.renderables.bar import Bar  # progress bars: "━" and half bars are box glyphs
+
+    if "bar" not in _BLOCK_BARS:
+        _BLOCK_BARS["bar"] = [Bar.HALF_BAR_LEFT, Bar.BAR, Bar.HALF_BAR_RIGHT]
+    Bar.HALF_BAR_LEFT, Bar.BAR, Bar.HALF_BAR_RIGHT = ["-", "=", "="] if plain else _BLOCK_BARS["bar"]
 
 
 def make_app(db_path: Path | str | None = None, *, operator: str | None = None, defer_open: bool = False,
