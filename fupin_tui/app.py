@@ -84,7 +84,7 @@ class FupinApp(App):
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
         if self.ctx is None:
-            self._open_in_background()
+            self.call_after_refresh(self._open_in_background)  # after the first paint: its imports hold the GIL
         else:
             self.call_after_refresh(self._after_open)
 

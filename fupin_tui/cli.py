@@ -19,27 +19,30 @@ class CliError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fupin-tui", description="乡镇财政专项扶贫资金项目与建档立卡管理")
-    parser.add_argument("--version", action="version", version=f"fupin-tui {__version__}")
-    parser.add_argument("--db", type=Path, help="使用另一个数据库文件（也可设环境变量 FUPIN_TUI_DB）")
-    parser.add_argument("--demo", action="store_true", help="打开演示数据库（不存在时自动生成），不影响正式数据")
-    parser.add_argument("--operator", help="经办人（不再询问）")
-    sub = parser.add_subparsers(dest="command", metavar="命令")
+    from fupin_tui import cli_args
+    from fupin_tui.cli_args import integer
 
-    demo = sub.add_parser("demo", help="生成演示数据库")
-    demo.add_argument("--households", type=int, default=20000, help="户数（默认 20000）")
-    demo.add_argument("--seed", type=int, default=1, help="随机种子")
-    demo.add_argument("--force", action="store_true", help="覆盖已有的演示数据库")
+    parser = cli_args.Parser(prog="fupin-tui", description="乡镇财政专项扶贫资金项目与建档立卡管理。\n"
+                             "不带命令时打开程序界面；命令行做批量的事（生成演示数据、备份、体检、导出、导入）。",
+                             epilog=cli_args.EXIT_CODES + "\n\n每个命令的详细用法：fupin-tui 命令 --help")
+    parser.add_argument("--version", action="version", version=f"fupin-tui {__version__}", help="显示版本号并退出")
+    cli_args.add_global_options(parser, on_subcommand=False)
+    sub = parser.add_subparsers(dest="command", metavar="命令", title="命令")
+
+    demo = sub.add_parser("demo", help="生成演示数据库（不会覆盖正式数据）")
+    demo.add_argument("--households", type=integer, default=20000, metavar="户数", help="户数（默认 20000）")
+    demo.add_argument("--seed", type=integer, default=1, metavar="种子", help="随机种子（同一种子生成同样的数据）")
+    demo.add_argument("--force", action="store_true", help="覆盖已有的演示数据库（只覆盖演示数据库）")
 
     sub.add_parser("backup", help="立即备份数据库（保留最近 10 份）")
     restore = sub.add_parser("restore", help="从备份文件恢复（当前文件保留在旁边）")
-    restore.add_argument("file", type=Path)
+    restore.add_argument("file", type=Path, metavar="备份文件", help="要恢复的备份文件（fupin-tui backups 列出）")
     restore.add_argument("--other-database", action="store_true",
                          help="确认用另一个数据库的备份替换当前数据库（两边的户数、项目数会先列出）")
     sub.add_parser("backups", help="列出备份")
 
     # Subcommands owned by other modules: each has add_parser(s)(subparsers) and run(args, ...).
-    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel"):
+    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel", "fupin_tui.cli_holidays"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -48,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
             continue
         adder = getattr(module, "add_parsers", None) or getattr(module, "add_parser")
         adder(sub)
+    helps = {a.dest: a.help for a in sub._choices_actions}
+    for name, command in sub.choices.items():
+        if command.description is None:
+            command.description = helps.get(name)
+        if command.epilog is None:
+            command.epilog = cli_args.EXIT_CODES
+        elif "退出码" not in command.epilog:
+            command.epilog = command.epilog.rstrip() + "\n\n" + cli_args.EXIT_CODES
+        cli_args.add_global_options(command, on_subcommand=True)
     return parser
 
 
@@ -134,9 +146,35 @@ def _run_backup(args) -> int:
     return 0
 
 
+def _console_never_crashes() -> None:
+    """A GBK console (or a file redirected from one) cannot encode every character: replace, never crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def _check_global_options(args) -> None:
+    if getattr(args, "demo", False) and getattr(args, "db", None):
+        raise CliError("--demo 与 --db 不能同时使用：--demo 打开演示数据库，--db 打开指定的文件。请只用其中一个。")
+    if getattr(args, "demo", False) and args.command == "import-package":
+        raise CliError("import-package 不能用于演示数据库；请用 --db 指定县级汇总数据库。")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    from fupin_tui.cli_args import chinese
+
+    _console_never_crashes()
+    with chinese():
+        try:
+            args = _parser().parse_args(argv)
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else 2
     try:
+        _check_global_options(args)
         return _run(args)
     except CliError as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -21,7 +21,14 @@ def add_parser(subparsers) -> None:
     p.add_argument("--rule", action="append", default=[], metavar="ID",
                    help="只检查某条规则，如 P07；可重复或用逗号分隔")
     p.add_argument("--list", action="store_true", help="列出所有规则、条款、参数及当前取值")
+    p.add_argument("--summary", action="store_true", help=argparse_suppress())
     p.set_defaults(handler=_handle)
+
+
+def argparse_suppress():
+    import argparse
+
+    return argparse.SUPPRESS  # the dashboard's child process: counts and next deadlines as JSON
 
 
 def _handle(args, db_path: Path) -> int:
@@ -37,12 +44,31 @@ def _handle(args, db_path: Path) -> int:
 
 
 def _open_and_run(args, db_path: Path) -> int:
-    from fupin_tui.context import AppContext
-    from fupin_tui.db import open_database
-
     if not Path(db_path).exists():
         print(f"错误：数据库 {db_path} 不存在。", file=sys.stderr)
         return 2
+    if getattr(args, "summary", False):
+        from fupin_tui.services import check_fast
+
+        summary = check_fast.summary(db_path)
+        print(json.dumps(summary, ensure_ascii=False))
+        return 1 if any(summary["counts"].get(k) for k in ("逾期", "不合规")) else 0
+    if not getattr(args, "list", False):
+        # A township's file: plain sqlite3, no ORM imported (services.check_fast); None when
+        # it cannot (first run, new release, a file to upgrade): then the full open below.
+        from fupin_tui.services import check_fast
+
+        try:
+            rules = _wanted_rules(getattr(args, "rule", []) or [])
+        except ValueError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        result = check_fast.run(db_path, rules=rules)
+        if result is not None:
+            return _report(args, result, sys.stdout)
+    from fupin_tui.context import AppContext
+    from fupin_tui.db import open_database
+
     ctx = AppContext(db=open_database(db_path, create=False), operator="")
     try:
         return run(args, ctx)
@@ -103,7 +129,10 @@ def run(args, ctx, out=None) -> int:
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    result = run_checks(ctx, rules=rules)
+    return _report(args, run_checks(ctx, rules=rules), out)
+
+
+def _report(args, result, out) -> int:
     if args.json:
         print(json.dumps([_as_json(f) for f in result.findings], ensure_ascii=False, indent=1), file=out)
     else:

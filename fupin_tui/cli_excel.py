@@ -21,16 +21,18 @@ def add_parsers(sub) -> None:
     export.set_defaults(handler=run)
 
     roster = sub.add_parser("import-roster", help="导入花名册（.xlsx / .xls / .csv）")
-    roster.add_argument("file", type=Path)
+    roster.add_argument("file", type=Path, metavar="花名册文件", help="要导入的 .xlsx / .xls / .csv 文件")
     roster.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
     roster.add_argument("--village", help="表中没有村列时，导入到这个村（村代码或村名）")
     roster.add_argument("--sheet", help="工作表名（默认自动查找）")
     roster.add_argument("--report", type=Path, help="问题清单保存到（默认与文件同一文件夹）")
     roster.set_defaults(handler=run)
 
-    merge = sub.add_parser("import-package", help="县级汇总：读入乡镇上报包")
-    merge.add_argument("zips", type=Path, nargs="+", metavar="ZIP")
-    merge.add_argument("--db", type=Path, required=True, help="县级汇总数据库")
+    merge = sub.add_parser("import-package", help="县级汇总：读入乡镇上报包（必须用 --db 指定县级汇总数据库）",
+                           description="县级汇总：把乡镇上报包（zip）读入县级汇总数据库。\n"
+                           "必须用 --db（或环境变量 FUPIN_TUI_DB）指定县级汇总数据库，"
+                           "从不合并到默认的乡镇数据库。")
+    merge.add_argument("zips", type=Path, nargs="+", metavar="上报包", help="乡镇导出的上报包 .zip（可多个）")
     merge.set_defaults(handler=run)
 
 
@@ -110,9 +112,15 @@ def _import_roster(args, ctx) -> int:
 
 
 def _import_package(args) -> int:
+    from fupin_tui.cli_args import db_from_environment
+    from fupin_tui.domain.errors import DomainError
     from fupin_tui.excel.merge import import_packages
 
-    outcomes = import_packages(args.zips, args.db, operator=_operator(args))
+    county_db = getattr(args, "db", None) or db_from_environment()
+    if county_db is None:
+        raise DomainError("import-package 需要用 --db 指定县级汇总数据库（如 --db 县级汇总.db），"
+                          "不会合并到默认的乡镇数据库。")
+    outcomes = import_packages(args.zips, county_db, operator=_operator(args))
     for outcome in outcomes:
         for line in outcome.lines():
             print(line)

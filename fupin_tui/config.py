@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -11,8 +12,35 @@ APPLICATION_ID = 0x46505455
 DB_ENV = "FUPIN_TUI_DB"
 HOME_ENV = "FUPIN_TUI_HOME"  # tests and portable installs: put everything under one folder
 
-# Shipped defaults (policy.toml, codes.toml, holidays/) live beside the package.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_data() -> Path:
+    """The folder of shipped defaults (policy.toml, codes.toml, holidays/): the one place that finds it.
+
+    Installed (wheel, sdist, pipx/uv tool, editable) it is the package ``fupin_tui.data``,
+    mapped from the repository's top-level ``data/`` at build time; found through
+    ``importlib.resources``. A bare source checkout on ``sys.path`` falls back to ``data/``.
+    """
+    from importlib import resources
+
+    try:
+        root = resources.files("fupin_tui.data")
+    except ModuleNotFoundError:
+        root = None
+    if root is not None:
+        path = Path(str(root))
+        if (path / "policy.toml").is_file():
+            return path
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if (checkout / "policy.toml").is_file():
+        return checkout
+    raise FileNotFoundError("软件自带的数据文件（policy.toml）缺失，安装不完整。请重新安装 fupin-tui。")
+
+
+def shipped_file(*parts: str) -> Path:
+    """A shipped data file, e.g. ``shipped_file("holidays", "2027.toml")``."""
+    return shipped_data().joinpath(*parts)
 
 
 def _dirs():

@@ -31,7 +31,18 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.
 # A new database is created at the latest schema directly.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _m2_basic_needs(con: sqlite3.Connection) -> None:
+    """H03: 两不愁三保障 kept as data on the exit step, not only in its note text."""
+    con.execute("ALTER TABLE procedurestep ADD COLUMN basic_needs_met BOOLEAN NOT NULL DEFAULT '0'")
+    # steps recorded by the first release wrote the confirmation into the note
+    con.execute("UPDATE procedurestep SET basic_needs_met = 1 WHERE procedure = '退出' AND seq = 1 "
+                "AND note LIKE '%已达到两不愁三保障%'")
+
+
+MIGRATIONS[2] = _m2_basic_needs
 
 
 class DatabaseProblem(DomainError):

@@ -235,7 +235,7 @@ def _registry(conn, rng, base, villages, households, today):
             pub = (day, day + timedelta(days=7)) if step in PUBLICITY else (None, None)
             steps.append(dict(base, household_id=hid, procedure="识别", step=step, seq=i + 1, done_on=day,
                               responsible=rng.choice(OPERATORS), publicity_from=pub[0], publicity_to=pub[1],
-                              document_no="", note=""))
+                              document_no="", note="", basic_needs_met=False))
             if pub[1]:
                 day = pub[1]
         if status != "识别中":
@@ -248,7 +248,8 @@ def _registry(conn, rng, base, villages, households, today):
                 pub = (day, day + timedelta(days=7)) if step in PUBLICITY else (None, None)
                 steps.append(dict(base, household_id=hid, procedure="退出", step=step, seq=i + 1, done_on=day,
                                   responsible=rng.choice(OPERATORS), publicity_from=pub[0], publicity_to=pub[1],
-                                  document_no="", note="人均纯收入超过当年标准，两不愁三保障已实现" if i == 0 else ""))
+                                  document_no="", note="人均纯收入超过当年标准，两不愁三保障已实现" if i == 0 else "",
+                                  basic_needs_met=i == 0))
                 if pub[1]:
                     day = pub[1]
             events.append(dict(base, household_id=hid, happened_on=day, from_status="在册", to_status="已脱贫",

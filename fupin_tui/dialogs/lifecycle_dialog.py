@@ -139,7 +139,7 @@ class FieldsDialog(ModalScreen[Any]):
     def _ask_confirmation(self, exc: DomainError) -> None:
         from fupin_tui.dialogs.confirm import ConfirmDialog
 
-        lines = [f"{s.other.name}（{s.other.year}年，{s.other.amount:,.2f}元）：{s.kind}" for s in exc.similar]
+        lines = [f"{s.other.name}（{s.other.year}年，{s.other.amount:,.2f}元）：{s.kind}（{s.how}）" for s in exc.similar]
         message = (f"[{exc.rule} {exc.section}] 与下列项目同村、同建设内容：\n" + "\n".join(lines)
                    + "\n确认不是重复申报或拆分项目吗？")
 

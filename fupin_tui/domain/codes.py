@@ -22,6 +22,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from fupin_tui.config import shipped_file
 from fupin_tui.domain.errors import DomainError
 
 __all__ = [
@@ -35,7 +36,7 @@ __all__ = [
     "parse_codes_toml",
 ]
 
-SHIPPED_FILE = Path(__file__).resolve().parents[2] / "data" / "codes.toml"
+SHIPPED_FILE = shipped_file("codes.toml")
 USER_FILE = "codes.toml"
 
 _user_dirs: tuple[Path, ...] = ()

@@ -21,6 +21,15 @@ SECTIONS = {
     "P15": "四(一)", "P16": "四(一)", "F04": "六(二)", "Y01": "八(七)", "Y02": "十(六)",
 }
 
+# Rule id -> the policy parameter that sets its period (the deadline rules declare the same
+# name in their ``params=``; tests/unit/test_rule_params.py holds the two together).
+PERIOD_PARAMS = {
+    "P03": "review_application_wd", "P04": "approve_after_fund_plan_wd", "P05": "plan_submit_wd",
+    "P06": "plan_review_wd", "P07": "filing_wd", "P08": "discipline_filing_wd", "P09": "approval_notice_wd",
+    "P10": "site_notice_wd", "P13": "info_entry_wd", "P14": "start_grace_wd", "P15": "acceptance_request_wd",
+    "P16": "acceptance_entry_wd", "F04": "final_reimburse_days",
+}
+
 # Side states after which no further step of the life cycle is owed.
 CLOSED_SIDE_STATES = ("已收回", "已终止")
 
@@ -127,6 +136,9 @@ def _span_warning(a: date, b: date) -> str | None:
     return None
 
 
+span_warning = _span_warning  # public: rules that count days left themselves append it too
+
+
 def _first_on_or_after(dates: tuple[date, ...], start: date) -> date | None:
     later = [d for d in dates if d >= start]
     return min(later) if later else None
@@ -140,37 +152,31 @@ def project_deadlines(p: ProjectDates, policy, today: date) -> list[Deadline]:
     """
     out: list[Deadline] = []
 
-    def wd(rule, label, since, n, done_on, since_label):
+    def wd(rule, label, since, done_on, since_label):
         if since is not None:
-            out.append(_wd_deadline(rule, label, since, int(n), done_on, today, since_label))
+            n = int(getattr(policy, PERIOD_PARAMS[rule]))
+            out.append(_wd_deadline(rule, label, since, n, done_on, today, since_label))
 
-    wd("P03", "县级审核项目申报", p.applied_on, policy.review_application_wd,
-       p.application_reviewed_on, "项目申报")
-    wd("P04", "资金计划下达后立项批复", p.fund_plan_issued_on, policy.approve_after_fund_plan_wd,
-       p.approved_on, "省级资金计划下达")
-    wd("P05", "上报实施方案", p.approved_on, policy.plan_submit_wd, p.plan_submitted_on, "立项批复")
-    wd("P06", "县级批复实施方案", p.plan_submitted_on, policy.plan_review_wd, p.plan_approved_on,
-       "上报实施方案")
-    wd("P07", "平台备案", p.plan_approved_on, policy.filing_wd, p.filed_on, "方案批复")
-    wd("P08", "资金文件送纪检监察审计备案", p.plan_approved_on, policy.discipline_filing_wd,
-       p.discipline_filed_on, "方案批复")
-    wd("P09", "立项信息网上公告", p.approved_on, policy.approval_notice_wd, p.approval_notice_on,
-       "立项批复")
+    wd("P03", "县级审核项目申报", p.applied_on, p.application_reviewed_on, "项目申报")
+    wd("P04", "资金计划下达后立项批复", p.fund_plan_issued_on, p.approved_on, "省级资金计划下达")
+    wd("P05", "上报实施方案", p.approved_on, p.plan_submitted_on, "立项批复")
+    wd("P06", "县级批复实施方案", p.plan_submitted_on, p.plan_approved_on, "上报实施方案")
+    wd("P07", "平台备案", p.plan_approved_on, p.filed_on, "方案批复")
+    wd("P08", "资金文件送纪检监察审计备案", p.plan_approved_on, p.discipline_filed_on, "方案批复")
+    wd("P09", "立项信息网上公告", p.approved_on, p.approval_notice_on, "立项批复")
     if not p.force_majeure:  # 不可抗力 recorded: the start deadline is suspended (P14)
-        wd("P14", "按期开工", p.plan_approved_on, policy.start_grace_wd, p.started_on, "方案批复")
-    wd("P10", "设立项目公示牌", p.started_on, policy.site_notice_wd, p.site_notice_on, "开工")
+        wd("P14", "按期开工", p.plan_approved_on, p.started_on, "方案批复")
+    wd("P10", "设立项目公示牌", p.started_on, p.site_notice_on, "开工")
     for event in sorted(p.money_events, key=lambda e: e.on):
         what = f"{event.kind}{('（' + event.ref + '）') if event.ref else ''}"
-        wd("P13", f"{what}后录入进度与资金信息", event.on, policy.info_entry_wd,
-           _first_on_or_after(p.info_entries, event.on), what)
+        wd("P13", f"{what}后录入进度与资金信息", event.on, _first_on_or_after(p.info_entries, event.on), what)
     finished = p.initial_inspection_on or p.completed_on
-    wd("P15", "初检后申请县级验收", finished, policy.acceptance_request_wd,
-       p.acceptance_requested_on, "完工初检" if p.initial_inspection_on else "完工")
+    wd("P15", "初检后申请县级验收", finished, p.acceptance_requested_on,
+       "完工初检" if p.initial_inspection_on else "完工")
     if p.accepted_on is not None and p.acceptance_grade != "不合格":
-        wd("P16", "验收结果录入平台", p.accepted_on, policy.acceptance_entry_wd,
-           p.acceptance_entered_on, "验收")
-        out.append(_day_deadline("F04", "最终报账", p.accepted_on, int(policy.final_reimburse_days),
-                                 p.final_reimbursed_on, today, "验收"))
+        wd("P16", "验收结果录入平台", p.accepted_on, p.acceptance_entered_on, "验收")
+        days = int(getattr(policy, PERIOD_PARAMS["F04"]))
+        out.append(_day_deadline("F04", "最终报账", p.accepted_on, days, p.final_reimbursed_on, today, "验收"))
     if p.side_state in CLOSED_SIDE_STATES:
         out = [d for d in out if d.done_on is not None]
     out.sort(key=lambda d: (d.due, d.rule))

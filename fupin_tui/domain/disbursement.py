@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from fupin_tui.domain.deadlines import Deadline, MoneyEvent, ProjectDates, project_deadlines
 from fupin_tui.domain.errors import DomainError
+from fupin_tui.domain.lifecycle import Schedule, schedule_block
 from fupin_tui.domain.money import format_money, quantize_money
 
 MODE_532 = "532"
@@ -30,7 +31,7 @@ ZERO = Decimal("0.00")
 
 SECTIONS = {
     "F01": "六(一)", "F02": "六(二)", "F03": "六(二)", "F04": "六(二)", "F05": "六(三)",
-    "F06": "六(三)", "F07": "六(三)", "F08": "六(二)", "P13": "三(八)", "P21": "三(七)",
+    "F06": "六(三)", "F07": "六(三)", "F08": "六(二)", "P13": "三(八)", "P14": "三(三)、三(八)", "P21": "三(七)",
 }
 
 # Under 532 the second request goes in together with the reimbursement of the
@@ -99,6 +100,7 @@ class FundFacts:
     deposit_refunded: Decimal = ZERO  # paid back to the implementer after acceptance
     money_events: tuple[MoneyEvent, ...] = ()
     info_entries: tuple[date, ...] = ()  # dates progress info was entered (P13)
+    schedule: Schedule | None = None  # plan and progress, for P14's stop on funds
 
     @property
     def paid(self) -> Decimal:
@@ -231,7 +233,20 @@ def _tranche_problems(facts: FundFacts, t: TranchePlan, plan: list[TranchePlan],
     block = info_entry_block(facts, policy, today)
     if block:
         out.append(block)
+    behind = behind_block(facts, policy, today)
+    if behind:
+        out.append(behind)
     return out
+
+
+def behind_block(facts: FundFacts, policy, today: date) -> Problem | None:
+    """P14 (三(三), 三(八)): behind the plan or not started in time stops disbursement and
+    reimbursement until the township catches up or 整改s (unless the county switched it off)."""
+    why = schedule_block(facts.schedule, policy, today) if facts.schedule else None
+    if why is None:
+        return None
+    return Problem("P14", f"{why}，按规定暂停拨款、报账；请督促加快进度或整改，"
+                          "确因不可抗力的请登记不可抗力")
 
 
 def availability(facts: FundFacts, policy, today: date) -> Availability:
@@ -296,6 +311,7 @@ def check_reimbursement(facts: FundFacts, amount: Decimal, policy, today: date) 
     if amount <= 0:
         raise DomainError("凭证没有明细，金额为零，不能报账", rule="F03", section=SECTIONS["F03"])
     refuse_if(info_entry_block(facts, policy, today))
+    refuse_if(behind_block(facts, policy, today))
     refuse_if(over_disbursed(facts, amount))
 
 

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
+from fupin_tui.domain import workdays
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.money import parse_amount, parse_date, parse_ratio
 
@@ -44,6 +45,7 @@ ALL_STATES = (APPLIED, APPROVED, PLAN_SUBMITTED, PLAN_APPROVED, UNDERWAY, COMPLE
 GRADES = ("优良", "合格", "不合格")
 EXPERT_REVIEW = "专家评审"
 OFFICE_REVIEW = "县扶贫办审核"
+REVIEW_KINDS = (EXPERT_REVIEW, OFFICE_REVIEW)
 DEPOSIT_CATEGORIES = ("产业发展", "基础设施")  # P21
 CONTINUING = "续建"  # P02 exemption
 OWNER_HOUSEHOLDS = "受益农户"
@@ -192,6 +194,60 @@ def deposit_amount(subsidy: Decimal, rate: Decimal) -> Decimal:
     return (subsidy * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """What P14 needs of a project's plan and progress (三(三), 三(八))."""
+
+    planned_start: date | None = None
+    planned_end: date | None = None
+    plan_approved_on: date | None = None
+    started_on: date | None = None
+    completed_on: date | None = None
+    force_majeure: str = ""
+    work_share: Decimal = Decimal(0)  # latest progress report
+
+
+@dataclass(frozen=True)
+class Behind:
+    expected: Decimal  # share of the work the plan expects by today
+    done: Decimal  # share reported
+
+    @property
+    def message(self) -> str:
+        return (f"进度落后计划：按计划应完成约{self.expected * 100:.0f}%，最近登记为{self.done * 100:.0f}%")
+
+
+def behind_schedule(s: Schedule, policy, today: date) -> Behind | None:
+    """Started, not finished, and the work reported is more than ``behind_schedule_points``
+    behind the share of the planned period elapsed (不按照项目实施方案进度推进, 三(三)).
+    Force majeure (不可抗力) recorded exempts."""
+    if s.force_majeure or not s.started_on or s.completed_on or not (s.planned_start and s.planned_end):
+        return None
+    span = (s.planned_end - s.planned_start).days
+    if span <= 0:
+        return None
+    expected = min(Decimal(max((today - s.planned_start).days, 0)) / span, Decimal(1))
+    if expected - s.work_share > Decimal(policy.behind_schedule_points):
+        return Behind(expected, s.work_share)
+    return None
+
+
+def schedule_block(s: Schedule, policy, today: date) -> str | None:
+    """Why new funds are stopped under 三(三)/三(八) (P14), or None: behind the plan, or not started
+    ``start_grace_wd`` working days after the plan approval. Off when the county switches
+    ``block_tranches_when_behind`` off; force majeure exempts."""
+    if not policy.block_tranches_when_behind or s.force_majeure:
+        return None
+    behind = behind_schedule(s, policy, today)
+    if behind:
+        return behind.message
+    if s.plan_approved_on and not s.started_on:
+        due = workdays.add_workdays(s.plan_approved_on, int(policy.start_grace_wd))
+        if today > due:
+            return f"方案批复（{s.plan_approved_on.isoformat()}）后应于{due.isoformat()}前开工，至今未开工"
+    return None
+
+
 def asset_owner_kind(household_project: bool) -> str:
     """P19: 到户 assets belong to the beneficiary households, all others to the village collective."""
     return OWNER_HOUSEHOLDS if household_project else OWNER_COLLECTIVE
@@ -219,10 +275,14 @@ def fields_for(action: str, facts: ProjectFacts, policy) -> list[FieldSpec]:
     elif action == "上报实施方案":
         out += [FieldSpec("planned_start", "计划开工日期", "date"),
                 FieldSpec("planned_end", "计划完工日期", "date")]
-    elif action == "批复实施方案" and needs_deposit(facts.category):
-        lo, hi = policy.deposit_rate_min, policy.deposit_rate_max
-        out.append(FieldSpec("deposit_rate", "质量保证金比例", "ratio",
-                             hint=f"{Decimal(lo) * 100:g}%至{Decimal(hi) * 100:g}%"))
+    elif action == "批复实施方案":
+        # P06 (二(三)): the county's review as it was done; the rule then checks it against the amount
+        out.append(FieldSpec("review_kind", "审查方式", "choice", choices=REVIEW_KINDS,
+                             hint=f"补助达到{policy.expert_review_threshold_wan}万元须专家评审"))
+        if needs_deposit(facts.category):
+            lo, hi = policy.deposit_rate_min, policy.deposit_rate_max
+            out.append(FieldSpec("deposit_rate", "质量保证金比例", "ratio",
+                                 hint=f"{Decimal(lo) * 100:g}%至{Decimal(hi) * 100:g}%"))
     elif action == "备案":
         out.append(FieldSpec("discipline_filed_on", "抄送纪检监察审计日期", "date", required=False))
     elif action in ("调整", "调整批复"):
@@ -255,9 +315,9 @@ def notes_for(action: str, facts: ProjectFacts, policy) -> list[str]:
     """What the rules decide by themselves, shown in the dialog so the clerk knows."""
     notes = []
     if action == "批复实施方案":
-        notes.append(f"审查方式：{review_kind(facts.subsidy, policy)}（P06 补助"
+        notes.append(f"应为{review_kind(facts.subsidy, policy)}（P06 补助"
                      f"{'达到' if review_kind(facts.subsidy, policy) == EXPERT_REVIEW else '低于'}"
-                     f"{policy.expert_review_threshold_wan}万元）")
+                     f"{policy.expert_review_threshold_wan}万元）；请按县里实际的审查方式登记")
     if action == "移交":
         notes.append(f"资产归属：{asset_owner_kind(facts.household_project)}（P19）")
     if action == "验收" and needs_audit_opinion(facts.subsidy, policy):
@@ -380,7 +440,7 @@ def _check_plan_submit(t: Transition, facts: ProjectFacts, values, policy) -> No
 
 
 def _check_plan_approve(t: Transition, facts: ProjectFacts, values, policy) -> None:
-    t.sets["plan_review_kind"] = review_kind(facts.subsidy, policy)
+    t.sets["plan_review_kind"] = values["review_kind"]  # as asked; P06 checks it against the amount
     if needs_deposit(facts.category):
         rate: Decimal = values["deposit_rate"]
         lo, hi = Decimal(str(policy.deposit_rate_min)), Decimal(str(policy.deposit_rate_max))
@@ -543,12 +603,18 @@ class Candidate:
     amount: Decimal
     construction_type: str = "新建"
     applied_on: date | None = None
+    approved: bool = True  # 已得到批复 (立项): a duplicate of it is refused in any year
+    village_name: str = ""
+
+
+DUPLICATE, SPLIT, NEAR = "疑似重复申报", "疑似拆分", "内容相近"
 
 
 @dataclass(frozen=True)
 class Similar:
     other: Candidate
-    kind: str  # 疑似重复申报 / 疑似拆分
+    kind: str  # 疑似重复申报 / 疑似拆分 / 内容相近
+    how: str = "建设内容相同"  # why they look alike, for the clerk
 
 
 def _norm(text: str) -> str:
@@ -556,17 +622,59 @@ def _norm(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
 
 
-def find_similar(new: Candidate, others: Iterable[Candidate], policy) -> list[Similar]:
-    """P02: projects in the same village with the same construction content within the window.
+# 一段/二段, 第一期, 3标段, （二）: the numbering a project split in pieces carries
+_NUMBERING = re.compile(r"第?[一二三四五六七八九十百零〇两0-9]+(?:标段|段|期|标)|[(（][一二三四五六七八九十0-9]+[)）]")
 
-    Both under the expert-review threshold → 疑似拆分; otherwise 疑似重复申报.
-    A 续建 (continuing) project is exempt.  The result is shown for a human to confirm.
+
+def _base(text: str, village_name: str) -> str:
+    """Text with its numbering, the village name and punctuation taken out (near-duplicates)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if village_name:
+        text = text.replace(unicodedata.normalize("NFKC", village_name), "")
+    return _norm(_NUMBERING.sub("", text))
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} if len(text) > 1 else {text} if text else set()
+
+
+def similarity(a: str, b: str) -> Decimal:
+    """Dice coefficient of the character bigrams (0 to 1) of two normalised texts."""
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return Decimal(0)
+    return (Decimal(2 * len(x & y)) / (len(x) + len(y))).quantize(Decimal("0.01"))
+
+
+def _likeness(new: Candidate, other: Candidate, policy) -> str | None:
+    """How two projects of one village look alike (None when they do not)."""
+    if _norm(new.content) and _norm(other.content) == _norm(new.content):
+        return "建设内容相同"
+    if _norm(new.name) and _norm(other.name) == _norm(new.name):
+        return "项目名称相同"
+    for what, a, b in (("建设内容", new.content, other.content), ("项目名称", new.name, other.name)):
+        base_a, base_b = _base(a, new.village_name), _base(b, other.village_name)
+        if base_a and base_a == base_b:
+            return f"{what}去掉段、期、标段编号和村名后相同"
+    score = similarity(_base(new.content, new.village_name), _base(other.content, other.village_name))
+    if score >= Decimal(policy.near_duplicate_similarity):
+        return f"建设内容相似度{score * 100:.0f}%"
+    return None
+
+
+def find_similar(new: Candidate, others: Iterable[Candidate], policy) -> list[Similar]:
+    """P02 (二(七)): look-alikes in the same village, shown for a human to confirm.
+
+    - same or near construction content within ``split_window_days``, both under the expert-review
+      threshold: 疑似拆分 (a project cut in pieces: 一段/二段, 一期/二期, 标段);
+    - otherwise, within the window or against a project approved (已得到批复) in ANY year:
+      the same content or name 疑似重复申报, near content 内容相近.
+    A 续建 (continuing) project is exempt.
     """
     if new.construction_type == CONTINUING:
         return []
     window = timedelta(days=int(policy.split_window_days))
     threshold = wan(policy.expert_review_threshold_wan)
-    key_content, key_name = _norm(new.content), _norm(new.name)
     when = new.applied_on or date(new.year, 7, 1)
     out = []
     for other in others:
@@ -574,14 +682,16 @@ def find_similar(new: Candidate, others: Iterable[Candidate], policy) -> list[Si
             continue
         if other.village_id != new.village_id:
             continue
-        same = (key_content and _norm(other.content) == key_content) or (key_name and _norm(other.name) == key_name)
-        if not same:
+        how = _likeness(new, other, policy)
+        if how is None:
             continue
         other_when = other.applied_on or date(other.year, 7, 1)
-        if abs(other_when - when) > window and other.year != new.year:
-            continue
-        split = new.amount < threshold and other.amount < threshold
-        out.append(Similar(other, "疑似拆分" if split else "疑似重复申报"))
+        near = abs(other_when - when) <= window or other.year == new.year
+        exact = how in ("建设内容相同", "项目名称相同")
+        if near and new.amount < threshold and other.amount < threshold:
+            out.append(Similar(other, SPLIT, how))
+        elif near or other.approved:
+            out.append(Similar(other, DUPLICATE if exact else NEAR, how))
     return out
 
 

@@ -67,7 +67,8 @@ def minimum_dividend(share_amount: Decimal, policy) -> Decimal:
 
 
 def guaranteed_dividends(share_amount: Decimal, years: Iterable[DividendYear], policy) -> list[Problem]:
-    """L03: each year at least the minimum rate of the share, and never less than the year before."""
+    """L03 (七(五) 不低于入股扶贫资金的5%并逐年递增): each year at least the minimum rate of the share,
+    and more than the year before: the same amount two years running is a finding."""
     out: list[Problem] = []
     floor = minimum_dividend(share_amount, policy)
     previous: DividendYear | None = None
@@ -75,9 +76,11 @@ def guaranteed_dividends(share_amount: Decimal, years: Iterable[DividendYear], p
         if d.amount < floor:
             out.append(LinkageProblem("L03", f"{d.year}年保底分红{yuan(d.amount)}，低于入股资金{yuan(share_amount)}"
                                              f"的{pct(policy.min_dividend_rate)}即{yuan(floor)}"))
-        if previous is not None and d.amount < previous.amount:
-            out.append(LinkageProblem("L03", f"{d.year}年保底分红{yuan(d.amount)}少于{previous.year}年的"
-                                             f"{yuan(previous.amount)}，应逐年不减"))
+        if previous is not None and d.amount <= previous.amount:
+            what = "与" if d.amount == previous.amount else "少于"
+            tail = "相同" if d.amount == previous.amount else ""
+            out.append(LinkageProblem("L03", f"{d.year}年保底分红{yuan(d.amount)}{what}{previous.year}年的"
+                                             f"{yuan(previous.amount)}{tail}，应逐年递增"))
         previous = d
     return out
 

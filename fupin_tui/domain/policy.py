@@ -22,6 +22,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from fupin_tui.config import shipped_file
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.money import parse_amount, parse_decimal, parse_ratio
 
@@ -35,11 +36,11 @@ __all__ = [
     "validate_value",
 ]
 
-POLICY_FILE = Path(__file__).resolve().parents[2] / "data" / "policy.toml"
+POLICY_FILE = shipped_file("policy.toml")
 UNKNOWN_FIELD = "政策参数"
 PATTERN_FIELDS = ("year", "township", "seq")
-_INT_KINDS = {"workdays", "days", "months"}
-_KINDS = _INT_KINDS | {"rate", "wan", "yuan", "rate_list", "ratio_table", "pattern", "year_table"}
+_INT_KINDS = {"workdays", "days", "months", "years"}
+_KINDS = _INT_KINDS | {"switch", "rate", "wan", "yuan", "rate_list", "ratio_table", "pattern", "year_table"}
 _PLACES = {"wan": 4, "yuan": 2}  # 万元 to the yuan, 元 to the fen
 
 
@@ -50,7 +51,6 @@ class ParamSpec:
     kind: str
     label: str
     unit: str
-    rules: tuple[str, ...]
     section: str
     min: object = None
     max: object = None
@@ -74,6 +74,22 @@ def _integer(spec: ParamSpec, raw: object) -> int:
     if spec.max is not None and value > spec.max:
         raise InputError(spec.label, f"不能大于{spec.max}")
     return int(value)
+
+
+_ON = {"true", "1", "是", "开", "开启", "on", "yes"}
+_OFF = {"false", "0", "否", "关", "关闭", "off", "no"}
+
+
+def _switch(label: str, raw: object) -> bool:
+    """A county switch: true/false in the file, 是/否 (开/关) typed in settings."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _ON:
+        return True
+    if text in _OFF:
+        return False
+    raise InputError(label, "应为“是”或“否”")
 
 
 def _rate(label: str, raw: object) -> Decimal:
@@ -173,6 +189,8 @@ def _coerce(spec: ParamSpec, raw: object) -> object:
         return _integer(spec, raw)
     if kind == "rate":
         return _rate(spec.label, raw)
+    if kind == "switch":
+        return _switch(spec.label, raw)
     if kind in _PLACES:
         return _amount(spec, raw)
     if kind == "rate_list":
@@ -215,14 +233,18 @@ def _spec_tuple() -> tuple[ParamSpec, ...]:
         bounds = {k: (Decimal(str(t[k])) if k in t else None) for k in ("min", "max")}
         spec = ParamSpec(
             name, None, t["kind"], t["label"], t.get("unit", ""),
-            tuple(t.get("rules", ())), t.get("section", ""), bounds["min"], bounds["max"],
+            t.get("section", ""), bounds["min"], bounds["max"],
         )  # fmt: skip
         specs.append(replace(spec, default=_coerce(spec, t["default"])))
     return tuple(specs)
 
 
 def load_defaults() -> dict[str, ParamSpec]:
-    """Every parameter with its default, label, unit, rules and section."""
+    """Every parameter with its default, label, unit and section.
+
+    Which rules read a parameter is declared in the rule code only
+    (``domain.rules.param_rules()``), never here.
+    """
     return {s.name: s for s in _spec_tuple()}
 
 

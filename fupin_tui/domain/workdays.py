@@ -7,10 +7,14 @@ source that has the year wins:
 2. ``data/holidays/<year>.toml`` shipped with the app,
 3. the ``chinesecalendar`` library (2004 to its last published year).
 
-A later year that no source covers is estimated as weekends-only and every
-result that relied on it carries a visible warning: the State Council
-publishes next year's schedule only in November, and a deadline must never
-look certain when it is not. Years before 2004 raise ``CalendarUnknown``.
+A later year that no source covers gets the statutory days off computed from
+《全国年节及纪念日放假办法》 (``domain.statutory``: 元旦, 春节 除夕 to 初三, 清明,
+劳动节 2 days, 端午, 中秋, 国庆 3 days, weekend days made up), status
+``statutory``; beyond the lunar library's range it is estimated as
+weekends-only. Either way every result that relied on it carries a visible
+warning: the State Council publishes next year's schedule (with its 调休)
+only in November, and a deadline must never look certain when it is not.
+Years before 2004 raise ``CalendarUnknown``.
 
 Each year is turned once into a sorted list of working-day ordinals, so a
 call is a bisect and an index (about a microsecond after warm-up).
@@ -30,6 +34,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from fupin_tui.config import shipped_file
+from fupin_tui.domain import statutory
 from fupin_tui.domain.errors import DomainError
 
 __all__ = [
@@ -51,7 +57,7 @@ __all__ = [
     "year_info",
 ]
 
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "data" / "holidays"
+SHIPPED_DIR = shipped_file("holidays")
 USER_FILE = "holidays.toml"
 FIRST_KNOWN_YEAR = 2004  # first year of chinesecalendar's data
 
@@ -78,8 +84,8 @@ class HolidayYear:
 @dataclass(frozen=True)
 class YearInfo:
     year: int
-    origin: str  # "user" | "shipped" | "library" | "estimated"
-    status: str  # "official" | "provisional" | "estimated"
+    origin: str  # "user" | "shipped" | "library" | "statutory" | "estimated"
+    status: str  # "official" | "provisional" | "statutory" | "estimated"
     source: str
     warning: str | None
 
@@ -260,6 +266,15 @@ def _year(year: int) -> _Year:
         return _Year(YearInfo(year, "library", "official", "chinesecalendar", None), days)
     if year < FIRST_KNOWN_YEAR:
         raise CalendarUnknown(f"{year}年不在工作日日历覆盖范围内（{FIRST_KNOWN_YEAR}年起），无法计算工作日")
+    try:
+        computed = statutory.statutory_year(year)
+    except statutory.LunarUnknown:
+        computed = None
+    if computed is not None:
+        off = {d.toordinal() for d in computed.holidays}
+        days = tuple(o for o in _days_of(year) if (o - 1) % 7 < 5 and o not in off)
+        info = YearInfo(year, "statutory", "statutory", statutory.SOURCE, statutory.statutory_warning(year))
+        return _Year(info, days)
     warn = _estimate_warning(year)
     weekdays = tuple(o for o in _days_of(year) if (o - 1) % 7 < 5)
     return _Year(YearInfo(year, "estimated", "estimated", "仅周末休息（估算）", warn), weekdays)

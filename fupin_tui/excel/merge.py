@@ -58,11 +58,13 @@ class PackageOutcome:
     projects_advanced: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # persons also registered in another township
     rows: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # e.g. columns an older package format does not carry
 
     def lines(self) -> list[str]:
         out = [f"{self.file}：{self.township} {self.period}，{self.status}"]
         if self.status == "未变化":
             return out
+        out += ["  " + note for note in self.notes]
         out.append("  " + "，".join(f"{k} {v}" for k, v in self.rows.items() if k in ("户表", "成员表", "项目")))
         if self.status == "新导入" and self.households_added:
             out.append(f"  首次导入，共 {len(self.households_added)} 户")
@@ -198,30 +200,47 @@ def _value(f: schema.F, raw: Any, column) -> Any:
     return value
 
 
-def _sheet_rows(pkg: _Package, book: Book, sheet: schema.Sheet) -> Iterator[dict]:
-    """The sheet's rows as table records, read one by one (ids are the township's 记录号)."""
+def _sheet_rows(pkg: _Package, book: Book, sheet: schema.Sheet, missing: list[str] | None = None) -> Iterator[dict]:
+    """The sheet's rows as table records, read one by one (ids are the township's 记录号).
+
+    Columns are found by their header, so a package of an older format (fewer
+    columns) is read too: a column it lacks is NULL where the table allows it,
+    and its header is added to ``missing`` for the merge's note.
+    """
     meta = next((m for b in pkg.manifest["workbooks"] if b["file"] == sheet.workbook
                  for m in b["sheets"] if m["name"] == sheet.name), None)
     if meta is None or sheet.name not in book.sheet_names:
         raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook} 缺少工作表「{sheet.name}」")
     expected = int(meta["rows"])
     table = sheet.model.__table__
-    stored = [(i, f, table.c[f.attr]) for i, f in enumerate(sheet.fields) if not f.shown_only]
-    n = len(sheet.fields)
     rows = book.rows(sheet.name)
     try:
         head = list(itertools.islice(rows, HEADER_ROW))
         headers = [_text(v) for v in (head[HEADER_ROW - 1] if len(head) >= HEADER_ROW else [])]
-        wanted = headers_for(sheet)
-        if headers[:len(wanted)] != wanted:
+        position: dict[str, int] = {}
+        for i, h in enumerate(headers):
+            position.setdefault(h, i)
+        if not headers or headers[0] != schema.ID.header or "作废" not in position or "作废原因" not in position:
             raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」的表头与格式不符")
+        stored, absent = [], {}
+        for f in sheet.fields:
+            if f.shown_only:
+                continue
+            if f.header in position:
+                stored.append((position[f.header], f, table.c[f.attr]))
+            else:
+                absent[f.attr] = _absent(table.c[f.attr])
+                if missing is not None:
+                    missing.append(f.header)
+        void_at, reason_at = position["作废"], position["作废原因"]
         skip = FIRST_DATA_ROW - 1 - HEADER_ROW
         read = 0
         for offset, row in enumerate(itertools.islice(rows, skip, skip + expected)):
             try:
                 record = {f.attr: _value(f, row[i], column) for i, f, column in stored}
-                record["voided"] = _text(row[n]) == "是"
-                record["void_reason"] = _text(row[n + 1]) or None
+                record.update(absent)
+                record["voided"] = _text(row[void_at]) == "是"
+                record["void_reason"] = _text(row[reason_at]) or None
             except (ValueError, ArithmeticError, IndexError):
                 where = f"第{FIRST_DATA_ROW + offset}行"
                 raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」{where}的数据无法读取") from None
@@ -231,6 +250,18 @@ def _sheet_rows(pkg: _Package, book: Book, sheet: schema.Sheet) -> Iterator[dict
         raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{exc}") from None
     if read != expected:
         raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」行数与清单不符")
+
+
+def _absent(column) -> Any:
+    """The value of a column the package does not carry: NULL, never a made-up value.
+
+    A NOT NULL column cannot hold NULL; it takes the schema's default and the
+    merge's note names it as not reported.
+    """
+    if column.nullable:
+        return None
+    default = column.default.arg if column.default is not None else None
+    return default() if callable(default) else default
 
 
 # --------------------------------------------------------------------------- writing
@@ -377,6 +408,7 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
         if batch:
             s.execute(insert(model), batch)
 
+    missing: dict[str, list[str]] = {}
     for workbook in schema.workbooks():
         book = pkg.book(workbook)
         for sheet in schema.sheets_of(workbook):
@@ -387,7 +419,7 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
             refs = {f.attr: f.ref for f in sheet.fields if f.ref}
             mapping = new_ids.setdefault(table, {}) if table in _REFERENCED else None
             batch: list[dict] = []
-            for record in _sheet_rows(pkg, book, sheet):
+            for record in _sheet_rows(pkg, book, sheet, missing.setdefault(sheet.name, [])):
                 seen.note(table, record)
                 source_id = record["id"]
                 last_id[table] += 1
@@ -409,10 +441,21 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
                     batch = []
             flush(model, table, batch)
         del book  # the sheet cells of this workbook can go before the next is opened
+    _note_missing(outcome, pkg, missing)
     for start in range(0, len(owned), _CHUNK):
         s.execute(insert(CountyOwned), [dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
                                         for table, row_id, source_id in owned[start:start + _CHUNK]])
     return seen
+
+
+def _note_missing(outcome: PackageOutcome, pkg: _Package, missing: dict[str, list[str]]) -> None:
+    gaps = {name: cols for name, cols in missing.items() if cols}
+    if not gaps:
+        return
+    version = pkg.manifest.get("format_version", 1)
+    listed = "；".join(f"「{name}」{'、'.join(cols)}" for name, cols in gaps.items())
+    outcome.notes.append(f"上报包为格式版本 {version}，不含以下列，汇总库中这些值为空（未上报），"
+                         f"请乡镇升级软件后重新上报：{listed}")
 
 
 def _upsert_township(s, code: str, name: str, county: str, operator: str) -> None:

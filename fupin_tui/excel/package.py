@@ -167,8 +167,23 @@ def cell_value(f: F, value):
     return value
 
 
+def notice_lines(fields_json: str | None) -> str:
+    """A notice's content as it is posted: one 事项：内容 a line (the raw JSON stays in a hidden column)."""
+    try:
+        items = json.loads(fields_json or "{}")
+    except (TypeError, ValueError):
+        return str(fields_json or "")
+    if not isinstance(items, dict):
+        return str(items)
+    return "\n".join(f"{k}：{v}" for k, v in items.items())
+
+
+_WRAP_WIDTH = 36  # printed width of a wrapped column
+
+
 def columns_for(sheet: Sheet) -> list[Column]:
-    cols = [Column(f.header, kind=_COLUMN_KIND.get(f.kind, f.kind)) for f in sheet.fields]
+    cols = [Column(f.header, width=_WRAP_WIDTH if f.wrap else None, kind=_COLUMN_KIND.get(f.kind, f.kind),
+                   wrap=f.wrap, printed=f.printed) for f in sheet.fields]
     return cols + [Column("作废", kind="text"), Column("作废原因", kind="text")]
 
 
@@ -196,16 +211,24 @@ class _Counter:
             self.progress(self.done, self.total, self.label)
 
 
+# Computed (shown-only) columns: "=name" -> (source attribute, function of its value).
+COMPUTED = {
+    "=doc_name": ("doc_no", lambda no: schema.ARCHIVE_DOCS.get(no, "")),
+    "=notice_lines": ("fields_json", notice_lines),
+}
+
+
 def _rows(ctx: AppContext, sheet: Sheet, scope: Scope, counter: _Counter) -> Iterator[list]:
     fields = sheet.fields
-    doc_names = [i for i, f in enumerate(fields) if f.attr == "=doc_name"]
-    doc_no = next((i for i, f in enumerate(fields) if f.attr == "doc_no"), None)
+    position = {f.attr: i for i, f in enumerate(fields)}
+    computed = [(i, position[COMPUTED[f.attr][0]], COMPUTED[f.attr][1])
+                for i, f in enumerate(fields) if f.attr.startswith("=")]
     with ctx.db.engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=2000).execute(_statement(sheet, scope))
         for raw in result:
             values = [cell_value(f, v) for f, v in zip(fields, raw)]
-            for i in doc_names:
-                values[i] = schema.ARCHIVE_DOCS.get(raw[doc_no], "")
+            for i, source, fn in computed:
+                values[i] = fn(raw[source])
             values.append("是" if raw[-2] else None)
             values.append(raw[-1] or None)
             counter.tick()
@@ -254,8 +277,11 @@ def _checks_available() -> bool:
     return True
 
 
-CHECK_COLUMNS = [Column("规则"), Column("条款"), Column("严重程度"), Column("对象"), Column("问题", width=60),
-                 Column("期限", kind="date"), Column("剩余工作日", kind="int"), Column("已确认原因")]
+# Fits A4 landscape at full size; 对象 and 问题 wrap inside their cells.
+CHECK_COLUMNS = [Column("乡镇", width=12, wrap=True), Column("规则", width=7), Column("条款", width=9, wrap=True),
+                 Column("严重程度", width=9), Column("对象", width=22, wrap=True), Column("问题", width=52, wrap=True),
+                 Column("期限", kind="date"), Column("剩余工作日", kind="int", width=7, wrap=True),
+                 Column("已确认原因", width=14, wrap=True)]
 
 
 def _in_scope_ids(ctx: AppContext, table: str, scope: Scope) -> set[int] | None:
@@ -267,7 +293,7 @@ def _in_scope_ids(ctx: AppContext, table: str, scope: Scope) -> set[int] | None:
         return set(conn.execute(select(model.c.id).where(cond)).scalars())
 
 
-def _check_rows(ctx: AppContext, scope: Scope) -> Iterator[list]:
+def _check_rows(ctx: AppContext, scope: Scope, township_name: str) -> Iterator[list]:
     from fupin_tui.services import checks
 
     keep = {t: _in_scope_ids(ctx, t, scope) for t in ("project", "household")}
@@ -276,7 +302,7 @@ def _check_rows(ctx: AppContext, scope: Scope) -> Iterator[list]:
         ids = keep.get(kind)
         if ids is not None and rid.isdigit() and int(rid) not in ids:
             continue
-        yield [f.rule, f.section, f.severity, f.record_label, f.message, f.due, f.workdays_left,
+        yield [getattr(f, "township", "") or township_name, f.rule, f.section, f.severity, f.record_label, f.message, f.due, f.workdays_left,
                f.ack.reason if f.ack else ""]
 
 
@@ -373,7 +399,8 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
                 counter.label = f"{book} / {sheet.name}"
                 ws = wb.create_sheet(sheet.name)
                 rows = write_table(ws, title=f"{name}{sheet.title}", subtitle=subtitle, columns=columns_for(sheet),
-                                   rows=_rows(ctx, sheet, scope, counter), signatures=sheet.signatures)
+                                   rows=_rows(ctx, sheet, scope, counter), signatures=sheet.signatures,
+                                   key_columns=sheet.keys)
                 sheets_meta.append({"name": sheet.name, "rows": rows, "columns": headers_for(sheet)})
                 counter.check()
             if book == schema.PROJECTS:
@@ -388,7 +415,7 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
             wb = Workbook(write_only=True)
             ws = wb.create_sheet("体检问题")
             rows = write_table(ws, title=f"{name}体检问题清单", subtitle=subtitle, columns=CHECK_COLUMNS,
-                               rows=_check_rows(ctx, scope))
+                               rows=_check_rows(ctx, scope, name))
             meta = [{"name": "体检问题", "rows": rows, "columns": [c.header for c in CHECK_COLUMNS], "shown_only": True}]
             books.append(_save(wb, work / schema.CHECKS, meta))
         counter.check()

@@ -4,13 +4,24 @@ Each sheet lists its columns as (header, model attribute, kind). Every sheet
 starts with 记录号 (the row's id in the township database); a column with a
 ``ref`` holds the 记录号 of a row in another sheet, which is how the county
 merge links rows again after giving them new ids. Columns with a dotted
-attribute (``household.household_no``) are shown for reading only and are
-not read back.
+attribute (``household.household_no``) or a computed one (``=notice_lines``)
+are shown for reading only and are not read back.
+
+Format 2: every column of every table travels. The declarations below give
+the order and the Chinese headers of the columns people read; ``_complete``
+then appends every other column of the model (its header from ``LABELS``),
+so a column added to a model is carried and merged without touching this
+file beyond its label. Left out are only ids, ``created_*``/``updated_*``,
+``row_version`` and search keys (``NOT_CARRIED``); ``voided``/``void_reason``
+are the two 作废 columns every sheet ends with. The county merge reads
+columns by header, so a version-1 package (fewer columns) still merges.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import sqlalchemy as sa
 
 from fupin_tui.models import (
     Acceptance, Adjustment, ArchiveItem, Asset, Beneficiary, BudgetLine, CashLedgerLine, CollectiveIncome, Dividend,
@@ -18,7 +29,10 @@ from fupin_tui.models import (
     Project, ProjectEvent, Rectification, Share, Tranche, Village, Voucher, VoucherLine,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Columns that never travel: the row's own id and bookkeeping the county fills itself.
+NOT_CARRIED = frozenset({"id", "created_at", "created_by", "updated_at", "updated_by", "row_version", "search_keys",
+                         "voided", "void_reason"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,8 @@ class F:
     attr: str  # model attribute; "table.column" = shown only, from the referenced row
     kind: str = "text"  # text/money/date/int/id/ratio, plus bool (是/否) and qty (3 places)
     ref: str | None = None  # table whose 记录号 this column holds
+    printed: bool = True  # False: kept in the workbook for the merge, hidden from the printout
+    wrap: bool = False  # long text: wrapped in its cell on paper
 
     @property
     def shown_only(self) -> bool:
@@ -42,6 +58,7 @@ class Sheet:
     fields: tuple[F, ...]
     where: tuple[tuple[str, str], ...] = ()  # (attr, value) filters, e.g. kind = 发票
     signatures: tuple[str, ...] = ("制表人", "审核人", "日期")
+    keys: int = 2  # leading columns repeated on every printed section of a wide sheet
 
     @property
     def table(self) -> str:
@@ -73,13 +90,13 @@ ARCHIVE = "07-项目档案目录.xlsx"
 NOTICES = "08-公示公告.xlsx"
 CHECKS = "09-体检问题.xlsx"
 
-SHEETS: tuple[Sheet, ...] = (
+_DECLARED: tuple[Sheet, ...] = (
     Sheet(ROSTER, "村表", "行政村名单", Village, (
         ID, F("村代码", "code", "id"), F("村名", "name"), F("贫困村", "is_poor_village", "bool"),
     )),
     Sheet(ROSTER, "户表", "建档立卡贫困户花名册（户表）", Household, (
-        ID, F("户编号", "household_no", "id"), F("村记录号", "village_id", "int", ref="village"),
-        F("村名", "village.name"), F("户主姓名", "head_name"), F("户状态", "status"),
+        ID, F("户编号", "household_no", "id"), F("户主姓名", "head_name"),
+        F("村记录号", "village_id", "int", ref="village"), F("村名", "village.name"), F("户状态", "status"),
         F("状态日期", "status_since", "date"), F("识别年度", "identified_year", "int"),
         F("识别标准", "identification_standard"), F("贫困户属性", "attribute"),
         F("主要致贫原因", "main_cause"), F("其他致贫原因", "other_causes"), F("家庭人口", "size", "int"),
@@ -94,10 +111,10 @@ SHEETS: tuple[Sheet, ...] = (
         F("登记人", "entered_by"), F("审核人", "checked_by"), F("备注", "remarks"),
         F("一看房", "look_house"), F("二看粮", "look_grain"), F("三看劳动力", "look_labour"),
         F("四看读书郎", "look_study"),
-    )),
+    ), keys=3),
     Sheet(ROSTER, "成员表", "建档立卡贫困户花名册（成员表）", Member, (
-        ID, F("户记录号", "household_id", "int", ref="household"), F("户编号", "household.household_no", "id"),
-        F("姓名", "name"), F("身份证号", "id_number", "id"), F("性别", "gender"),
+        ID, F("户编号", "household.household_no", "id"), F("姓名", "name"),
+        F("户记录号", "household_id", "int", ref="household"), F("身份证号", "id_number", "id"), F("性别", "gender"),
         F("出生日期", "birth_date", "date"), F("与户主关系", "relation"), F("民族", "ethnicity"),
         F("政治面貌", "political_status"), F("文化程度", "education"), F("在校生状况", "school_status"),
         F("健康状况", "health"), F("残疾类别", "disability_kind"), F("劳动技能", "labour_skill"),
@@ -105,13 +122,13 @@ SHEETS: tuple[Sheet, ...] = (
         F("医疗保险", "medical_insurance"), F("大病保险", "serious_illness_insurance", "bool"),
         F("养老保险", "pension_insurance", "bool"), F("享受低保", "dibao", "bool"),
         F("特困供养", "tekun", "bool"), F("联系电话", "phone", "id"), F("备注", "remarks"),
-    )),
+    ), keys=3),
     # The history the county's 体检 checks (H02/H03 procedures, H04 changes, H07 ledger).
     Sheet(ROSTER, "识别退出程序", "贫困户识别与退出程序", ProcedureStep, (
         ID, _hh(), F("户编号", "household.household_no", "id"), F("程序", "procedure"), F("轮次", "round_no", "int"),
         F("序号", "seq", "int"), F("步骤", "step"), F("完成日期", "done_on", "date"), F("责任人", "responsible"),
         F("公示开始", "publicity_from", "date"), F("公示结束", "publicity_to", "date"),
-        F("文号", "document_no"), F("说明", "note"),
+        F("文号", "document_no"), F("说明", "note"), F("两不愁三保障", "basic_needs_met", "bool"),
     )),
     Sheet(ROSTER, "户状态变动", "贫困户动态调整记录", HouseholdEvent, (
         ID, _hh(), F("户编号", "household.household_no", "id"), F("变动日期", "happened_on", "date"),
@@ -123,8 +140,8 @@ SHEETS: tuple[Sheet, ...] = (
         F("备注", "note"),
     )),
     Sheet(LIBRARY, "项目库", "扶贫项目库", LibraryEntry, (
-        ID, F("村记录号", "village_id", "int", ref="village"), F("年度", "year", "int"),
-        F("项目名称", "name"), F("项目类别", "category"), F("建设性质", "construction_type"),
+        ID, F("项目名称", "name"), F("村记录号", "village_id", "int", ref="village"), F("年度", "year", "int"),
+        F("项目类别", "category"), F("建设性质", "construction_type"),
         F("资金类型", "fund_type"), F("建设地点", "location"), F("建设内容", "content"),
         F("补助标准", "subsidy_standard"), F("总投资", "amount_total", "money"),
         F("财政专项", "amount_fiscal", "money"), F("整合资金", "amount_integrated", "money"),
@@ -137,8 +154,8 @@ SHEETS: tuple[Sheet, ...] = (
         F("群众参与", "participation"), F("优先级", "priority", "int"), F("入库状态", "status"),
     )),
     Sheet(PROJECTS, "项目", "扶贫项目及状态", Project, (
-        ID, F("项目库记录号", "library_entry_id", "int", ref="libraryentry"),
-        F("村记录号", "village_id", "int", ref="village"), F("年度", "year", "int"), F("项目名称", "name"),
+        ID, F("项目名称", "name"), F("项目库记录号", "library_entry_id", "int", ref="libraryentry"),
+        F("村记录号", "village_id", "int", ref="village"), F("年度", "year", "int"),
         F("项目类别", "category"), F("建设性质", "construction_type"), F("资金类型", "fund_type"),
         F("建设地点", "location"), F("建设内容", "content"), F("项目状态", "state"),
         F("附加状态", "side_state"), F("财政补助", "subsidy", "money"), F("总投资", "total_investment", "money"),
@@ -253,9 +270,84 @@ SHEETS: tuple[Sheet, ...] = (
     )),
     Sheet(NOTICES, "公示", "项目公示公告", Notice, (
         ID, _proj(), F("项目名称", "project.name"), F("公示类型", "kind"), F("公示日期", "published_on", "date"),
-        F("公示地点", "place"), F("公示内容", "fields_json"), F("照片", "photo_paths"),
-    )),
+        F("公示地点", "place"), F("公示事项", "=notice_lines", wrap=True), F("照片", "photo_paths", wrap=True),
+        F("公示内容", "fields_json", printed=False),
+    ), keys=3),
 )
+
+# Chinese headers of the columns the declarations above leave to ``_complete``.
+# A column added to a model travels by itself; give it its header here.
+LABELS: dict[tuple[str, str], str] = {
+    ("household", "house_area"): "住房面积（平方米）",
+    ("household", "dangerous_grade"): "危房等级",
+    ("household", "drinking_water"): "饮水情况",
+    ("household", "water_difficulty"): "饮水困难",
+    ("household", "production_power"): "通生产用电",
+    ("household", "living_power"): "通生活用电",
+    ("household", "radio_tv"): "通广播电视",
+    ("household", "road_type"): "入户路类型",
+    ("household", "road_distance_km"): "与村主干路距离（公里）",
+    ("household", "sanitary_toilet"): "卫生厕所",
+    ("household", "fuel_types"): "主要燃料类型",
+    ("household", "relocated"): "易地扶贫搬迁户",
+    ("household", "cultivated_land_mu"): "耕地面积（亩）",
+    ("household", "irrigated_land_mu"): "有效灌溉面积（亩）",
+    ("household", "forest_land_mu"): "林地面积（亩）",
+    ("member", "work_company"): "务工企业",
+    ("member", "speaks_mandarin"): "是否会讲普通话",
+    ("progressreport", "photos_before"): "实施前照片",
+    ("progressreport", "photos_during"): "实施中照片",
+    ("progressreport", "photos_after"): "实施后照片",
+    ("voucherline", "voucher_id"): "凭证记录号",
+    ("voucherline", "budget_line_id"): "概算记录号",
+    ("voucherline", "kind"): "类型",
+    ("voucherline", "amount"): "金额",
+    ("voucherline", "invoice_code"): "发票代码",
+    ("voucherline", "invoice_no"): "发票号码",
+    ("voucherline", "invoice_date"): "开票日期",
+    ("voucherline", "seller"): "销售方",
+    ("voucherline", "attachments"): "附件张数",
+    ("voucherline", "household_id"): "户记录号",
+    ("voucherline", "payee_name"): "领款人",
+    ("voucherline", "id_number"): "身份证号",
+    ("voucherline", "signed_on"): "签领日期",
+    ("voucherline", "note"): "备注",
+}
+
+
+def _kind_of(column: sa.Column) -> str:
+    from fupin_tui.models.types import Money, Quantity, Ratio
+
+    t = column.type
+    for cls, kind in ((Money, "money"), (Ratio, "ratio"), (Quantity, "qty"), (sa.Boolean, "bool"),
+                      (sa.DateTime, "date"), (sa.Date, "date"), (sa.Integer, "int")):
+        if isinstance(t, cls):
+            return kind
+    return "text"
+
+
+def carried_columns(model: type) -> list[sa.Column]:
+    """The model's columns a package carries (every one but ids and bookkeeping)."""
+    return [c for c in model.__table__.columns if c.name not in NOT_CARRIED]
+
+
+def _complete(sheet: Sheet) -> Sheet:
+    """The sheet with every carried column of its model the declaration left out, appended."""
+    have = {f.attr for f in sheet.fields}
+    extra = []
+    for column in carried_columns(sheet.model):
+        if column.name in have:
+            continue
+        ref = next((fk.column.table.name for fk in column.foreign_keys), None)
+        header = LABELS.get((sheet.table, column.name)) or column.name
+        extra.append(F(header, column.name, "int" if ref else _kind_of(column), ref=ref))
+    keys = sheet.keys
+    if keys == 2 and len(sheet.fields) > 2 and sheet.fields[2].header == "项目名称":
+        keys = 3
+    return replace(sheet, fields=sheet.fields + tuple(extra), keys=keys)
+
+
+SHEETS: tuple[Sheet, ...] = tuple(_complete(s) for s in _DECLARED)
 
 # Parents in the order rows must be inserted (a row's references come first).
 INSERT_ORDER = (

@@ -2,8 +2,15 @@
 
 One call, `write_table`, lays out a sheet the way a township office prints
 it: title row, optional subtitle, one header row repeated on every printed
-page, bordered data cells, a frozen header, A4 landscape fitted to the page
-width, page numbers in the footer and a signature line under the data.
+page, bordered data cells, a frozen header, A4 landscape, page numbers in the
+footer and a signature line under the data.
+
+Paper must stay legible (text at least 8 pt, measured on LibreOffice's PDF by
+tests/unit/test_print_render.py): a table that fits the page width at
+`MIN_FIT_SCALE` or more is fitted to it; a wider one is printed at full size
+in sections, its key columns (`key_columns`, e.g. 记录号 户编号 户主姓名)
+repeated on the left of every section. The layout is decided by
+`print_layout`, free of the writer, so another writer can apply the same.
 
 The fixed layout (title row 1, subtitle row 2, header row 3, data from row 4)
 is part of the package format: the county merge reads tables back by it.
@@ -45,7 +52,7 @@ NUMBER_FORMATS = {
 }
 
 # Widths (in Excel character units) when neither the caller nor the data says more.
-_MIN_WIDTH = {"text": 8, "money": 14, "date": 12, "int": 6, "id": 21, "ratio": 9}
+_MIN_WIDTH = {"text": 6, "money": 10, "date": 11, "int": 5, "id": 8, "ratio": 8}
 _MAX_WIDTH = 48
 _SAMPLE_ROWS = 200  # rows looked at to size the columns
 
@@ -64,6 +71,8 @@ class Column:
     header: str
     width: float | None = None
     kind: str = "text"
+    wrap: bool = False  # long text wraps inside the cell (the row grows) instead of running over
+    printed: bool = True  # False: the column is in the sheet (for programs) but hidden on paper
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -132,13 +141,13 @@ def _style_column(dim, kind: str) -> None:
     dim.number_format = NUMBER_FORMATS[kind]
 
 
-def _data_cell(ws, kind: str, quoted: bool = False) -> Cell:
+def _data_cell(ws, kind: str, quoted: bool = False, wrap: bool = False) -> Cell:
     cell = _Prepared(ws)
     cell.font = Font(name=_FONT_NAME, size=10)
     cell.border = _BORDER
     cell.number_format = NUMBER_FORMATS[kind]
     horizontal = {"money": "right", "int": "right", "ratio": "right", "date": "center"}.get(kind)
-    cell.alignment = Alignment(horizontal=horizontal, vertical="center")
+    cell.alignment = Alignment(horizontal=horizontal, vertical="top" if wrap else "center", wrap_text=wrap or None)
     if quoted:
         cell.quotePrefix = True
     return cell
@@ -206,7 +215,9 @@ def _column_widths(columns: Sequence[Column], sample: Sequence[Sequence]) -> lis
         if col.width is not None:
             widths.append(col.width)
             continue
-        need = max(_MIN_WIDTH[col.kind], min(display_width(col.header), 24))
+        # the header row holds two lines: a long header wraps rather than widening the column
+        head = display_width(col.header)
+        need = max(_MIN_WIDTH[col.kind], min(head if head <= 8 else (head + 1) // 2 + 1, 24))
         for row in sample:
             if i < len(row) and row[i] is not None:
                 value = row[i]
@@ -221,21 +232,77 @@ def _column_widths(columns: Sequence[Column], sample: Sequence[Sequence]) -> lis
     return widths
 
 
-def _setup_print(ws, ncols: int, landscape: bool) -> None:
+# --- print layout (independent of the writer) ------------------------------------
+
+MARGIN_SIDE_IN, MARGIN_TOP_IN = 0.4, 0.6
+MIN_FIT_SCALE = 0.8  # 10 pt text shrunk to fit the width stays at 8 pt or more
+_A4_PT = (595.3, 841.9)
+# Printed width of one Excel width unit (the default font's digit, 7 px at 96 dpi, + padding), a little generous.
+_PT_PER_UNIT = 5.6
+_PT_PADDING = 4.0
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """How a table goes on A4: fitted to the width, or at full size in sections with key columns repeated."""
+
+    landscape: bool
+    fit_width: bool
+    title_cols: int  # key columns repeated on every section (0: none)
+    title_span: int  # columns the title is centred over (the first section's width)
+
+
+def column_points(width: float) -> float:
+    return width * _PT_PER_UNIT + _PT_PADDING
+
+
+def print_layout(widths: Sequence[float], printed: Sequence[bool], key_columns: int, landscape: bool) -> PrintLayout:
+    page = (_A4_PT[1] if landscape else _A4_PT[0]) - 2 * MARGIN_SIDE_IN * 72
+    shown = [column_points(w) if p else 0.0 for w, p in zip(widths, printed)]
+    if sum(shown) * MIN_FIT_SCALE <= page:
+        return PrintLayout(landscape, True, 0, len(widths))
+    keys = min(key_columns, len(widths))
+    used, span = 0.0, 0
+    for i, w in enumerate(shown):
+        if used + w > page:
+            break
+        used, span = used + w, i + 1
+    return PrintLayout(landscape, False, keys, max(span, 1))
+
+
+def _setup_print(ws, layout: PrintLayout) -> None:
     ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
     if ws.sheet_properties.pageSetUpPr is None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if layout.fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+    else:  # full size, in sections: all rows of the first columns, then the next columns, key columns on each
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = 100
+        ws.page_setup.pageOrder = "downThenOver"
+        if layout.title_cols:
+            ws.print_title_cols = f"A:{get_column_letter(layout.title_cols)}"
+    ws.page_margins.left = ws.page_margins.right = MARGIN_SIDE_IN
+    ws.page_margins.top = ws.page_margins.bottom = MARGIN_TOP_IN
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.HeaderFooter.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.HeaderFooter.evenFooter.center.text = "第 &P 页，共 &N 页"
+
+
+LINE_PT = 12.5  # one line of 10 pt text
+
+
+def wrapped_lines(value: Any, width: float) -> int:
+    """Lines a value takes in a wrapped cell of this width (width units; a CJK character is 2)."""
+    if value is None or value == "":
+        return 1
+    room = max(int(width) - 1, 2)
+    return sum(max(1, -(-display_width(part) // room)) for part in str(value).split("\n"))
 
 
 def signature_text(signatures: Sequence[str]) -> str:
@@ -251,6 +318,7 @@ def write_table(
     subtitle: str = "",
     signatures: Sequence[str] = ("制表人", "审核人", "日期"),
     landscape: bool = True,
+    key_columns: int = 1,
 ) -> int:
     """Write a print-ready table on an empty sheet; return the number of data rows.
 
@@ -264,14 +332,20 @@ def write_table(
 
     rows = iter(rows)
     sample = list(itertools.islice(rows, _SAMPLE_ROWS))
-    for letter_index, width in enumerate(_column_widths(columns, sample), 1):
+    widths = _column_widths(columns, sample)
+    for letter_index, width in enumerate(widths, 1):
         dim = ws.column_dimensions[get_column_letter(letter_index)]
         dim.width = width
-        _style_column(dim, columns[letter_index - 1].kind)
-    _setup_print(ws, ncols, landscape)
+        col = columns[letter_index - 1]
+        _style_column(dim, col.kind)
+        if not col.printed:
+            dim.hidden = True
+    layout = print_layout(widths, [c.printed for c in columns], key_columns, landscape)
+    _setup_print(ws, layout)
 
     last = get_column_letter(ncols)
-    merges = [f"A{TITLE_ROW}:{last}{TITLE_ROW}", f"A{SUBTITLE_ROW}:{last}{SUBTITLE_ROW}"]
+    span = get_column_letter(layout.title_span)
+    merges = [f"A{TITLE_ROW}:{span}{TITLE_ROW}", f"A{SUBTITLE_ROW}:{span}{SUBTITLE_ROW}"]
     ws.row_dimensions[TITLE_ROW].height = 28
     ws.row_dimensions[HEADER_ROW].height = 30
 
@@ -286,11 +360,16 @@ def write_table(
         emit.row(row)
 
     kinds = [c.kind for c in columns]
-    prepared = [_data_cell(ws, k) for k in kinds]
-    quoted = [_data_cell(ws, k, quoted=True) for k in kinds]
+    prepared = [_data_cell(ws, c.kind, wrap=c.wrap) for c in columns]
+    quoted = [_data_cell(ws, c.kind, quoted=True, wrap=c.wrap) for c in columns]
     count = 0
     blank = [_plain_cell(ws) for _ in columns]
+    wrapped = [(i, widths[i]) for i, c in enumerate(columns) if c.wrap]
     for values in itertools.chain(sample, rows):
+        if wrapped:  # spreadsheet programs do not grow rows on opening: give the height the text needs
+            lines = max(wrapped_lines(values[i] if i < len(values) else None, w) for i, w in wrapped)
+            if lines > 1:
+                ws.row_dimensions[emit.next_row].height = LINE_PT * lines + 3
         cells = []
         for i in range(ncols):
             value = values[i] if i < len(values) else None
@@ -305,7 +384,7 @@ def write_table(
         emit.row(blank)
         sign_row = emit.next_row
         emit.row([_plain_cell(ws, signature_text(signatures))] + blank[1:])
-        merges.append(f"A{sign_row}:{last}{sign_row}")
+        merges.append(f"A{sign_row}:{span}{sign_row}")
     for ref in merges:  # after the rows: a normal sheet turns merged cells read-only
         _merge(ws, streaming, ref)
     ws.print_area = f"A1:{last}{emit.next_row - 1}"

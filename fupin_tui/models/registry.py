@@ -130,6 +130,8 @@ class ProcedureStep(Tracked, table=True):
     publicity_to: Optional[date] = None
     document_no: str = ""
     note: str = ""
+    # H03 (十二(七)): at the first exit step, 两不愁三保障 confirmed (False: not recorded)
+    basic_needs_met: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class HouseholdEvent(Tracked, table=True):

@@ -52,12 +52,24 @@ class DashboardScreen(Screen):
         if self.app.ctx is not None:
             self.database_ready()
         else:
-            self._load()  # straight from the file while the database layer is still loading
+            # after the first paint: the counts straight from the file while the database layer is
+            # still loading, then the panels with kept figures, if current
+            self.call_after_refresh(self._load)
+            self.call_after_refresh(self._mount_panels)
 
     def database_ready(self) -> None:
         self.show_warnings()
-        self._load()
-        self._mount_panels()
+        running = getattr(self, "_overview", None)
+        if running is None or running.is_finished:  # called again at once (mount, then the app): one read
+            self._overview = self._load()
+        if self.query(".panel") and self.app.ctx is not None and not getattr(self, "_panels_live", False):
+            self._panels_live = True  # mounted before the database was open: now fetch for real
+            for panel in self.query(".panel"):
+                reload = getattr(panel, "reload", None)
+                if reload:
+                    reload()
+        else:
+            self._mount_panels()
 
     def show_warnings(self) -> None:
         """Read-only file, failed backup, broken audit chain: said on the dashboard, not a 体检 finding."""
@@ -74,6 +86,7 @@ class DashboardScreen(Screen):
         except ModuleNotFoundError:
             return
         figures = self.query_one("#figures")
+        self._panels_live = self.app.ctx is not None
         for name in PANELS:
             panel_class = getattr(module, name, None)
             if panel_class is not None:

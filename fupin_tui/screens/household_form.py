@@ -219,6 +219,38 @@ class HouseholdFormScreen(FormScreen):
         self.query_one("#village_id", CodeSelect).focus()
 
     # -- loading ----------------------------------------------------------------
+    def reopen(self, household_id: int, tab: str | None = None) -> None:
+        """Show another household in this built form: a refill, not a build (see ``open_household``)."""
+        from fupin_tui.services.township import villages
+
+        ctx = self.app.ctx
+        village_options = [(v.name, v.id) for v in villages(ctx)]
+        if village_options != getattr(self, "_village_options", None):
+            self.query_one("#village_id", CodeSelect).set_options(village_options)
+            self._village_options = village_options
+        for f in self.fields():
+            f.clear_error()
+        self.query_one("#problems", Static).update("")
+        self.start_tab = tab
+        self.ledger_year = ctx.today().year
+        self.load(household_id)
+        self.query_one(TabbedContent).active = TABS.get(tab or "", "tab-household")
+        for scroll in self.query(VerticalScroll):
+            scroll.scroll_home(animate=False)
+        self.mark_clean()
+        self.call_after_refresh(self.mark_clean)
+        self.query_one("#village_id", CodeSelect).focus()
+        self._refilled = True
+
+    def _on_screen_resume(self, event) -> None:
+        """A refill shows the same widgets under the same app classes and theme: Textual's own
+        handler (``Screen._on_screen_resume``, called after this one) need not match the CSS of
+        all 250 widgets again, the larger part of reopening.  Anything else restyles as usual."""
+        look = (frozenset(self.app.classes), self.app.theme)
+        if getattr(self, "_refilled", False) and look == getattr(self, "_look", None):
+            event.refresh_styles = False
+        self._refilled, self._look = False, look
+
     def load(self, household_id: int) -> None:
         detail = reg.load_household(self.app.ctx, household_id)
         self.household_id = detail.id
@@ -739,3 +771,27 @@ class LedgerDialog(_DialogBase):
             self._fail(exc)
             return
         self.dismiss(True)
+
+
+FORM_NAME = "household-form"
+
+
+def open_household(app, household_id: int | None, tab: str | None = None) -> None:
+    """Open a household's form. The form is built once per app (a third of a second of Textual
+    work at 33 fields) and refilled for each household after that; a new household, or a
+    form already on a screen stack (opened from a finding over an open form), gets its own."""
+    if household_id is None:
+        app.push_screen(HouseholdFormScreen(None, tab=tab))
+        return
+    if app.is_screen_installed(FORM_NAME):
+        screen = app.get_screen(FORM_NAME)
+        if not any(screen in stack for stack in app._screen_stacks.values()):
+            screen.reopen(household_id, tab)
+            app.push_screen(FORM_NAME)
+            return
+        app.push_screen(HouseholdFormScreen(household_id, tab=tab))
+        return
+    screen = HouseholdFormScreen(household_id, tab=tab)
+    screen._village_options = None
+    app.install_screen(screen, FORM_NAME)
+    app.push_screen(FORM_NAME)

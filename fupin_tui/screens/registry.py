@@ -180,9 +180,9 @@ class HouseholdListScreen(Screen):
         self.open_household(None)
 
     def open_household(self, household_id: int | None, tab: str | None = None) -> None:
-        from fupin_tui.screens.household_form import HouseholdFormScreen
+        from fupin_tui.screens.household_form import open_household
 
-        self.app.push_screen(HouseholdFormScreen(household_id, tab=tab))
+        open_household(self.app, household_id, tab)
 
     def action_quality_run(self) -> None:
         self.notify("正在检查全部户的数据质量，请稍候。")
@@ -275,6 +275,6 @@ class QualityScreen(Screen):
 
 def open_record(app, household_id: int, tab: str | None = None) -> None:
     """Open one household's form from anywhere (a 体检 finding, a project's beneficiaries …)."""
-    from fupin_tui.screens.household_form import HouseholdFormScreen
+    from fupin_tui.screens.household_form import open_household
 
-    app.push_screen(HouseholdFormScreen(household_id, tab=tab))
+    open_household(app, household_id, tab)

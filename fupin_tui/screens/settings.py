@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 from fupin_tui.dialogs.confirm import DIALOG_CSS
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.widgets.forms import CheckField, CodeSelect, Field, TextInput
+from fupin_tui.widgets.holidays_panel import HolidaysPanel
 
 
 class ParamDialog(ModalScreen[bool]):
@@ -106,6 +107,8 @@ class SettingsScreen(Screen):
             with TabPane("政策参数", id="tab-params"):
                 yield Static("县里按制度填写的参数。回车修改，r 恢复默认值；标 * 的是已修改的。", classes="hint")
                 yield DataTable(id="params", cursor_type="row", zebra_stripes=True)
+            with TabPane("节假日", id="tab-holidays"):
+                yield HolidaysPanel(id="holidays")
         yield Footer()
 
     def on_mount(self) -> None:

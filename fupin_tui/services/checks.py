@@ -4,6 +4,13 @@ Also the dashboard's summaries (counts by severity, the next deadlines, fund
 execution, households by village, projects by state).  Loading is one query
 per table with only the columns the rules need (Core rows, no ORM objects),
 so 20,000 households and 80,000 members load in well under a second.
+
+The loaders read through a *source*: ``_OrmSource`` (SQLAlchemy, the portable path the
+app and a county database on another engine use) or ``check_fast.SqliteSource`` (plain
+sqlite3, for ``fupin-tui check`` on a township file, without importing the ORM).  This
+module imports neither SQLAlchemy nor the models at the top, so the light path can use
+its loaders.  Facts that only change with a record (ID validity and data quality, the
+replayed procedures) come from ``check_store`` while the household is unchanged.
 """
 
 from __future__ import annotations
@@ -17,12 +24,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import case, func, select, text
-from sqlmodel import Session
-from sqlmodel import select as orm_select
-
-from fupin_tui.context import AppContext
 from fupin_tui.domain.deadlines import MoneyEvent, ProjectDates, project_deadlines, yearly_deadlines
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.quality import MemberData
@@ -35,16 +39,66 @@ from fupin_tui.domain.rules.facts import (
     StepData, TrancheData, VoucherData, VoucherLineData,
 )
 from fupin_tui.domain.rules.projects import APPROVAL_NOTICE, SITE_NOTICE
-from fupin_tui.models import (
-    Adjustment, ArchiveItem, Asset, Beneficiary, BudgetLine, CollectiveIncome, Dividend, Entity,
-    EntityMember, FindingAck, LibraryEntry, Notice,
-    ProgressReport, Project, Rectification, Share, Township, Tranche, Village, Voucher, VoucherLine,
-)
+from fupin_tui.services import check_store
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from fupin_tui.context import AppContext
 
 
-def _live(table):
-    t = table.__table__
-    return select(t).where(t.c.voided == False)  # noqa: E712
+class _OrmSource:
+    """The loaders' reads through SQLAlchemy: ``live(table)`` typed rows, ``rows(sql)`` plain tuples."""
+
+    def __init__(self, s: "Session") -> None:
+        self.s = s
+        self.sqlite = s.get_bind().dialect.name == "sqlite"
+
+    def rows(self, sql: str):
+        if self.sqlite:  # plain tuples straight from SQLite: no row processing for 200,000 rows
+            return self.s.connection().connection.driver_connection.execute(sql)
+        from sqlalchemy import text
+
+        return self.s.execute(text(sql))
+
+    def live(self, table: str) -> list:
+        from sqlalchemy import select
+
+        t = _tables()[table]
+        return self.s.execute(select(t).where(t.c.voided == False).order_by(t.c.id)).all()  # noqa: E712
+
+
+_Source = _OrmSource  # or check_fast.SqliteSource: the same two methods
+
+
+def _tables() -> dict:
+    import fupin_tui.models  # noqa: F401  (registers every table)
+    from sqlmodel import SQLModel
+
+    return SQLModel.metadata.tables
+
+
+def column_types() -> dict[str, dict[str, object]]:
+    """How the models read each column that is not a plain number or text, for the light path."""
+    from sqlalchemy import Boolean, Date, DateTime
+
+    from fupin_tui.models.types import _ScaledInteger
+
+    out: dict[str, dict[str, object]] = {}
+    for name, table in _tables().items():
+        cols: dict[str, object] = {}
+        for c in table.columns:
+            kind = c.type
+            if isinstance(kind, _ScaledInteger):
+                cols[c.name] = ["scaled", str(kind.scale), str(kind.places)]
+            elif isinstance(kind, DateTime):
+                cols[c.name] = "datetime"
+            elif isinstance(kind, Date):
+                cols[c.name] = "date"
+            elif isinstance(kind, Boolean):
+                cols[c.name] = "bool"
+        out[name] = cols
+    return out
 
 
 # ---------------------------------------------------------------- loading
@@ -77,27 +131,27 @@ def _status_on(events: list[EventData], on: date | None, current: str) -> str:
     return status
 
 
-def _load_projects(s: Session, villages: dict[int, str], households: dict[int, HouseholdInfo],
+def _load_projects(s: "_Source", villages: dict[int, str], households: dict[int, HouseholdInfo],
                    hh_events: dict[int, list[EventData]]) -> tuple[ProjectData, ...]:
-    projects = s.execute(_live(Project).order_by(Project.__table__.c.id)).all()
+    projects = s.live("project")
     if not projects:
         return ()
-    library = {r.id: not r.voided for r in s.execute(select(LibraryEntry.id, LibraryEntry.voided))}
-    tranches = _group(s.execute(_live(Tranche)).all(), "project_id")
+    library = {i: not voided for i, voided in s.rows("SELECT id, voided FROM libraryentry")}
+    tranches = _group(s.live("tranche"), "project_id")
     tranche_project = {t.id: t.project_id for rows in tranches.values() for t in rows}
-    budget = _group(s.execute(_live(BudgetLine)).all(), "project_id")
+    budget = _group(s.live("budgetline"), "project_id")
     budget_project = {b.id: b.project_id for rows in budget.values() for b in rows}
-    lines = _group(s.execute(_live(VoucherLine)).all(), "voucher_id")
-    vouchers = _group(s.execute(_live(Voucher)).all(), "project_id")
-    progress = _group(s.execute(_live(ProgressReport)).all(), "project_id")
-    benef = _group(s.execute(_live(Beneficiary)).all(), "project_id")
-    notices = _group(s.execute(_live(Notice)).all(), "project_id")
-    adjustments = _group(s.execute(_live(Adjustment)).all(), "project_id")
-    rects = _group(s.execute(_live(Rectification)).all(), "project_id")
-    assets = _group(s.execute(_live(Asset)).all(), "project_id")
+    lines = _group(s.live("voucherline"), "voucher_id")
+    vouchers = _group(s.live("voucher"), "project_id")
+    progress = _group(s.live("progressreport"), "project_id")
+    benef = _group(s.live("beneficiary"), "project_id")
+    notices = _group(s.live("notice"), "project_id")
+    adjustments = _group(s.live("adjustment"), "project_id")
+    rects = _group(s.live("rectification"), "project_id")
+    assets = _group(s.live("asset"), "project_id")
     archive: dict[int, set[int]] = defaultdict(set)
-    for r in s.execute(select(ArchiveItem.project_id, ArchiveItem.doc_no).where(ArchiveItem.voided == False)):  # noqa: E712
-        archive[r.project_id].add(r.doc_no)
+    for project_id, doc_no in s.rows("SELECT project_id, doc_no FROM archiveitem WHERE NOT voided"):
+        archive[project_id].add(doc_no)
 
     out = []
     for p in projects:
@@ -180,8 +234,8 @@ class _DayParser(dict):
     Used as ``day[text]``: a hit is a plain dict lookup, only a new day calls Python.
     """
 
-    def __missing__(self, text: str | None) -> date | None:
-        value = self[text] = date.fromisoformat(text) if text else None
+    def __missing__(self, text: str | date | None) -> date | None:
+        value = self[text] = (text if isinstance(text, date) else date.fromisoformat(text)) if text else None
         return value
 
 
@@ -219,34 +273,34 @@ def _fen(value: int | None) -> Decimal:
     return (Decimal(value or 0) / 100).quantize(Decimal("0.01"))
 
 
-def _load_households(s: Session, villages: dict[int, str]):
+def _load_households(s: "_Source", villages: dict[int, str]):
     day, word = _DayParser(), _Words()
     members: dict[int, list[MemberData]] = defaultdict(list)
-    for (hid, name, number, relation, gender, birth, education, school, health, skill, phone) in _rows(
-            s, "SELECT household_id, name, id_number, relation, gender, birth_date, education, school_status, "
-               "health, labour_skill, phone FROM member WHERE voided = 0"):
+    for (hid, name, number, relation, gender, birth, education, school, health, skill, phone) in s.rows(
+            "SELECT household_id, name, id_number, relation, gender, birth_date, education, school_status, "
+               "health, labour_skill, phone FROM member WHERE NOT voided"):
         members[hid].append(MemberData(name, number, word[relation], word[gender], day[birth], word[education],
                                        word[school], word[health], word[skill], word[phone]))
     steps: dict[int, list[StepData]] = defaultdict(list)
-    for (hid, procedure, step, seq, done, responsible, pfrom, pto) in _rows(
-            s, "SELECT household_id, procedure, step, seq, done_on, responsible, publicity_from, publicity_to "
-               "FROM procedurestep WHERE voided = 0"):
+    for (hid, procedure, step, seq, done, responsible, pfrom, pto, needs) in s.rows(
+            "SELECT household_id, procedure, step, seq, done_on, responsible, publicity_from, publicity_to, "
+               "basic_needs_met FROM procedurestep WHERE NOT voided"):
         steps[hid].append(StepData(word[procedure], word[step], seq, day[done], word[responsible], day[pfrom],
-                                   day[pto]))
+                                   day[pto], bool(needs)))
     events: dict[int, list[EventData]] = defaultdict(list)
-    for (hid, on, from_status, to_status, reason) in _rows(
-            s, "SELECT household_id, happened_on, from_status, to_status, reason FROM householdevent "
-               "WHERE voided = 0 ORDER BY happened_on, id"):
+    for (hid, on, from_status, to_status, reason) in s.rows(
+            "SELECT household_id, happened_on, from_status, to_status, reason FROM householdevent "
+               "WHERE NOT voided ORDER BY happened_on, id"):
         events[hid].append(EventData(day[on], word[from_status], word[to_status], word[reason]))
     ledger: dict[int, set[int]] = defaultdict(set)
-    for hid, year in _rows(s, "SELECT DISTINCT household_id, year FROM cashledgerline WHERE voided = 0"):
+    for hid, year in s.rows("SELECT DISTINCT household_id, year FROM cashledgerline WHERE NOT voided"):
         ledger[hid].add(year)
     infos: dict[int, HouseholdInfo] = {}
     for (hid, no, village_id, head, status, identified, income_year, per_capita, look_house, look_grain,
-         look_labour, look_study, entered_by, checked_by, phone, helper_phone) in _rows(
-            s, "SELECT id, household_no, village_id, head_name, status, identified_year, income_year, "
+         look_labour, look_study, entered_by, checked_by, phone, helper_phone) in s.rows(
+            "SELECT id, household_no, village_id, head_name, status, identified_year, income_year, "
                "per_capita_income, look_house, look_grain, look_labour, look_study, entered_by, checked_by, "
-               "phone, helper_phone FROM household WHERE voided = 0 ORDER BY id"):
+               "phone, helper_phone FROM household WHERE NOT voided ORDER BY id"):
         infos[hid] = HouseholdInfo(
             id=hid, household_no=no, head_name=head, status=word[status], village_name=villages.get(village_id, ""),
             identified_year=identified, income_year=income_year, per_capita_income=_fen(per_capita),
@@ -257,24 +311,22 @@ def _load_households(s: Session, villages: dict[int, str]):
             events=tuple(events.get(hid, ())), ledger_years=frozenset(ledger.get(hid, ())),
         )
     # One person in one household only (H05): the same number in several households
-    shared_rows = _raw(s, "SELECT UPPER(TRIM(id_number)) AS k, GROUP_CONCAT(DISTINCT household_id) FROM member "
-                          "WHERE voided = 0 AND id_number <> '' GROUP BY k HAVING COUNT(DISTINCT household_id) > 1")
+    shared_rows = s.rows("SELECT UPPER(TRIM(id_number)) AS k, GROUP_CONCAT(DISTINCT household_id) FROM member "
+                          "WHERE NOT voided AND id_number <> '' GROUP BY k HAVING COUNT(DISTINCT household_id) > 1")
     shared = tuple((k, tuple(infos[int(i)] for i in ids.split(",") if int(i) in infos)) for k, ids in shared_rows)
     return infos, events, tuple((k, hs) for k, hs in shared if len(hs) > 1)
 
 
-def _load_entities(s: Session, households: dict[int, HouseholdInfo]) -> tuple[EntityData, ...]:
-    entities = s.execute(_live(Entity)).all()
+def _load_entities(s: "_Source", households: dict[int, HouseholdInfo]) -> tuple[EntityData, ...]:
+    entities = s.live("entity")
     if not entities:
         return ()
-    counts = {r.entity_id: (r.n, r.poor or 0) for r in s.execute(
-        select(EntityMember.entity_id, func.count().label("n"),
-               # a plain SUM of a Boolean column comes back as a bool (True), not a count
-               func.sum(case((EntityMember.is_poor == True, 1), else_=0)).label("poor"))  # noqa: E712
-        .where(EntityMember.voided == False).group_by(EntityMember.entity_id))}  # noqa: E712
-    dividends = _group(s.execute(_live(Dividend)).all(), "share_id")
-    shares = _group(s.execute(_live(Share)).all(), "entity_id")
-    incomes = _group(s.execute(_live(CollectiveIncome)).all(), "entity_id")
+    counts = {entity_id: (n, poor or 0) for entity_id, n, poor in s.rows(
+        "SELECT entity_id, COUNT(*), SUM(CASE WHEN is_poor THEN 1 ELSE 0 END) FROM entitymember "
+        "WHERE NOT voided GROUP BY entity_id")}
+    dividends = _group(s.live("dividend"), "share_id")
+    shares = _group(s.live("share"), "entity_id")
+    incomes = _group(s.live("collectiveincome"), "entity_id")
     out = []
     for e in entities:
         n, poor = counts.get(e.id, (0, 0))
@@ -298,16 +350,51 @@ def _roster_kinds(ctx: AppContext) -> frozenset[str]:
     return frozenset(e.label for e in entries if e.flags.get("roster"))
 
 
+def load_from(src, roster_kinds: frozenset[str]) -> CheckData:
+    """Everything the rules read, as plain values, from a source (one query per table)."""
+    with _gc_paused():
+        town = next(iter(src.rows("SELECT name FROM township")), (None,))[0]
+        villages = dict(src.rows("SELECT id, name FROM village"))
+        households, events, shared = _load_households(src, villages)
+        projects = _load_projects(src, villages, households, events)
+        entities = _load_entities(src, households)
+    return CheckData(township=town or "", projects=projects, households=tuple(households.values()),
+                     entities=entities, shared_ids=shared, roster_kinds=roster_kinds)
+
+
 def load_check_data(ctx: AppContext) -> CheckData:
     """Everything the rules read, as plain values (one read session, one query per table)."""
-    with _gc_paused(), ctx.read() as s:
-        town = s.execute(select(Township.name)).scalar()
-        villages = dict(s.execute(select(Village.id, Village.name)).all())
-        households, events, shared = _load_households(s, villages)
-        projects = _load_projects(s, villages, households, events)
-        entities = _load_entities(s, households)
-    return CheckData(township=town or "", projects=projects, households=tuple(households.values()),
-                     entities=entities, shared_ids=shared, roster_kinds=_roster_kinds(ctx))
+    with ctx.read() as s:
+        return load_from(_OrmSource(s), _roster_kinds(ctx))
+
+
+def check_source(src, db_path: Path | str | None, policy, today: date, roster_kinds: frozenset[str],
+                 rules: Iterable[str] | None = None, store: dict | None = None) -> list[Finding]:
+    """Load and run the rules, reusing the stored facts of unchanged households and storing the new ones."""
+    data = load_from(src, roster_kinds)
+    if db_path is None:
+        return run_rules(data, policy, today, only=rules)
+    store = check_store.read(db_path) if store is None else store
+    versions = check_store.household_versions(src.rows)
+    old = check_store.usable_facts(store, versions, policy, today)
+    cache = check_store.prefill(old, data.households)
+    findings = run_rules(data, policy, today, only=rules, cache=cache)
+    new = check_store.collect(cache, data.households, versions, old, today, policy)
+    stored = (store.get("facts") or {}).get("households") or {}
+    if len(new) != len(stored) or any(stored.get(k) is not v for k, v in new.items()):
+        store["facts"] = {"key": check_store.facts_key(policy), "households": new}
+        check_store.write(db_path, store)
+    return findings
+
+
+def acks_from(src) -> dict[tuple[str, str], Ack]:
+    from datetime import datetime
+
+    out = {}
+    for rule, record, reason, by, at in src.rows(
+            "SELECT rule, record, reason, acknowledged_by, acknowledged_at FROM findingack WHERE NOT voided ORDER BY id"):
+        out[(rule, record)] = Ack(reason, by, at if isinstance(at, datetime) else datetime.fromisoformat(at))
+    return out
 
 
 # ---------------------------------------------------------------- findings
@@ -333,9 +420,7 @@ class CheckResult:
 
 def _acks(ctx: AppContext) -> dict[tuple[str, str], Ack]:
     with ctx.read() as s:
-        rows = s.execute(select(FindingAck.__table__).where(FindingAck.__table__.c.voided == False)  # noqa: E712
-                         .order_by(FindingAck.__table__.c.id)).all()
-    return {(r.rule, r.record): Ack(r.reason, r.acknowledged_by, r.acknowledged_at) for r in rows}
+        return acks_from(_OrmSource(s))
 
 
 def apply_acks(findings: Iterable[Finding], acks: dict[tuple[str, str], Ack]) -> list[Finding]:
@@ -353,6 +438,8 @@ _run_lock = threading.Lock()
 
 
 def _version(ctx: AppContext, today: date) -> tuple:
+    from sqlalchemy import text
+
     with ctx.read() as s:
         audit = s.execute(text("SELECT COALESCE(MAX(id), 0) FROM auditlog")).scalar()
     return (audit, today, repr(sorted(ctx.policy.as_dict().items(), key=lambda kv: kv[0])))
@@ -372,10 +459,24 @@ def run_checks(ctx: AppContext, rules: Iterable[str] | None = None, data: CheckD
         if cached and cached[0] == version:
             findings = cached[1]
         else:
-            with _gc_paused():
-                findings = run_rules(load_check_data(ctx), ctx.policy, today)
+            findings = _run_full(ctx, today)
             _last_run[key] = (version, findings)
     return CheckResult(apply_acks(findings, _acks(ctx)), today)
+
+
+def _run_full(ctx: AppContext, today: date) -> list[Finding]:
+    """Every rule through the ORM, with the stored facts; teaches the light path the column types."""
+    path = getattr(ctx.db, "path", None)
+    store = check_store.read(path) if path else {}
+    with _gc_paused(), ctx.read() as s:
+        src = _OrmSource(s)
+        if path and src.sqlite:
+            schema = check_store.schema_hash(src.rows)
+            if store.get("schema") != schema:
+                store.update(schema=schema, types=column_types())
+        else:
+            path = None
+        return check_source(src, path, ctx.policy, today, _roster_kinds(ctx), store=store)
 
 
 def ack_key(f: Finding) -> tuple[str, str]:
@@ -394,6 +495,8 @@ def acknowledge(ctx: AppContext, finding: Finding, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise InputError("确认原因", "不能为空，请写明为什么确认（如不可抗力、已线下报送）")
+    from fupin_tui.models import FindingAck
+
     rule, record = ack_key(finding)
     with ctx.transaction() as s:
         s.add(FindingAck(rule=rule, record=record, reason=reason, acknowledged_by=ctx.operator))
@@ -404,6 +507,10 @@ def withdraw_ack(ctx: AppContext, finding: Finding, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise InputError("撤销原因", "不能为空")
+    from sqlmodel import select as orm_select
+
+    from fupin_tui.models import FindingAck
+
     rule, record = ack_key(finding)
     with ctx.transaction() as s:
         rows = s.exec(orm_select(FindingAck).where(FindingAck.rule == rule, FindingAck.record == record,
@@ -472,8 +579,8 @@ def next_deadlines(ctx: AppContext, limit: int = 10, data: CheckData | None = No
     policy = ctx.policy
     if data is None:
         with ctx.read() as s:
-            villages = dict(s.execute(select(Village.id, Village.name)).all())
-            projects = _load_projects(s, villages, {}, {})
+            src = _OrmSource(s)
+            projects = _load_projects(src, dict(src.rows("SELECT id, name FROM village")), {}, {})
     else:
         projects = data.projects
     out = []
@@ -500,6 +607,10 @@ class FundExecution:
 
 def fund_execution(ctx: AppContext, year: int | None = None) -> list[FundExecution]:
     """Approved / disbursed / reimbursed per live project with an approved subsidy, largest first."""
+    from sqlalchemy import select, text
+
+    from fupin_tui.models import Project
+
     pc = Project.__table__.c
     with ctx.read() as s:
         paid = dict(s.execute(text(
@@ -521,6 +632,8 @@ HOUSEHOLD_STATUSES = ("识别中", "在册", "已脱贫", "返贫", "清退")
 
 
 def households_by_village(ctx: AppContext) -> list[tuple[str, dict[str, int]]]:
+    from sqlalchemy import text
+
     with ctx.read() as s:
         rows = s.execute(text(
             "SELECT v.name, h.status, COUNT(*) FROM household h JOIN village v ON v.id = h.village_id "
@@ -532,6 +645,8 @@ def households_by_village(ctx: AppContext) -> list[tuple[str, dict[str, int]]]:
 
 
 def projects_by_state(ctx: AppContext) -> list[tuple[str, int]]:
+    from sqlalchemy import text
+
     from fupin_tui.models.projects import SIDE_STATES, STATES
 
     with ctx.read() as s:
@@ -603,10 +718,11 @@ def _beneficiary_households(s: Session) -> tuple[dict[int, HouseholdInfo], dict[
 def load_projects_only(ctx: AppContext) -> CheckData:
     """Projects with their dossiers (and the status of their beneficiaries), without the registry."""
     with _gc_paused(), ctx.read() as s:
-        town = s.execute(select(Township.name)).scalar()
-        villages = dict(s.execute(select(Village.id, Village.name)).all())
+        src = _OrmSource(s)
+        town = next(iter(src.rows("SELECT name FROM township")), (None,))[0]
+        villages = dict(src.rows("SELECT id, name FROM village"))
         households, events = _beneficiary_households(s)
-        projects = _load_projects(s, villages, households, events)
+        projects = _load_projects(src, villages, households, events)
     return CheckData(township=town or "", projects=projects, roster_kinds=_roster_kinds(ctx))
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from fupin_tui.context import AppContext
 from fupin_tui.domain import disbursement as dis
 from fupin_tui.domain.deadlines import Deadline, MoneyEvent
+from fupin_tui.domain.lifecycle import Schedule
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.models.funds import Tranche, Voucher, VoucherLine
 from fupin_tui.models.projects import BudgetLine, Project
@@ -73,6 +74,7 @@ def fund_facts(s: Session, p: Project) -> dis.FundFacts:
     vouchers = _vouchers(s, p.id)
     paid = tuple(dis.PaidTranche(t.seq, t.disbursed_on, t.amount, t.deposit_withheld) for t in tranches)
     withheld = sum((t.deposit_withheld for t in tranches), ZERO)
+    work_share = latest_work_share(s, p.id)
     events = [MoneyEvent(t.disbursed_on, "拨款", f"第{t.seq}期") for t in tranches]
     events += [MoneyEvent(v.reimbursed_on, "报账", f"凭证{v.voucher_no}") for v in vouchers if v.reimbursed_on]
     return dis.FundFacts(
@@ -80,10 +82,12 @@ def fund_facts(s: Session, p: Project) -> dis.FundFacts:
         deposit=dis.deposit_due(p.subsidy, p.deposit_rate, p.deposit_amount),
         funds_released=p.plan_approved_on is not None and p.state in ACTIVE_STATES,
         closed=p.side_state if p.side_state in ("已收回", "已终止") else "",
-        work_share=latest_work_share(s, p.id), tranches=paid,
+        work_share=work_share, tranches=paid,
         reimbursed=sum((v.total for v in vouchers if v.reimbursed_on), ZERO),
         deposit_refunded=_deposit_refunded(p, withheld),
-        money_events=tuple(events), info_entries=info_entry_dates(s, p.id))
+        money_events=tuple(events), info_entries=info_entry_dates(s, p.id),
+        schedule=Schedule(p.planned_start, p.planned_end, p.plan_approved_on, p.started_on, p.completed_on,
+                          p.force_majeure, work_share))
 
 
 # ---------------------------------------------------------------- views

@@ -32,6 +32,8 @@ def show_value(value: object, kind: str) -> str:
     """A value as the clerk reads and types it: 5%, 50%, 30%, 20%, 产业发展=30% …"""
     if kind in ("rate",):
         return _pct(value)
+    if kind == "switch":
+        return "是" if value else "否"
     if kind == "rate_list":
         return ", ".join(_pct(v) for v in value)
     if kind == "ratio_table":
@@ -64,11 +66,14 @@ def parse_typed(name: str, text: str) -> object:
 
 
 def param_rows(ctx: AppContext) -> list[ParamRow]:
+    from fupin_tui.domain.rules import param_rules  # the one rule <-> parameter map (the rule code)
+
     policy = ctx.policy
+    users = param_rules()
     rows = []
     for name, spec in pol.load_defaults().items():
         value = policy.value(name)
-        rows.append(ParamRow(name, spec.label, spec.unit, "、".join(spec.rules), spec.section,
+        rows.append(ParamRow(name, spec.label, spec.unit, "、".join(users.get(name, ())), spec.section,
                              show_value(value, spec.kind), show_value(spec.default, spec.kind),
                              name in policy.overrides))
     return rows

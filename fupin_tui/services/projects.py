@@ -231,7 +231,7 @@ def _candidates(s: Session, exclude_entry: int) -> list[lc.Candidate]:
     q = select(Project).where(Project.voided == False, Project.side_state != lc.TERMINATED,  # noqa: E712
                               Project.library_entry_id != exclude_entry)
     return [lc.Candidate(p.id, p.name, p.village_id, p.year, p.content, p.subsidy or p.total_investment,
-                         p.construction_type, p.applied_on) for p in s.exec(q)]
+                         p.construction_type, p.applied_on, p.approved_on is not None) for p in s.exec(q)]
 
 
 def similar_projects(ctx: AppContext, entry_id: int, applied_on: date | None = None) -> list[lc.Similar]:

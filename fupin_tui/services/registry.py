@@ -293,7 +293,7 @@ def save_household(ctx: AppContext, data: HouseholdInput, members: list[MemberIn
             HouseholdData(number, household.phone, household.helper_phone),
             [MemberData(c.data.name, c.id_number, c.data.relation, c.gender, c.birth_date, c.data.education,
                         c.data.school_status, c.data.health, c.data.labour_skill, c.data.phone) for c in checked],
-            today,
+            today, ctx.policy,
         )
         return SavedHousehold(household.id, number, problems)
 
@@ -473,14 +473,17 @@ def record_step(ctx: AppContext, household_id: int, procedure: str, step: str, d
         round_no = _exit_round(s, household_id) if procedure == proc.EXIT else 1
         done = [proc.StepDone(r.step, r.done_on, r.publicity_to) for r in _steps(s, household_id, procedure, round_no)]
         seq = proc.check_step(entry, done, h.status, publicity_days=int(ctx.policy.publicity_days), today=ctx.today())
+        needs = False
         if procedure == proc.EXIT and seq == 1:
             year = h.income_year or done_on.year
             standard = proc.check_exit_standard(h.per_capita_income, ctx.policy.poverty_line_for(year), year,
                                                 basic_needs_met)
             note = f"{standard}；{note}" if note else standard
+            needs = basic_needs_met
         s.add(ProcedureStep(household_id=household_id, procedure=procedure, step=step, seq=seq, round_no=round_no,
                             done_on=done_on, responsible=entry.responsible, publicity_from=publicity_from,
-                            publicity_to=publicity_to, document_no=_clean(document_no), note=_clean(note)))
+                            publicity_to=publicity_to, document_no=_clean(document_no), note=_clean(note),
+                            basic_needs_met=needs))
         new_status = proc.status_after(procedure, seq)
         if new_status:
             reason = "识别程序完成（县复核公告）" if procedure == proc.IDENTIFICATION else "脱贫退出（两公示一公告）"

@@ -179,7 +179,8 @@ def quality_run(ctx: AppContext, village_id: int | None = None, today: date | No
             members.setdefault(r[0], []).append(MemberData(*r[1:]))
     problems: list[QualityProblem] = []
     for hid, no, phone, helper_phone in households:
-        problems += check_household(HouseholdData(no, phone or "", helper_phone or ""), members.get(hid, []), today)
+        problems += check_household(HouseholdData(no, phone or "", helper_phone or ""), members.get(hid, []), today,
+                                    ctx.policy)
     return problems
 
 

@@ -76,9 +76,28 @@ class DashboardPanel(Widget):
     def on_mount(self) -> None:
         if getattr(self.app, "ctx", None) is not None:
             self.reload()
+        elif getattr(self.app, "db_path", None) is not None:
+            self._load_early()  # while the database layer is still loading: stored results, if current
 
     def reload(self) -> None:
         self._load()
+
+    def fetch_early(self, db_path):
+        """Figures kept from the last run while nothing changed (plain sqlite3), or None."""
+        return None
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="early")
+    def _load_early(self) -> None:
+        try:
+            data = self.fetch_early(self.app.db_path)
+        except Exception:  # noqa: BLE001 - only a head start: the full load follows
+            return
+        if data is not None:
+            self.app.call_from_thread(self._loaded_early, data)
+
+    def _loaded_early(self, data) -> None:
+        if self.data is None:
+            self._loaded(data)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
@@ -118,10 +137,12 @@ class DashboardPanel(Widget):
 class SeverityCounts(DashboardPanel):
     TITLE = "体检（F8 查看详情）"
 
-    def fetch(self, ctx):
-        from fupin_tui.services.checks import run_checks
+    def fetch_early(self, db_path):
+        summary = _stored(db_path)
+        return summary["counts"] if summary else None
 
-        return run_checks(ctx).counts()
+    def fetch(self, ctx):
+        return _summary(self.app, ctx)["counts"]
 
     def draw(self, width: int) -> list[Text]:
         line = Text()
@@ -134,10 +155,18 @@ class SeverityCounts(DashboardPanel):
 class NextDeadlines(DashboardPanel):
     TITLE = "近期期限（工作日）"
 
+    def fetch_early(self, db_path):
+        from fupin_tui.services.check_fast import deadlines_of
+
+        summary = _stored(db_path)
+        return deadlines_of(summary) if summary else None
+
     def fetch(self, ctx):
+        from fupin_tui.services.check_fast import deadlines_of
         from fupin_tui.services.checks import next_deadlines
 
-        return next_deadlines(ctx, 10)
+        summary = _stored(self.app.db_path) if _own_clock(ctx) else None
+        return deadlines_of(summary) if summary else next_deadlines(ctx, 10)
 
     def draw(self, width: int) -> list[Text]:
         if not self.data:
@@ -156,6 +185,44 @@ class NextDeadlines(DashboardPanel):
         if any(u.warning for u in self.data):
             out.append(Text("* 节假日安排未收录，按仅周末休息估算", style="dim"))
         return out
+
+
+# From this many households on, the 体检 behind the counts runs in a child process (the second
+# core), so the app never holds the whole registry (issue 18: under 200 MB at 100,000).
+CHILD_FROM = 5000
+
+
+def _own_clock(ctx) -> bool:
+    from fupin_tui import clock
+
+    return getattr(ctx, "today_fn", None) is clock.today  # a child sees the same today
+
+
+def _stored(db_path):
+    from fupin_tui.services.check_fast import stored_summary
+
+    return stored_summary(db_path)
+
+
+def _summary(app, ctx) -> dict:
+    """The counts and next deadlines: kept ones while nothing changed, else worked out and kept."""
+    import sqlite3
+
+    from fupin_tui.services import check_fast, checks
+
+    path = app.db_path
+    if not _own_clock(ctx):  # a test's fixed today: here, and nothing kept
+        result = checks.run_checks(ctx)
+        return {"counts": result.counts()}
+    summary = check_fast.stored_summary(path)
+    if summary is not None:
+        return summary
+    with sqlite3.connect(str(path), timeout=5) as con:
+        version = check_fast.audit_version(con, ctx.today())
+        big = con.execute("SELECT COUNT(*) FROM household").fetchone()[0] >= CHILD_FROM
+    if big:
+        return check_fast.summary_in_child(path)
+    return check_fast.make_summary(path, checks.run_checks(ctx), checks.next_deadlines(ctx, 10), version)
 
 
 class FundExecutionChart(DashboardPanel):

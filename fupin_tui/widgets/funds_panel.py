@@ -50,7 +50,7 @@ def status_lines(view: service.ProjectFunds, today) -> list[tuple[str, str]]:
             out.append((f"最终报账已于{d.done_on.isoformat()}完成" + ("（逾期）" if d.done_late else ""), "ok"))
         else:
             late = d.is_overdue(today)
-            out.append((f"[F04] 最终报账截止{d.due.isoformat()}（验收后30天）"
+            out.append((f"[F04] 最终报账截止{d.due.isoformat()}（{d.basis}）"
                         + ("，已逾期" if late else f"，还剩{(d.due - today).days}天"), "bad" if late else "warn"))
     return out
 

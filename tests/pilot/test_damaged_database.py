@@ -27,6 +27,7 @@ async def test_a_damaged_database_offers_the_newest_sound_backup_and_restores_it
             await pilot.pause(0.05)
             if type(app.screen).__name__ == "DatabaseProblemScreen":
                 break
+        await pilot.pause()  # painted, not only pushed
         assert type(app.screen).__name__ == "DatabaseProblemScreen"
         shown = screen_text(app)
         assert "已损坏" in shown and saved.name in shown

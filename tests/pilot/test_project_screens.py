@@ -45,7 +45,7 @@ async def act(pilot, action: str, values: dict[str, str]) -> None:
 
 async def fill(pilot, values: dict[str, str]) -> None:
     for key, text in values.items():
-        if key == "grade":
+        if key in ("grade", "review_kind"):
             await pick(pilot, f"f-{key}", text)
         else:
             await type_into(pilot, f"f-{key}", text)
@@ -109,7 +109,8 @@ async def test_library_to_archive_at_the_keyboard(app, ctx):
         assert projects.budget_lines(ctx, pid)[0].amount == Decimal("300000.00")
         await act(pilot, "上报实施方案", plan)
         # deposit 12% is outside 5%-10%: P21 names itself, nothing changes
-        await act(pilot, "批复实施方案", {"document_no": "县复4", "approver": "县扶贫办", "deposit_rate": "12%"})
+        await act(pilot, "批复实施方案", {"document_no": "县复4", "approver": "县扶贫办", "review_kind": "县扶贫办审核",
+                                         "deposit_rate": "12%"})
         assert "[P21" in str(app.screen.query_one("#dialog-error").render())
         await type_into(pilot, "f-deposit_rate", "5%")
         await pilot.press("ctrl+s")

@@ -274,3 +274,47 @@ async def test_member_editor_is_built_when_first_needed(app, ctx):
         await pilot.pause()
     with ctx.read() as s:
         assert [m.name for m in s.exec(select(Member).where(Member.household_id == saved.id))] == ["王五", "李四", "张小明"]
+
+
+async def test_the_form_is_built_once_and_refilled_for_each_household(app, ctx):
+    """Issue 18: a second household opens in the same form, showing only its own data."""
+    vid = villages(ctx)[0].id
+    first = reg.save_household(ctx, reg.HouseholdInput(village_id=vid, main_cause="因病", address="一组"),
+                               [reg.MemberInput("王五", HEAD_ID, "户主")])
+    second = reg.save_household(ctx, reg.HouseholdInput(village_id=vid, main_cause="缺资金", address="二组"),
+                                [reg.MemberInput("李四", WIFE_ID, "户主"), reg.MemberInput("李小", KID_ID, "之子")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.switch_mode("registry")
+        await pilot.pause()
+        app.open_record(f"household:{first.id}")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("TabbedContent").active = "tab-members"
+        await pilot.pause()
+        await type_into(pilot, "m_id_number", "x")  # a problem shown next to a field of the first household
+        form.query_one("#address").value = "改了"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")  # unsaved: asks
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        app.screen.dismiss(True)  # 放弃修改
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HouseholdListScreen"
+
+        app.open_record(f"household:{second.id}")
+        await pilot.pause()
+        assert app.screen is form  # the same widgets, refilled
+        assert form.household_id == second.id and "李四" in form.title
+        assert form.query_one("TabbedContent").active == "tab-household"
+        assert form.query_one("#address").value == "二组" and form.query_one("#address").region.width > 0
+        assert not form.query(".-has-error")
+        assert not form.dirty
+        form.query_one("TabbedContent").active = "tab-members"
+        await pilot.pause()
+        assert form.query_one("#members").row_count == 2 and form.query_one("#m_name").value == "李四"
+        await pilot.press("escape")  # nothing changed: leaves without asking
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HouseholdListScreen"
+    with ctx.read() as s:
+        assert s.get(Household, first.id).address == "一组"  # the dropped edit was never saved

@@ -38,7 +38,7 @@ def underway(ctx):
              ("上报实施方案", {"date": "2026-03-23", "document_no": "新安镇〔2026〕9号",
                          "planned_start": "2026-04-01", "planned_end": "2026-12-31"}),
              ("批复实施方案", {"date": "2026-04-01", "document_no": "县扶发〔2026〕30号", "approver": "县扶贫办",
-                         "deposit_rate": "5%"}),
+                         "deposit_rate": "5%", "review_kind": "县扶贫办审核"}),
              ("开工", {"date": "2026-04-10"})]
     for action, values in steps:
         projects.perform(ctx, pid, action, values)

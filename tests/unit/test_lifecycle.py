@@ -30,9 +30,11 @@ REFUSALS = [
     ("F05 plan without budget lines", "上报实施方案", facts("立项", budget_lines=0),
      {"date": "2026-03-01", "document_no": "方案1", "planned_start": "2026-04-01", "planned_end": "2026-10-01"}, "F05"),
     ("P21 deposit 3% below 5%", "批复实施方案", facts("方案已报"),
-     {"date": "2026-03-01", "document_no": "批1", "approver": "县扶贫办", "deposit_rate": "3%"}, "P21"),
+     {"date": "2026-03-01", "document_no": "批1", "approver": "县扶贫办", "deposit_rate": "3%",
+      "review_kind": "县扶贫办审核"}, "P21"),
     ("P21 deposit 12% above 10%", "批复实施方案", facts("方案已报", category="产业发展"),
-     {"date": "2026-03-01", "document_no": "批1", "approver": "县扶贫办", "deposit_rate": "0.12"}, "P21"),
+     {"date": "2026-03-01", "document_no": "批1", "approver": "县扶贫办", "deposit_rate": "0.12",
+      "review_kind": "县扶贫办审核"}, "P21"),
     ("P11 start too early for the planned end", "开工", facts("方案批复", planned_end=date(2027, 9, 1)),
      {"date": "2026-04-01"}, "P11"),
     ("P11 actual period 14 months", "完工初检", facts("实施中", started_on=date(2025, 8, 1)),
@@ -106,16 +108,27 @@ def test_dates_never_go_backwards_or_into_the_future(typed, problem):
     ("499999.99", "县扶贫办审核"), ("500000", "专家评审"), ("1200000", "专家评审"), ("80000", "县扶贫办审核"),
 ])
 def test_review_kind_follows_the_expert_threshold(subsidy, kind):
-    f = facts("方案已报", category="教育", subsidy=Decimal(subsidy))
-    t = L.decide("批复实施方案", f, {"date": "2026-03-05", "document_no": "批", "approver": "县"}, POLICY, TODAY)
-    assert t.sets["plan_review_kind"] == kind
+    assert L.review_kind(Decimal(subsidy), POLICY) == kind
+
+
+@pytest.mark.parametrize("asked", ["专家评审", "县扶贫办审核"])
+def test_the_review_kind_is_asked_and_recorded_as_the_county_did_it(asked):
+    f = facts("方案已报", category="教育", subsidy=Decimal("600000"))
+    spec = next(s for s in L.fields_for("批复实施方案", f, POLICY) if s.key == "review_kind")
+    assert spec.label == "审查方式" and spec.choices == ("专家评审", "县扶贫办审核") and spec.required
+    t = L.decide("批复实施方案", f, {"date": "2026-03-05", "document_no": "批", "approver": "县",
+                                   "review_kind": asked}, POLICY, TODAY)
+    assert t.sets["plan_review_kind"] == asked  # recorded as typed; P06 judges it
     assert "deposit_rate" not in t.sets  # 教育 carries no deposit
+    with pytest.raises(InputError, match="审查方式"):
+        L.decide("批复实施方案", f, {"date": "2026-03-05", "document_no": "批", "approver": "县"}, POLICY, TODAY)
 
 
 @pytest.mark.parametrize("rate,amount", [("5%", "15000.00"), ("0.08", "24000.00"), ("10%", "30000.00")])
 def test_deposit_within_range_sets_amount(rate, amount):
     t = L.decide("批复实施方案", facts("方案已报"),
-                 {"date": "2026-03-05", "document_no": "批", "approver": "县", "deposit_rate": rate}, POLICY, TODAY)
+                 {"date": "2026-03-05", "document_no": "批", "approver": "县", "deposit_rate": rate,
+                  "review_kind": "县扶贫办审核"}, POLICY, TODAY)
     assert t.sets["deposit_amount"] == Decimal(amount)
     assert t.to_state == "方案批复"
 
@@ -178,11 +191,39 @@ def cand(i, **kw):
     (cand(None, construction_type="续建"), cand(1), None),  # 续建 is exempt
     (cand(None, village_id=2), cand(1), None),  # another village
     (cand(None, content="修建水池", name="水池"), cand(1), None),  # other content
-    (cand(None, applied_on=date(2028, 3, 2), year=2028), cand(1), None),  # outside the window
+    # 二(七) 除续建项目外，已得到批复的项目不得以相同建设内容……重复申报: any year, not only the window
+    (cand(None, applied_on=date(2029, 3, 2), year=2029), cand(1), "疑似重复申报"),
+    (cand(None, applied_on=date(2029, 3, 2), year=2029), cand(1, approved=False), None),  # never approved
+    (cand(None, applied_on=date(2029, 3, 2), year=2029, construction_type="续建"), cand(1), None),
+    # 拆分项目: one road cut into 一段/二段, 一期/二期, 标段 within the window
+    (cand(None, name="新寨村组组通硬化二段", content="硬化道路二段1公里"),
+     cand(1, name="新寨村组组通硬化一段", content="硬化道路一段1公里"), "疑似拆分"),
+    (cand(None, name="新寨村组组通硬化（二期）", content="第二期硬化道路2公里"),
+     cand(1, name="新寨村组组通硬化（一期）", content="第一期硬化道路2公里"), "疑似拆分"),
+    (cand(None, name="新寨村道路2标段", content="硬化道路2公里2标段", amount=Decimal("800000")),
+     cand(1, name="新寨村道路1标段", content="硬化道路2公里1标段", amount=Decimal("800000")), "内容相近"),
 ])
 def test_duplicates_and_splits_are_flagged_for_a_human(new, other, kind):
     found = L.find_similar(new, [other], POLICY)
     assert [s.kind for s in found] == ([kind] if kind else [])
+
+
+def test_a_renamed_project_with_the_village_name_is_found_near():
+    new = cand(None, name="坪上村产业路", content="坪上村硬化产业路3公里", village_name="坪上村",
+               amount=Decimal("800000"))
+    other = cand(1, name="产业路建设", content="硬化产业路3公里", village_name="坪上村", amount=Decimal("800000"))
+    [s] = L.find_similar(new, [other], POLICY)
+    assert (s.kind, s.how) == ("内容相近", "建设内容去掉段、期、标段编号和村名后相同")
+
+
+def test_near_content_is_measured_by_character_pairs():
+    assert L.similarity("硬化道路2公里", "硬化道路2公里") == 1
+    assert L.similarity("硬化道路2公里", "修建蓄水池1口") == 0
+    new = cand(None, name="通组路", content="硬化通组道路2公里及排水沟", amount=Decimal("800000"))
+    other = cand(1, name="组组通", content="硬化通组道路2公里排水沟", amount=Decimal("800000"))
+    [s] = L.find_similar(new, [other], POLICY)
+    assert s.kind == "内容相近" and s.how.startswith("建设内容相似度")
+    assert L.find_similar(new, [other], POLICY.with_override("near_duplicate_similarity", "0.99")) == []
 
 
 def test_allowed_actions_follow_the_state():
@@ -196,7 +237,8 @@ def test_full_happy_path_reaches_archive():
     steps = [
         ("立项批复", {"document_no": "县批1", "approver": "县扶贫办", "subsidy": "300000"}),
         ("上报实施方案", {"document_no": "方案", "planned_start": "2026-03-10", "planned_end": "2026-09-30"}),
-        ("批复实施方案", {"document_no": "方批", "approver": "县扶贫办", "deposit_rate": "5%"}),
+        ("批复实施方案", {"document_no": "方批", "approver": "县扶贫办", "deposit_rate": "5%",
+                    "review_kind": "县扶贫办审核"}),
         ("开工", {}),
         ("完工初检", {"completed_on": "{d}", "organiser": "乡镇"}),
         ("申请验收", {}),

@@ -32,7 +32,11 @@ def test_l02_collective_income(increase, net, support, rules):
 @pytest.mark.parametrize("years, messages", [
     ([Y(2025, D("500")), Y(2026, D("550"))], []),
     ([Y(2025, D("499.99"))], ["低于入股资金"]),
-    ([Y(2025, D("600")), Y(2026, D("550"))], ["应逐年不减"]),
+    ([Y(2025, D("600")), Y(2026, D("550"))], ["少于2025年的600.00元，应逐年递增"]),
+    # 七(五) 不低于入股扶贫资金的5%并逐年递增: the same 500 two years running is not 递增
+    ([Y(2025, D("500")), Y(2026, D("500"))], ["与2025年的500.00元相同，应逐年递增"]),
+    ([Y(2026, D("500")), Y(2025, D("500.01"))], ["少于2025年"]),  # judged in year order
+    ([Y(2024, D("500")), Y(2025, D("500.01")), Y(2026, D("500.02"))], []),
 ])
 def test_l03_guaranteed_dividend(years, messages):
     problems = linkage.guaranteed_dividends(D("10000"), years, POLICY)

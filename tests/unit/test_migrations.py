@@ -60,3 +60,21 @@ def test_the_upgraded_database_is_usable(tmp_path):
     township.save_village(ctx, "520123101202", "坪上村", False)
     assert [v.name for v in township.villages(ctx)] == ["新寨村", "坪上村"]
     ctx.db.close()
+
+
+def test_an_exit_recorded_by_the_first_release_keeps_its_basic_needs(tmp_path):
+    """H03: the first release wrote 两不愁三保障 only into the note of the first exit step."""
+    old = tmp_path / "old.db"
+    make_v1_database(old)
+    con = sqlite3.connect(old)
+    row = ("INSERT INTO procedurestep (created_at, created_by, voided, row_version, household_id, procedure, step, "
+           "seq, round_no, done_on, responsible, document_no, note) VALUES ('2026-01-05', '张会计', 0, 0, 1, ?, ?, ?, "
+           "1, '2021-11-01', '村委会', '', ?)")
+    con.execute(row, ("退出", "村委会审核公示", 1, "退出标准：人均纯收入 5200 元；已达到两不愁三保障"))
+    con.execute(row, ("退出", "乡镇审批公示", 2, ""))
+    con.commit()
+    con.close()
+    open_database(old).close()
+    con = sqlite3.connect(old)
+    got = con.execute("SELECT seq, basic_needs_met FROM procedurestep ORDER BY seq").fetchall()
+    assert got == [(1, 1), (2, 0)]

@@ -131,7 +131,7 @@ APPROVE = ("立项批复", {"date": "2026-03-02", "document_no": "县扶发〔20
 SUBMIT = ("上报实施方案", {"date": "2026-03-09", "document_no": "新安镇〔2026〕5号",
                        "planned_start": "2026-04-01", "planned_end": "2026-10-31"})
 PLAN_OK = ("批复实施方案", {"date": "2026-03-16", "document_no": "县扶发〔2026〕20号", "approver": "县扶贫办",
-                       "deposit_rate": "5%"})
+                       "deposit_rate": "5%", "review_kind": "县扶贫办审核"})
 
 
 def test_plan_needs_budget_lines_and_deposit_in_range(ctx):

@@ -178,6 +178,7 @@ def test_identification_then_exit_then_return(ctx, village_id):
                                                         ProcedureStep.seq == 1)).one()
     assert events == [("", "识别中"), ("识别中", "在册"), ("在册", "已脱贫"), ("已脱贫", "返贫")]
     assert "高于2026年贫困线 4000.00 元" in first_exit.note
+    assert first_exit.basic_needs_met is True  # H03: kept as data, not only in the note
 
 
 def test_exit_refused_below_poverty_line(ctx, village_id):

@@ -62,7 +62,7 @@ IDENT_STEPS = (
     StepData("识别", "县复核公告", 6, D(2020, 1, 24), "县扶贫办"),
 )
 EXIT_STEPS = (
-    StepData("退出", "村委会审核公示", 1, D(2021, 11, 1), "村委会", D(2021, 11, 1), D(2021, 11, 7)),
+    StepData("退出", "村委会审核公示", 1, D(2021, 11, 1), "村委会", D(2021, 11, 1), D(2021, 11, 7), True),
     StepData("退出", "乡镇审批公示", 2, D(2021, 11, 8), "镇政府", D(2021, 11, 8), D(2021, 11, 14)),
     StepData("退出", "县复核公告", 3, D(2021, 11, 15), "县扶贫办"),
 )
@@ -309,11 +309,16 @@ def test_h05_reports_one_person_in_two_households():
     assert all(pid() not in f.message for f in findings)  # the message itself masks the number
 
 
-def test_progress_well_behind_plan_is_a_notice():
+def test_progress_well_behind_plan_stops_funds_unless_the_county_switched_it_off():
+    # 三(三): 不按照项目实施方案进度推进的……通知财政部门停止拨款、报账
     p = project(planned_start=D(2026, 3, 1), planned_end=D(2026, 12, 31), dates=pd(started_on=D(2026, 3, 1)),
                 progress=(ProgressData(D(2026, 10, 1), Y("0.2")),))
     findings = run_rules(CheckData(projects=(p,)), POLICY, TODAY, only=["P14"])
-    assert [f.severity for f in findings] == ["提示"] and "进度落后计划" in findings[0].message
+    assert [f.severity for f in findings] == ["不合规"] and "进度落后计划" in findings[0].message
+    assert "暂停拨付" in findings[0].message
+    off = POLICY.with_override("block_tranches_when_behind", "否")
+    findings = run_rules(CheckData(projects=(p,)), off, TODAY, only=["P14"])
+    assert [f.severity for f in findings] == ["提示"] and "暂停" not in findings[0].message
 
 
 @pytest.mark.parametrize("registered, expected", [

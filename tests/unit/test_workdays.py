@@ -22,7 +22,9 @@ from fupin_tui.domain.workdays import (
     year_info,
 )
 
-WARN_2027 = "2027年节假日安排尚未收录，按仅周末休息估算，请在设置中导入官方安排"
+WARN_2027 = ("2027年节假日安排尚未导入，按《全国年节及纪念日放假办法》推算法定假日（未含调休，属估算），"
+             "请在 设置 → 节假日 导入国务院办公厅正式安排")
+WARN_2150 = "2150年节假日安排尚未收录，按仅周末休息估算，请在设置中导入官方安排"
 
 # A made-up schedule used only to prove that a user file wins; not real data.
 FAKE_2027 = """
@@ -153,12 +155,22 @@ def test_add_and_count_are_inverse(start, n):
 # ---------------------------------------------------------------- beyond the known years
 
 
-def test_year_without_source_falls_back_to_weekends_with_warning():
-    assert add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 1)  # a Friday, estimated
+def test_year_without_schedule_counts_the_statutory_days_off_with_a_warning():
+    # 元旦，放假1天（1月1日）: Friday 1 January 2027 is off, the next working day is Monday 4th
+    assert add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 4)
+    assert not is_workday(date(2027, 1, 1))
     result = workday_result(date(2026, 12, 31), 1)
-    assert result == WorkdayResult(date(2027, 1, 1), True, WARN_2027)
+    assert result == WorkdayResult(date(2027, 1, 4), True, WARN_2027)
     assert calendar_warning(date(2027, 3, 1)) == WARN_2027
-    assert year_info(2027).origin == "estimated"
+    info = year_info(2027)
+    assert (info.origin, info.status) == ("statutory", "statutory")
+    assert info.source == "全国年节及纪念日放假办法（2024年修订）"
+
+
+def test_beyond_the_lunar_calendar_weekends_only_with_a_warning():
+    assert add_workdays(date(2150, 1, 1), 1) == date(2150, 1, 2)
+    assert year_info(2150).origin == "estimated"
+    assert calendar_warning(date(2150, 6, 1)) == WARN_2150
 
 
 @pytest.mark.parametrize(
@@ -168,7 +180,7 @@ def test_year_without_source_falls_back_to_weekends_with_warning():
         (date(2026, 12, 30), 1, False),  # 31 Dec 2026 is known
         (date(2026, 12, 30), 2, True),
         (date(2027, 1, 1), -1, False),  # only 2026 days were counted
-        (date(2027, 1, 4), -1, True),
+        (date(2027, 1, 4), -1, True),  # back over 1 January 2027, off by the 办法
         (date(2027, 3, 1), 0, False),
     ],
 )

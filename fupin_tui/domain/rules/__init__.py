@@ -19,7 +19,7 @@ from fupin_tui.domain.rules.facts import CheckData
 
 __all__ = [
     "BREACH", "DUE_SOON", "FAILING", "NOTICE", "OVERDUE", "SEVERITIES", "Ack", "CheckData", "Finding",
-    "RuleSpec", "rule_ids", "rule_specs", "run_rules", "sort_key",
+    "RuleSpec", "param_rules", "rule_ids", "rule_specs", "run_rules", "sort_key",
 ]
 
 
@@ -34,6 +34,16 @@ def rule_ids() -> list[str]:
 
 def rule_specs() -> list[RuleSpec]:
     return [REGISTRY[i].spec for i in rule_ids()]
+
+
+def param_rules() -> dict[str, tuple[str, ...]]:
+    """Parameter name -> the rule ids that read it, from each rule's ``params=`` (the one place
+    the map is written; the settings screen and ``check --list`` both show it)."""
+    out: dict[str, list[str]] = {}
+    for spec in rule_specs():
+        for name in spec.params:
+            out.setdefault(name, []).append(spec.id)
+    return {name: tuple(ids) for name, ids in out.items()}
 
 
 def normalise_rule_id(text: str) -> str | None:
@@ -52,8 +62,10 @@ def sort_key(f: Finding):
     return (SEVERITIES.index(f.severity), _id_key(f.rule), f.due or date.max, f.record_label, f.message)
 
 
-def run_rules(data: CheckData, policy, today: date, only: Iterable[str] | None = None) -> list[Finding]:
-    env = Env(data=data, policy=policy, today=today)
+def run_rules(data: CheckData, policy, today: date, only: Iterable[str] | None = None,
+              cache: dict | None = None) -> list[Finding]:
+    """``cache``: facts known from an earlier run (see ``Env.cache``); filled with the new ones."""
+    env = Env(data=data, policy=policy, today=today, cache={} if cache is None else cache)
     wanted = rule_ids() if only is None else [r for r in rule_ids() if r in set(only)]
     out: list[Finding] = []
     for rid in wanted:

@@ -84,32 +84,33 @@ def r02(env: Env):
                               f"低于{minimum * 100:g}%。", tab=TAB_PEOPLE)
 
 
-# The yearly duties show from two months before their date until a month after it.
-LOOKAHEAD_DAYS, LOOKBACK_DAYS = 60, 30
-
-
 def _yearly(env: Env, rid: str, todo: str):
-    for y in yearly_deadlines(env.today, lookahead_days=LOOKAHEAD_DAYS, lookback_days=LOOKBACK_DAYS):
+    # shown from yearly_lookahead_days before their date until yearly_lookback_days after it
+    for y in yearly_deadlines(env.today, lookahead_days=int(env.policy.yearly_lookahead_days),
+                              lookback_days=int(env.policy.yearly_lookback_days)):
         d = y.deadline
         if d.rule != rid:
             continue
         record, label = f"year:{y.work_year}", f"{y.work_year}年度"
+        note = f"（{d.warning}）" if d.warning else ""  # the days left counted on a computed calendar
         if env.today > d.due:
             yield finding(rid, OVERDUE, record, label,
-                          f"{d.label}应于{d.due.isoformat()}前完成。已完成的，请确认并注明报送日期。",
+                          f"{d.label}应于{d.due.isoformat()}前完成。已完成的，请确认并注明报送日期。{note}",
                           due=d.due, workdays_left=d.workdays_left)
         else:
             sev = DUE_SOON if d.workdays_left <= env.warning_wd else NOTICE
             left = "今天到期" if d.workdays_left == 0 else f"还剩{d.workdays_left}个工作日"
-            yield finding(rid, sev, record, label, f"{d.label}应于{d.due.isoformat()}前完成，{left}。{todo}",
+            yield finding(rid, sev, record, label, f"{d.label}应于{d.due.isoformat()}前完成，{left}。{todo}{note}",
                           due=d.due, workdays_left=d.workdays_left)
 
 
-@rule("Y01", "八(七)", "3月底前绩效自评，4月底前完成考评", population="", has_data=lambda d: True)
+@rule("Y01", "八(七)", "3月底前绩效自评，4月底前完成考评", population="", has_data=lambda d: True,
+      params=("yearly_lookahead_days", "yearly_lookback_days", "warning_wd"))
 def y01(env: Env):
     yield from _yearly(env, "Y01", "绩效自评的数据可在“绩效自评”中生成。")
 
 
-@rule("Y02", "十(六)", "12月10日自查报告、15日实地核查、1月20日数据汇总", population="", has_data=lambda d: True)
+@rule("Y02", "十(六)", "12月10日自查报告、15日实地核查、1月20日数据汇总", population="", has_data=lambda d: True,
+      params=("yearly_lookahead_days", "yearly_lookback_days", "warning_wd"))
 def y02(env: Env):
     yield from _yearly(env, "Y02", "请按时准备材料。")

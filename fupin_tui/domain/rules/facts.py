@@ -178,6 +178,7 @@ class StepData(NamedTuple):  # a tuple: 140,000 of them load in a blink
     responsible: str = ""
     publicity_from: date | None = None
     publicity_to: date | None = None
+    basic_needs_met: bool = False  # 两不愁三保障 confirmed at the first exit step (H03)
 
 
 class EventData(NamedTuple):

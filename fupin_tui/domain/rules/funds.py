@@ -161,7 +161,8 @@ def _year_projects(d: CheckData, year: int):
     return [p for p in d.projects if p.year == year and p.dates.approved_on and not p.closed]
 
 
-@rule("F08", "六(二)", "资金用途分配比例（33112）", params=("allocation_ratio",), population="本年度立项项目",
+@rule("F08", "六(二)", "资金用途分配比例（33112）", params=("allocation_ratio", "allocation_deviation_points"),
+      population="本年度立项项目",
       has_data=lambda d: bool(d.projects))
 def f08(env: Env):
     year = env.today.year
@@ -171,6 +172,6 @@ def f08(env: Env):
         return
     rows = fund.allocation_split(((p.category, p.subsidy) for p in projects), env.policy.allocation_ratio)
     split = "；".join(f"{r.use}{fund.pct(r.share)}（规定{fund.pct(r.target)}）" for r in rows)
-    off = [r.use for r in rows if abs(r.gap) > Decimal("0.05")]
+    off = [r.use for r in rows if abs(r.gap) > Decimal(env.policy.allocation_deviation_points)]
     tail = f"偏离较大：{'、'.join(off)}，请在安排下批资金时调整。" if off else "与规定比例基本一致。"
     yield finding("F08", NOTICE, TOWNSHIP_RECORD, "全乡镇", f"{year}年资金用途实际分配：{split}。{tail}")

@@ -55,7 +55,7 @@ def _share_findings(env: Env, rid: str, mode: str):
             yield finding(rid, BREACH, e.record, _label(e), f"贫困户 {who}：{problem.message}。", tab=TAB_LINKAGE)
 
 
-@rule("L03", "七(五)", "保底分红不低于比例且逐年不减", params=("min_dividend_rate",),
+@rule("L03", "七(五)", "保底分红不低于比例且逐年递增", params=("min_dividend_rate",),
       population="保底分红入股", has_data=lambda d: bool(_shares(d, linkage.GUARANTEED)))
 def l03(env: Env):
     yield from _share_findings(env, "L03", linkage.GUARANTEED)

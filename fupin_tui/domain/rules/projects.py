@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from fupin_tui.domain import lifecycle
+from fupin_tui.domain.deadlines import span_warning
 from fupin_tui.domain.rules.base import (
     BREACH, DUE_SOON, NOTICE, OVERDUE, Env, deadline_findings, finding, rule,
 )
@@ -39,6 +40,13 @@ def reached(p: ProjectData, state: str) -> bool:
     return _ORDER.get(p.state, -1) >= _ORDER[state]
 
 
+def calendar_note(env: Env, due: date) -> str:
+    """The calendar's warning when the working days between today and ``due`` were computed
+    (a year without the official schedule), to append to a finding's message."""
+    warning = span_warning(env.today, due)
+    return f"（{warning}）" if warning else ""
+
+
 def live(env: Env):
     return [p for p in env.data.projects if not p.closed]
 
@@ -55,7 +63,8 @@ def p01(env: Env):
                           "补办入库手续或将本项目作废。", tab=TAB_FLOW)
 
 
-@rule("P02", "二(七)", "不得重复申报、拆分项目", params=("split_window_days", "expert_review_threshold_wan"))
+@rule("P02", "二(七)", "不得重复申报、拆分项目",
+      params=("split_window_days", "expert_review_threshold_wan", "near_duplicate_similarity"))
 def p02(env: Env):
     by_village: dict[object, list[ProjectData]] = defaultdict(list)
     for p in env.data.projects:
@@ -63,14 +72,16 @@ def p02(env: Env):
             by_village[p.village_id].append(p)
     for projects in by_village.values():
         candidates = {p.id: lifecycle.Candidate(p.id, p.name, p.village_id, p.year, p.content, p.subsidy,
-                                                p.construction_type, p.dates.applied_on) for p in projects}
+                                                p.construction_type, p.dates.applied_on,
+                                                p.dates.approved_on is not None, p.village_name)
+                      for p in projects}
         labels = {p.id: p for p in projects}
         for p in projects:
             others = [c for i, c in candidates.items() if i < p.id]
             for s in lifecycle.find_similar(candidates[p.id], others, env.policy):
                 other = labels[s.other.id]
                 yield finding("P02", NOTICE, p.record, p.label,
-                              f"{s.kind}：与「{other.name}」（{other.year}年）同村、建设内容相同。"
+                              f"{s.kind}：与「{other.name}」（{other.year}年）同村，{s.how}。"
                               "请人工核实；确属不同项目的，确认时写明理由。", tab=TAB_FLOW)
 
 
@@ -113,7 +124,11 @@ for _args in _DEADLINE_RULES:
 def p06(env: Env):
     for p in env.data.projects:
         yield from deadline_findings(env, p, "P06", TAB_FLOW, "请向县扶贫办催办实施方案批复。")
-        if p.dates.plan_approved_on and p.plan_review_kind:
+        if p.dates.plan_approved_on and not p.plan_review_kind.strip():
+            yield finding("P06", BREACH, p.record, p.label,
+                          "实施方案已批复，但没有登记审查方式（专家评审或县扶贫办审核）。请按县里实际的审查方式补登。",
+                          tab=TAB_FLOW)
+        elif p.dates.plan_approved_on:
             needed = lifecycle.review_kind(p.subsidy, env.policy)
             if p.plan_review_kind != needed:
                 yield finding("P06", BREACH, p.record, p.label,
@@ -174,10 +189,11 @@ def p11(env: Env):
         if env.today > limit:
             yield finding("P11", OVERDUE, p.record, p.label,
                           f"{start.isoformat()}开工，至{limit.isoformat()}已满{months}个月仍未完工。"
-                          "请督促完工，或报县扶贫办处理。", due=limit, tab=TAB_PROGRESS, workdays_left=left)
+                          f"请督促完工，或报县扶贫办处理。{calendar_note(env, limit)}", due=limit, tab=TAB_PROGRESS, workdays_left=left)
         elif left <= env.warning_wd:
             yield finding("P11", DUE_SOON, p.record, p.label,
-                          f"工期将于{limit.isoformat()}满{months}个月，还剩{left}个工作日，请督促按期完工。",
+                          f"工期将于{limit.isoformat()}满{months}个月，还剩{left}个工作日，请督促按期完工。"
+                          f"{calendar_note(env, limit)}",
                           due=limit, tab=TAB_PROGRESS, workdays_left=left)
 
 
@@ -201,7 +217,8 @@ def p12(env: Env):
                 sev = OVERDUE if env.today > last else (DUE_SOON if left <= env.warning_wd else None)
                 if sev:
                     yield finding("P12", sev, p.record, p.label,
-                                  f"项目调整尚未批复，可调整期限为{last.isoformat()}。请向县扶贫办催办批复。",
+                                  f"项目调整尚未批复，可调整期限为{last.isoformat()}。请向县扶贫办催办批复。"
+                                  f"{calendar_note(env, last)}",
                                   due=last, tab=TAB_FLOW, workdays_left=left)
 
 
@@ -215,7 +232,8 @@ def p13(env: Env):
                                      "请在进度录入中登记进度、资金使用和农户受益情况；逾期未录入的，暂停拨款和报账。")
 
 
-@rule("P14", "三(三)", "按期开工、按计划推进", params=("start_grace_wd", "warning_wd"))
+@rule("P14", "三(三)、三(八)", "按期开工、按计划推进，落后则停止拨款报账",
+      params=("start_grace_wd", "warning_wd", "behind_schedule_points", "block_tranches_when_behind"))
 def p14(env: Env):
     for p in env.data.projects:
         if p.dates.force_majeure and p.dates.plan_approved_on and not p.dates.started_on and not p.closed:
@@ -223,24 +241,22 @@ def p14(env: Env):
                           f"尚未开工，已登记不可抗力：{p.dates.force_majeure}。消除后请尽快开工。", tab=TAB_FLOW)
         yield from deadline_findings(env, p, "P14", TAB_FLOW,
                                      "请尽快开工；确因不可抗力不能开工的，请登记不可抗力。县级可收回另行安排。")
-        behind = _behind_schedule(p, env.today)
-        if behind:
-            yield finding("P14", NOTICE, p.record, p.label, behind, tab=TAB_PROGRESS)
+        behind = None if p.closed else lifecycle.behind_schedule(schedule_of(p), env.policy, env.today)
+        if behind is None:
+            continue
+        if env.policy.block_tranches_when_behind:
+            yield finding("P14", BREACH, p.record, p.label,
+                          f"{behind.message}，已暂停拨付新一期资金和报账（三(三)、三(八)）。"
+                          "请督促实施单位加快进度或整改，并如实登记进度。", tab=TAB_PROGRESS)
+        else:
+            yield finding("P14", NOTICE, p.record, p.label,
+                          f"{behind.message}。请督促实施单位加快进度，或如实登记进度。", tab=TAB_PROGRESS)
 
 
-def _behind_schedule(p: ProjectData, today: date) -> str | None:
-    """Work done is well behind the time elapsed in the planned period (a warning, not a breach)."""
-    if p.closed or not p.dates.started_on or p.dates.completed_on or not (p.planned_start and p.planned_end):
-        return None
-    span = (p.planned_end - p.planned_start).days
-    if span <= 0:
-        return None
-    expected = min(Decimal(max((today - p.planned_start).days, 0)) / span, Decimal(1))
+def schedule_of(p: ProjectData) -> lifecycle.Schedule:
     done = max(p.progress, key=lambda r: r.reported_on).work_share if p.progress else Decimal(0)
-    if expected - done >= Decimal("0.3"):
-        return (f"进度落后计划：按计划应完成约{expected * 100:.0f}%，最近登记为{done * 100:.0f}%。"
-                "请督促实施单位加快进度，或如实登记进度。")
-    return None
+    return lifecycle.Schedule(p.planned_start, p.planned_end, p.dates.plan_approved_on, p.dates.started_on,
+                              p.dates.completed_on, p.dates.force_majeure, done)
 
 
 # ---------------------------------------------------------------- P17-P21
@@ -278,11 +294,13 @@ def p18(env: Env):
             left = workdays.workdays_left(r.deadline, env.today)
             if env.today > r.deadline:
                 yield finding("P18", OVERDUE, p.record, p.label,
-                              f"整改事项「{r.item}」已过期限{r.deadline.isoformat()}仍未完成。请督促整改后申请复验。",
+                              f"整改事项「{r.item}」已过期限{r.deadline.isoformat()}仍未完成。请督促整改后申请复验。"
+                              f"{calendar_note(env, r.deadline)}",
                               due=r.deadline, tab=TAB_ACCEPT, workdays_left=left)
             elif left <= env.warning_wd:
                 yield finding("P18", DUE_SOON, p.record, p.label,
-                              f"整改事项「{r.item}」将于{r.deadline.isoformat()}到期，还剩{left}个工作日。",
+                              f"整改事项「{r.item}」将于{r.deadline.isoformat()}到期，还剩{left}个工作日。"
+                              f"{calendar_note(env, r.deadline)}",
                               due=r.deadline, tab=TAB_ACCEPT, workdays_left=left)
 
 

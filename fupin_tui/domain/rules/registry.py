@@ -71,7 +71,18 @@ def h01(env: Env):
 
 
 def _replay(h: HouseholdInfo, procedure: str, start_status: str, env: Env) -> tuple[str | None, list[str]]:
-    """Replay the stored steps through the registry's own check; (first problem, steps still missing)."""
+    """Replay the stored steps through the registry's own check; (first problem, steps still missing).
+
+    Kept in ``env.cache`` as ("replay", household id, procedure): the 体检 service stores it
+    between runs and hands it back while the household's steps are unchanged.
+    """
+    key = ("replay", h.id, procedure)
+    if key not in env.cache:
+        env.cache[key] = _replay_steps(h, procedure, start_status, env)
+    return env.cache[key]
+
+
+def _replay_steps(h: HouseholdInfo, procedure: str, start_status: str, env: Env) -> tuple[str | None, list[str]]:
     steps = sorted([s for s in h.steps if s.procedure == procedure], key=_seq)
     done: list[StepData] = []
     days = int(env.policy.publicity_days)
@@ -101,7 +112,7 @@ def h02(env: Env):
                           tab=TAB_PROCEDURE)
 
 
-@_hrule("H03", "十二(七)", "脱贫退出两公示一公告，达到退出标准", params=("poverty_line",))
+@_hrule("H03", "十二(七)", "脱贫退出两公示一公告，达到退出标准", params=("poverty_line", "publicity_days"))
 def h03(env: Env):
     for h in env.data.households:
         if h.status != proc.EXITED:
@@ -112,6 +123,11 @@ def h03(env: Env):
         elif missing:
             yield finding("H03", BREACH, h.record, h.label,
                           f"已脱贫，但退出程序缺少：{'、'.join(missing)}（两公示一公告）。请补录。", tab=TAB_PROCEDURE)
+        first = [s for s in h.steps if s.procedure == proc.EXIT and s.seq == 1]
+        if first and not max(first, key=lambda s: s.done_on).basic_needs_met:
+            yield finding("H03", BREACH, h.record, h.label,
+                          "已脱贫，但退出时没有登记已达到“两不愁三保障”（不愁吃、不愁穿，义务教育、基本医疗、住房安全有保障）。"
+                          "请核实并在退出程序中登记。", tab=TAB_PROCEDURE)
         line = _line(env, h.income_year)
         if line is not None:
             try:
@@ -139,7 +155,7 @@ def quality_problems(env: Env, h: HouseholdInfo) -> list[QualityProblem]:
     key = ("quality", h.id)
     if key not in env.cache:
         env.cache[key] = check_household(HouseholdData(h.household_no, h.phone, h.helper_phone),
-                                         list(h.members), env.today)
+                                         list(h.members), env.today, env.policy)
     return env.cache[key]
 
 
@@ -190,7 +206,7 @@ def h07(env: Env):
                           f"{env.today.year}年现金收支台账还没有记录，年底前请登记。", tab=TAB_LEDGER)
 
 
-@_hrule("H08", "十二(五)(六)", "上传前数据质量校验")
+@_hrule("H08", "十二(五)(六)", "上传前数据质量校验", params=("school_age_min", "school_age_max"))
 def h08(env: Env):
     for h in env.data.households:
         for q in quality_problems(env, h):
