@@ -141,14 +141,32 @@ def make_backup(db_path: Path, reason: str = "") -> Path:
     """
     ident = identity.read(db_path) or identity.ensure(db_path)
     folder = own_folder(db_path, ident)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = _copy_checked(db_path, folder / f"{PREFIX}{stamp}.db")
+    for old in list_backups(db_path)[KEEP:]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def export_copy(db_path: Path, out_dir: Path) -> Path:
+    """导出数据库副本: a complete, checked, private copy (backup API: the -wal's saves included)
+    into ``out_dir``, e.g. a USB stick; named by township and time."""
+    ident = identity.read(db_path)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = safe_name("数据库副本", ident.township_name if ident else Path(db_path).stem,
+                     ident.short_id if ident else "", stamp, ext=".db")
+    return _copy_checked(db_path, Path(out_dir) / name)
+
+
+def _copy_checked(db_path: Path, target: Path) -> Path:
+    """Copy ``db_path`` to ``target`` (0600) through ``target.part``, integrity-checked."""
+    folder = target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _failed(storage.classify(exc), folder, exc) from exc
     if not _room_for(db_path, folder):
         raise _failed(storage.FULL, folder)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{PREFIX}{stamp}.db"
     tmp = target.with_suffix(".part")
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
@@ -180,8 +198,6 @@ def make_backup(db_path: Path, reason: str = "") -> Path:
                                   kind=storage.DAMAGED)
         raise _failed(storage.IO, folder)
     tmp.replace(target)
-    for old in list_backups(db_path)[KEEP:]:
-        old.unlink(missing_ok=True)
     return target
 
 
