@@ -78,3 +78,23 @@ def make_private(path: Path | str) -> Path:
     if path.exists():
         os.chmod(path, 0o600)
     return path
+
+
+def save_workbook(wb, path: Path | str) -> Path:
+    """Save an openpyxl workbook owner-only (0600) from the first byte, via ``.part``: no half file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            wb.save(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    os.chmod(path, 0o600)
+    return path
