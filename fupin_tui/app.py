@@ -78,8 +78,12 @@ class FupinApp(App):
         from fupin_tui.config import config_dir
         from fupin_tui.context import configure_user_dirs, open_context
 
+        from fupin_tui import configuration
+
         configure_user_dirs(config_dir())
         self.ctx = open_context(self.db_path, operator=self.requested_operator or "")
+        # the one loader every command uses too: config-folder files into the database, calendar and codes from it
+        self.configuration = configuration.load(self.db_path, db=self.ctx.db, operator=self.ctx.operator)
 
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
@@ -177,6 +181,9 @@ class FupinApp(App):
         gc.freeze()
         # the demo mark is inside the file: a demo database opened with --db is still 演示数据
         self.demo = self.demo or self.ctx.identity().is_demo
+        loaded = getattr(self, "configuration", None)
+        for notice in (loaded.notices if loaded else []):
+            self.notify(notice, title="配置", timeout=12)
         self.apply_border_style()
         # one title, no sub-title: Textual joins them with "—", which old consoles draw two cells wide
         self.title = (f"{self.TITLE}{'（演示数据）' if self.demo else ''}{'【只读：只能查看和打印】' if self.read_only else ''}"

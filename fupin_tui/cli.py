@@ -119,7 +119,28 @@ def _run(args) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         raise CliError(f"未知命令：{args.command}")
+    if args.command in CONFIGURED_COMMANDS:
+        _load_configuration(args)
     return handler(args, _db_path(args))
+
+
+# Commands that read county-set data (calendar, code lists): they load it the way the app does.
+CONFIGURED_COMMANDS = {"check", "export", "import-roster", "import-package"}
+
+
+def _load_configuration(args) -> None:
+    from fupin_tui import configuration
+
+    path = _db_path(args)
+    if args.command == "import-package":
+        from fupin_tui.cli_args import db_from_environment
+
+        path = getattr(args, "db", None) or db_from_environment()
+        if path is None:
+            return  # refused by the command itself
+    loaded = configuration.load(path, operator=getattr(args, "operator", None) or "命令行")
+    for notice in loaded.notices:
+        print(notice, file=sys.stderr)
 
 
 def _run_backup(args) -> int:

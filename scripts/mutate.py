@@ -98,7 +98,7 @@ def owner(mutant: str, modules: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("target", help="a module file or a folder under fupin_tui/domain/")
+    ap.add_argument("target", nargs="?", default="fupin_tui/domain/", help="a module file or a folder under fupin_tui/domain/")
     ap.add_argument("--report", action="store_true", help="only print the score of the last run")
     ap.add_argument("--survivors", action="store_true", help="list the surviving mutants by name")
     ap.add_argument("--show", metavar="NAME", help="print the diff of one mutant")

@@ -200,6 +200,16 @@ def configure(user_dirs: Iterable[Path] = ()) -> None:
     clear_cache()
 
 
+_stored: tuple[CodeFile, str] | None = None  # the database's code lists (fupin_tui.configuration) and their name
+
+
+def use_stored(code_file: CodeFile | None, origin: str = "数据库") -> None:
+    """Code lists kept in the database: over the shipped ones, under a ``codes.toml`` in a folder."""
+    global _stored
+    _stored = None if code_file is None else (code_file, origin)
+    clear_cache()
+
+
 def clear_cache() -> None:
     _load.cache_clear()
 
@@ -210,6 +220,11 @@ def _load(dirs: tuple[Path, ...]) -> Codes:
     lists = dict(shipped.lists)
     sources = dict.fromkeys(lists, "软件自带")
     version = shipped.version or "?"
+    if _stored is not None:
+        stored, origin = _stored
+        lists.update(stored.lists)
+        sources.update(dict.fromkeys(stored.lists, origin))
+        version = stored.version or version
     for folder in reversed(dirs):  # earlier folders win, so apply them last
         path = folder / USER_FILE
         if path.is_file():

@@ -171,6 +171,11 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
+def _pct(x) -> str:
+    """0.05 -> 5%, 0.1001 -> 10.01% (Decimal's own 'g' keeps trailing zeros: 5.00%)."""
+    return f"{(Decimal(str(x)) * 100).normalize():f}%"
+
+
 def wan(policy_value) -> Decimal:
     """A policy threshold in 万元 as yuan."""
     return Decimal(str(policy_value)) * WAN
@@ -282,7 +287,7 @@ def fields_for(action: str, facts: ProjectFacts, policy) -> list[FieldSpec]:
         if needs_deposit(facts.category):
             lo, hi = policy.deposit_rate_min, policy.deposit_rate_max
             out.append(FieldSpec("deposit_rate", "质量保证金比例", "ratio",
-                                 hint=f"{Decimal(lo) * 100:g}%至{Decimal(hi) * 100:g}%"))
+                                 hint=f"{_pct(lo)}至{_pct(hi)}"))
     elif action == "备案":
         out.append(FieldSpec("discipline_filed_on", "抄送纪检监察审计日期", "date", required=False))
     elif action in ("调整", "调整批复"):
@@ -445,8 +450,8 @@ def _check_plan_approve(t: Transition, facts: ProjectFacts, values, policy) -> N
         rate: Decimal = values["deposit_rate"]
         lo, hi = Decimal(str(policy.deposit_rate_min)), Decimal(str(policy.deposit_rate_max))
         if not lo <= rate <= hi:
-            raise _refuse(f"{facts.category}项目质量保证金比例应在{lo * 100:g}%至{hi * 100:g}%之间，"
-                          f"填的是{rate * 100:g}%", "P21", "三(七)")
+            raise _refuse(f"{facts.category}项目质量保证金比例应在{_pct(lo)}至{_pct(hi)}之间，"
+                          f"填的是{_pct(rate)}", "P21", "三(七)")
         t.sets["deposit_rate"] = rate
         t.sets["deposit_amount"] = deposit_amount(facts.subsidy, rate)
 

@@ -113,6 +113,17 @@ def configure(user_dirs: Iterable[Path] = ()) -> None:
     clear_cache()
 
 
+_stored_years: dict[int, HolidayYear] = {}
+
+
+def use_stored(years: Iterable[HolidayYear] = ()) -> None:
+    """Holiday years kept in the database (fupin_tui.configuration): over shipped data and the
+    library, under a ``holidays.toml`` in a configured folder."""
+    global _stored_years
+    _stored_years = {y.year: y for y in years}
+    clear_cache()
+
+
 def clear_cache() -> None:
     """Forget computed years, e.g. after the user imported a new holiday file."""
     _year.cache_clear()
@@ -206,7 +217,7 @@ def load_holiday_file(path: Path) -> list[HolidayYear]:
 
 @functools.lru_cache(maxsize=1)
 def _user_years() -> dict[int, HolidayYear]:
-    found: dict[int, HolidayYear] = {}
+    found: dict[int, HolidayYear] = dict(_stored_years)
     for folder in reversed(_user_dirs):  # earlier folders override later ones
         path = folder / USER_FILE
         if path.is_file():

@@ -109,11 +109,14 @@ class SettingsScreen(Screen):
                 yield DataTable(id="params", cursor_type="row", zebra_stripes=True)
             with TabPane("节假日", id="tab-holidays"):
                 yield HolidaysPanel(id="holidays")
+            with TabPane("配置", id="tab-config"):
+                yield Static("", id="config-report")
         yield Footer()
 
     def on_mount(self) -> None:
         self.editing_village: int | None = None
         self.reload()
+        self.query_one("#config-report", Static).update(config_report(self.app))
 
     def reload(self) -> None:
         from fupin_tui.services import policy_settings, township
@@ -271,3 +274,31 @@ class SettingsScreen(Screen):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
+
+
+def config_report(app) -> str:
+    """配置 tab: which database this is, where the config folder is, what was loaded from it."""
+    from rich.markup import escape
+
+    from fupin_tui import configuration
+    from fupin_tui.config import config_dir
+
+    ident = app.ctx.identity()
+    loaded = getattr(app, "configuration", None)
+    folder = loaded.config_dir if loaded else config_dir()
+    lines = [f"本数据库：{ident.label}（标识 {ident.short_id}）"
+             + (f"，{ident.township_name}（{ident.township_code}）" if ident.township_code else ""),
+             f"数据库文件：{app.db_path}",
+             f"配置文件夹：{folder}",
+             f"  把县里下发的 {configuration.HOLIDAYS}（节假日安排）或 {configuration.CODES}（代码表）放在这里，"
+             "下次启动时自动导入并保存到数据库中（程序和命令行使用同一份）。", ""]
+    files = loaded.files if loaded else []
+    if not files:
+        lines.append("已导入的配置：无（使用软件自带的节假日安排和代码表）")
+    for f in files:
+        status = f"，{f.status}" if f.status else ""
+        lines.append(f"{f.what}（{f.file}）：{f.detail}{status}；依据 {f.source}")
+        lines.append(f"  来自 {f.origin}，{f.imported_at} 导入")
+    for notice in (loaded.notices if loaded else []):
+        lines.append(f"提示：{notice}")
+    return escape("\n".join(lines))

@@ -29,6 +29,10 @@ async def test_a_damaged_database_offers_the_newest_sound_backup_and_restores_it
                 break
         await pilot.pause()  # painted, not only pushed
         assert type(app.screen).__name__ == "DatabaseProblemScreen"
+        for _ in range(40):  # the screen is installed a frame before it is drawn
+            await pilot.pause(0.05)
+            if shown := screen_text(app).strip():
+                break
         shown = screen_text(app)
         assert "已损坏" in shown and saved.name in shown
         await pilot.click("#restore")

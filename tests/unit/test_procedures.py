@@ -157,3 +157,93 @@ def test_stored_steps_are_checked_as_they_are():
     early = StepData(p.IDENTIFICATION, "入户调查", 2, D("2026-08-30"), "李干部")
     with pytest.raises(DomainError, match="日期不能倒退"):
         p.check_step(early, [first], p.IDENTIFYING, publicity_days=7, today=TODAY)
+
+
+# ---------------------------------------------------------------- the exact refusal the clerk reads
+
+IDENT = p.IDENTIFICATION_STEPS
+
+
+@pytest.mark.parametrize("done_n, e, status, message, rule, section", [
+    (1, entry("民主评议", "2026-09-10"), p.IDENTIFYING,
+     "须按顺序办理：下一步应为「入户调查」，不能先办「民主评议」", "H02", "十二(五)"),
+    (2, entry("民主评议", "2026-08-20"), p.IDENTIFYING,
+     "日期不能倒退：「民主评议」(2026-08-20) 早于上一步「入户调查」的办理日期 (2026-09-01)", "H02", "十二(五)"),
+    (0, entry("申请", "2026-11-28"), p.IDENTIFYING, "「申请」的日期 2026-11-28 在今天之后", "H02", "十二(五)"),
+    (0, entry("申请", "2026-09-01", who=" "), p.IDENTIFYING, "「申请」须填写责任人", "H06", "十二(五)"),
+    (3, entry("村委会审核公示", "2026-09-05"), p.IDENTIFYING,
+     "「村委会审核公示」须填写公示期（开始和结束日期）", "H02", "十二(五)"),
+    (3, entry("村委会审核公示", "2026-09-05", pub=("2026-09-05", None)), p.IDENTIFYING,
+     "「村委会审核公示」须填写公示期（开始和结束日期）", "H02", "十二(五)"),
+    (3, entry("村委会审核公示", "2026-09-05", pub=("2026-09-05", "2026-09-10")), p.IDENTIFYING,
+     "「村委会审核公示」公示期只有6天，不得少于7天", "H02", "十二(五)"),
+    (3, entry("村委会审核公示", "2026-09-05", pub=("2026-09-04", "2026-09-12")), p.IDENTIFYING,
+     "「村委会审核公示」公示开始日 (2026-09-04) 早于办理日期 (2026-09-05)", "H02", "十二(五)"),
+    (3, entry("村委会审核公示", "2026-09-05", pub=("2026-09-12", "2026-09-11")), p.IDENTIFYING,
+     "「村委会审核公示」公示结束日早于开始日", "H02", "十二(五)"),
+    (0, entry("申请", "2026-09-01"), p.REGISTERED, "当前状态为「在册」，不能办理识别程序（须为识别中）", "H02", "十二(五)"),
+    (0, entry("村委会审核公示", "2026-09-05", proc=p.EXIT, pub=("2026-09-05", "2026-09-11")), p.IDENTIFYING,
+     "当前状态为「识别中」，不能办理退出程序（须为在册、返贫）", "H03", "十二(七)"),
+    (0, entry("县复核公告", "2026-09-05", proc=p.EXIT), p.REGISTERED,
+     "须按顺序办理：下一步应为「村委会审核公示」，不能先办「县复核公告」", "H03", "十二(七)"),
+    (6, entry("申请", "2026-09-05"), p.IDENTIFYING, "识别程序已全部完成", "H02", "十二(五)"),
+    (2, entry("县复核公告", "2026-09-05", proc=p.EXIT, pub=("2026-09-06", "2026-09-05")), p.REGISTERED,
+     "「县复核公告」公告期结束日早于开始日", "H03", "十二(七)"),
+    (0, entry("申请", "2026-09-01", proc="迁出"), p.IDENTIFYING, "未知的程序「迁出」", "H02", "十二(五)"),
+])
+def test_a_refused_step_says_exactly_why(done_n, e, status, message, rule, section):
+    steps = p.STEPS.get(e.procedure, IDENT)
+    done = [p.StepDone(s, D("2026-09-01")) for s in steps[:done_n]]
+    with pytest.raises(DomainError) as exc:
+        p.check_step(e, done, status, publicity_days=7, today=TODAY)
+    assert (exc.value.message, exc.value.rule, exc.value.section) == (message, rule, section)
+
+
+def test_the_next_step_waits_for_the_publicity_end_to_the_day():
+    done = [p.StepDone(s, D("2026-09-01")) for s in IDENT[:3]] + [
+        p.StepDone("村委会审核公示", D("2026-09-02"), D("2026-09-08"))]
+    early = entry("乡镇审批公示", "2026-09-07", pub=("2026-09-07", "2026-09-13"))
+    with pytest.raises(DomainError) as exc:
+        p.check_step(early, done, p.IDENTIFYING, publicity_days=7, today=TODAY)
+    assert exc.value.message == ("日期不能倒退：「乡镇审批公示」(2026-09-07) 早于上一步「村委会审核公示」的"
+                                 "公示结束日 (2026-09-08)")
+    # 公告 without a period, on the very day the previous publicity ends, and a 公示 of exactly 7 days
+    assert p.check_step(entry("乡镇审批公示", "2026-09-08", pub=("2026-09-08", "2026-09-14")), done,
+                        p.IDENTIFYING, publicity_days=7, today=TODAY) == 5
+    done.append(p.StepDone("乡镇审批公示", D("2026-09-08"), D("2026-09-14")))
+    assert p.check_step(entry("县复核公告", "2026-09-14"), done, p.IDENTIFYING, publicity_days=7,
+                        today=D("2026-09-14")) == 6
+
+
+@pytest.mark.parametrize("income, met, message", [
+    ("4000.00", True, "人均纯收入 4000.00 元未超过2020年贫困线 4000 元，不能退出"),
+    ("5200", False, "须确认已达到“两不愁三保障”才能退出"),
+])
+def test_the_exit_standard_refusal_exactly(income, met, message):
+    with pytest.raises(DomainError) as exc:
+        p.check_exit_standard(Decimal(income), Decimal("4000"), 2020, met)
+    assert (exc.value.message, exc.value.rule, exc.value.section) == (message, "H03", "十二(七)")
+    assert p.check_exit_standard(Decimal("4000.01"), Decimal("4000"), 2020, True) == (
+        "退出标准：人均纯收入 4000.01 元，高于2020年贫困线 4000 元；已达到两不愁三保障")
+
+
+@pytest.mark.parametrize("check, status, reason, message", [
+    (p.check_return, p.REGISTERED, "因病", "当前状态为「在册」，只有已脱贫户才能登记返贫"),
+    (p.check_return, p.EXITED, " ", "登记返贫须说明原因"),
+    (p.check_removal, p.REMOVED, "重复", "当前状态为「清退」，不能再清退"),
+    (p.check_removal, p.VOID, "重复", "当前状态为「作废」，不能再清退"),
+    (p.check_removal, p.REGISTERED, "  ", "清退须说明原因"),
+])
+def test_return_and_removal_refusals_exactly(check, status, reason, message):
+    with pytest.raises(DomainError) as exc:
+        check(status, reason)
+    assert (exc.value.message, exc.value.rule, exc.value.section) == (message, "H04", "十二(六)")
+
+
+def test_steps_statuses_and_periods():
+    assert p.next_step(p.EXIT, []) == "村委会审核公示"
+    assert p.next_step(p.EXIT, [p.StepDone(s, D("2026-09-01")) for s in p.EXIT_STEPS]) is None
+    assert [p.status_after(p.EXIT, n) for n in (1, 2, 3)] == [None, None, p.EXITED]
+    assert [p.is_publicity(s) for s in p.EXIT_STEPS] == [True, True, False]
+    assert p.earliest_publicity_end(D("2026-12-01"), 1) == D("2026-12-01")
+    assert p.publicity_days_of(D("2026-12-01"), D("2026-12-01")) == 1

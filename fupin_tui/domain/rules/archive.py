@@ -41,9 +41,11 @@ def expected_documents(p: ProjectData, policy) -> list[int]:
 
 def _pattern_regex(pattern: str, township: str) -> re.Pattern:
     out, pos = "", 0
-    for m in re.finditer(r"\{(\w+)(?::[^}]*)?\}", pattern):
+    for m in re.finditer(r"\{(\w+)(?::([^}]*))?\}", pattern):
         out += re.escape(pattern[pos:m.start()])
-        out += {"year": r"\d{4}", "township": re.escape(township) if township else r".+"}.get(m.group(1), r"\d+")
+        width = re.fullmatch(r"0(\d+)d", m.group(2) or "")  # {seq:03d}: zero-padded to 3 digits
+        seq = rf"\d{{{int(width.group(1))},}}" if width else r"\d+"
+        out += {"year": r"\d{4}", "township": re.escape(township) if township else r".+"}.get(m.group(1), seq)
         pos = m.end()
     return re.compile(out + re.escape(pattern[pos:]) + "$")
 
@@ -81,7 +83,7 @@ def r02(env: Env):
             if share < minimum:
                 yield finding("R02", BREACH, p.record, p.label,
                               f"涉及农户花名册{len(p.beneficiaries)}户中贫困户{poor}户，占{share * 100:.0f}%，"
-                              f"低于{minimum * 100:g}%。", tab=TAB_PEOPLE)
+                              f"低于{(minimum * 100).normalize():f}%。", tab=TAB_PEOPLE)
 
 
 def _yearly(env: Env, rid: str, todo: str):

@@ -35,6 +35,10 @@ _ORDER[_L.RECTIFYING] = _ORDER[_L.ACCEPTANCE_REQUESTED]
 POOR_STATUSES = ("在册", "返贫")
 
 
+def _pct(x: Decimal) -> str:
+    return f"{(Decimal(x) * 100).normalize():f}%"
+
+
 def reached(p: ProjectData, state: str) -> bool:
     """The project is at ``state`` or later in the life cycle (整改 counts as before 已验收)."""
     return _ORDER.get(p.state, -1) >= _ORDER[state]
@@ -77,12 +81,19 @@ def p02(env: Env):
                       for p in projects}
         labels = {p.id: p for p in projects}
         for p in projects:
-            others = [c for i, c in candidates.items() if i < p.id]
+            # each pair once, judged from the later application (an approved project of an earlier
+            # year is the one a new application must not repeat, whatever the record numbers)
+            mine = _applied(p)
+            others = [candidates[o.id] for o in projects if o.id != p.id and (_applied(o), o.id) < (mine, p.id)]
             for s in lifecycle.find_similar(candidates[p.id], others, env.policy):
                 other = labels[s.other.id]
                 yield finding("P02", NOTICE, p.record, p.label,
                               f"{s.kind}：与「{other.name}」（{other.year}年）同村，{s.how}。"
                               "请人工核实；确属不同项目的，确认时写明理由。", tab=TAB_FLOW)
+
+
+def _applied(p: ProjectData) -> date:
+    return p.dates.applied_on or date(p.year, 7, 1)
 
 
 # ---------------------------------------------------------------- deadlines P03-P10
@@ -270,9 +281,11 @@ def p17(env: Env):
         accepted = p.dates.accepted_on
         opinion = p.audit_opinion_on
         if accepted and (opinion is None or opinion > accepted):
+            late = (f"审计意见（{opinion.isoformat()}）晚于验收（{accepted.isoformat()}）" if opinion
+                    else f"验收（{accepted.isoformat()}）前没有审计意见")
             yield finding("P17", BREACH, p.record, p.label,
-                          f"补助{p.subsidy}元达到{env.policy.audit_threshold_wan}万元，验收（{accepted.isoformat()}）"
-                          "前没有审计意见。请补办竣工审计并登记审计意见。", tab=TAB_ACCEPT)
+                          f"补助{p.subsidy}元达到{env.policy.audit_threshold_wan}万元，{late}。"
+                          "请补办竣工审计并登记审计意见。", tab=TAB_ACCEPT)
         elif not accepted and opinion is None and reached(p, "完工初检") and not p.closed:
             yield finding("P17", NOTICE, p.record, p.label,
                           f"补助达到{env.policy.audit_threshold_wan}万元，申请验收前请先取得审计意见。", tab=TAB_ACCEPT)
@@ -354,16 +367,16 @@ def p21(env: Env):
         rate = p.deposit_rate
         if rate is None:
             yield finding("P21", BREACH, p.record, p.label,
-                          f"{p.category}项目未定质量保证金比例（应为{lo * 100:g}%至{hi * 100:g}%）。请在方案批复中补登。",
+                          f"{p.category}项目未定质量保证金比例（应为{_pct(lo)}至{_pct(hi)}）。请在方案批复中补登。",
                           tab=TAB_MONEY)
             continue
         if not lo <= rate <= hi:
             yield finding("P21", BREACH, p.record, p.label,
-                          f"质量保证金比例{rate * 100:g}%不在{lo * 100:g}%至{hi * 100:g}%之间。", tab=TAB_MONEY)
+                          f"质量保证金比例{_pct(rate)}不在{_pct(lo)}至{_pct(hi)}之间。", tab=TAB_MONEY)
         expected = lifecycle.deposit_amount(p.subsidy, rate)
         if p.deposit_amount != expected:
             yield finding("P21", BREACH, p.record, p.label,
-                          f"质量保证金应为{expected}元（补助{p.subsidy}元×{rate * 100:g}%），登记的是{p.deposit_amount}元。",
+                          f"质量保证金应为{expected}元（补助{p.subsidy}元×{_pct(rate)}），登记的是{p.deposit_amount}元。",
                           tab=TAB_MONEY)
         if p.dates.accepted_on and p.dates.acceptance_grade != "不合格" and p.deposit_state == "已收取":
             yield finding("P21", NOTICE, p.record, p.label,
