@@ -66,6 +66,7 @@ class FupinApp(App):
         self.requested_operator = operator
         self.ctx = None
         self.startup_problem: str | None = None
+        self.change_relay = None
         # things the clerk must see but that do not stop the work (read-only file, failed backup …)
         self.warnings: list[str] = []
         if demo:
@@ -179,6 +180,10 @@ class FupinApp(App):
         import gc
 
         gc.freeze()
+        if self.change_relay is None:  # saves announce what changed; screens showing it refresh (fupin_tui.relay)
+            from fupin_tui.relay import ChangeRelay
+
+            self.change_relay = ChangeRelay(self)
         # the demo mark is inside the file: a demo database opened with --db is still 演示数据
         self.demo = self.demo or self.ctx.identity().is_demo
         loaded = getattr(self, "configuration", None)

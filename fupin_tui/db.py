@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
+from fupin_tui.changes import ALL, Change, ChangeHub, changes_of_object, hub_for
 from fupin_tui import storage
 from fupin_tui.config import APPLICATION_ID  # noqa: F401  (re-exported for backup and tests)
 from fupin_tui.domain.errors import DomainError
@@ -31,7 +32,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.
 # A new database is created at the latest schema directly.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _m2_basic_needs(con: sqlite3.Connection) -> None:
@@ -45,7 +46,17 @@ def _m2_basic_needs(con: sqlite3.Connection) -> None:
 MIGRATIONS[2] = _m2_basic_needs
 
 
-def _m3_audit_chain(con: sqlite3.Connection) -> None:
+def _m3_part_b_duties(con: sqlite3.Connection) -> None:
+    """RULES-2 part B (P22-P27, L05, H10-H14): new dates and names, four new tables."""
+    from fupin_tui import migrations_v3
+
+    migrations_v3.upgrade(con)
+
+
+MIGRATIONS[3] = _m3_part_b_duties
+
+
+def _m4_audit_chain(con: sqlite3.Connection) -> None:
     """Tamper-evident audit log: every existing row gets its place in the hash chain."""
     from fupin_tui import audit_chain
 
@@ -53,7 +64,7 @@ def _m3_audit_chain(con: sqlite3.Connection) -> None:
     audit_chain.rechain_all(con)
 
 
-MIGRATIONS[3] = _m3_audit_chain
+MIGRATIONS[4] = _m4_audit_chain
 
 
 class DatabaseProblem(DomainError):
@@ -228,13 +239,22 @@ class Database:
     engine: Engine
     read_only: bool = False
 
+    @property
+    def changes(self) -> ChangeHub:
+        """What each committed transaction changed; one hub per database file in this process."""
+        return hub_for(self.path)
+
     @contextmanager
     def session(self, operator: str = "") -> Iterator[Session]:
-        """One user action = one transaction: committed on success, rolled back on error."""
+        """One user action = one transaction: committed on success, rolled back on error.
+
+        After the commit, what it wrote is published on ``self.changes`` (see fupin_tui.changes).
+        """
         if self.read_only:
             raise DatabaseProblem(READ_ONLY_SAVE, kind=storage.READ_ONLY)
         with Session(self.engine, expire_on_commit=False) as session:
             session.info["operator"] = operator
+            written: set[Change] = session.info.setdefault("changes", set())
             try:
                 yield session
                 session.commit()
@@ -244,6 +264,12 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+        if written:
+            self.changes.publish(written)
+
+    def publish_all(self) -> None:
+        """Bulk work done outside a session (a restored or replaced file): everything may have changed."""
+        self.changes.publish(Change(ALL))
 
     def read(self) -> Session:
         """A session for reading only (use as a context manager)."""
@@ -394,6 +420,11 @@ def _audit(session: Session, _ctx) -> None:
     from fupin_tui.models.base import now
 
     operator = session.info.get("operator", "")
+    written = session.info.get("changes")
+    if written is not None:  # announced after the commit (Database.session)
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if obj.__tablename__ not in ("auditlog",):
+                written.update(changes_of_object(obj))
     rows = []
     at = now()
     for obj in session.new:
@@ -438,6 +469,9 @@ def refuse_if_changed(record, loaded_version: int | None, what: str) -> None:
 def write_audit(session: Session, table: str, record_id: str, action: str, note: str = "",
                 before: dict | None = None, after: dict | None = None) -> None:
     """An audit row for work done outside the ORM (bulk import, restore …)."""
+    written = session.info.get("changes")
+    if written is not None:  # bulk work outside the ORM: anything may have changed
+        written.add(Change(ALL))
     _insert_chained(session, [dict(at=datetime.now().replace(microsecond=0), operator=session.info.get("operator", ""),
                                    table_name=table, record_id=record_id, action=action, before=_dump(before),
                                    after=_dump(after), note=note)])

@@ -7,7 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
+
+from fupin_tui.dialogs.kit import FormDialog
+from fupin_tui.widgets.forms import Field, TextInput
 
 DIALOG_CSS = """
 {name} {{ align: center middle; background: $background 60%; }}
@@ -49,46 +52,17 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class ReasonDialog(ModalScreen[str | None]):
-    """Asks for a reason; an empty reason is refused (作废 and 确认 must say why)."""
-
-    DEFAULT_CSS = DIALOG_CSS.format(name="ReasonDialog")
-    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
+class ReasonDialog(FormDialog):
+    """Asks for a reason; an empty reason is refused (作废 and 确认 must say why). Dismisses with the text or None."""
 
     def __init__(self, title: str, prompt: str = "原因", *, placeholder: str = "") -> None:
-        super().__init__()
-        self.title_text, self.prompt, self.placeholder = title, prompt, placeholder
+        short = prompt.split("（")[0]  # 清退原因（如 识别不准…）: the example goes above the field
+        super().__init__(title, notes=[prompt] if short != prompt else [])
+        self.prompt, self.placeholder = short, placeholder
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.title_text, classes="dialog-title")
-            yield Label(self.prompt)
-            yield Input(placeholder=self.placeholder, id="reason")
-            yield Static("", classes="dialog-error")
-            with Horizontal():
-                yield Button("确定", id="ok", variant="primary")
-                yield Button("取消", id="cancel")
+    def compose_fields(self) -> ComposeResult:
+        yield Field(self.prompt, TextInput(id="reason", required=True, placeholder=self.placeholder),
+                    label_width=min(len(self.prompt) * 2 + 2, 20))
 
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    def _submit(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            self.query_one(".dialog-error", Static).update(f"{self.prompt}：不能为空")
-            return
-        self.dismiss(reason)
-
-    @on(Input.Submitted)
-    def _entered(self) -> None:
-        self._submit()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submit(self, confirmed: bool = False) -> str:
+        return self.parsed_values()["reason"]

@@ -121,6 +121,11 @@ class CheckScreen(Screen):
         if self.is_mounted and self.query("#check-summary") and self.result is None and not self.workers:
             self.action_reload()
 
+    def data_changed(self, _changes) -> None:
+        """A record was fixed (or broken) somewhere: check again, so what is listed is true."""
+        if self.result is not None:
+            self.action_reload()
+
     # -- loading ----------------------------------------------------------------
     def action_reload(self) -> None:
         self.query_one("#check-summary", Static).update("正在体检…")

@@ -92,6 +92,10 @@ class DashboardScreen(Screen):
             if panel_class is not None:
                 figures.mount(panel_class(classes="panel"))
 
+    def data_changed(self, _changes) -> None:
+        """Any save may move a count: fetch again (the relay calls this when the dashboard is on top)."""
+        self.action_reload()
+
     def action_reload(self) -> None:
         if self.app.ctx is not None:
             self._load()

@@ -155,6 +155,11 @@ class ProjectDossierScreen(Screen):
         self.refresh_title()
         self.call_later(self.load_tab, self.current_tab())
 
+    def data_changed(self, changes) -> None:
+        """Saved anywhere (this dossier, 进度, 报账, a dialog): what the dossier shows is read again."""
+        if changes.touches("project", self.project_id) and self.is_attached:
+            self.reload()
+
     @on(TabbedContent.TabActivated)
     async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         name = next((n for n, i in TAB_IDS.items() if i == event.pane.id), None)
@@ -274,9 +279,11 @@ class ProjectDossierScreen(Screen):
             holder.update(f"「{name}」由进度与报账模块提供，尚未安装。")
             return
         pane = self.query_one(f"#{TAB_IDS[name]}", TabPane)
-        for old in pane.query(panel_cls):
-            old.remove()
         holder.display = False
+        existing = pane.query(panel_cls)
+        if existing:  # read again in place: the clerk keeps focus and cursor
+            existing.first().refresh_data()
+            return
         pane.mount(panel_cls(self.project_id))
 
     def _load_4(self) -> None:  # 进度
@@ -335,14 +342,14 @@ class ProjectDossierScreen(Screen):
 
     def _dialog(self, title: str, fields: list[FieldSpec], submit: Callable[[dict, bool], Any], *,
                 notes=(), initial=None, done: str = "已保存") -> None:
-        from fupin_tui.dialogs.lifecycle_dialog import FieldsDialog
+        from fupin_tui.dialogs.kit import SpecDialog
 
         def finished(result) -> None:
             if result is not None:
                 self.notify(done)
                 self.reload()
 
-        self.app.push_screen(FieldsDialog(title, fields, submit, notes=notes, initial=initial), finished)
+        self.app.push_screen(SpecDialog(title, fields, submit, notes=notes, initial=initial), finished)
 
     # -- actions --------------------------------------------------------------
     def action_tab(self, index: int) -> None:

@@ -37,14 +37,21 @@ class ReimbursementScreen(ProjectPickScreen):
 
     async def show_project(self, project_id: int, tab: str | None = None) -> None:
         self.project_id = project_id
-        choice = progress_service.project_choice(self.app.ctx, project_id)
-        self.query_one("#funds-project", Static).update(
-            f"{choice.name}  {choice.village}  {choice.state}  补助{M(choice.subsidy)}元")
+        self._update_title()
         body = self.query_one("#funds-body")
         await body.remove_children()
         panel = FundsPanel(project_id, tab_keys=True)
         await body.mount(panel)
         panel.query_one("#tranche-plan").focus()
+
+    def _update_title(self) -> None:
+        choice = progress_service.project_choice(self.app.ctx, self.project_id)
+        self.query_one("#funds-project", Static).update(
+            f"{choice.name}  {choice.village}  {choice.state}  补助{M(choice.subsidy)}元")
+
+    def data_changed(self, changes) -> None:
+        if self.project_id is not None and changes.touches("project", self.project_id):
+            self._update_title()
 
     def action_linkage(self) -> None:
         if self.project_id is None:

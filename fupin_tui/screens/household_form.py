@@ -20,10 +20,10 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane
 
+from fupin_tui.dialogs.kit import FormDialog
 from fupin_tui.domain import procedures as proc
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import parse_id
@@ -283,6 +283,12 @@ class HouseholdFormScreen(FormScreen):
             return
         self._drawn.clear()  # the others are drawn when next shown
         self._draw_tab(self.query_one(TabbedContent).active)
+
+    def data_changed(self, changes) -> None:
+        """Steps, ledger and history are read again; the fields being edited are left alone."""
+        if self.household_id and changes.touches("household", self.household_id):
+            self._drawn.clear()
+            self._draw_tab(self.query_one(TabbedContent).active)
 
     def _draw_tab(self, pane_id: str) -> None:
         """Fill a side tab from the database, once per load."""
@@ -643,134 +649,58 @@ class HouseholdFormScreen(FormScreen):
         self.dismiss(self.household_id)
 
 
-class _DialogBase(ModalScreen[bool]):
-    DEFAULT_CSS = """
-    _DialogBase { align: center middle; background: $background 60%; }
-    _DialogBase > Vertical { width: 70; max-width: 98%; height: auto; max-height: 95%; border: round $accent;
-        background: $panel; padding: 0 1; }
-    _DialogBase .dialog-title { text-style: bold; margin-bottom: 1; }
-    _DialogBase .dialog-error { color: $error; height: auto; }
-    _DialogBase Horizontal { height: auto; margin-top: 1; }
-    _DialogBase Button { margin-right: 2; }
-    """
-    BINDINGS = [
-        Binding("escape", "cancel", "取消", id="cancel"),
-        Binding("ctrl+s", "ok", "确定", id="ok"),
-    ]
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
-    @on(Button.Pressed, "#ok")
-    def _ok_pressed(self) -> None:
-        self.action_ok()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(False)
-
-    def _values(self) -> dict[str, Any] | None:
-        values, bad = {}, False
-        for f in self.query(Field):
-            try:
-                values[f.widget.id] = f.validate()
-            except InputError:
-                bad = True
-        return None if bad else values
-
-    def _fail(self, exc: Exception) -> None:
-        self.query_one(".dialog-error", Static).update(str(exc))
-
-
-class StepDialog(_DialogBase):
-    """Record the next step of a procedure: date, responsible person, publicity period."""
+class StepDialog(FormDialog):
+    """Record the next step of a procedure, fields in the order the paper is filled:
+    办理日期, (公示期), 责任人, 文号, 备注."""
 
     def __init__(self, household_id: int, procedure: str, step: str, publicity_days: int, first_exit: bool) -> None:
-        super().__init__()
+        super().__init__(f"{procedure}程序：{step}")
         self.household_id, self.procedure, self.step = household_id, procedure, step
         self.publicity_days, self.first_exit = publicity_days, first_exit
 
-    def compose(self) -> ComposeResult:
+    def compose_fields(self) -> ComposeResult:
         today = self.app.ctx.today()
-        with Vertical():
-            yield Label(f"{self.procedure}程序：{self.step}", classes="dialog-title")
-            yield Field("办理日期", DateInput(today.isoformat(), id="done_on", required=True))
-            yield Field("责任人", TextInput(id="responsible", required=True))
-            if proc.is_publicity(self.step):
-                end = proc.earliest_publicity_end(today, self.publicity_days)
-                yield Field("公示开始", DateInput(today.isoformat(), id="publicity_from", required=True))
-                yield Field("公示结束", DateInput(end.isoformat(), id="publicity_to", required=True))
-            yield Field("文号", TextInput(id="document_no"))
-            yield Field("备注", TextInput(id="note"))
-            if self.first_exit:
-                yield Field("两不愁三保障", CheckField(False, label="已达到", id="basic_needs_met"))
-            yield Static("", markup=False, classes="dialog-error")
-            with Horizontal():
-                yield Button("确定 Ctrl+S", id="ok", variant="primary")
-                yield Button("取消 Esc", id="cancel")
+        yield Field("办理日期", DateInput(today.isoformat(), id="done_on", required=True))
+        if proc.is_publicity(self.step):
+            end = proc.earliest_publicity_end(today, self.publicity_days)
+            yield Field("公示开始", DateInput(today.isoformat(), id="publicity_from", required=True))
+            yield Field("公示结束", DateInput(end.isoformat(), id="publicity_to", required=True))
+        yield Field("责任人", TextInput(id="responsible", required=True))
+        yield Field("文号", TextInput(id="document_no"))
+        yield Field("备注", TextInput(id="note"))
+        if self.first_exit:
+            yield Field("两不愁三保障", CheckField(False, label="已达到", id="basic_needs_met"))
 
-    def on_mount(self) -> None:
-        self.query_one("#responsible", TextInput).focus()
-
-    def action_ok(self) -> None:
-        values = self._values()
-        if values is None:
-            return
-        try:
-            status = reg.record_step(self.app.ctx, self.household_id, self.procedure, self.step, values["done_on"],
-                                     values["responsible"], values.get("publicity_from"), values.get("publicity_to"),
-                                     values.get("document_no", ""), values.get("note", ""),
-                                     bool(values.get("basic_needs_met")))
-        except DomainError as exc:
-            self._fail(exc)
-            return
+    def submit(self, confirmed: bool = False) -> Any:
+        values = self.parsed_values()
+        status = reg.record_step(self.app.ctx, self.household_id, self.procedure, self.step, values["done_on"],
+                                 values["responsible"], values.get("publicity_from"), values.get("publicity_to"),
+                                 values.get("document_no", ""), values.get("note", ""),
+                                 bool(values.get("basic_needs_met")))
         self.app.notify(f"已登记「{self.step}」，当前状态：{status}")
-        self.dismiss(True)
+        return True
 
 
-class LedgerDialog(_DialogBase):
+class LedgerDialog(FormDialog):
     """One line of the cash ledger (现金收支台账)."""
 
     def __init__(self, household_id: int, year: int) -> None:
-        super().__init__()
+        super().__init__(f"{year}年 现金收支台账：记一笔")
         self.household_id, self.year = household_id, year
 
-    def compose(self) -> ComposeResult:
+    def compose_fields(self) -> ComposeResult:
         categories = [c for d in reg.LEDGER_CATEGORIES.values() for c in d]
-        with Vertical():
-            yield Label(f"{self.year}年 现金收支台账：记一笔", classes="dialog-title")
-            yield Field("收支", CodeSelect(list(reg.LEDGER_CATEGORIES), id="direction", required=True))
-            yield Field("类别", CodeSelect(categories, id="category", required=True))
-            yield Field("项目", TextInput(id="item"))
-            yield Field("金额", MoneyInput(id="amount", required=True))
-            yield Field("日期", DateInput(id="occurred_on"))
-            yield Static("", markup=False, classes="dialog-error")
-            with Horizontal():
-                yield Button("确定 Ctrl+S", id="ok", variant="primary")
-                yield Button("取消 Esc", id="cancel")
+        yield Field("收支", CodeSelect(list(reg.LEDGER_CATEGORIES), id="direction", required=True))
+        yield Field("类别", CodeSelect(categories, id="category", required=True))
+        yield Field("项目", TextInput(id="item"))
+        yield Field("金额", MoneyInput(id="amount", required=True))
+        yield Field("日期", DateInput(id="occurred_on"))
 
-    def on_mount(self) -> None:
-        self.query_one("#direction", CodeSelect).focus()
-
-    def action_ok(self) -> None:
-        values = self._values()
-        if values is None:
-            return
-        try:
-            reg.add_ledger_line(self.app.ctx, self.household_id, self.year, values["direction"], values["category"],
-                                values["amount"], values["item"], values["occurred_on"])
-        except InputError as exc:
-            for f in self.query(Field):
-                if f.label == exc.field:
-                    f.show_error(exc.problem)
-            self._fail(exc)
-            return
-        self.dismiss(True)
+    def submit(self, confirmed: bool = False) -> Any:
+        values = self.parsed_values()
+        reg.add_ledger_line(self.app.ctx, self.household_id, self.year, values["direction"], values["category"],
+                            values["amount"], values["item"], values["occurred_on"])
+        return True
 
 
 FORM_NAME = "household-form"

@@ -17,7 +17,7 @@ from fupin_tui.domain.money import format_money as M
 from fupin_tui.services import linkage as service
 from fupin_tui.services import progress as progress_service
 from fupin_tui.widgets.forms import CodeSelect, DateInput, Field, IntInput, MoneyInput, TextInput
-from fupin_tui.widgets.funds_dialogs import FieldsDialog
+from fupin_tui.dialogs.kit import FieldListDialog
 
 
 class LinkageScreen(Screen):
@@ -56,6 +56,11 @@ class LinkageScreen(Screen):
         self.query_one("#shares", DataTable).add_columns("户编号", "户主", "入股金额", "分红方式", "历年分红")
         self.refresh_data()
         self.query_one("#entities").focus()
+
+    def data_changed(self, changes) -> None:
+        if changes.touches("project", self.project_id) or changes.kinds() & {"entity", "entitymember", "share",
+                                                                            "dividend", "collectiveincome", "*"}:
+            self.refresh_data()
 
     def refresh_data(self) -> None:
         self.rows = service.entities(self.app.ctx, self.project_id)
@@ -96,7 +101,7 @@ class LinkageScreen(Screen):
                 self.refresh_data()
                 self.notify("已保存")
 
-        self.app.push_screen(FieldsDialog(title, fields, act, info=info), done)
+        self.app.push_screen(FieldListDialog(title, fields, act, info=info), done)
 
     def action_new_entity(self) -> None:
         ctx = self.app.ctx

@@ -5,63 +5,32 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
-from fupin_tui.dialogs.confirm import DIALOG_CSS
+from fupin_tui.dialogs.kit import FormDialog
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.widgets.forms import CheckField, CodeSelect, Field, TextInput
 from fupin_tui.widgets.holidays_panel import HolidaysPanel
 
 
-class ParamDialog(ModalScreen[bool]):
+class ParamDialog(FormDialog):
     """Edit one policy parameter; the value is checked before it is stored."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ParamDialog")
-    BINDINGS = [Binding("escape", "cancel", "取消", id="cancel")]
-
     def __init__(self, row) -> None:
-        super().__init__()
-        self.row = row
+        r = self.row = row
+        super().__init__(f"{r.label}（{r.unit}）" if r.unit else r.label,
+                         notes=[f"规则 {r.rules}，制度条款 {r.section or '无'}；默认值：{r.default}"])
 
-    def compose(self) -> ComposeResult:
-        r = self.row
-        with Vertical():
-            yield Label(f"{r.label}（{r.unit}）" if r.unit else r.label, classes="dialog-title")
-            yield Static(f"规则 {r.rules}，制度条款 {r.section or '—'}；默认值：{r.default}", classes="muted")
-            yield Input(r.value, id="value")
-            yield Static("", classes="dialog-error")
-            with Horizontal():
-                yield Button("保存", id="ok", variant="primary")
-                yield Button("取消", id="cancel")
+    def compose_fields(self) -> ComposeResult:
+        yield Field("取值", TextInput(self.row.value, id="value"), label_width=6)
 
-    def on_mount(self) -> None:
-        self.query_one("#value", Input).focus()
-
-    def _save(self) -> None:
+    def submit(self, confirmed: bool = False) -> bool:
         from fupin_tui.services.policy_settings import set_param
 
-        try:
-            set_param(self.app.ctx, self.row.name, self.query_one("#value", Input).value)
-        except InputError as exc:
-            self.query_one(".dialog-error", Static).update(str(exc))
-            return
-        self.dismiss(True)
-
-    @on(Input.Submitted)
-    def _entered(self) -> None:
-        self._save()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._save()
-        else:
-            self.dismiss(False)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+        set_param(self.app.ctx, self.row.name, self.query_one("#value", TextInput).value)
+        return True
 
 
 class SettingsScreen(Screen):

@@ -40,6 +40,7 @@ from fupin_tui.domain.rules.facts import (
 )
 from fupin_tui.domain.rules.projects import APPROVAL_NOTICE, SITE_NOTICE
 from fupin_tui.services import check_store
+from fupin_tui.services.duties_load import load_duties
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -358,8 +359,9 @@ def load_from(src, roster_kinds: frozenset[str]) -> CheckData:
         households, events, shared = _load_households(src, villages)
         projects = _load_projects(src, villages, households, events)
         entities = _load_entities(src, households)
+        duties = load_duties(src.rows)  # RULES-2 part B
     return CheckData(township=town or "", projects=projects, households=tuple(households.values()),
-                     entities=entities, shared_ids=shared, roster_kinds=roster_kinds)
+                     entities=entities, shared_ids=shared, roster_kinds=roster_kinds, duties=duties)
 
 
 def load_check_data(ctx: AppContext) -> CheckData:
@@ -723,7 +725,8 @@ def load_projects_only(ctx: AppContext) -> CheckData:
         villages = dict(src.rows("SELECT id, name FROM village"))
         households, events = _beneficiary_households(s)
         projects = _load_projects(src, villages, households, events)
-    return CheckData(township=town or "", projects=projects, roster_kinds=_roster_kinds(ctx))
+        duties = load_duties(src.rows, households=False)
+    return CheckData(township=town or "", projects=projects, roster_kinds=_roster_kinds(ctx), duties=duties)
 
 
 def _on_time(projects, rules: tuple[str, ...], policy, today: date) -> tuple[int, int]:

@@ -20,7 +20,7 @@ from fupin_tui.domain.errors import DomainError
 from fupin_tui.domain.money import format_money
 from fupin_tui.services import funds as service
 from fupin_tui.widgets.forms import CodeSelect, DateInput, Field, MoneyInput, TextInput
-from fupin_tui.widgets.funds_dialogs import FieldsDialog
+from fupin_tui.dialogs.kit import FieldListDialog
 
 M = format_money
 
@@ -112,6 +112,11 @@ class FundsPanel(Vertical):
         self.query_one("#voucher-lines", DataTable).add_columns("概算项目", "票据", "明细", "日期", "金额")
         self.query_one("#budget", DataTable).add_columns("概算项目", "支出类别", "报账凭据", "概算", "调整后", "已用", "余额")
         self.refresh_data()
+
+    def data_changed(self, changes) -> None:
+        """Progress entered, money moved, the project accepted …: show it now (fupin_tui.relay)."""
+        if changes.touches("project", self.project_id):
+            self.refresh_data()
 
     # -- showing ----------------------------------------------------------------
     def refresh_data(self) -> None:
@@ -214,7 +219,7 @@ class FundsPanel(Vertical):
             if ok:
                 self._changed(f"第{t.seq}期拨款已登记", "tab-tranches")
 
-        self.app.push_screen(FieldsDialog(f"第{t.seq}期拨款", fields, act, info=av.reason), done)
+        self.app.push_screen(FieldListDialog(f"第{t.seq}期拨款", fields, act, info=av.reason), done)
 
     def action_new_voucher(self) -> None:
         from fupin_tui.screens.voucher_entry import VoucherEntryScreen
@@ -248,7 +253,7 @@ class FundsPanel(Vertical):
                 self._changed(f"凭证{v.voucher_no}已报账")
 
         info = f"凭证{v.voucher_no}，金额{M(v.total)}元" + ("（最终报账）" if v.is_final else "")
-        self.app.push_screen(FieldsDialog("办理报账", fields, act, info=info), done)
+        self.app.push_screen(FieldListDialog("办理报账", fields, act, info=info), done)
 
     def action_print_voucher(self) -> None:
         v = self.selected_voucher()
@@ -316,4 +321,4 @@ class FundsPanel(Vertical):
                 self._changed("质量保证金已处理")
 
         info = f"质量保证金{M(self.view.deposit)}元（{self.view.deposit_state or '未扣留'}），验收合格后退还或转入"
-        self.app.push_screen(FieldsDialog("质量保证金", fields, act, info=info), done)
+        self.app.push_screen(FieldListDialog("质量保证金", fields, act, info=info), done)

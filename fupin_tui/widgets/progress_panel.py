@@ -109,6 +109,10 @@ class ProgressPanel(Vertical):
             self.query_one("#reported_on", DateInput).set_value(self.app.ctx.today())
         self.refresh_data()
 
+    def data_changed(self, changes) -> None:
+        if changes.touches("project", self.project_id):
+            self.refresh_data()
+
     def refresh_data(self) -> None:
         ctx = self.app.ctx
         rows = service.history(ctx, self.project_id)

@@ -114,7 +114,7 @@ async def test_walk_project_through_532(ctx, db_path, walk_data):
         await _enter_progress(app, pilot, "40")
         await pilot.press("ctrl+b")
         await pilot.pause()
-        assert not app.screen.query("FieldsDialog")  # refused before the dialog: the reason shows
+        assert not app.screen.query("FieldListDialog")  # refused before the dialog: the reason shows
         assert "需工程进度达到50%，当前40%" in _text(app, "#funds-status")
 
         # tranche 2: 30% once half the work is done

@@ -101,7 +101,9 @@ async def test_library_to_archive_at_the_keyboard(app, ctx):
         plan = {"document_no": "方1", "planned_start": "20261201", "planned_end": "20270630"}
         await act(pilot, "上报实施方案", plan)
         assert "[F05" in str(app.screen.query_one("#dialog-error").render())
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed input: Esc asks first
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("y")
         await pilot.press("2")  # 资金概算
         await pilot.press("n")
         await pilot.pause()
