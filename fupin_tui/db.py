@@ -32,7 +32,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.
 # A new database is created at the latest schema directly.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _m2_basic_needs(con: sqlite3.Connection) -> None:
@@ -44,6 +44,16 @@ def _m2_basic_needs(con: sqlite3.Connection) -> None:
 
 
 MIGRATIONS[2] = _m2_basic_needs
+
+
+def _m3_part_b_duties(con: sqlite3.Connection) -> None:
+    """RULES-2 part B (P22-P27, L05, H10-H14): new dates and names, four new tables."""
+    from fupin_tui import migrations_v3
+
+    migrations_v3.upgrade(con)
+
+
+MIGRATIONS[3] = _m3_part_b_duties
 
 
 class DatabaseProblem(DomainError):

@@ -39,8 +39,9 @@ __all__ = [
 POLICY_FILE = shipped_file("policy.toml")
 UNKNOWN_FIELD = "政策参数"
 PATTERN_FIELDS = ("year", "township", "seq")
-_INT_KINDS = {"workdays", "days", "months", "years"}
-_KINDS = _INT_KINDS | {"switch", "rate", "wan", "yuan", "rate_list", "ratio_table", "pattern", "year_table"}
+_INT_KINDS = {"workdays", "days", "months", "years", "times"}
+_KINDS = _INT_KINDS | {"switch", "rate", "wan", "yuan", "rate_list", "ratio_table", "pattern", "year_table",
+                       "text_list", "count_table"}
 _PLACES = {"wan": 4, "yuan": 2}  # 万元 to the yuan, 元 to the fen
 
 
@@ -161,6 +162,37 @@ def _year_table(spec: ParamSpec, raw: object) -> Mapping[int, Decimal]:
     return MappingProxyType(dict(sorted(table.items())))
 
 
+def _text_list(spec: ParamSpec, raw: object) -> tuple[str, ...]:
+    """A list of names (P26's allowed uses): typed with 、 or , between them; none empty, none twice."""
+    if isinstance(raw, str):
+        raw = [p for p in raw.replace("，", ",").replace("、", ",").replace("\n", ",").split(",")]
+    if not isinstance(raw, (list, tuple)):
+        raise InputError(spec.label, "应为用、分隔的名称列表")
+    names = [str(v).strip() for v in raw if str(v).strip()]
+    if not names:
+        raise InputError(spec.label, "至少需要一项")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InputError(spec.label, f"「{'、'.join(twice)}」重复")
+    return tuple(names)
+
+
+def _count_table(spec: ParamSpec, raw: object) -> Mapping[int, int]:
+    """Year -> a count of households (H13's quota); an empty table means no check."""
+    if isinstance(raw, str) and not raw.strip():
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise InputError(spec.label, "应写成 年份=户数，如 2026=30；留空表示不检查")
+    table: dict[int, int] = {}
+    for year, count in raw.items():
+        if not str(year).strip().isdigit() or not 1978 <= int(year) <= 2100:
+            raise InputError(spec.label, f"年份无效: {year}")
+        if isinstance(count, bool) or not str(count).strip().isdigit():
+            raise InputError(spec.label, f"{int(year)}年的户数应为不小于0的整数")
+        table[int(year)] = int(str(count).strip())
+    return MappingProxyType(dict(sorted(table.items())))
+
+
 def _check_pattern(label: str, pattern: object) -> str:
     if not isinstance(pattern, str) or not pattern.strip():
         raise InputError(label, "不能为空")
@@ -199,6 +231,10 @@ def _coerce(spec: ParamSpec, raw: object) -> object:
         return _ratio_table(spec, raw)
     if kind == "year_table":
         return _year_table(spec, raw)
+    if kind == "text_list":
+        return _text_list(spec, raw)
+    if kind == "count_table":
+        return _count_table(spec, raw)
     return _check_pattern(spec.label, raw)
 
 

@@ -28,6 +28,7 @@ from fupin_tui.models import (
     Entity, EntityMember, Household, HouseholdEvent, LibraryEntry, Member, Notice, ProcedureStep, ProgressReport,
     Project, ProjectEvent, Rectification, Share, Tranche, Village, Voucher, VoucherLine,
 )
+from fupin_tui.models.duties import Delegation, EnterpriseCondition, Procurement, Visit
 
 FORMAT_VERSION = 2
 # Columns that never travel: the row's own id and bookkeeping the county fills itself.
@@ -273,11 +274,40 @@ _DECLARED: tuple[Sheet, ...] = (
         F("公示地点", "place"), F("公示事项", "=notice_lines", wrap=True), F("照片", "photo_paths", wrap=True),
         F("公示内容", "fields_json", printed=False),
     ), keys=3),
+    # RULES-2 part B (P23, P25, H11, L05)
+    Sheet(ROSTER, "走访记录", "贫困户遍访记录", Visit, (
+        ID, _hh(), F("户编号", "household.household_no", "id"), F("户主姓名", "household.head_name"),
+        F("走访日期", "visited_on", "date"), F("走访人", "visitor"), F("走访人单位", "visitor_unit"), F("说明", "note"),
+    )),
+    Sheet(PROJECTS, "采购", "项目合同与采购（招投标、阳光操作）", Procurement, (
+        ID, _proj(), F("项目名称", "project.name"), F("合同名称", "contract_name"),
+        F("合同金额", "contract_amount", "money"), F("选定方式", "method"), F("采购日期", "procured_on", "date"),
+        F("中标（成交）单位", "winner"), F("中标（成交）金额", "awarded_amount", "money"),
+        F("阳光操作记录", "sunshine_note", wrap=True), F("说明", "note"),
+    )),
+    Sheet(PROJECTS, "委托实施", "项目委托实施及受益农户同意", Delegation, (
+        ID, _proj(), F("项目名称", "project.name"), F("受托方类型", "delegate_kind"), F("受托方名称", "delegate_name"),
+        F("协议日期", "agreement_on", "date"), F("协议编号", "agreement_no"), F("农户同意日期", "consent_on", "date"),
+        F("征求方式", "consent_method"), F("征求意见户数", "consent_households", "int"),
+        F("同意户数", "consent_agreed", "int"),
+    )),
+    Sheet(LINKAGE, "企业准入条件", "扶贫龙头企业准入条件", EnterpriseCondition, (
+        ID, F("主体记录号", "entity_id", "int", ref="entity"), F("准入条件", "condition"),
+        F("证明材料", "evidence", wrap=True), F("登记日期", "recorded_on", "date"),
+    )),
 )
 
 # Chinese headers of the columns the declarations above leave to ``_complete``.
 # A column added to a model travels by itself; give it its header here.
 LABELS: dict[tuple[str, str], str] = {
+    ("household", "investigator"): "调查人",
+    ("household", "responsibility_letter_on"): "责任状签订日期",
+    ("household", "file_filed_on"): "一户一档归档日期",
+    ("household", "file_items"): "已归档材料",
+    ("household", "county_approval_no"): "超规模县级批准文号",
+    ("household", "county_approved_on"): "超规模县级批准日期",
+    ("project", "supervision_entered_on"): "录入涉农资金监管系统日期",
+    ("adjustment", "county_filed_on"): "报县备案日期",
     ("household", "house_area"): "住房面积（平方米）",
     ("household", "dangerous_grade"): "危房等级",
     ("household", "drinking_water"): "饮水情况",
@@ -355,7 +385,7 @@ INSERT_ORDER = (
     "project", "budgetline", "projectevent", "adjustment", "acceptance", "rectification", "asset",
     "progressreport", "tranche",
     "voucher", "voucherline", "beneficiary", "entity", "entitymember", "share", "dividend",
-    "collectiveincome", "archiveitem", "notice",
+    "collectiveincome", "archiveitem", "notice", "visit", "procurement", "delegation", "enterprisecondition",
 )
 
 # Top-level tables: everything else hangs from one of them.
@@ -385,6 +415,10 @@ PARENT = {
     "collectiveincome": ("entity_id", "entity"),
     "archiveitem": ("project_id", "project"),
     "notice": ("project_id", "project"),
+    "visit": ("household_id", "household"),
+    "procurement": ("project_id", "project"),
+    "delegation": ("project_id", "project"),
+    "enterprisecondition": ("entity_id", "entity"),
 }
 
 MODELS = {s.table: s.model for s in SHEETS}

@@ -104,6 +104,7 @@ class Project(Tracked, table=True):
     archived_on: Optional[date] = None
     force_majeure: str = ""  # 不可抗力 recorded to exempt P14
     search_keys: str = ""
+    supervision_entered_on: Optional[date] = None  # 录入贵州省涉农资金监管系统 (P22)
 
 
 Index("ux_project_file_number", Project.__table__.c.file_number, unique=True,
@@ -170,6 +171,7 @@ class Adjustment(Tracked, table=True):
     approved_on: Optional[date] = None
     document_no: str = ""
     content: str = ""
+    county_filed_on: Optional[date] = None  # 批复后报县备案 (P24)
 
 
 class Acceptance(Tracked, table=True):

@@ -80,6 +80,16 @@ class Household(Tracked, table=True):
     entered_by: str = ""  # 谁登记 (H06)
     checked_by: str = ""  # 谁审核 (H06)
     search_keys: str = ""  # pinyin keys, names, ID numbers, household no; see domain.pinyin
+    # 谁调查、谁登记、谁审核 (H14): the investigator beside entered_by / checked_by, and the 责任状
+    # (NOT NULL columns added by a migration carry a server default, so old and new files match)
+    investigator: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    responsibility_letter_on: Optional[date] = None
+    # 一户一档 (H10): when the household's file was put together and what it holds (、-separated)
+    file_filed_on: Optional[date] = None
+    file_items: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # 控制规模 (H13): the county's approval of a household identified beyond the township's quota
+    county_approval_no: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    county_approved_on: Optional[date] = None
 
 
 class Member(Tracked, table=True):

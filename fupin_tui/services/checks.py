@@ -40,6 +40,7 @@ from fupin_tui.domain.rules.facts import (
 )
 from fupin_tui.domain.rules.projects import APPROVAL_NOTICE, SITE_NOTICE
 from fupin_tui.services import check_store
+from fupin_tui.services.duties_load import load_duties
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -358,8 +359,9 @@ def load_from(src, roster_kinds: frozenset[str]) -> CheckData:
         households, events, shared = _load_households(src, villages)
         projects = _load_projects(src, villages, households, events)
         entities = _load_entities(src, households)
+        duties = load_duties(src.rows)  # RULES-2 part B
     return CheckData(township=town or "", projects=projects, households=tuple(households.values()),
-                     entities=entities, shared_ids=shared, roster_kinds=roster_kinds)
+                     entities=entities, shared_ids=shared, roster_kinds=roster_kinds, duties=duties)
 
 
 def load_check_data(ctx: AppContext) -> CheckData:
@@ -445,9 +447,22 @@ def _version(ctx: AppContext, today: date) -> tuple:
     return (audit, today, repr(sorted(ctx.policy.as_dict().items(), key=lambda kv: kv[0])))
 
 
-def run_checks(ctx: AppContext, rules: Iterable[str] | None = None, data: CheckData | None = None) -> CheckResult:
-    """All findings (or those of ``rules``) with the clerk's acknowledgements applied."""
+def run_checks(ctx: AppContext, rules: Iterable[str] | None = None, data: CheckData | None = None,
+               township: str | None = None) -> CheckResult:
+    """All findings (or those of ``rules``) with the clerk's acknowledgements applied.
+
+    Over a county database the rules run per township (``services.county_check``);
+    ``township`` (a code) limits them to one.
+    """
+    from fupin_tui.services import county_check
+
     today = ctx.today()
+    if data is None and county_check.is_county(ctx):
+        with _gc_paused():
+            findings = county_check.county_findings(ctx, load_check_data(ctx), today, rules, township)
+        return CheckResult(apply_acks(findings, _acks(ctx)), today)
+    if township is not None:
+        raise InputError("乡镇", "这是乡镇自己的数据库，按乡镇体检只用于县级汇总库")
     if rules is not None or data is not None:
         with _gc_paused():  # the loaded data is freed before collection resumes (see _gc_paused)
             findings = run_rules(data if data is not None else load_check_data(ctx), ctx.policy, today, only=rules)
@@ -723,7 +738,8 @@ def load_projects_only(ctx: AppContext) -> CheckData:
         villages = dict(src.rows("SELECT id, name FROM village"))
         households, events = _beneficiary_households(s)
         projects = _load_projects(src, villages, households, events)
-    return CheckData(township=town or "", projects=projects, roster_kinds=_roster_kinds(ctx))
+        duties = load_duties(src.rows, households=False)
+    return CheckData(township=town or "", projects=projects, roster_kinds=_roster_kinds(ctx), duties=duties)
 
 
 def _on_time(projects, rules: tuple[str, ...], policy, today: date) -> tuple[int, int]:

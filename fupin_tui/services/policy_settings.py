@@ -38,8 +38,12 @@ def show_value(value: object, kind: str) -> str:
         return ", ".join(_pct(v) for v in value)
     if kind == "ratio_table":
         return ", ".join(f"{k}={_pct(v)}" for k, v in value.items())
-    if kind == "year_table":
+    if kind in ("year_table", "count_table"):
+        if not value and kind == "count_table":
+            return "未设定（不检查）"
         return ", ".join(f"{k}={v}" for k, v in value.items())
+    if kind == "text_list":
+        return "、".join(value)
     return str(value)
 
 
@@ -51,7 +55,9 @@ def parse_typed(name: str, text: str) -> object:
     """Text typed in settings to the raw form validate_value expects."""
     spec = pol.load_defaults()[name]
     text = text.strip()
-    if spec.kind in ("ratio_table", "year_table"):
+    if spec.kind == "count_table" and text in ("", "未设定（不检查）", "不检查", "无"):
+        return {}
+    if spec.kind in ("ratio_table", "year_table", "count_table"):
         table: dict = {}
         for part in re.split(r"[,，、;\n]+", text):
             if not part.strip():
@@ -60,7 +66,7 @@ def parse_typed(name: str, text: str) -> object:
             if not sep:
                 raise InputError(spec.label, f"「{part.strip()}」应写成 名称=数值")
             key = key.strip()
-            table[int(key) if spec.kind == "year_table" and key.isdigit() else key] = value.strip()
+            table[int(key) if spec.kind != "ratio_table" and key.isdigit() else key] = value.strip()
         return table
     return text
 

@@ -22,6 +22,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.domain import deadlines as dl
 from fupin_tui.domain import lifecycle as lc
 from fupin_tui.domain.errors import DomainError, InputError
+from fupin_tui.domain.money import parse_amount
 from fupin_tui.domain.pinyin import search_keys
 from fupin_tui.domain.policy import format_file_number
 from fupin_tui.models.audit import AuditLog
@@ -40,8 +41,9 @@ NOTICE_FIELDS: dict[str, tuple[str, ...]] = {
     "立项公告": ("资金规模", "资金来源", "资金用途", "使用单位", "分配原则", "分配结果", "监督电话"),
     "现场公示": ("项目名称", "实施地点", "建设内容", "实施期限", "实施单位及责任人", "资金来源",
              "资金构成及规模", "政府采购及招投标情况", "预期目标", "受益农户", "监督投诉方式"),
+    "资金使用公示": ("到位资金", "已拨付资金", "已报账资金"),  # P27, 十一(九)3
 }
-NOTICE_RULES = {"立项公告": ("P09", "三(五)"), "现场公示": ("P10", "三(五)")}
+NOTICE_RULES = {"立项公告": ("P09", "三(五)"), "现场公示": ("P10", "三(五)"), "资金使用公示": ("P27", "十一(九)3")}
 DEPOSIT_STATES = ("已收取", "已退还", "已转入")
 BASIC_LABELS = {
     "name": "项目名称", "location": "建设地点", "content": "建设内容", "implementing_unit": "实施单位",
@@ -254,6 +256,12 @@ def apply_from_library(ctx: AppContext, entry_id: int, raw: Mapping[str, Any], *
         if entry is None:
             raise DomainError("项目库条目不存在")
         in_library = not entry.voided and entry.status == "在库"
+        from fupin_tui.domain.rules.duties_projects import allowed_use
+
+        if not allowed_use(entry.category, ctx.policy):  # P26: a use outside 一(三) is refused at application
+            raise DomainError(f"项目类别「{entry.category}」不在财政专项扶贫资金允许的用途内"
+                              f"（{'、'.join(ctx.policy.allowed_uses)}），不能申报。县里另有规定的用途，请在设置中添加",
+                              rule="P26", section="一(三)、二(七)")
         facts = lc.ProjectFacts(state=lc.LIBRARY, category=entry.category, in_library=in_library,
                                 subsidy=entry.amount_fiscal, construction_type=entry.construction_type)
         t = lc.decide("申报", facts, raw, ctx.policy, ctx.today())
@@ -633,7 +641,7 @@ def save_notice(ctx: AppContext, project_id: int, *, kind: str, published_on: da
                 fields: Mapping[str, str], photo_paths: str = "", notice_id: int | None = None) -> int:
     """A notice is saved only with every item its rule lists (P09/P10)."""
     if kind not in NOTICE_FIELDS:
-        raise InputError("公示类型", "应为立项公告或现场公示")
+        raise InputError("公示类型", f"应为{'、'.join(NOTICE_FIELDS)}之一")
     if published_on is None:
         raise InputError("公示日期", "不能为空")
     if published_on > ctx.today():
@@ -652,6 +660,11 @@ def save_notice(ctx: AppContext, project_id: int, *, kind: str, published_on: da
             raise InputError("公示日期", f"不能早于立项批复（{p.approved_on}）")
         if kind == "现场公示" and (p.started_on is None or published_on < p.started_on):
             raise InputError("公示日期", "现场公示牌在开工后设立，不能早于开工日期")
+        if kind == "资金使用公示":
+            if p.completed_on is None or published_on < p.completed_on:
+                raise InputError("公示日期", "资金使用情况在完工后公示，不能早于完工日期")
+            for k in NOTICE_FIELDS[kind]:
+                parse_amount(clean[k].replace("元", ""), k)  # the three figures are money
         row = s.get(Notice, notice_id) if notice_id else Notice(project_id=project_id, kind=kind,
                                                                published_on=published_on)
         row.kind, row.published_on, row.place = kind, published_on, _norm(place)

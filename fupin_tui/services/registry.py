@@ -105,6 +105,13 @@ class HouseholdInput:
     remarks: str = ""
     entered_by: str = ""
     checked_by: str = ""
+    # RULES-2 part B: 调查人 and 责任状 (H14), 一户一档 (H10), 超规模县级批准 (H13)
+    investigator: str = ""
+    responsibility_letter_on: date | None = None
+    file_filed_on: date | None = None
+    file_items: str = ""
+    county_approval_no: str = ""
+    county_approved_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +240,26 @@ def _refuse_duplicate_ids(s: Session, checked: list[_CheckedMember], household_i
 # ---------------------------------------------------------------------------- saving
 
 
+_DUTY_DATES = {"responsibility_letter_on": "责任状签订日期", "file_filed_on": "归档日期",
+               "county_approved_on": "县级批准日期"}
+
+
+def _check_duties(data: HouseholdInput, today: date) -> None:
+    """H10, H13, H14 fields: no future dates, known file items, the reviewer not the investigator."""
+    from fupin_tui.services import duties
+
+    for name, label in _DUTY_DATES.items():
+        value = getattr(data, name)
+        if value is not None and not isinstance(value, date):
+            raise InputError(label, "不是有效日期")
+        if value is not None and value > today:
+            raise InputError(label, f"不能晚于今天（{today.isoformat()}）")
+    data.file_items = duties.clean_file_items(data.file_items)
+    duties.check_three_names(data.investigator, data.entered_by, data.checked_by)
+    if _clean(data.county_approval_no) and data.county_approved_on is None:
+        raise InputError("县级批准日期", "填写了批准文号，请同时填写批准日期")
+
+
 def save_household(ctx: AppContext, data: HouseholdInput, members: list[MemberInput],
                    household_id: int | None = None, loaded_version: int | None = None) -> SavedHousehold:
     """Save a household and its members in one transaction; return the H05/H08 findings to review."""
@@ -244,6 +271,7 @@ def save_household(ctx: AppContext, data: HouseholdInput, members: list[MemberIn
         raise InputError("主要致贫原因", "请选择一项")
     others = _other_causes(data.other_causes, main)
     money = {name: _money(getattr(data, name), label) for name, label in _MONEY_LABELS.items()}
+    _check_duties(data, today)
     checked = _check_members(members, today)
 
     with ctx.transaction() as s:

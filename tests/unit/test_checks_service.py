@@ -104,7 +104,7 @@ def test_rules_list_shows_parameters_with_current_values(ctx):
         s.add(PolicyOverride(name="filing_wd", value=to_storage("filing_wd", 7)))
     ctx.reload_policy()
     rows = {r.id: r for r in checks.rules_list(ctx)}
-    assert len(rows) == 46
+    assert len(rows) == 58  # RULES.md 46 + RULES-2 part B 12
     assert ("filing_wd", "方案批复后平台备案时限", "7工作日") in rows["P07"].params
     assert rows["P07"].section == "二(四)"
 

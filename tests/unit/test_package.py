@@ -77,7 +77,7 @@ def test_manifest_lists_every_workbook_with_counts_and_sha(package):
         assert {m["name"]: m["rows"] for m in roster["sheets"]} == {
             "村表": 2, "户表": 15, "成员表": package.rows["成员表"],
             "识别退出程序": package.rows["识别退出程序"], "户状态变动": package.rows["户状态变动"],
-            "收支台账": package.rows["收支台账"]}
+            "收支台账": package.rows["收支台账"], "走访记录": package.rows["走访记录"]}
         import hashlib
         for book in manifest["workbooks"]:
             assert hashlib.sha256(zf.read(book["file"])).hexdigest() == book["sha256"]

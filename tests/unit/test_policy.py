@@ -61,6 +61,14 @@ EXPECTED_DEFAULTS = {
     "yearly_lookback_days": 30,
     "school_age_min": 6,
     "school_age_max": 18,
+    # RULES-2 part B
+    "adjustment_filing_wd": 5,
+    "procurement_threshold_wan": D(100),
+    "allowed_uses": ("产业发展", "就业", "基础设施", "生活条件改善", "危房改造", "培训", "教育", "金融扶贫与贷款贴息",
+                     "小额贷款风险补偿", "产业保险补助", "新农合新农保缴费补助"),
+    "publicity_wd": 5,
+    "visits_per_year": 1,
+    "identification_quota": {},
 }  # fmt: skip
 
 
@@ -90,7 +98,7 @@ def test_every_rules_parameter_is_documented_in_rules_md():
 def test_spec_metadata(name, spec):
     assert spec.name == name
     assert spec.label and not spec.label.isascii()
-    assert spec.unit in {"工作日", "天", "月", "比例", "万元", "元", "列表", "岁", ""}
+    assert spec.unit in {"工作日", "天", "月", "比例", "万元", "元", "列表", "岁", "次", "户", ""}
     # which rules read it: declared in the rule code, see test_rule_params.py
     if name not in ("warning_wd", "yearly_lookahead_days", "yearly_lookback_days"):
         assert spec.section

@@ -59,6 +59,9 @@ def _datasets(rid):
             if rid in cases.ENTITY_CASES:
                 breaks, keeps = cases.ENTITY_CASES[rid]
             out += [cases.data_for(rid, breaks), cases.data_for(rid, keeps)]
+    from tests.unit import test_rules_duties as part_b  # RULES-2 part B: whole CheckData per case
+
+    out += [data for c in part_b.CASES if c[0] == rid for data in (c[2], c[4])]
     if not out:
         out.append(cases.data_for(rid, []))
     return out

@@ -234,11 +234,13 @@ def test_each_rule_finds_the_breach_and_passes_the_kept_case(rule, breaks, expec
 
 
 def test_every_rule_of_the_regulation_is_covered():
-    expected = ([f"P{i:02d}" for i in range(1, 22)] + [f"F{i:02d}" for i in range(1, 9)]
-                + [f"L{i:02d}" for i in range(1, 5)] + [f"H{i:02d}" for i in range(1, 10)]
+    expected = ([f"P{i:02d}" for i in range(1, 28)] + [f"F{i:02d}" for i in range(1, 9)]
+                + [f"L{i:02d}" for i in range(1, 6)] + [f"H{i:02d}" for i in range(1, 15)]
                 + ["R01", "R02", "Y01", "Y02"])
     assert rule_ids() == expected
-    tested = {c[0] for c in CASES} | {"F08", "Y01", "Y02"}
+    from tests.unit.test_rules_duties import PART_B  # RULES-2 part B: cases in test_rules_duties.py
+
+    tested = {c[0] for c in CASES} | {"F08", "Y01", "Y02"} | set(PART_B)
     assert tested == set(expected)
 
 

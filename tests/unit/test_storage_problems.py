@@ -74,7 +74,7 @@ def test_restore_onto_a_read_only_stick_says_so_and_changes_nothing(tmp_path):
 
 
 def test_a_backup_on_a_full_disk_says_full_disk_not_damage_and_leaves_no_part_file(tmp_path, capsys):
-    with small_disk(tmp_path / "disk", size="2m") as disk:
+    with small_disk(tmp_path / "disk", size="3m") as disk:
         path = disk / "fupin.db"
         _township_db(path)
         fill(disk, leave=16 * 1024)
@@ -89,7 +89,7 @@ def test_a_backup_on_a_full_disk_says_full_disk_not_damage_and_leaves_no_part_fi
 
 
 def test_a_disk_that_fills_during_the_copy_is_still_called_full(tmp_path, monkeypatch):
-    with small_disk(tmp_path / "disk", size="2m") as disk:
+    with small_disk(tmp_path / "disk", size="3m") as disk:
         path = disk / "fupin.db"
         _township_db(path)
         fill(disk, leave=16 * 1024)
@@ -104,7 +104,7 @@ def test_a_restore_on_a_full_disk_changes_nothing(tmp_path):
     source = tmp_path / "home.db"
     _township_db(source)
     saved = backup.make_backup(source)
-    with small_disk(tmp_path / "disk", size="2m") as disk:
+    with small_disk(tmp_path / "disk", size="3m") as disk:
         path = disk / "fupin.db"
         _township_db(path)
         before = path.read_bytes()

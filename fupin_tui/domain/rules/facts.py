@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from fupin_tui.domain.deadlines import ProjectDates
 from fupin_tui.domain.quality import MemberData
+from fupin_tui.domain.rules.duties_facts import DutiesData
 
 ZERO = Decimal("0.00")
 
@@ -276,3 +277,4 @@ class CheckData:
     roster_kinds: frozenset[str] = frozenset({"直接补助到户", "培训务工补助", "技工补助"})
     # counts when households were not loaded in full (a rule limited to projects)
     households_loaded: bool = True
+    duties: DutiesData = DutiesData()  # what the part-B rules of RULES-2 read (P22-P27, L05, H10-H14)
