@@ -286,6 +286,11 @@ def _plain_scrollbars(plain: bool) -> None:
         _BLOCK_BARS.update(v=ScrollBarRender.VERTICAL_BARS, h=ScrollBarRender.HORIZONTAL_BARS)
     ScrollBarRender.VERTICAL_BARS = [" "] * 8 if plain else _BLOCK_BARS["v"]
     ScrollBarRender.HORIZONTAL_BARS = [" "] * 8 if plain else _BLOCK_BARS["h"]
+    from textual.renderables.bar import Bar  # progress bars: "━" and half bars are box glyphs
+
+    if "bar" not in _BLOCK_BARS:
+        _BLOCK_BARS["bar"] = [Bar.HALF_BAR_LEFT, Bar.BAR, Bar.HALF_BAR_RIGHT]
+    Bar.HALF_BAR_LEFT, Bar.BAR, Bar.HALF_BAR_RIGHT = ["-", "=", "="] if plain else _BLOCK_BARS["bar"]
 
 
 def make_app(db_path: Path | str | None = None, *, operator: str | None = None, defer_open: bool = False,

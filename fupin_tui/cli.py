@@ -76,7 +76,6 @@ def _db_path(args) -> Path:
 def _run_app(args) -> int:
     path = _db_path(args)
     if args.demo and not path.exists():
-        print(f"正在生成演示数据库 {path} …", file=sys.stderr)
         _generate_demo(path, households=20000, seed=1)
     from fupin_tui.app import make_app
 
@@ -102,8 +101,16 @@ def _generate_demo(path: Path, households: int, seed: int, force: bool = False) 
                            "请换一个文件名，如 --db 演示.db。")
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    stats = generate(path, households=households, seed=seed)
-    print(f"已生成演示数据库 {path}：{stats}")
+    import time
+
+    started = time.monotonic()
+
+    def progress(text: str) -> None:
+        print(f"[{time.monotonic() - started:5.1f} 秒] {text}", file=sys.stderr, flush=True)
+
+    progress(f"开始生成演示数据库 {path}（{households} 户；20000 户在普通电脑上约需 15—60 秒，请稍候）")
+    stats = generate(path, households=households, seed=seed, progress=progress)
+    print(f"已生成演示数据库 {path}：{stats}（用时 {time.monotonic() - started:.0f} 秒）")
 
 
 def _run(args) -> int:
