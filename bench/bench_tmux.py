@@ -66,8 +66,8 @@ def startup(db: str, runs: int) -> dict:
             bare.append(t.wait_for("你好"))
         with Terminal(app_argv(db), env=ENV) as t:
             paint.append(t.wait_for(NAV_TEXT))
-            filled.append(t.wait_for(*FILLED))
-            every.append(t.wait_for(*FILLED, absent=("正在统计", "正在打开数据库"), timeout=120))
+            filled.append(t.wait_for(*FILLED, timeout=600))  # a first start at 100,000 households: minutes
+            every.append(t.wait_for(*FILLED, absent=("正在统计", "正在打开数据库"), timeout=600))
             time.sleep(0.5)  # the app settles (e.g. a 体检 child process returns)
             mem.append(peak_mb(t))
     b = statistics.median(bare)
@@ -79,7 +79,7 @@ def startup(db: str, runs: int) -> dict:
 
 def _open_list(t: Terminal) -> str:
     t.wait_for(NAV_TEXT)
-    t.wait_for(*FILLED, absent=("正在统计", "正在打开数据库"), timeout=120)
+    t.wait_for(*FILLED, absent=("正在统计", "正在打开数据库"), timeout=600)
     time.sleep(0.3)  # not timed
     t.press("F3")
     t.wait_for("Enter 打开")

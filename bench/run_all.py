@@ -132,7 +132,8 @@ def main() -> None:
     print(f"| {'measure':<46} | {'median s':>9} | {'peak MB':>8} | note |")
     print(f"|{'-' * 48}|{'-' * 11}|{'-' * 10}|------|")
     for name, seconds, mb, note in rows:
-        print(f"| {name:<46} | {seconds:>9.3f} | {mb or float('nan'):>8.0f} | {note} |")
+        shown_mb = f"{mb:>8.0f}" if mb else f"{'':>8}"
+        print(f"| {name:<46} | {seconds:>9.3f} | {shown_mb} | {note} |")
 
 
 def excel_jobs(db: Path, work: Path, env: dict, runs: int, add, roster: bool = True) -> None:

@@ -197,6 +197,23 @@ class FupinApp(App):
             refresh = getattr(screen, "database_ready", None)
             if refresh:
                 refresh()
+        self._verify_audit_chain()
+
+    @work(thread=True, exclusive=True, group="audit-chain", description="检查审计日志")
+    def _verify_audit_chain(self) -> None:
+        """A broken audit chain is a warning on the dashboard (not a 体检 finding)."""
+        from fupin_tui import audit_chain
+
+        report = audit_chain.verify(self.db_path)
+        if not report.ok:
+            self.warnings.append(report.describe())
+            self.call_from_thread(self._show_warnings)
+
+    def _show_warnings(self) -> None:
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_warnings", None)
+            if show:
+                show()
 
     # -- navigation -----------------------------------------------------------
     def action_go(self, mode: str) -> None:
@@ -231,6 +248,20 @@ class FupinApp(App):
             yield SystemCommand(f"打开：{title}", f"切换到「{title}」（{JOB_KEYS[mode].upper()}）",
                                 lambda mode=mode: self.action_go(mode))
         yield SystemCommand("立即备份", "用 SQLite 备份接口复制数据库并检查完整性", self.action_backup_now)
+        yield SystemCommand("导出数据库副本", "把完整的数据库（含刚保存的内容）复制到“数据库副本”文件夹，可再拷到 U 盘",
+                            self.action_export_copy)
+
+    def action_export_copy(self) -> None:
+        from fupin_tui import backup
+        from fupin_tui.cli_safety import default_copy_folder
+        from fupin_tui.db import DatabaseProblem
+
+        try:
+            path = backup.export_copy(self.db_path, default_copy_folder())
+        except (DatabaseProblem, OSError) as exc:
+            self.notify(f"导出数据库副本失败：{exc}", severity="error")
+            return
+        self.notify(f"已导出数据库副本 {path}")
 
     def action_backup_now(self) -> None:
         from fupin_tui import backup
@@ -255,6 +286,11 @@ def _plain_scrollbars(plain: bool) -> None:
         _BLOCK_BARS.update(v=ScrollBarRender.VERTICAL_BARS, h=ScrollBarRender.HORIZONTAL_BARS)
     ScrollBarRender.VERTICAL_BARS = [" "] * 8 if plain else _BLOCK_BARS["v"]
     ScrollBarRender.HORIZONTAL_BARS = [" "] * 8 if plain else _BLOCK_BARS["h"]
+    from textual.renderables.bar import Bar  # progress bars: "━" and half bars are box glyphs
+
+    if "bar" not in _BLOCK_BARS:
+        _BLOCK_BARS["bar"] = [Bar.HALF_BAR_LEFT, Bar.BAR, Bar.HALF_BAR_RIGHT]
+    Bar.HALF_BAR_LEFT, Bar.BAR, Bar.HALF_BAR_RIGHT = ["-", "=", "="] if plain else _BLOCK_BARS["bar"]
 
 
 def make_app(db_path: Path | str | None = None, *, operator: str | None = None, defer_open: bool = False,

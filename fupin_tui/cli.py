@@ -37,10 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("backup", help="立即备份数据库（保留最近 10 份）")
     restore = sub.add_parser("restore", help="从备份文件恢复（当前文件保留在旁边）")
     restore.add_argument("file", type=Path, metavar="备份文件", help="要恢复的备份文件（fupin-tui backups 列出）")
+    restore.add_argument("--other-database", action="store_true",
+                         help="确认用另一个数据库的备份替换当前数据库（两边的户数、项目数会先列出）")
     sub.add_parser("backups", help="列出备份")
 
     # Subcommands owned by other modules: each has add_parser(s)(subparsers) and run(args, ...).
-    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel", "fupin_tui.cli_holidays"):
+    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel", "fupin_tui.cli_holidays", "fupin_tui.cli_safety"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -74,7 +76,6 @@ def _db_path(args) -> Path:
 def _run_app(args) -> int:
     path = _db_path(args)
     if args.demo and not path.exists():
-        print(f"正在生成演示数据库 {path} …", file=sys.stderr)
         _generate_demo(path, households=20000, seed=1)
     from fupin_tui.app import make_app
 
@@ -100,8 +101,16 @@ def _generate_demo(path: Path, households: int, seed: int, force: bool = False) 
                            "请换一个文件名，如 --db 演示.db。")
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    stats = generate(path, households=households, seed=seed)
-    print(f"已生成演示数据库 {path}：{stats}")
+    import time
+
+    started = time.monotonic()
+
+    def progress(text: str) -> None:
+        print(f"[{time.monotonic() - started:5.1f} 秒] {text}", file=sys.stderr, flush=True)
+
+    progress(f"开始生成演示数据库 {path}（{households} 户；20000 户在普通电脑上约需 15—60 秒，请稍候）")
+    stats = generate(path, households=households, seed=seed, progress=progress)
+    print(f"已生成演示数据库 {path}：{stats}（用时 {time.monotonic() - started:.0f} 秒）")
 
 
 def _run(args) -> int:
@@ -146,14 +155,17 @@ def _run_backup(args) -> int:
 
     path = _db_path(args)
     if args.command == "restore":
-        aside = backup.restore(args.file, path)
+        aside = backup.restore(args.file, path, other_database=args.other_database)
         print(f"已从 {args.file} 恢复到 {path}。" + (f"原文件保留为 {aside}。" if aside else ""))
         return 0
     if not path.exists():
         raise CliError(f"数据库 {path} 不存在。")
     if args.command == "backups":
         for item in backup.list_backups(path):
-            print(item)
+            print(f"{item}  {backup.summarize(item).describe()}")
+        legacy = backup.legacy_backups(path)
+        if legacy:
+            print(f"另有 {len(legacy)} 份旧备份（分文件夹之前，可能属于别的数据库），在 {legacy[0].parent}。")
         return 0
     from fupin_tui.db import open_database
 

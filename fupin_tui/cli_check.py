@@ -21,6 +21,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--rule", action="append", default=[], metavar="ID",
                    help="只检查某条规则，如 P07；可重复或用逗号分隔")
     p.add_argument("--list", action="store_true", help="列出所有规则、条款、参数及当前取值")
+    p.add_argument("--township", metavar="CODE", help="县级汇总库：只检查这个乡镇（乡镇代码）")
     p.add_argument("--summary", action="store_true", help=argparse_suppress())
     p.set_defaults(handler=_handle)
 
@@ -53,7 +54,7 @@ def _open_and_run(args, db_path: Path) -> int:
         summary = check_fast.summary(db_path)
         print(json.dumps(summary, ensure_ascii=False))
         return 1 if any(summary["counts"].get(k) for k in ("逾期", "不合规")) else 0
-    if not getattr(args, "list", False):
+    if not getattr(args, "list", False) and not getattr(args, "township", None):
         # A township's file: plain sqlite3, no ORM imported (services.check_fast); None when
         # it cannot (first run, new release, a file to upgrade): then the full open below.
         from fupin_tui.services import check_fast
@@ -94,7 +95,7 @@ def _wanted_rules(raw: list[str]) -> list[str] | None:
 
 def _as_json(f) -> dict:
     return {
-        "rule": f.rule, "section": f.section, "severity": f.severity, "record": f.record,
+        "township": f.township, "rule": f.rule, "section": f.section, "severity": f.severity, "record": f.record,
         "record_label": f.record_label, "message": f.message, "due": f.due.isoformat() if f.due else None,
         "workdays_left": f.workdays_left, "tab": f.tab,
         "acknowledged": ({"reason": f.ack.reason, "by": f.ack.by, "at": f.ack.at.isoformat()} if f.ack else None),
@@ -129,7 +130,14 @@ def run(args, ctx, out=None) -> int:
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    return _report(args, run_checks(ctx, rules=rules), out)
+    from fupin_tui.domain.errors import InputError
+
+    try:
+        result = run_checks(ctx, rules=rules, township=getattr(args, "township", None))
+    except InputError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    return _report(args, result, out)
 
 
 def _report(args, result, out) -> int:
@@ -150,6 +158,8 @@ def _print_text(result, out) -> None:
         for f in items:
             due = f"  截止{f.due.isoformat()}" if f.due else ""
             where = f"  {f.record_label}" if f.record_label else ""
+            if f.township:
+                where = f"  {f.township}" + (f"：{f.record_label}" if f.record_label else "（全乡镇）")
             print(f"[{f.rule} {f.section}]{where}{due}\n    {f.message}", file=out)
     acked = [f for f in result.findings if f.ack]
     if acked:

@@ -101,7 +101,10 @@ class _Ids:
                 return first17 + check_digit(first17)
 
 
-def generate(path: Path, households: int = 20000, seed: int = 1, today: date | None = None) -> str:
+def generate(path: Path, households: int = 20000, seed: int = 1, today: date | None = None,
+             progress=None) -> str:
+    """``progress(text)`` is told each stage (the command line prints it)."""
+    say = progress or (lambda _text: None)
     rng = random.Random(seed)
     today = today or clock_today()
     db = open_database(path, kind=identity.DEMO)
@@ -115,7 +118,9 @@ def generate(path: Path, households: int = 20000, seed: int = 1, today: date | N
         villages = [dict(base, id=i + 1, code=f"{TOWNSHIP_CODE}{201 + i:03d}", name=VILLAGES[i],
                          is_poor_village=i % 3 != 2) for i in range(n_villages)]
         conn.execute(insert(Village), villages)
+        say(f"正在生成 {households} 户及其成员、帮扶和动态记录……")
         hh_rows, head_ids, people = _registry(conn, rng, base, villages, households, today)
+        say(f"已生成 {households} 户、{people} 人；正在生成项目、进度和报账……")
         project_count = _projects(conn, rng, base, villages, hh_rows, head_ids, today)
     with db.session(identity.DEMO_OPERATOR) as s:
         identity.mark_in(s, kind=identity.DEMO, township_code=TOWNSHIP_CODE, township_name=TOWNSHIP)

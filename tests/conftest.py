@@ -33,3 +33,18 @@ def ctx(db_path):
     township.add_operator(context, "张会计")
     yield context
     context.db.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_cursor_blink(monkeypatch):
+    """A blinking cursor makes a snapshot depend on the moment it is taken: every test gets a steady one."""
+    from textual.widgets import Input, TextArea
+
+    for cls in (Input, TextArea):
+        original = cls.__init__
+
+        def steady(self, *args, __original=original, __cls=cls, **kwargs):
+            __original(self, *args, **kwargs)
+            self.set_reactive(__cls.cursor_blink, False)
+
+        monkeypatch.setattr(cls, "__init__", steady)

@@ -405,6 +405,8 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
     def flush(model, table: str, batch: list[dict]) -> None:
         if table == "member":
             outcome.duplicates += _duplicates(s, name, batch)
+        elif table == "voucherline":
+            _refuse_invoices_used_elsewhere(s, pkg, batch)
         if batch:
             s.execute(insert(model), batch)
 
@@ -466,12 +468,45 @@ def _upsert_township(s, code: str, name: str, county: str, operator: str) -> Non
         s.execute(insert(Township).values(code=code, name=name, county=county, created_by=operator))
 
 
+def _refuse_invoices_used_elsewhere(s, pkg: _Package, lines: list[dict]) -> None:
+    """An invoice reimbursed in another township (live 发票 lines are unique): refuse, naming both sides.
+
+    Called before the chunk is inserted; the package's own vouchers are in the database already.
+    """
+    from fupin_tui.models import Voucher, VoucherLine
+
+    wanted = {(ln["invoice_code"], ln["invoice_no"]): ln for ln in lines
+              if ln.get("kind") == "发票" and not ln["voided"] and ln.get("invoice_no")}
+    if not wanted:
+        return
+    numbers = sorted({no for _, no in wanted})
+    for start in range(0, len(numbers), 900):
+        rows = s.execute(
+            select(VoucherLine.invoice_code, VoucherLine.invoice_no, Voucher.voucher_no, Project.name, Township.name)
+            .join(Voucher, VoucherLine.voucher_id == Voucher.id)
+            .join(Project, Voucher.project_id == Project.id)
+            .join(CountyOwned, (CountyOwned.row_id == Project.id) & (CountyOwned.table_name == "project"))
+            .join(Township, Township.code == CountyOwned.township_code)
+            .where(VoucherLine.voided == False, VoucherLine.kind == "发票",  # noqa: E712
+                   VoucherLine.invoice_no.in_(numbers[start:start + 900]))).all()
+        for code, no, voucher_no, project, town in rows:
+            line = wanted.get((code, no))
+            if line is None:
+                continue
+            ours = s.execute(select(Voucher.voucher_no, Project.name).join(Project, Voucher.project_id == Project.id)
+                             .where(Voucher.id == line["voucher_id"])).first()
+            here = f"（本包凭证 {ours[0]}，项目「{ours[1]}」）" if ours else ""
+            raise PackageRefused(
+                f"上报包 {pkg.file} 被拒绝：发票代码 {code} 号码 {no}{here}已在{town}凭证 {voucher_no}"
+                f"（项目「{project}」）报账，同一张发票不能在两个乡镇报账。请核实后由相关乡镇更正，汇总库未作改动。")
+
+
 def _integrity_message(exc: IntegrityError, pkg: _Package) -> str:
     text = str(exc.orig)
     what = {"household.household_no": "户编号与其他乡镇重复", "village.code": "村代码与其他乡镇重复",
             "project.file_number": "项目档号与其他乡镇重复", "voucherline.invoice": "发票已在其他乡镇报账"}
     reason = next((v for k, v in what.items() if k in text), "数据与已汇总的其他乡镇冲突")
-    return f"上报包 {pkg.file} 被拒绝：{reason}（{text}），汇总库未作改动。"
+    return f"上报包 {pkg.file} 被拒绝：{reason}，汇总库未作改动。"
 
 
 def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:

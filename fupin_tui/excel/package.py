@@ -302,6 +302,8 @@ def _check_rows(ctx: AppContext, scope: Scope, township_name: str) -> Iterator[l
         ids = keep.get(kind)
         if ids is not None and rid.isdigit() and int(rid) not in ids:
             continue
+        if getattr(f, "township", "") and f.township != township_name:
+            continue  # a county database: another township's finding
         yield [getattr(f, "township", "") or township_name, f.rule, f.section, f.severity, f.record_label, f.message, f.due, f.workdays_left,
                f.ack.reason if f.ack else ""]
 

@@ -98,6 +98,9 @@ def run(db_path: Path | str, rules: Iterable[str] | None = None, today: date | N
         if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             return None
         con.execute("BEGIN")  # one snapshot for every read
+        if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'countyowned'").fetchone() and \
+                con.execute("SELECT 1 FROM countyowned LIMIT 1").fetchone():
+            return None  # a county database: checked per township (services.county_check) on the ORM path
         src = SqliteSource(con, types)
         if store.get("schema") != check_store.schema_hash(src.rows):
             return None

@@ -447,9 +447,22 @@ def _version(ctx: AppContext, today: date) -> tuple:
     return (audit, today, repr(sorted(ctx.policy.as_dict().items(), key=lambda kv: kv[0])))
 
 
-def run_checks(ctx: AppContext, rules: Iterable[str] | None = None, data: CheckData | None = None) -> CheckResult:
-    """All findings (or those of ``rules``) with the clerk's acknowledgements applied."""
+def run_checks(ctx: AppContext, rules: Iterable[str] | None = None, data: CheckData | None = None,
+               township: str | None = None) -> CheckResult:
+    """All findings (or those of ``rules``) with the clerk's acknowledgements applied.
+
+    Over a county database the rules run per township (``services.county_check``);
+    ``township`` (a code) limits them to one.
+    """
+    from fupin_tui.services import county_check
+
     today = ctx.today()
+    if data is None and county_check.is_county(ctx):
+        with _gc_paused():
+            findings = county_check.county_findings(ctx, load_check_data(ctx), today, rules, township)
+        return CheckResult(apply_acks(findings, _acks(ctx)), today)
+    if township is not None:
+        raise InputError("乡镇", "这是乡镇自己的数据库，按乡镇体检只用于县级汇总库")
     if rules is not None or data is not None:
         with _gc_paused():  # the loaded data is freed before collection resumes (see _gc_paused)
             findings = run_rules(data if data is not None else load_check_data(ctx), ctx.policy, today, only=rules)

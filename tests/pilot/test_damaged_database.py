@@ -25,8 +25,8 @@ async def test_a_damaged_database_offers_the_newest_sound_backup_and_restores_it
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(100):
             await pilot.pause(0.05)
-            if type(app.screen).__name__ == "DatabaseProblemScreen":
-                break
+            if type(app.screen).__name__ == "DatabaseProblemScreen" and screen_text(app).strip():
+                break  # pushed and drawn
         assert type(app.screen).__name__ == "DatabaseProblemScreen"
         for _ in range(40):  # the screen is installed a frame before it is drawn
             await pilot.pause(0.05)

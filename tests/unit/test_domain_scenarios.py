@@ -169,6 +169,19 @@ def _lifecycle():
         ("终止", F("申报"), {**BASE, "reason": "群众不同意"}),
         ("终止", F("已归档"), {**BASE, "reason": "x"}),
         ("终止", F("申报"), {**BASE, "reason": ""}),
+        # the edges: today itself, the same day as the last step, a note, typing slips
+        ("立项评估", F("申报", last_event_on=D(2026, 11, 27)), {"date": "2026-11-27", "note": "  评估通过 "}),
+        ("立项批复", F("申报"), {**BASE, "subsidy": "三十万"}),
+        ("立项批复", F("申报"), {**BASE, "subsidy": "300000", "fund_plan_issued_on": " "}),
+        ("立项批复", F("申报"), {**BASE, "subsidy": "300000", "fund_plan_issued_on": "2026-13-01"}),
+        ("批复实施方案", F("方案已报", category="产业发展"), {**BASE, "review_kind": "县扶贫办审核", "deposit_rate": "五"}),
+        ("批复实施方案", F("方案已报", category="产业发展"), {**BASE, "review_kind": "县扶贫办审核"}),
+        ("移交", F("已报账"), {"date": "2026-11-20", "assets": "水池；；口\n机耕道；2", "maintainer": "村委会"}),
+        ("移交", F("已报账"), {"date": "2026-11-20", "assets": "水池；一点五", "maintainer": "村委会"}),
+        ("移交", F("已报账"), {"date": "2026-11-20", "assets": "水池；1；口；三万", "maintainer": "村委会"}),
+        ("移交", F("已报账"), {"date": "2026-11-20", "assets": "\n \n", "maintainer": "村委会"}),
+        ("验收", F("申请验收", subsidy=Y("300000")), {**BASE, "grade": " 合格 ", "organiser": "县扶贫办",
+                                                   "rectifications": " "}),
     ]
     for i, (action, f, raw) in enumerate(cases):
         out[f"decide {i:02d} {action}"] = _call(L.decide, action, f, raw, POLICY, TODAY)
@@ -225,6 +238,11 @@ def _money():
                     schedule=L.Schedule(D(2026, 3, 1), D(2026, 12, 31), D(2026, 2, 1), D(2026, 3, 1), None, "",
                                         Y("0.5"))),
         "not started": f(schedule=L.Schedule(None, None, D(2026, 10, 1), None)),
+        "two reasons": f(tranches=tranches1, work_share=Y("0.3"), reimbursed=Y("100.00")),
+        "half a yuan left": f(tranches=(pt(1, D(2026, 6, 1), Y("49999.50")),)),
+        "paid in two parts": f(tranches=(pt(1, D(2026, 6, 1), Y("20000.00")), pt(1, D(2026, 6, 2), Y("20000.00")))),
+        "last partly paid": f(tranches=tranches2 + (pt(3, D(2026, 10, 1), Y("10000.00"), Y("5000.00")),),
+                              work_share=Y("1"), reimbursed=Y("90000.00")),
     }
     for name, facts in cases.items():
         out[f"availability {name}"] = _call(dis.availability, facts, POLICY, TODAY)
@@ -237,6 +255,13 @@ def _money():
     out["deposit due"] = [str(dis.deposit_due(Y("300000"), Y("0.05"), None)), str(dis.deposit_due(Y("300000"), None, None)),
                           str(dis.deposit_due(Y("300000"), Y("0.05"), Y("14000.004")))]
     out["plan 532"] = _call(dis.tranche_plan, "532", Y("100000.01"), Y("5000.00"), POLICY, tranches2)
+    out["plan 532 rounding"] = _call(dis.tranche_plan, "532", Y("100000.03"), Y("0"), POLICY)
+    last_part = dis.tranche_plan("532", Y("100000"), Y("5000"), POLICY,
+                                 tranches2 + (pt(3, D(2026, 10, 1), Y("10000.00"), Y("5000.00")),))
+    out["withhold once"] = [_call(dis.deposit_to_withhold, t) for t in last_part]
+    withheld = f(tranches=tranches2 + (pt(3, D(2026, 10, 1), Y("15000.00"), Y("5000.00")),))
+    out["over subsidy withheld"] = [_call(dis.over_subsidy, withheld, Y("0.01")), _call(dis.over_subsidy, withheld, Y("0"))]
+    out["final done"] = _call(dis.final_reimbursement_deadline, D(2026, 11, 1), "合格", D(2026, 11, 20), POLICY, TODAY)
     out["plan after"] = _call(dis.tranche_plan, "先建后补", Y("80000"), Y("4000"), POLICY)
     out["over subsidy"] = [_call(dis.over_subsidy, f(tranches=tranches2), Y("20000.00")),
                            _call(dis.over_subsidy, f(tranches=tranches2), Y("15000.00"), Y("5000.00")),
@@ -290,6 +315,11 @@ def _deadlines():
     out["recalled"] = _call(project_deadlines, ProjectDates(plan_approved_on=D(2026, 10, 1), side_state="已收回"),
                             POLICY, TODAY)
     out["2027"] = _call(project_deadlines, ProjectDates(approved_on=D(2026, 12, 24)), POLICY, TODAY)
+    # seen from 2027 (computed calendar) a deadline inside 2026 still warns: the days left cross 1 January
+    out["seen from 2027"] = _call(project_deadlines, ProjectDates(approved_on=D(2026, 11, 2)), POLICY, D(2027, 1, 6))
+    out["entered the same day"] = _call(project_deadlines, ProjectDates(
+        money_events=(MoneyEvent(D(2026, 11, 2), "拨款", "第1期"),), info_entries=(D(2026, 11, 2), D(2026, 11, 1))),
+        POLICY, TODAY)
     d = project_deadlines(ProjectDates(approved_on=D(2026, 11, 20)), POLICY, TODAY)[0]
     out["states"] = [d.is_open, d.done_late, d.is_overdue(D(2026, 12, 4)), d.is_overdue(D(2026, 12, 5)),
                      d.is_due_soon(D(2026, 11, 27), 5), d.is_due_soon(D(2026, 11, 27), 4),

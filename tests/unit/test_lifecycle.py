@@ -254,3 +254,30 @@ def test_full_happy_path_reaches_archive():
                      POLICY, TODAY)
         state, last = t.to_state, on
     assert state == "已归档"
+
+
+def test_look_alikes_are_judged_one_by_one_among_many():
+    new = cand(None, construction_type="新建")
+    others = [cand(7, village_id=2), cand(8, content="修建蓄水池", name="蓄水池"), cand(9), cand(None, name="本条目")]
+    assert [(s.other.id, s.kind) for s in L.find_similar(new, others, POLICY)] == [(9, "疑似拆分"), (None, "疑似拆分")]
+    same = cand(9)
+    assert L.find_similar(same, [cand(9)], POLICY) == []  # a project is not its own look-alike
+
+
+def test_empty_texts_are_not_alike():
+    a = cand(None, name="水池", content="", amount=Decimal("900000"))
+    b = cand(1, name="道路", content="", amount=Decimal("900000"))
+    assert L.find_similar(a, [b], POLICY) == []
+    assert L.find_similar(cand(None, name="", content=""), [cand(1, name="", content="")], POLICY) == []
+
+
+@pytest.mark.parametrize("applied, other_applied, kind", [
+    (date(2027, 3, 1), date(2026, 3, 1), "疑似拆分"),      # 365 days apart: inside the window
+    (date(2027, 3, 2), date(2026, 3, 1), "疑似重复申报"),  # 366 days: outside, the other was approved
+])
+def test_the_split_window_counts_days(applied, other_applied, kind):
+    new = cand(None, year=applied.year, applied_on=applied)
+    other = cand(1, year=other_applied.year, applied_on=other_applied)
+    assert [s.kind for s in L.find_similar(new, [other], POLICY)] == [kind]
+    # without application dates the middle of the year stands in
+    assert [s.kind for s in L.find_similar(cand(None, applied_on=None), [cand(1, applied_on=None)], POLICY)] == ["疑似拆分"]

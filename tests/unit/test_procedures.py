@@ -247,3 +247,16 @@ def test_steps_statuses_and_periods():
     assert [p.is_publicity(s) for s in p.EXIT_STEPS] == [True, True, False]
     assert p.earliest_publicity_end(D("2026-12-01"), 1) == D("2026-12-01")
     assert p.publicity_days_of(D("2026-12-01"), D("2026-12-01")) == 1
+
+
+def test_a_one_day_publicity_is_allowed_when_the_county_sets_one_day():
+    done = [p.StepDone(s, D("2026-09-01")) for s in IDENT[:3]]
+    e = entry("村委会审核公示", "2026-09-05", pub=("2026-09-05", "2026-09-05"))
+    assert p.check_step(e, done, p.IDENTIFYING, publicity_days=1, today=TODAY) == 4
+    # a 公告 may carry a period or only its start
+    done += [p.StepDone("村委会审核公示", D("2026-09-05"), D("2026-09-05")),
+             p.StepDone("乡镇审批公示", D("2026-09-06"), D("2026-09-12"))]
+    assert p.check_step(entry("县复核公告", "2026-09-13", pub=("2026-09-13", None)), done, p.IDENTIFYING,
+                        publicity_days=7, today=TODAY) == 6
+    assert p.check_step(entry("县复核公告", "2026-09-13", pub=(None, "2026-09-01")), done, p.IDENTIFYING,
+                        publicity_days=7, today=TODAY) == 6

@@ -87,3 +87,22 @@ def test_phone_ok(phone, ok):
 def test_problem_reads_as_a_sentence():
     (problem,) = check_household(HouseholdData("H9"), [WIFE], TODAY)
     assert str(problem) == "[H08] 户号 H9：户主应有且只有1人，现有0人"
+
+
+def test_findings_stay_the_same_until_the_next_birthday_or_a_birth_date_reached():
+    from fupin_tui.domain.quality import stable_until
+
+    today = date(2026, 11, 27)
+    m = lambda born: MemberData("张三", pid(born))  # noqa: E731
+    assert stable_until([], today) == date.max
+    assert stable_until([m("20101201")], today) == date(2026, 12, 1)     # 15 turns 16 (working age)
+    assert stable_until([m("20101127")], today) == date(2027, 11, 27)    # birthday today: the next one
+    assert stable_until([m("19660101"), m("20101201")], today) == date(2026, 12, 1)
+    assert stable_until([m("19600101")], today) == date.max               # 66: past every age counted
+    assert stable_until([m("19660101")], today) == date(2027, 1, 1)       # 60 turns 61 (leaves working age)
+    assert stable_until([m("20080229")], date(2027, 1, 10)) == date(2027, 3, 1)  # 29 Feb in a common year
+    future = "520123" + "20261215" + "123"
+    born_later = MemberData("张小", future + check_digit(future))
+    assert stable_until([born_later], today) == date(2026, 12, 15)      # an ID valid only from its birth date
+    assert stable_until([MemberData("错号", "52012319901301123X")], today) == date.max
+    assert stable_until([MemberData("空", "")], today) == date.max

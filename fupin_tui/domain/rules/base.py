@@ -39,6 +39,7 @@ class Finding:
     tab: str | None = None  # the dossier tab to open
     workdays_left: int | None = None
     ack: Ack | None = None
+    township: str = ""  # set over a county database: whose data the finding is about
 
     @property
     def failing(self) -> bool:
