@@ -210,6 +210,23 @@ class FupinApp(App):
             refresh = getattr(screen, "database_ready", None)
             if refresh:
                 refresh()
+        self._verify_audit_chain()
+
+    @work(thread=True, exclusive=True, group="audit-chain", description="检查审计日志")
+    def _verify_audit_chain(self) -> None:
+        """A broken audit chain is a warning on the dashboard (not a 体检 finding)."""
+        from fupin_tui import audit_chain
+
+        report = audit_chain.verify(self.db_path)
+        if not report.ok:
+            self.warnings.append(report.describe())
+            self.call_from_thread(self._show_warnings)
+
+    def _show_warnings(self) -> None:
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_warnings", None)
+            if show:
+                show()
 
     # -- navigation -----------------------------------------------------------
     def action_go(self, mode: str) -> None:
@@ -257,6 +274,18 @@ class FupinApp(App):
             self.notify("该功能尚未完成。", severity="warning")
             return
         opener(self, int(raw_id), tab)
+
+    def action_export_copy(self) -> None:
+        from fupin_tui import backup
+        from fupin_tui.cli_safety import default_copy_folder
+        from fupin_tui.db import DatabaseProblem
+
+        try:
+            path = backup.export_copy(self.db_path, default_copy_folder())
+        except (DatabaseProblem, OSError) as exc:
+            self.notify(f"导出数据库副本失败：{exc}", severity="error")
+            return
+        self.notify(f"已导出数据库副本 {path}")
 
     def action_backup_now(self) -> None:
         from fupin_tui import backup

@@ -1,4 +1,11 @@
-"""Backups with SQLite's online backup API, and restore with the current file kept aside."""
+"""Backups with SQLite's online backup API, and restore with the current file kept aside.
+
+Each database has its own backups: a folder under ``backups/`` named by its file name,
+kind and identity (``fupin-township-1a2b3c4d/``), with its own rotation of ``KEEP``.
+A restore of a backup that belongs to another database is refused (``OtherDatabase``,
+both sides' township, households, projects and last change in the message) unless
+the clerk confirms it.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +15,115 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from fupin_tui import storage
+from dataclasses import dataclass
+
+from fupin_tui import identity, storage
 from fupin_tui.config import backup_dir_for
+from fupin_tui.filenames import safe_name, safe_part
 from fupin_tui.db import APPLICATION_ID, SCHEMA_VERSION, DatabaseProblem, _check_file, inspect_file, integrity_ok
 
 KEEP = 10
 PREFIX = "fupin-backup-"
 
 
-def list_backups(db_path: Path) -> list[Path]:
-    """Backups of ``db_path``, newest first."""
-    folder = backup_dir_for(db_path)
-    if not folder.exists():
+def own_folder(db_path: Path, ident: identity.DatabaseIdentity) -> Path:
+    """The folder holding this database's backups (and nobody else's)."""
+    return backup_dir_for(db_path) / safe_name(Path(db_path).stem, ident.kind, ident.short_id)
+
+
+def _folders(db_path: Path, trust_identity: bool = True) -> list[Path]:
+    ident = identity.read(db_path)
+    if ident is not None and trust_identity:
+        return [own_folder(db_path, ident)]
+    # the file cannot tell who it is (damaged, missing): the folders made for a file of this name
+    root = backup_dir_for(db_path)
+    if not root.exists():
         return []
-    return sorted(folder.glob(f"{PREFIX}*.db"), reverse=True)
+    stem = safe_part(Path(db_path).stem) + "-"
+    found = [f for f in root.iterdir() if f.is_dir() and f.name.startswith(stem)]
+    if ident is not None and own_folder(db_path, ident) in found:
+        return [own_folder(db_path, ident)]
+    return found
+
+
+def list_backups(db_path: Path, trust_identity: bool = True) -> list[Path]:
+    """Backups of ``db_path`` (its own folder only), newest first.
+
+    ``trust_identity=False`` for a damaged file, whose stored identity may itself be garbled:
+    then the folders made for a file of this name are looked at too."""
+    found = [b for folder in _folders(db_path, trust_identity) if folder.exists()
+             for b in folder.glob(f"{PREFIX}*.db")]
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def legacy_backups(db_path: Path) -> list[Path]:
+    """Backups from before backups had their own folder (all databases of the data folder mixed)."""
+    root = backup_dir_for(db_path)
+    return sorted(root.glob(f"{PREFIX}*.db"), reverse=True) if root.exists() else []
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a database file holds, to tell two apart before one replaces the other."""
+
+    identity: identity.DatabaseIdentity | None
+    township: str
+    households: int | None
+    projects: int | None
+    last_change: str
+
+    def describe(self) -> str:
+        who = f"{self.identity.label} {self.identity.short_id}" if self.identity else "没有数据库标识"
+        count = lambda n: "?" if n is None else f"{n:,}"  # noqa: E731
+        return (f"{self.township or '（未登记乡镇）'}（{who}）：贫困户 {count(self.households)} 户，"
+                f"项目 {count(self.projects)} 个，最后修改 {self.last_change or '不详'}")
+
+
+def summarize(path: Path) -> Summary:
+    """Township, households, projects and last change of the file at ``path`` (unknown parts left '?')."""
+    ident = identity.read(path)
+
+    def scalar(con, sql):
+        try:
+            row = con.execute(sql).fetchone()
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
+            return None
+        return row[0] if row else None
+
+    town, households, projects, last = "", None, None, ""
+    try:
+        con = storage.connect_read_only(path)
+    except sqlite3.DatabaseError:
+        return Summary(ident, "", None, None, "")
+    try:
+        name, code = scalar(con, "SELECT name FROM township LIMIT 1"), scalar(con, "SELECT code FROM township LIMIT 1")
+        town = f"{name} {code}" if name else ""
+        households = scalar(con, "SELECT COUNT(*) FROM household WHERE voided = 0")
+        projects = scalar(con, "SELECT COUNT(*) FROM project WHERE voided = 0")
+        last = str(scalar(con, "SELECT MAX(at) FROM auditlog") or "")[:16]
+    finally:
+        con.close()
+    return Summary(ident, town, households, projects, last)
+
+
+class OtherDatabase(DatabaseProblem):
+    """The backup is not of this database: both sides are named so the clerk can decide."""
+
+    def __init__(self, message: str, current: Summary, incoming: Summary) -> None:
+        super().__init__(message, kind="other_database")
+        self.current = current
+        self.incoming = incoming
+
+
+def same_database(backup_file: Path, db_path: Path) -> tuple[bool, Summary, Summary]:
+    """Whether ``backup_file`` is a backup of ``db_path`` (by identity), with both sides' summaries."""
+    incoming = summarize(backup_file)
+    current = summarize(db_path) if Path(db_path).exists() else Summary(None, "", None, None, "")
+    if current.identity is None:
+        # the current file cannot say (damaged or missing): a backup from its own folder is its own
+        same = any(Path(backup_file).resolve().parent == f.resolve() for f in _folders(db_path, False))
+        return same or not Path(db_path).exists(), current, incoming
+    return incoming.identity is not None and incoming.identity.id == current.identity.id, current, incoming
 
 
 def _failed(kind: str, folder: Path, exc: BaseException | None = None) -> DatabaseProblem:
@@ -37,15 +139,34 @@ def make_backup(db_path: Path, reason: str = "") -> Path:
     A failure (full disk, read-only or missing folder …) is a ``DatabaseProblem`` saying so,
     never "damaged" unless the database itself fails its check; no ``.part`` file remains.
     """
-    folder = backup_dir_for(db_path)
+    ident = identity.read(db_path) or identity.ensure(db_path)
+    folder = own_folder(db_path, ident)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = _copy_checked(db_path, folder / f"{PREFIX}{stamp}.db")
+    for old in list_backups(db_path)[KEEP:]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def export_copy(db_path: Path, out_dir: Path) -> Path:
+    """导出数据库副本: a complete, checked, private copy (backup API: the -wal's saves included)
+    into ``out_dir``, e.g. a USB stick; named by township and time."""
+    ident = identity.read(db_path)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = safe_name("数据库副本", ident.township_name if ident else Path(db_path).stem,
+                     ident.short_id if ident else "", stamp, ext=".db")
+    return _copy_checked(db_path, Path(out_dir) / name)
+
+
+def _copy_checked(db_path: Path, target: Path) -> Path:
+    """Copy ``db_path`` to ``target`` (0600) through ``target.part``, integrity-checked."""
+    folder = target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _failed(storage.classify(exc), folder, exc) from exc
     if not _room_for(db_path, folder):
         raise _failed(storage.FULL, folder)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{PREFIX}{stamp}.db"
     tmp = target.with_suffix(".part")
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
@@ -77,8 +198,6 @@ def make_backup(db_path: Path, reason: str = "") -> Path:
                                   kind=storage.DAMAGED)
         raise _failed(storage.IO, folder)
     tmp.replace(target)
-    for old in list_backups(db_path)[KEEP:]:
-        old.unlink(missing_ok=True)
     return target
 
 
@@ -126,14 +245,21 @@ def check_backup_file(path: Path) -> None:
         raise DatabaseProblem(f"备份 {path} 未通过完整性检查，不能用于恢复。请选择另一个备份。")
 
 
-def restore(backup_file: Path, db_path: Path) -> Path | None:
+def restore(backup_file: Path, db_path: Path, *, other_database: bool = False) -> Path | None:
     """Replace ``db_path`` with ``backup_file``; the current file is kept aside and returned.
 
-    The copy is made first, beside the database: when it cannot be made (full disk, read-only
-    stick) nothing has changed and the reason is said.
+    A backup of another database (another identity) is refused with ``OtherDatabase`` unless
+    ``other_database`` says the clerk saw both sides and wants it.  The copy is made first,
+    beside the database: when it cannot be made (full disk, read-only stick) nothing has
+    changed and the reason is said.
     """
     backup_file = Path(backup_file)
     check_backup_file(backup_file)
+    same, current, incoming = same_database(backup_file, db_path)
+    if not same and not other_database:
+        raise OtherDatabase(f"备份 {backup_file.name} 不是这个数据库的备份，没有恢复。\n"
+                            f"  当前数据库：{current.describe()}\n  这个备份：  {incoming.describe()}\n"
+                            "确实要用它替换当前数据库，请确认（命令行加 --other-database）。", current, incoming)
     folder = db_path.parent
     tmp = db_path.with_name(db_path.name + ".restoring")
     free = storage.free_bytes(folder)
@@ -182,7 +308,7 @@ def _restore_words(kind: str, folder: Path) -> str:
 
 def newest_sound_backup(db_path: Path) -> Path | None:
     """The newest backup that passes integrity_check (offered when the database is damaged)."""
-    for candidate in list_backups(db_path):
+    for candidate in list_backups(db_path, trust_identity=False):
         try:
             if integrity_ok(candidate):
                 return candidate

@@ -37,10 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("backup", help="立即备份数据库（保留最近 10 份）")
     restore = sub.add_parser("restore", help="从备份文件恢复（当前文件保留在旁边）")
     restore.add_argument("file", type=Path, metavar="备份文件", help="要恢复的备份文件（fupin-tui backups 列出）")
+    restore.add_argument("--other-database", action="store_true",
+                         help="确认用另一个数据库的备份替换当前数据库（两边的户数、项目数会先列出）")
     sub.add_parser("backups", help="列出备份")
 
     # Subcommands owned by other modules: each has add_parser(s)(subparsers) and run(args, ...).
-    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel", "fupin_tui.cli_holidays"):
+    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel", "fupin_tui.cli_holidays", "fupin_tui.cli_safety"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -153,14 +155,17 @@ def _run_backup(args) -> int:
 
     path = _db_path(args)
     if args.command == "restore":
-        aside = backup.restore(args.file, path)
+        aside = backup.restore(args.file, path, other_database=args.other_database)
         print(f"已从 {args.file} 恢复到 {path}。" + (f"原文件保留为 {aside}。" if aside else ""))
         return 0
     if not path.exists():
         raise CliError(f"数据库 {path} 不存在。")
     if args.command == "backups":
         for item in backup.list_backups(path):
-            print(item)
+            print(f"{item}  {backup.summarize(item).describe()}")
+        legacy = backup.legacy_backups(path)
+        if legacy:
+            print(f"另有 {len(legacy)} 份旧备份（分文件夹之前，可能属于别的数据库），在 {legacy[0].parent}。")
         return 0
     from fupin_tui.db import open_database
 

@@ -32,7 +32,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.
 # A new database is created at the latest schema directly.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _m2_basic_needs(con: sqlite3.Connection) -> None:
@@ -54,6 +54,17 @@ def _m3_part_b_duties(con: sqlite3.Connection) -> None:
 
 
 MIGRATIONS[3] = _m3_part_b_duties
+
+
+def _m4_audit_chain(con: sqlite3.Connection) -> None:
+    """Tamper-evident audit log: every existing row gets its place in the hash chain."""
+    from fupin_tui import audit_chain
+
+    con.execute("ALTER TABLE auditlog ADD COLUMN row_hash VARCHAR")
+    audit_chain.rechain_all(con)
+
+
+MIGRATIONS[4] = _m4_audit_chain
 
 
 class DatabaseProblem(DomainError):
@@ -156,6 +167,9 @@ def _set_pragmas(dbapi_con, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA busy_timeout=5000")
+    # fold every committed save into the .db file at once (passive: never waits for readers), so a
+    # copy of the .db file alone, without its -wal, is always nearly current (issue 12 item 10)
+    cur.execute("PRAGMA wal_autocheckpoint=1")
     cur.close()
 
 
@@ -356,7 +370,7 @@ def _check_schema(path: Path, read_only: bool = False) -> None:
 # ---------------------------------------------------------------------------
 # Audit hook: every ORM change is logged in the same transaction.
 
-_NOT_AUDITED = {"auditlog", "appsetting"}
+_NOT_AUDITED = {"auditlog"}  # app settings are audited too (issue 12 item 11)
 
 
 def _jsonable(value):
@@ -436,7 +450,7 @@ def _audit(session: Session, _ctx) -> None:
         rows.append(dict(at=at, operator=operator, table_name=table, record_id=_record_id(obj),
                          action=action, before=_dump(before), after=_dump(after)))
     if rows:
-        session.connection().execute(AuditLog.__table__.insert(), rows)
+        _insert_chained(session, rows)
 
 
 class ChangedMeanwhile(DomainError):
@@ -455,14 +469,20 @@ def refuse_if_changed(record, loaded_version: int | None, what: str) -> None:
 def write_audit(session: Session, table: str, record_id: str, action: str, note: str = "",
                 before: dict | None = None, after: dict | None = None) -> None:
     """An audit row for work done outside the ORM (bulk import, restore …)."""
-    from fupin_tui.models.audit import AuditLog
-
     written = session.info.get("changes")
     if written is not None:  # bulk work outside the ORM: anything may have changed
         written.add(Change(ALL))
-    session.connection().execute(
-        AuditLog.__table__.insert(),
-        [dict(at=datetime.now().replace(microsecond=0), operator=session.info.get("operator", ""),
-              table_name=table, record_id=record_id, action=action, before=_dump(before),
-              after=_dump(after), note=note)],
-    )
+    _insert_chained(session, [dict(at=datetime.now().replace(microsecond=0), operator=session.info.get("operator", ""),
+                                   table_name=table, record_id=record_id, action=action, before=_dump(before),
+                                   after=_dump(after), note=note)])
+
+
+def _insert_chained(session: Session, rows: list[dict]) -> None:
+    """Insert audit rows, each hashed onto the chain (the write lock is held: nobody interleaves)."""
+    from fupin_tui import audit_chain
+    from fupin_tui.models.audit import AuditLog
+
+    conn = session.connection()
+    rows = [dict(note=None, **row) if "note" not in row else row for row in rows]
+    audit_chain.chain(audit_chain.last_hash(conn), rows)
+    conn.execute(AuditLog.__table__.insert(), rows)

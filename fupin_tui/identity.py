@@ -75,7 +75,7 @@ def read_from(con: sqlite3.Connection) -> DatabaseIdentity | None:
     """The stored identity on an open sqlite3 connection, or None when there is none (yet)."""
     try:
         row = con.execute("SELECT value FROM appsetting WHERE key = ?", (KEY,)).fetchone()
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):  # a damaged page can hold any bytes
         return None
     if not row:
         return None

@@ -65,6 +65,7 @@ def build_township(ctx) -> dict:
                     total_investment=Decimal("360000"), approved_on=date(2026, 10, 12),
                     plan_submitted_on=date(2026, 10, 20), plan_approved_on=date(2026, 11, 2),
                     plan_review_kind="县扶贫办审核", discipline_filed_on=date(2026, 11, 3),
+                    supervision_entered_on=date(2026, 11, 3),  # P22 met; only the 扶贫云 filing (P07) is late
                     deposit_rate=Decimal("0.05"), deposit_amount=Decimal("15000"), file_number="2026-新安镇-001")
         b = Project(library_entry_id=lib2.id, village_id=village.id, year=2026, name="新寨村蓄水池",
                     category="生活条件改善", content="修建蓄水池1口", state="立项", subsidy=Decimal("80000"),

@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from fupin_tui.excel.styles import Column, write_table
+from fupin_tui.filenames import save_workbook
 
 COLUMNS = [
     Column("序号", 6, "int"),
@@ -38,6 +39,5 @@ def write_evaluation(evaluation, path: Path | str) -> Path:
         rows=evaluation_rows(evaluation),
         signatures=("填报人", "审核人", "单位负责人", "日期"),
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path)
     return path

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from fupin_tui.context import AppContext
 from fupin_tui.excel.styles import Column, write_table
 from fupin_tui.services import archive, library, projects
+from fupin_tui.filenames import save_workbook
 
 LIBRARY_COLUMNS = [
     Column("序号", 6, "int"), Column("年度", 6, "int"), Column("所在村", 10), Column("项目名称", 26),
@@ -44,8 +45,7 @@ def write_library(ctx: AppContext, path: Path, *, year: int | None = None) -> in
     title = f"{_township_name(ctx)}{year or ''}{'年度' if year else ''}脱贫攻坚项目库"
     write_table(ws, title=title, columns=LIBRARY_COLUMNS, rows=rows,
                 subtitle=f"共{len(rows)}个项目", signatures=("制表人", "审核人", "乡镇（盖章）", "日期"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path)
     return len(rows)
 
 
@@ -61,8 +61,7 @@ def write_archive_index(ctx: AppContext, project_id: int, path: Path) -> int:
     subtitle = f"档号：{d.file_number or '（未编号）'}    项目：{d.name}    {d.village}    {d.year}年度"
     write_table(ws, title=f"{_township_name(ctx)}扶贫项目档案卷内目录", columns=INDEX_COLUMNS, rows=rows,
                 subtitle=subtitle, signatures=("立卷人", "检查人", "日期"), landscape=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path)
     return len(rows)
 
 

@@ -19,6 +19,7 @@ from fupin_tui.excel.styles import Column, write_table
 from fupin_tui.models.registry import Household, Member
 from fupin_tui.models.settings import Village
 from fupin_tui.services import registry as reg
+from fupin_tui.filenames import safe_name, save_workbook
 
 # The statistics table is signed by everyone in the chain (H02, 谁调查谁负责 H06).
 SEVEN_SIGNATURES = ("户主（申请人）", "调查人", "村民小组长", "驻村工作队长", "村委会主任", "乡镇审核人", "县级复核人")
@@ -89,8 +90,8 @@ def household_table(ctx: AppContext, household_id: int) -> Workbook:
 def write_household_table(ctx: AppContext, household_id: int, out_dir: Path | None = None) -> Path:
     wb = household_table(ctx, household_id)
     d = reg.load_household(ctx, household_id)
-    path = _out_dir(ctx, out_dir) / f"贫困户基本情况统计表_{d.household_no}_{d.head_name}.xlsx"
-    wb.save(path)
+    path = _out_dir(ctx, out_dir) / safe_name("贫困户基本情况统计表", d.household_no, d.head_name, ext=".xlsx", sep="_")
+    save_workbook(wb, path)
     return path
 
 
@@ -151,6 +152,6 @@ def write_publicity_list(ctx: AppContext, village_id: int, statuses: tuple[str, 
     wb = publicity_workbook(ctx, village_id, statuses)
     with ctx.read() as s:
         village = s.get(Village, village_id)
-    path = _out_dir(ctx, out_dir) / f"公示名单_{village.name}_{ctx.today().isoformat()}.xlsx"
-    wb.save(path)
+    path = _out_dir(ctx, out_dir) / safe_name("公示名单", village.name, ctx.today().isoformat(), ext=".xlsx", sep="_")
+    save_workbook(wb, path)
     return path

@@ -35,6 +35,7 @@ from fupin_tui.domain.money import parse_date
 from fupin_tui.excel.readers import Sheet, read_sheets
 from fupin_tui.excel.styles import Column, write_table
 from fupin_tui.models import Household, Member, Village
+from fupin_tui.filenames import save_workbook
 
 # Target field -> (label shown to the clerk, header names seen in township rosters)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -515,7 +516,7 @@ def write_problems(plan: Plan, path: Path | str) -> Path:
                          Column("原值", kind="id")],
                 rows=([p.row, p.column, p.field, p.level, p.message, p.value] for p in plan.problems),
                 signatures=("核对人", "日期"))
-    wb.save(path)
+    save_workbook(wb, path)  # ID numbers and names: owner-only, also on the county's stick
     return path
 
 

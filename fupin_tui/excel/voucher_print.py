@@ -18,6 +18,7 @@ from fupin_tui.domain.errors import DomainError
 from fupin_tui.domain.money import amount_in_words, format_money
 from fupin_tui.excel.styles import Column, safe_text, signature_text, write_table
 from fupin_tui.services.funds import ProjectFunds, VoucherRow, project_funds
+from fupin_tui.filenames import safe_name, save_workbook
 
 VOUCHER_COLUMNS = [
     Column("序号", 6, "int"),
@@ -115,6 +116,6 @@ def print_voucher(ctx: AppContext, project_id: int, voucher_id: int, folder: Pat
     wb = voucher_workbook(funds, voucher_id, ctx.operator, town.name if town else "")
     folder = folder or Path(ctx.db.path).parent / "打印"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"报账单-{v.voucher_no}.xlsx"
-    wb.save(path)
+    path = folder / safe_name("报账单", v.voucher_no, ext=".xlsx")
+    save_workbook(wb, path)
     return path

@@ -24,6 +24,8 @@ class AuditLog(SQLModel, table=True):
     before: Optional[str] = None  # JSON
     after: Optional[str] = None  # JSON
     note: Optional[str] = None
+    # sha256 over this row's content and the previous row's row_hash (fupin_tui.audit_chain)
+    row_hash: Optional[str] = None
 
 
 class FindingAck(SQLModel, table=True):

@@ -24,6 +24,7 @@ from fupin_tui import keymap as km
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.lifecycle import FieldSpec
 from fupin_tui.domain.money import format_money, parse_amount, parse_date, parse_decimal
+from fupin_tui.filenames import safe_name
 
 TABS = ("基本信息", "资金概算", "受益户", "公示", "进度", "报账", "验收", "档案", "日志")
 TAB_IDS = {name: f"tab-{i}" for i, name in enumerate(TABS)}
@@ -582,7 +583,7 @@ class ProjectDossierScreen(Screen):
         from fupin_tui.excel.project_print import print_dir, write_archive_index
 
         name = self.dossier.file_number or f"项目{self.project_id}"
-        path = print_dir(self.ctx) / f"卷内目录_{name}.xlsx"
+        path = print_dir(self.ctx) / safe_name("卷内目录", name, ext=".xlsx", sep="_")
         try:
             write_archive_index(self.ctx, self.project_id, path)
         except OSError as exc:

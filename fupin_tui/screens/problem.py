@@ -17,6 +17,8 @@ class DatabaseProblemScreen(Screen):
     DEFAULT_CSS = """
     DatabaseProblemScreen > Vertical { padding: 1 2; height: auto; }
     DatabaseProblemScreen Button { margin-top: 1; }
+    DatabaseProblemScreen .-hidden { display: none; }
+    DatabaseProblemScreen #restore-error { height: auto; }
     """
     BINDINGS = [km.bind("back", "app.quit", "退出")]
 
@@ -39,9 +41,11 @@ class DatabaseProblemScreen(Screen):
             if not self.offer_restore:
                 pass
             elif self.candidate:
-                yield Static(f"找到可用的最新备份：{self.candidate.name}（已通过完整性检查）。"
+                yield Static(f"找到本数据库可用的最新备份：{self.candidate.name}（已通过完整性检查）。\n"
+                             f"备份内容：{backup.summarize(self.candidate).describe()}\n"
                              "恢复时当前文件会原样保留在旁边，不会删除。")
                 yield Button("恢复这个备份", id="restore", variant="primary")
+                yield Button("仍然恢复（另一个数据库的备份）", id="restore-other", variant="error", classes="-hidden")
             else:
                 yield Static("没有找到可用的备份。请联系县扶贫办或技术人员，不要删除当前文件。")
             yield Button("退出", id="quit")

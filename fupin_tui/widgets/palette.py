@@ -100,6 +100,7 @@ def app_commands(app) -> list[Command]:
     cmds += [
         Command("帮助", f"{km.key_text(km.keys_of('help', app.keymap))}  本页按键一览", app.action_toggle_help, 0.95),
         Command("立即备份", "复制一份数据库并检查完整性", app.action_backup_now, 0.95),
+        Command("导出数据库副本", "把完整的数据库复制到“数据库副本”文件夹，可再拷到 U 盘", app.action_export_copy, 0.95),
         Command("退出", f"{km.key_text(km.keys_of('quit', app.keymap))}  退出程序", app.action_quit, 0.9),
     ]
     for c in cmds:

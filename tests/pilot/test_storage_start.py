@@ -46,7 +46,7 @@ async def test_a_read_only_stick_opens_for_looking_with_a_visible_banner(tmp_pat
 
 
 async def test_a_failed_backup_at_start_is_a_warning_and_the_app_goes_on(tmp_path):
-    with small_disk(tmp_path / "disk", size="2m") as disk:
+    with small_disk(tmp_path / "disk", size="3m") as disk:
         path = disk / "fupin.db"
         _township_db(path)
         # room to work (the WAL and its index) but less than a copy of the database needs

@@ -48,4 +48,4 @@ class TestEvaluationScreen:
         """The 绩效自评 indicators with the figures behind them."""
         build_township(ctx)
         app = make_app(db_path=db_path, operator="张会计")
-        assert snap_compare(app, terminal_size=(120, 40), run_before=_to_check("p"))
+        assert snap_compare(app, terminal_size=(120, 40), run_before=_to_check("ctrl+z"))

@@ -114,7 +114,7 @@ def test_database_and_backups_under_a_chinese_folder_with_spaces(tmp_path):
     ctx = open_context(folder / "扶贫 数据库.db", operator="张会计")
     township.save_township(ctx, "示例县", "新安镇", "520123101")
     saved = backup.make_backup(ctx.db.path)
-    assert saved.parent == folder / "backups" and integrity_ok(saved)
+    assert saved.parent.parent == folder / "backups" and integrity_ok(saved)  # backups/<this database>/
     ctx.db.close()
     backup.restore(saved, folder / "扶贫 数据库.db")
     assert open_context(folder / "扶贫 数据库.db").township().name == "新安镇"

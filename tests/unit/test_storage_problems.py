@@ -68,7 +68,7 @@ def test_restore_onto_a_read_only_stick_says_so_and_changes_nothing(tmp_path):
         before = path.read_bytes()
         remount(stick, read_only=True)
         with pytest.raises(DatabaseProblem, match="只读") as refused:
-            backup.restore(saved, path)
+            backup.restore(saved, path, other_database=True)
         assert refused.value.kind == storage.READ_ONLY
         assert path.read_bytes() == before
 
@@ -110,7 +110,7 @@ def test_a_restore_on_a_full_disk_changes_nothing(tmp_path):
         before = path.read_bytes()
         fill(disk, leave=8 * 1024)
         with pytest.raises(DatabaseProblem, match="磁盘空间已满"):
-            backup.restore(saved, path)
+            backup.restore(saved, path, other_database=True)
         assert path.read_bytes() == before and not _parts(disk)
 
 
