@@ -130,3 +130,14 @@ def test_a_gbk_console_gets_replacement_never_a_crash(demo_db, tmp_path):
     text = out.read_bytes().decode("gbk")
     assert "体检日期" in text
     assert "?" + name in text  # the project's line is there, its rare character replaced
+
+
+def test_check_piped_into_head_stops_quietly(demo_db):
+    """``fupin-tui check | head -3``: the reader closes the pipe; no 错误 line, no traceback."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(f"{sys.executable} -m fupin_tui --db '{demo_db}' check | head -1", shell=True,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.count("\n") == 1
+    assert done.stderr == ""
