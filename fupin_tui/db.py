@@ -32,7 +32,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.
 # A new database is created at the latest schema directly.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 7
 
 
 def _m2_basic_needs(con: sqlite3.Connection) -> None:
@@ -65,6 +65,26 @@ def _m4_audit_chain(con: sqlite3.Connection) -> None:
 
 
 MIGRATIONS[4] = _m4_audit_chain
+
+
+def _m7_update_package(con: sqlite3.Connection) -> None:
+    """The county → township update package: county decisions, packages issued and applied (issue 20)."""
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from fupin_tui.models.updates import CountyDecision, UpdateApplied, UpdateIssued
+
+    dialect = sqlite_dialect.dialect()
+    for model in (CountyDecision, UpdateIssued, UpdateApplied):
+        table = model.__table__
+        if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table.name,)).fetchone():
+            continue  # already there (a database made by a build that had it)
+        con.execute(str(CreateTable(table).compile(dialect=dialect)))
+        for index in table.indexes:
+            con.execute(str(CreateIndex(index).compile(dialect=dialect)))
+
+
+MIGRATIONS[7] = _m7_update_package
 
 
 class DatabaseProblem(DomainError):
@@ -219,7 +239,8 @@ def _migrate(path: Path, from_version: int) -> None:
         for version in range(from_version + 1, SCHEMA_VERSION + 1):
             con.execute("BEGIN IMMEDIATE")  # one transaction per step, version bumped inside it
             try:
-                MIGRATIONS[version](con)
+                if version in MIGRATIONS:  # a gap: a number reserved for another change that needs none
+                    MIGRATIONS[version](con)
                 con.execute(f"PRAGMA user_version={version}")
                 con.execute("COMMIT")
             except BaseException:
