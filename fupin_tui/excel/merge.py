@@ -140,7 +140,7 @@ def open_package(path: Path | str) -> _Package:
             if len(data) != book.get("bytes") or hashlib.sha256(data).hexdigest() != book.get("sha256"):
                 raise _refuse(path, f"文件 {name} 与清单的 SHA-256 不符（被修改或不完整）")
             books[name] = data
-    for needed in {s.workbook for s in schema.SHEETS}:
+    for needed in {s.workbook for s in schema.SHEETS} - schema.OPTIONAL_WORKBOOKS:
         if needed not in books:
             raise _refuse(path, f"缺少文件 {needed}")
     return _Package(path.name, manifest, hashlib.sha256(raw_manifest).hexdigest(), books)
@@ -183,7 +183,14 @@ def _int(value: Any) -> int | None:
     return int(float(value))
 
 
+def _time(value: Any) -> datetime | None:
+    if value in ("", None):
+        return None
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
 _PARSE: dict[str, Callable[[Any], Any]] = {
+    "time": _time,
     "int": _int, "money": lambda v: _decimal(v, "0.01"), "ratio": lambda v: _decimal(v, "0.0001"),
     "qty": lambda v: _decimal(v, "0.001"), "date": _date, "bool": lambda v: _text(v) == "是",
 }
@@ -240,7 +247,8 @@ def _sheet_rows(pkg: _Package, book: Book, sheet: schema.Sheet, missing: list[st
                 record = {f.attr: _value(f, row[i], column) for i, f, column in stored}
                 record.update(absent)
                 record["voided"] = _text(row[void_at]) == "是"
-                record["void_reason"] = _text(row[reason_at]) or None
+                if "void_reason" in table.c:
+                    record["void_reason"] = _text(row[reason_at]) or None
             except (ValueError, ArithmeticError, IndexError):
                 where = f"第{FIRST_DATA_ROW + offset}行"
                 raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」{where}的数据无法读取") from None
@@ -388,7 +396,7 @@ def _duplicates(s, name: str, members: list[dict]) -> list[str]:
 
 
 # Tables whose 记录号 other sheets refer to: only these need old id -> new id maps.
-_REFERENCED = {f.ref for sh in schema.SHEETS for f in sh.fields if f.ref}
+_REFERENCED = {f.ref for sh in schema.SHEETS for f in sh.fields if f.ref} | {"household", "project", "entity"}
 
 
 def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: PackageOutcome) -> _Seen:
@@ -412,6 +420,10 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
 
     missing: dict[str, list[str]] = {}
     for workbook in schema.workbooks():
+        if workbook in schema.OPTIONAL_WORKBOOKS and workbook not in pkg.books:
+            outcome.notes.append(f"上报包不含 {workbook}（乡镇软件较旧），汇总库中没有该乡镇的"
+                                 f"{'、'.join(sh.title for sh in schema.sheets_of(workbook))}")
+            continue
         book = pkg.book(workbook)
         for sheet in schema.sheets_of(workbook):
             table = sheet.table
@@ -419,9 +431,12 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
             if table not in last_id:
                 last_id[table] = s.execute(select(func.coalesce(func.max(model.__table__.c.id), 0))).scalar_one()
             refs = {f.attr: f.ref for f in sheet.fields if f.ref}
+            record_refs = [f.attr for f in sheet.fields if (table, f.attr) in schema.RECORD_REFS]
             mapping = new_ids.setdefault(table, {}) if table in _REFERENCED else None
             batch: list[dict] = []
             for record in _sheet_rows(pkg, book, sheet, missing.setdefault(sheet.name, [])):
+                if record_refs and not _map_records(record, record_refs, new_ids):
+                    continue  # names a row the package does not hold: it would point at another township's
                 seen.note(table, record)
                 source_id = record["id"]
                 last_id[table] += 1
@@ -448,6 +463,22 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
         s.execute(insert(CountyOwned), [dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
                                         for table, row_id, source_id in owned[start:start + _CHUNK]])
     return seen
+
+
+def _map_records(record: dict, attrs: list[str], new_ids: dict[str, dict[int, int]]) -> bool:
+    """Rewrite "project:12" (township 记录号) as "project:<county id>"; False when the row is not in the package.
+
+    Other keys ("year:2026@…", a township-wide finding's text) name no row and stay as they are.
+    """
+    for attr in attrs:
+        kind, sep, rid = (record.get(attr) or "").partition(":")
+        if not sep or not rid.isdigit() or kind not in schema.MODELS:
+            continue
+        new = new_ids.get(kind, {}).get(int(rid))
+        if new is None:
+            return False
+        record[attr] = f"{kind}:{new}"
+    return True
 
 
 def _note_missing(outcome: PackageOutcome, pkg: _Package, missing: dict[str, list[str]]) -> None:
