@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import sqlalchemy as sa
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -263,13 +264,45 @@ def _sheet_rows(pkg: _Package, book: Book, sheet: schema.Sheet, missing: list[st
 def _absent(column) -> Any:
     """The value of a column the package does not carry: NULL, never a made-up value.
 
-    A NOT NULL column cannot hold NULL; it takes the schema's default and the
-    merge's note names it as not reported.
+    A NOT NULL column cannot hold NULL: it holds the table's default only
+    because it must hold something; ``countyunreported`` marks it as not
+    reported for the township and the merge's note says so (``_note_missing``).
     """
     if column.nullable:
         return None
     default = column.default.arg if column.default is not None else None
     return default() if callable(default) else default
+
+
+# Columns a township's package did not carry (an older format), kept with the county data: a NOT NULL
+# column among them holds the table's default, which is no answer of the township's. Readers of the
+# county database (summaries, 体检) ask ``unreported_columns`` before they count such a column.
+_COUNTY_META = sa.MetaData()
+UNREPORTED = sa.Table(
+    "countyunreported", _COUNTY_META,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("township_code", sa.String, nullable=False, index=True),
+    sa.Column("sheet", sa.String, nullable=False),  # 户表
+    sa.Column("header", sa.String, nullable=False),  # 卫生厕所
+    sa.Column("table_name", sa.String, nullable=False),  # household
+    sa.Column("column_name", sa.String, nullable=False),  # sanitary_toilet
+    sa.Column("not_null", sa.Boolean, nullable=False),  # True: the county holds the default, not NULL
+    sa.Column("format_version", sa.Integer, nullable=False),
+)
+
+
+def unreported_columns(ctx: AppContext, township_code: str | None = None) -> dict[str, set[tuple[str, str]]]:
+    """township code -> {(table, column)} its latest package did not carry."""
+    if not sa.inspect(ctx.db.engine).has_table(UNREPORTED.name):
+        return {}
+    stmt = select(UNREPORTED.c.township_code, UNREPORTED.c.table_name, UNREPORTED.c.column_name)
+    if township_code is not None:
+        stmt = stmt.where(UNREPORTED.c.township_code == township_code)
+    out: dict[str, set[tuple[str, str]]] = {}
+    with ctx.read() as s:
+        for code, table, column in s.execute(stmt):
+            out.setdefault(code, set()).add((table, column))
+    return out
 
 
 # --------------------------------------------------------------------------- writing
@@ -278,6 +311,7 @@ def _absent(column) -> Any:
 def _ensure_county_tables(ctx: AppContext) -> None:
     for model in (CountyPackage, CountyOwned):
         model.__table__.create(ctx.db.engine, checkfirst=True)
+    UNREPORTED.create(ctx.db.engine, checkfirst=True)
 
 
 def _refuse_township_database(s) -> None:
@@ -458,7 +492,7 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
                     batch = []
             flush(model, table, batch)
         del book  # the sheet cells of this workbook can go before the next is opened
-    _note_missing(outcome, pkg, missing)
+    _note_missing(outcome, pkg, missing, s, code)
     for start in range(0, len(owned), _CHUNK):
         s.execute(insert(CountyOwned), [dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
                                         for table, row_id, source_id in owned[start:start + _CHUNK]])
@@ -481,14 +515,39 @@ def _map_records(record: dict, attrs: list[str], new_ids: dict[str, dict[int, in
     return True
 
 
-def _note_missing(outcome: PackageOutcome, pkg: _Package, missing: dict[str, list[str]]) -> None:
+def _note_missing(outcome: PackageOutcome, pkg: _Package, missing: dict[str, list[str]], s=None,
+                  code: str = "") -> None:
+    """Say which columns the package lacks, sheet by sheet, and mark them for the township (``UNREPORTED``).
+
+    A column that cannot be NULL is named apart: the county holds the table's
+    default there (否, 0 …), which the township never reported.
+    """
+    if s is not None:
+        s.execute(delete(UNREPORTED).where(UNREPORTED.c.township_code == code))
     gaps = {name: cols for name, cols in missing.items() if cols}
     if not gaps:
         return
-    version = pkg.manifest.get("format_version", 1)
+    version = int(pkg.manifest.get("format_version", 1))
+    by_name = {sheet.name: sheet for sheet in schema.SHEETS}
+    marks, defaulted = [], []
+    for name, headers in gaps.items():
+        sheet = by_name[name]
+        fields = {f.header: f for f in sheet.fields}
+        for header in headers:
+            column = sheet.model.__table__.c[fields[header].attr]
+            marks.append(dict(township_code=code, sheet=name, header=header, table_name=sheet.table,
+                              column_name=column.name, not_null=not column.nullable, format_version=version))
+            if not column.nullable:
+                defaulted.append((name, header))
+    if s is not None:
+        s.execute(insert(UNREPORTED), marks)
     listed = "；".join(f"「{name}」{'、'.join(cols)}" for name, cols in gaps.items())
     outcome.notes.append(f"上报包为格式版本 {version}，不含以下列，汇总库中这些值为空（未上报），"
                          f"请乡镇升级软件后重新上报：{listed}")
+    if defaulted:
+        names = "；".join(f"「{name}」{header}" for name, header in defaulted)
+        outcome.notes.append(f"其中这些列不能为空，汇总库只好存为默认值（如“否”、0），已标记为未上报，"
+                             f"统计时不能当作乡镇的数据：{names}")
 
 
 def _upsert_township(s, code: str, name: str, county: str, operator: str) -> None:
@@ -546,6 +605,7 @@ def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
     town = m["township"]
     code, name, county = str(town["code"]), str(town["name"]), str(town.get("county", ""))
     outcome = PackageOutcome(pkg.file, f"{code} {name}", str(m["period"]), "新导入")
+    _ensure_county_tables(ctx)
     with ctx.read() as s:
         _refuse_township_database(s)
     if ctx.db.identity().kind != identity.COUNTY:

@@ -31,7 +31,7 @@ from fupin_tui.models import BudgetLine, Household, Project, Village, Voucher, V
 COLUMNS = [  # full size on A4 landscape; LibreOffice prints a digit of 宋体 10 pt a little wider than a width unit
     Column("序号", 5, "int"), Column("村名", 7), Column("户编号", 19, "id"), Column("领款人", 8),
     Column("身份证号", 21, "id"), Column("家庭人口", 5, "int", wrap=True), Column("一卡通账号", 22, "id"),
-    Column("补助项目", 10, wrap=True), Column("金额（元）", 11, "money"), Column("领款人签名", 13),
+    Column("补助项目", 9, wrap=True), Column("金额（元）", 12, "money"), Column("领款人签名", 13),
     Column("签领日期", 11, "date"),
 ]
 AMOUNT = 8

@@ -144,6 +144,7 @@ def test_every_page_of_both_lists_is_legible_and_on_the_paper(rendered):
             assert page.smallest_text >= MIN_TEXT_PT, (name, page.number, page.smallest_text)
             outside = [w.text for w in page.words if w.x1 > page.width - 5 or w.y1 > page.height - 5]
             assert not outside, (name, page.number, outside[:5])
+            assert "###" not in _page_text(page), (name, page.number)  # a number too wide for its column
         print(name, "pages", len(pages), "smallest text (pt)", min(p.smallest_text for p in pages))
 
 
