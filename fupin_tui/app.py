@@ -97,6 +97,15 @@ class FupinApp(App):
         # the one loader every command uses too: config-folder files into the database, calendar and codes from it
         self.configuration = configuration.load(self.db_path, db=self.ctx.db, operator=self.ctx.operator)
 
+    def reload_configuration(self) -> None:
+        """After 设置 imported a calendar or code list: the one loader again, then every screen refreshes
+        (deadlines are counted in the new working days)."""
+        from fupin_tui import configuration
+        from fupin_tui.changes import ALL, Change
+
+        self.configuration = configuration.load(self.db_path, db=self.ctx.db, operator=self.ctx.operator)
+        self.ctx.db.changes.publish(Change(ALL))
+
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
         for problem in self.keymap_problems:  # said at start, never dropped silently

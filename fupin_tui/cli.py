@@ -225,6 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `check | head`: the reader has what it wanted; quiet, as every command-line tool is
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not raise again
+        return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
         from fupin_tui.db import DatabaseProblem
         from fupin_tui.domain.errors import DomainError

@@ -41,6 +41,7 @@ class SettingsScreen(Screen):
     SettingsScreen #villages, SettingsScreen #operators { height: 1fr; }
     SettingsScreen #params { height: 1fr; }
     SettingsScreen .hint { color: $text-muted; height: auto; }
+    SettingsScreen .error-line { color: $error; text-style: bold; height: auto; }
     """
     BINDINGS = [
         km.bind("save", "save", "保存"),
@@ -80,6 +81,10 @@ class SettingsScreen(Screen):
                 yield HolidaysPanel(id="holidays")
             with TabPane("配置", id="tab-config"):
                 yield Static("", id="config-report")
+                yield Field("导入配置文件", TextInput(id="config-file",
+                                                placeholder="holidays.toml 或 codes.toml 的路径，回车导入"))
+                yield Static("", id="config-error", classes="error-line")
+                yield Static("", id="config-done", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -250,6 +255,25 @@ class SettingsScreen(Screen):
                 township.set_setting(self.app.ctx, "border_style", event.value)
             self.app.apply_border_style()
 
+    @on(Input.Submitted, "#config-file")
+    def _import_config(self, event: Input.Submitted) -> None:
+        """设置 → 配置: a county file kept in the database; calendar and code lists apply at once."""
+        from fupin_tui import configuration
+
+        event.stop()
+        error, done = self.query_one("#config-error", Static), self.query_one("#config-done", Static)
+        error.update("")
+        done.update("")
+        try:
+            message = configuration.import_file(self.app.ctx.db, event.value, self.app.ctx.operator)
+        except InputError as exc:
+            error.update(f"未导入：{exc}")  # what was typed stays in the box
+            return
+        self.app.reload_configuration()
+        done.update(message)
+        event.input.value = ""
+        self.query_one("#config-report", Static).update(config_report(self.app))
+
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
@@ -280,4 +304,12 @@ def config_report(app) -> str:
         lines.append(f"  来自 {f.origin}，{f.imported_at} 导入")
     for notice in (loaded.notices if loaded else []):
         lines.append(f"提示：{notice}")
+    remaps = getattr(app, "keymap", {}) or {}
+    problems = getattr(app, "keymap_problems", []) or []
+    keymap_file = folder / configuration.KEYMAP
+    if keymap_file.is_file():
+        lines.append(f"按键设置（{configuration.KEYMAP}，本机）：{keymap_file}，改了 {len(remaps)} 个按键"
+                     + (f"，{len(problems)} 处未采用（见启动时的提示）" if problems else ""))
+    else:
+        lines.append(f"按键设置（{configuration.KEYMAP}，本机）：未放置，使用默认按键（F1 查看）")
     return escape("\n".join(lines))
