@@ -21,10 +21,10 @@ may keep its merged database on a server. Same models, same services: what diffe
 from __future__ import annotations
 
 import zlib
+from typing import TYPE_CHECKING
 
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+if TYPE_CHECKING:  # light module: ``is_server_url`` runs before the database libraries load
+    from sqlalchemy.engine import URL, Engine
 
 SCHEMES = ("postgresql", "postgres")
 MIN_SERVER_VERSION = 120000  # PostgreSQL 12: ON CONFLICT, partial indexes, advisory xact locks
@@ -50,13 +50,18 @@ def lock_key(name: str) -> int:
 def lock(conn, name: str) -> None:
     """Hold the lock ``name`` until the transaction ends (PostgreSQL; a no-op on SQLite, whose
     single writer lock already serialises)."""
+    from sqlalchemy import text
+
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
 
 
-def shown(url: str | URL) -> str:
+def shown(url: "str | URL") -> str:
     """The URL as a clerk may see it: the password replaced by ***."""
     from urllib.parse import unquote
+
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
 
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
@@ -71,8 +76,11 @@ def _problem(message: str, kind: str = ""):
     return DatabaseProblem(message, kind=kind)
 
 
-def engine_url(target: str) -> URL:
+def engine_url(target: str) -> "URL":
     """The SQLAlchemy URL with the psycopg (v3) driver; a malformed URL is refused in words."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(target)
     except ArgumentError:
@@ -88,7 +96,7 @@ def engine_url(target: str) -> URL:
     return url.set(drivername="postgresql+psycopg")
 
 
-def make_engine(target: str) -> Engine:
+def make_engine(target: str) -> "Engine":
     try:
         import psycopg  # noqa: F401
     except ImportError:
@@ -121,11 +129,16 @@ def connect_words(exc: BaseException, target: str) -> str:
 
 
 def server_version(conn) -> int:
+    from sqlalchemy import text
+
     return int(conn.execute(text("SHOW server_version_num")).scalar())
 
 
 def open_server(target: str, *, create: bool = True, kind: str | None = None):
     """Open (creating or upgrading) the county database at ``target``; a ``db.Database``."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
     from fupin_tui import storage
     from fupin_tui.db import Database, DatabaseProblem
 
@@ -150,8 +163,9 @@ def open_server(target: str, *, create: bool = True, kind: str | None = None):
     return Database(path=None, engine=engine, url=target)
 
 
-def _prepare(engine: Engine, target: str, create: bool, kind: str | None) -> None:
+def _prepare(engine: "Engine", target: str, create: bool, kind: str | None) -> None:
     import fupin_tui.models  # noqa: F401  (registers every table)
+    from sqlalchemy import inspect
     from sqlmodel import SQLModel
 
     from fupin_tui import identity
@@ -185,7 +199,7 @@ def _with_schema(ident, version: int, application_id: int):
     return replace(ident, schema_version=version, application_id=application_id)
 
 
-def migrate(engine: Engine, target: str) -> None:
+def migrate(engine: "Engine", target: str) -> None:
     """The ordered migrations from the stored version on: one transaction each, version bumped inside it."""
     from fupin_tui import identity
     from fupin_tui.db import MIGRATIONS, SCHEMA_VERSION
@@ -204,8 +218,9 @@ def migrate(engine: Engine, target: str) -> None:
             identity.write_in(conn, _with_schema(ident, step, ident.application_id))
 
 
-def check_schema(engine: Engine, target: str) -> None:
+def check_schema(engine: "Engine", target: str) -> None:
     """Every table and column this release needs is there (as ``db._check_schema`` for a file)."""
+    from sqlalchemy import inspect
     from sqlmodel import SQLModel
 
     inspector = inspect(engine)
@@ -225,6 +240,8 @@ def check_schema(engine: Engine, target: str) -> None:
 def reset_sequences(conn, tables) -> None:
     """After rows were inserted with explicit ids (a merge, an undo), let PostgreSQL's id
     sequences continue above them; SQLite needs nothing (it takes max(id) + 1)."""
+    from sqlalchemy import text
+
     if conn.dialect.name != "postgresql":
         return
     for table in tables:
