@@ -72,6 +72,30 @@ def _m4_audit_chain(con: sqlite3.Connection) -> None:
 MIGRATIONS[4] = _m4_audit_chain
 
 
+def _m5_versions_and_drafts(con: sqlite3.Connection) -> None:
+    """No lost update on settings (row_version, who/when on app settings) and form drafts (issue 12)."""
+    def columns(table: str) -> set[str]:
+        return {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+
+    if "row_version" not in columns("policyoverride"):
+        con.execute("ALTER TABLE policyoverride ADD COLUMN row_version INTEGER NOT NULL DEFAULT '0'")
+    have = columns("appsetting")
+    for name, ddl in (("updated_at", "DATETIME"), ("updated_by", "VARCHAR NOT NULL DEFAULT ''"),
+                      ("row_version", "INTEGER NOT NULL DEFAULT '0'")):
+        if name not in have:
+            con.execute(f"ALTER TABLE appsetting ADD COLUMN {name} {ddl}")
+    con.execute("""CREATE TABLE IF NOT EXISTS formdraft (
+	operator VARCHAR NOT NULL,
+	form_key VARCHAR NOT NULL,
+	title VARCHAR NOT NULL,
+	values_json VARCHAR NOT NULL,
+	saved_at DATETIME NOT NULL,
+	PRIMARY KEY (operator, form_key))""")
+
+
+MIGRATIONS[5] = _m5_versions_and_drafts
+
+
 def create_missing_tables(con, models) -> None:
     """CREATE the tables (and their indexes) of ``models`` that do not exist yet, in the dialect of
     the DB-API connection ``con`` (sqlite3 or psycopg): a portable migration step."""
@@ -465,7 +489,10 @@ def _record_id(obj) -> str:
 @event.listens_for(Session, "before_flush")
 def _stamp(session: Session, _ctx, _instances) -> None:
     operator = session.info.get("operator", "")
+    from fupin_tui import text_guard
     from fupin_tui.models.base import Tracked, now
+
+    text_guard.check_session(session)  # no control/invisible characters, no over-long text (issue 12 item 6)
 
     for obj in session.new:
         if isinstance(obj, Tracked) and not obj.created_by:
