@@ -29,7 +29,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fupin_tui.context import AppContext
-from fupin_tui import identity
+from fupin_tui import identity, server
 from fupin_tui.db import open_database, write_audit
 from fupin_tui.domain.errors import DomainError
 from fupin_tui.excel import schema
@@ -599,6 +599,26 @@ def _integrity_message(exc: IntegrityError, pkg: _Package) -> str:
     return f"上报包 {pkg.file} 被拒绝：{reason}，汇总库未作改动。"
 
 
+def _latest(s, code: str) -> CountyPackage | None:
+    """The package that stands for the township now (newest period, then newest export)."""
+    return s.execute(select(CountyPackage).where(CountyPackage.township_code == code)
+                     .order_by(CountyPackage.period.desc(), CountyPackage.exported_at.desc(),
+                               CountyPackage.id.desc())).scalars().first()
+
+
+def _is_unchanged(s, code: str, pkg: _Package, m: dict) -> bool:
+    """True when this very package stands for the township already; refuses an older one."""
+    latest = _latest(s, code)
+    if latest is None:
+        return False
+    if latest.manifest_sha256 == pkg.digest:
+        return True
+    if (str(m["period"]), str(m["exported_at"])) < (latest.period, latest.exported_at):
+        raise PackageRefused(
+            f"上报包 {pkg.file} 被拒绝：比已导入的 {latest.period}（{latest.exported_at} 导出）旧，汇总库未作改动。")
+    return False
+
+
 def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
     pkg = open_package(path)
     m = pkg.manifest
@@ -612,18 +632,19 @@ def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
         with ctx.transaction() as s:  # a database that takes packages is a county database
             identity.mark_in(s, kind=identity.COUNTY, township_code="", township_name="")
     with ctx.read() as s:
-        latest = s.execute(select(CountyPackage).where(CountyPackage.township_code == code)
-                           .order_by(CountyPackage.period.desc(), CountyPackage.exported_at.desc())).scalars().first()
-    if latest is not None:
-        if latest.manifest_sha256 == pkg.digest:
+        if _is_unchanged(s, code, pkg, m):
             outcome.status = "未变化"
             return outcome
-        if (str(m["period"]), str(m["exported_at"])) < (latest.period, latest.exported_at):
-            raise PackageRefused(
-                f"上报包 {pkg.file} 被拒绝：比已导入的 {latest.period}（{latest.exported_at} 导出）旧，汇总库未作改动。")
-        outcome.status = "已更新"
     try:
         with ctx.transaction() as s:
+            # Two county users merging at once: one waits for the other, then decides on what the
+            # other committed (a newer package merged meanwhile makes this one older: refused).
+            server.lock(s.connection(), "county-merge")
+            if _is_unchanged(s, code, pkg, m):
+                outcome.status = "未变化"
+                return outcome
+            if _latest(s, code) is not None:
+                outcome.status = "已更新"
             before = _previous(s, code)
             _remove_township(s, code)
             _upsert_township(s, code, name, county, ctx.operator)
@@ -639,6 +660,7 @@ def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
                 imported_by=ctx.operator, summary=summary))
             write_audit(s, "countypackage", code, "导入", note=f"县级汇总 {pkg.file}：{outcome.status}",
                         after={"rows": outcome.rows, "period": m["period"]})
+            server.reset_sequences(s.connection(), [*schema.INSERT_ORDER, "countyowned"])
     except IntegrityError as exc:
         raise PackageRefused(_integrity_message(exc, pkg)) from None
     return outcome

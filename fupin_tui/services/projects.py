@@ -219,7 +219,8 @@ def _facts(ctx: AppContext, s: Session, p: Project, *, with_archive: bool = Fals
         plan_approved_on=p.plan_approved_on, started_on=p.started_on, planned_start=p.planned_start,
         planned_end=p.planned_end, audit_opinion_on=p.audit_opinion_on, open_rectifications=open_rect,
         budget_lines=lines, missing_documents=archive.missing_titles(ctx, s, p) if with_archive else (),
-        file_number=p.file_number, deposit_rate=p.deposit_rate, pending_adjustment=bool(pending))
+        file_number=p.file_number, deposit_rate=p.deposit_rate, pending_adjustment=bool(pending),
+        accepted_on=p.accepted_on, acceptance_entered_on=p.acceptance_entered_on)
 
 
 def _event(s: Session, project_id: int, t: lc.Transition) -> None:
