@@ -114,7 +114,22 @@ def _generate_demo(path: Path, households: int, seed: int, force: bool = False) 
     print(f"已生成演示数据库 {path}：{stats}（用时 {time.monotonic() - started:.0f} 秒）")
 
 
+# Commands that work on a county database on a server (postgresql://…); the others need a file.
+SERVER_COMMANDS = {"import-package", "check", "county-summary", "merges", "undo-merge"}
+
+
+def _refuse_server_for(args) -> None:
+    from fupin_tui.server import is_server_url
+
+    target = _db_path(args)
+    if is_server_url(target) and args.command not in SERVER_COMMANDS:
+        what = f"命令 {args.command}" if args.command else "程序界面"
+        usable = "、".join(sorted(SERVER_COMMANDS))
+        raise CliError(f"{what}只用于数据库文件，不能用于服务器上的县级汇总库；服务器库可用的命令：{usable}。未作任何改动。")
+
+
 def _run(args) -> int:
+    _refuse_server_for(args)
     if args.command is None:
         return _run_app(args)
     if args.command == "demo":
@@ -211,6 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `check | head`: the reader has what it wanted; quiet, as every command-line tool is
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not raise again
+        return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
         from fupin_tui.db import DatabaseProblem
         from fupin_tui.domain.errors import DomainError

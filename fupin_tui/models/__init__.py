@@ -2,7 +2,7 @@
 
 from fupin_tui.models import audit, county, duties, funds, projects, registry, settings, updates  # noqa: F401
 from fupin_tui.models.audit import AuditLog, FindingAck  # noqa: F401
-from fupin_tui.models.county import CountyOwned, CountyPackage  # noqa: F401
+from fupin_tui.models.county import CountyMerge, CountyMergeRow, CountyOwned, CountyPackage  # noqa: F401
 from fupin_tui.models.duties import Delegation, EnterpriseCondition, Procurement, Visit  # noqa: F401
 from fupin_tui.models.funds import (  # noqa: F401
     CollectiveIncome, Dividend, Entity, EntityMember, ProgressReport, Share, Tranche, Voucher, VoucherLine,
