@@ -231,6 +231,7 @@ ALLOWED = {
     "fupin_tui/errorlog.py": "appends to its own 0600 log with O_APPEND (type and stack only)",
     "fupin_tui/db.py": "creates the database file 0600",
     "fupin_tui/excel/package.py": "zip written into filenames.open_private; _save writes through it too",
+    "fupin_tui/services/update_export.py": "zip written into filenames.open_private (_private_write)",
     "fupin_tui/widgets/forms.py": "FormScreen.save is a form's save, not a file",
     "fupin_tui/backup.py": "backups: private files of their own (0600, tested in test_backup)",
     "fupin_tui/storage.py": "probes whether a folder or file can be written (an empty 0600 probe file)",
