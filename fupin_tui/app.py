@@ -76,6 +76,7 @@ class FupinApp(App):
         self.demo = demo
         self.requested_operator = operator
         self.ctx = None
+        self.database_is_ready = False
         self.startup_problem: str | None = None
         self.change_relay = None
         # things the clerk must see but that do not stop the work (read-only file, failed backup …)
@@ -220,6 +221,7 @@ class FupinApp(App):
             if refresh:
                 refresh()
         self._verify_audit_chain()
+        self.database_is_ready = True  # operator chosen, borders and title set: what a test waits for
 
     @work(thread=True, exclusive=True, group="audit-chain", description="检查审计日志")
     def _verify_audit_chain(self) -> None:
