@@ -219,7 +219,8 @@ def _facts(ctx: AppContext, s: Session, p: Project, *, with_archive: bool = Fals
         plan_approved_on=p.plan_approved_on, started_on=p.started_on, planned_start=p.planned_start,
         planned_end=p.planned_end, audit_opinion_on=p.audit_opinion_on, open_rectifications=open_rect,
         budget_lines=lines, missing_documents=archive.missing_titles(ctx, s, p) if with_archive else (),
-        file_number=p.file_number, deposit_rate=p.deposit_rate, pending_adjustment=bool(pending))
+        file_number=p.file_number, deposit_rate=p.deposit_rate, pending_adjustment=bool(pending),
+        accepted_on=p.accepted_on, acceptance_entered_on=p.acceptance_entered_on)
 
 
 def _event(s: Session, project_id: int, t: lc.Transition) -> None:
@@ -309,11 +310,17 @@ def perform(ctx: AppContext, project_id: int, action: str, raw: Mapping[str, Any
             loaded_version: int | None = None) -> lc.Transition:
     """One life-cycle action as one transaction, with its ProjectEvent; refused with the rule."""
     with ctx.transaction() as s:
-        p = _project(s, project_id, loaded_version)
-        facts = _facts(ctx, s, p, with_archive=action == "归档")
-        t = lc.decide(action, facts, raw, ctx.policy, ctx.today())
-        _apply(ctx, s, p, t)
-        return t
+        return perform_in(ctx, s, project_id, action, raw, loaded_version=loaded_version)
+
+
+def perform_in(ctx: AppContext, s: Session, project_id: int, action: str, raw: Mapping[str, Any], *,
+               loaded_version: int | None = None) -> lc.Transition:
+    """``perform`` inside a transaction the caller holds (the county's update package applies many)."""
+    p = _project(s, project_id, loaded_version)
+    facts = _facts(ctx, s, p, with_archive=action == "归档")
+    t = lc.decide(action, facts, raw, ctx.policy, ctx.today())
+    _apply(ctx, s, p, t)
+    return t
 
 
 def _apply(ctx: AppContext, s: Session, p: Project, t: lc.Transition) -> None:
@@ -531,7 +538,18 @@ def add_budget_line(ctx: AppContext, project_id: int, *, item: str, unit: str = 
                           spending_kind=ctx.codes.canonical("支出类别", spending_kind))
         s.add(line)
         s.flush()
+        _total_from_budget(s, p)
         return line.id
+
+
+def _total_from_budget(s: Session, p: Project) -> None:
+    """总投资 is the sum of the 资金概算 lines (F05), kept in step with every line added or voided."""
+    amounts = s.exec(select(BudgetLine.amount, BudgetLine.adjusted_amount).where(
+        BudgetLine.project_id == p.id, BudgetLine.voided == False)).all()  # noqa: E712
+    if amounts:
+        p.total_investment = sum((adjusted if adjusted is not None else amount for amount, adjusted in amounts),
+                                 Decimal("0.00"))
+        s.add(p)
 
 
 def void_budget_line(ctx: AppContext, line_id: int, reason: str, *, loaded_version: int | None = None) -> None:
@@ -539,8 +557,11 @@ def void_budget_line(ctx: AppContext, line_id: int, reason: str, *, loaded_versi
     with ctx.transaction() as s:
         line = live_row(s, BudgetLine, line_id, "概算明细不存在或已作废", loaded_version=loaded_version,
                         what="这条概算明细")
-        _editable_plan(_project(s, line.project_id))
+        p = _project(s, line.project_id)
+        _editable_plan(p)
         void(s, line, reason)
+        s.flush()
+        _total_from_budget(s, p)
 
 
 def budget_lines(ctx: AppContext, project_id: int) -> list[BudgetRow]:
