@@ -213,6 +213,11 @@ class FupinApp(App):
         loaded = getattr(self, "configuration", None)
         for notice in (loaded.notices if loaded else []):
             self.notify(notice, title="配置", timeout=12)
+        from fupin_tui.services import drafts
+
+        left = drafts.summary(self.ctx)  # forms this operator left unsaved (a crash, a closed terminal)
+        if left:
+            self.notify(left, title="未保存的草稿", timeout=15, markup=False)
         self.apply_border_style()
         # one title, no sub-title: Textual joins them with "—", which old consoles draw two cells wide
         self.title = (f"{self.TITLE}{'（演示数据）' if self.demo else ''}{'【只读：只能查看和打印】' if self.read_only else ''}"

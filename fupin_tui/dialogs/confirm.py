@@ -53,6 +53,37 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(value)
 
 
+class DraftOfferDialog(ModalScreen[str | None]):
+    """恢复草稿 / 丢弃草稿 / 稍后 (Esc): dropping a draft is always a choice of its own, never Esc."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="DraftOfferDialog")
+    BINDINGS = [km.bind("back", "later", "稍后")]
+
+    def __init__(self, when: str, title: str) -> None:
+        super().__init__()
+        self.when, self.what = when, title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("未保存的草稿", classes="dialog-title")
+            yield Static(f"这张表有 {self.when} 未保存的填写（{self.what}）。\n恢复后核对一遍再按 Ctrl+S 保存；"
+                         "丢弃后无法找回；按 Esc 稍后再说，下次打开时还会询问。", markup=False)
+            with Horizontal():
+                yield Button("恢复草稿", id="restore", variant="primary")
+                yield Button("丢弃草稿", id="discard", variant="error")
+                yield Button("稍后", id="later")
+
+    def on_mount(self) -> None:
+        self.query_one("#restore", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "later" else event.button.id)
+
+    def action_later(self) -> None:
+        self.dismiss(None)
+
+
 class ReasonDialog(FormDialog):
     """Asks for a reason; an empty reason is refused (作废 and 确认 must say why). Dismisses with the text or None."""
 

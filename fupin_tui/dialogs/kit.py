@@ -31,13 +31,18 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from fupin_tui import keymap as km
 
 from fupin_tui.domain.errors import DomainError, InputError
+from fupin_tui.widgets.drafts import DraftKeeping
 from fupin_tui.widgets.forms import CodeSelect, Field, TextInput
 
 KEYS_HINT = "Ctrl+S 确定　Esc 取消　Enter 下一项"
 
 
-class FormDialog(ModalScreen[Any]):
-    """Base of every input dialog; subclasses implement ``compose_fields`` and ``submit``."""
+class FormDialog(DraftKeeping, ModalScreen[Any]):
+    """Base of every input dialog; subclasses implement ``compose_fields`` and ``submit``.
+
+    Set ``draft_key`` (e.g. ``f"project:{id}:basics"``) to keep what is typed as a draft
+    (``widgets.drafts``): offered back when the same dialog opens again, removed on saving.
+    """
 
     DEFAULT_CSS = """
     FormDialog { align: center middle; background: $background 60%; }
@@ -87,6 +92,23 @@ class FormDialog(ModalScreen[Any]):
 
     def _mark_clean(self) -> None:
         self._snapshot = self.raw_values()
+        self._draft_baseline = FormDialog.raw_values(self)
+        self.start_drafts()
+
+    # -- drafts: widget ids (as restored), whatever ``raw_values`` a subclass shows
+    def draft_values(self) -> dict[str, Any]:
+        return FormDialog.raw_values(self)  # a dialog is small: no cache needed
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(TextArea.Changed)
+    def _draft_changed(self, _event) -> None:
+        self.note_change()
+
+    @on(Input.Blurred)
+    def _draft_field_left(self, _event) -> None:
+        self.flush_draft()
 
     # -- values ---------------------------------------------------------------
     def fields(self) -> list[Field]:
@@ -158,6 +180,7 @@ class FormDialog(ModalScreen[Any]):
 
     def action_submit(self, confirmed: bool = False) -> None:
         self.clear_errors()
+        draft_key = self.draft_key
         try:
             result = self.submit(confirmed)
         except DomainError as exc:
@@ -166,6 +189,7 @@ class FormDialog(ModalScreen[Any]):
                 return
             self.show_error(exc)
             return
+        self.discard_draft(draft_key)
         self.dismiss(True if result is None else result)
 
     def ask_confirmation(self, exc: DomainError) -> None:
@@ -188,10 +212,16 @@ class FormDialog(ModalScreen[Any]):
             return
         from fupin_tui.dialogs.confirm import ConfirmDialog
 
+        self.flush_draft(force=True)  # Esc by mistake: what was typed is kept as a draft first
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.dismiss(None)
 
+        if self.draft_key:
+            self.app.push_screen(ConfirmDialog("已填写的内容尚未保存，确定关闭吗？（已存为草稿，下次打开时可以恢复或丢弃。）",
+                                               title="关闭对话框", yes="关闭", no="继续填写"), answered)
+            return
         self.app.push_screen(ConfirmDialog("已填写的内容尚未保存，确定放弃吗？", title="放弃填写",
                                            yes="放弃", no="继续填写"), answered)
 

@@ -342,7 +342,7 @@ class ProjectDossierScreen(Screen):
         return rows[index] if 0 <= index < len(rows) else None
 
     def _dialog(self, title: str, fields: list[FieldSpec], submit: Callable[[dict, bool], Any], *,
-                notes=(), initial=None, done: str = "已保存") -> None:
+                notes=(), initial=None, done: str = "已保存", draft: str | None = None) -> None:
         from fupin_tui.dialogs.kit import SpecDialog
 
         def finished(result) -> None:
@@ -350,7 +350,10 @@ class ProjectDossierScreen(Screen):
                 self.notify(done)
                 self.reload()
 
-        self.app.push_screen(SpecDialog(title, fields, submit, notes=notes, initial=initial), finished)
+        dialog = SpecDialog(title, fields, submit, notes=notes, initial=initial)
+        if draft:  # what is typed is kept as a draft of this project's dialog (widgets.drafts)
+            dialog.draft_key, dialog.draft_title = f"project:{self.project_id}:{draft}", f"{self.dossier.name} {title}"
+        self.app.push_screen(dialog, finished)
 
     # -- actions --------------------------------------------------------------
     def action_tab(self, index: int) -> None:
@@ -460,7 +463,8 @@ class ProjectDossierScreen(Screen):
                 return projects.save_notice(self.ctx, self.project_id, kind=kind, published_on=published,
                                             place=raw["place"], fields=values, photo_paths=raw["photo_paths"])
 
-            self._dialog(f"新增{kind}", fields, submit, notes=[f"{rule}：以下各项都须公示"], initial=initial)
+            self._dialog(f"新增{kind}", fields, submit, notes=[f"{rule}：以下各项都须公示"], initial=initial,
+                         draft=f"notice:{kind}")
 
         self.app.push_screen(ActionMenu("公示类型", list(projects.NOTICE_FIELDS)), chosen)
 
@@ -529,7 +533,7 @@ class ProjectDossierScreen(Screen):
             projects.update_basics(self.ctx, self.project_id, data, loaded_version=version)
             return True
 
-        self._dialog("修改基本信息", fields, submit, initial=initial)
+        self._dialog("修改基本信息", fields, submit, initial=initial, draft="basics")
 
     def action_void(self) -> None:
         from fupin_tui.dialogs.confirm import ReasonDialog

@@ -238,6 +238,8 @@ class HouseholdFormScreen(FormScreen):
         from fupin_tui.services.township import villages
 
         ctx = self.app.ctx
+        self.flush_draft(force=True)  # the household shown until now: its unsaved typing is kept
+        self._draft_offered = None  # the next household's draft is offered once it is shown
         village_options = [(v.name, v.id) for v in villages(ctx)]
         if village_options != getattr(self, "_village_options", None):
             self.query_one("#village_id", CodeSelect).set_options(village_options)
@@ -252,7 +254,7 @@ class HouseholdFormScreen(FormScreen):
         for scroll in self.query(VerticalScroll):
             scroll.scroll_home(animate=False)
         self.mark_clean()
-        self.call_after_refresh(self.mark_clean)
+        self.call_after_refresh(self._clean_and_offer)
         self._focus_start()
         self._refilled = True
 
@@ -313,6 +315,30 @@ class HouseholdFormScreen(FormScreen):
                 self._ledger_year_to_fill()
             draw()
             self._drawn.add(pane_id)
+
+    # -- drafts (widgets.drafts): one per household, "new" for one not saved yet --
+    @property
+    def draft_key(self) -> str:
+        return f"household:{self.household_id or 'new'}"
+
+    @property
+    def draft_title(self) -> str:
+        return "新增贫困户" if not self.household_id else (self.title or f"户 {self.household_id}")
+
+    def draft_values(self) -> dict[str, Any]:
+        values = {k: v for k, v in super().draft_values().items() if not k.startswith("m_")}
+        values["__members__"] = [asdict(m) for m in self.members]
+        return values
+
+    def restore_draft(self, values: dict[str, Any]) -> None:
+        super().restore_draft({k: v for k, v in values.items() if not k.startswith("m_")})
+        names = {f.name for f in fields(reg.MemberInput)}
+        self.members = [reg.MemberInput(**{k: v for k, v in m.items() if k in names})
+                        for m in values.get("__members__", [])]
+        self.current = 0 if self.members else -1
+        self._redraw_members()
+        self._show_member(self.current)
+        self._update_income_line()
 
     # -- dirty tracking: household fields plus the members list -----------------
     def raw_values(self) -> dict[str, Any]:

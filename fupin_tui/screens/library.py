@@ -179,6 +179,14 @@ class LibraryEntryForm(FormScreen):
         self.entry_id = entry_id
 
     @property
+    def draft_key(self) -> str:  # widgets.drafts: what is typed survives Esc and a crash
+        return f"library:{self.entry_id or 'new'}"
+
+    @property
+    def draft_title(self) -> str:
+        return "修改项目库条目" if self.entry_id else "新增项目库条目"
+
+    @property
     def ctx(self):
         return self.app.ctx
 

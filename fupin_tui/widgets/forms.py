@@ -23,6 +23,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from fupin_tui import keymap as km
 
 from fupin_tui.domain.errors import InputError
+from fupin_tui.widgets.drafts import DraftKeeping
 
 
 class _Parsing:
@@ -261,12 +262,13 @@ class Field(Vertical):
                 pass
 
 
-class FormScreen(Screen):
+class FormScreen(DraftKeeping, Screen):
     """A screen of Fields with the standard keys.
 
     Subclasses compose Fields (widget ids become the keys of ``values()``),
     implement ``save(values)`` (call a service; raise InputError/DomainError),
-    and may override ``after_save``.
+    and may override ``after_save``. A ``draft_key`` keeps what is typed as a
+    draft (``widgets.drafts``): it survives Esc, a crash or a closed terminal.
     """
 
     BINDINGS = [
@@ -279,17 +281,39 @@ class FormScreen(Screen):
         self._snapshot: dict[str, Any] = {}
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.mark_clean)
+        self.call_after_refresh(self._clean_and_offer)
+
+    def _clean_and_offer(self) -> None:
+        self.mark_clean()
+        self.start_drafts()
+
+    # -- drafts: a keystroke raises a flag, the timer / leaving a field writes ---
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _draft_changed(self, _event) -> None:
+        self.note_change()
+
+    @on(Input.Blurred)
+    def _draft_field_left(self, _event) -> None:
+        self.flush_draft()
 
     # -- values -------------------------------------------------------------
     def fields(self) -> list[Field]:
         return list(self.query(Field))
 
     def raw_values(self) -> dict[str, Any]:
-        return {f.widget.id or f.label: f.widget.raw() for f in self.fields() if isinstance(f.widget, _Parsing)}
+        return self._raw_of(self.fields())
+
+    @staticmethod
+    def _raw_of(fields: list) -> dict[str, Any]:
+        return {f.widget.id or f.label: f.widget.raw() for f in fields if isinstance(f.widget, _Parsing)}
+
+    def draft_values(self) -> dict[str, Any]:
+        return self._raw_of(self.draft_fields())
 
     def mark_clean(self) -> None:
-        self._snapshot = self.raw_values()
+        self._snapshot = self._draft_baseline = self.raw_values()
 
     @property
     def dirty(self) -> bool:
@@ -331,6 +355,7 @@ class FormScreen(Screen):
     def action_save(self) -> None:
         from fupin_tui.domain.errors import DomainError
 
+        draft_key = self.draft_key  # a new record's key changes once it is saved
         try:
             values = self.values()
             self.save(values)
@@ -349,6 +374,7 @@ class FormScreen(Screen):
                         title="未保存", severity="error", timeout=10)
             return
         self.mark_clean()
+        self.discard_draft(draft_key)  # saved: the draft has done its work
         self.after_save()
 
     def save(self, values: dict[str, Any]) -> None:  # pragma: no cover - overridden
@@ -363,11 +389,14 @@ class FormScreen(Screen):
             return
         from fupin_tui.dialogs.confirm import ConfirmDialog
 
+        self.flush_draft(force=True)  # whatever is answered, what was typed is kept as a draft
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.leave()
 
-        self.app.push_screen(ConfirmDialog("有未保存的修改，确定放弃并离开吗？", yes="放弃修改", no="继续编辑"), answered)
+        kept = "（填写的内容已存为草稿，下次打开这张表时可以恢复或丢弃。）" if self.draft_key else ""
+        self.app.push_screen(ConfirmDialog(f"有未保存的修改，确定离开吗？{kept}", yes="离开", no="继续编辑"), answered)
 
     def leave(self) -> None:
         self.dismiss(None)
