@@ -76,6 +76,7 @@ class FupinApp(App):
         self.demo = demo
         self.requested_operator = operator
         self.ctx = None
+        self.database_is_ready = False
         self.startup_problem: str | None = None
         self.change_relay = None
         self.queued_mode: str | None = None  # an F-key pressed before the database was ready
@@ -224,6 +225,7 @@ class FupinApp(App):
         queued, self.queued_mode = self.queued_mode, None
         if queued:
             self.switch_mode(queued)
+        self.database_is_ready = True  # operator chosen, borders and title set: what a test waits for
 
     @work(thread=True, exclusive=True, group="audit-chain", description="检查审计日志")
     def _verify_audit_chain(self) -> None:

@@ -57,6 +57,7 @@ def app(ctx, db_path):
     return make_app(db_path=db_path, operator="张会计")
 
 
+@pytest.mark.slow  # 30-90 s: a whole job at the keyboard / every workbook rendered
 async def test_clerk_types_a_household_finds_it_and_runs_procedures(app, ctx):
     async with app.run_test(size=(120, 40)) as pilot:
         await app.switch_mode("registry")
