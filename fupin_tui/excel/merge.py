@@ -36,15 +36,12 @@ from fupin_tui.excel import schema
 from fupin_tui.excel.package import MANIFEST, PACKAGE_FORMAT, headers_for
 from fupin_tui.excel.readers import Book, SpreadsheetProblem, open_xlsx_bytes
 from fupin_tui.excel.styles import FIRST_DATA_ROW, HEADER_ROW
+from fupin_tui import package_safety as safety
+from fupin_tui.package_safety import MAX_PACKAGE_BYTES, PackageRefused  # noqa: F401  (re-exported)
 from fupin_tui.models import CountyOwned, CountyPackage, Household, Member, Project, Township
 from fupin_tui.models.projects import STATES
 
-MAX_PACKAGE_BYTES = 500 * 1024 * 1024
 _CHUNK = 2000  # rows per INSERT: enough for speed, small enough for memory
-
-
-class PackageRefused(DomainError):
-    """A package that cannot be merged; the message names the package and the failing file."""
 
 
 @dataclass
@@ -98,53 +95,40 @@ class _Package:
 
 
 def _refuse(path: Path, problem: str) -> PackageRefused:
-    return PackageRefused(f"上报包 {path.name} 被拒绝：{problem}")
+    return safety.refuse(path.name, problem)
 
 
-def open_package(path: Path | str) -> _Package:
-    """Read and verify a package: manifest first, then every workbook's size and SHA-256."""
+def open_package(path: Path | str, today: date | None = None) -> _Package:
+    """Read and verify a package (``package_safety``): members, manifest, period, every workbook's SHA-256."""
     path = Path(path)
-    if not path.is_file():
-        raise _refuse(path, "文件不存在")
-    if path.stat().st_size > MAX_PACKAGE_BYTES:
-        raise _refuse(path, "文件过大")
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise _refuse(path, "不是完整的 zip 文件（可能复制不完整）") from None
-    with zf:
-        try:
-            raw_manifest = zf.read(MANIFEST)
-        except KeyError:
-            raise _refuse(path, f"缺少 {MANIFEST}") from None
-        except (zipfile.BadZipFile, OSError, EOFError):
-            raise _refuse(path, f"{MANIFEST} 已损坏") from None
-        try:
-            manifest = json.loads(raw_manifest.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise _refuse(path, f"{MANIFEST} 不是有效的清单") from None
-        if manifest.get("format") != PACKAGE_FORMAT:
-            raise _refuse(path, "不是本软件生成的上报包")
-        if int(manifest.get("format_version", 0)) > schema.FORMAT_VERSION:
-            raise _refuse(path, f"格式版本 {manifest.get('format_version')} 比本软件新，请升级软件")
+    today = today or date.today()
+    with safety.open_zip(path) as zf:
+        manifest, digest = safety.read_manifest(zf, path.name, MANIFEST, PACKAGE_FORMAT, schema.FORMAT_VERSION)
+        safety.township_of(manifest, path.name)
+        exported = safety.moment(manifest.get("exported_at"), path.name, "exported_at")
+        safety.check_created(exported, path.name, today)
+        safety.check_month(manifest.get("period"), path.name, today, exported=exported)
         if manifest.get("village"):
             raise _refuse(path, f"只含村 {manifest['village']} 的数据，县级汇总需要全乡镇的上报包")
-        books = {}
-        for book in manifest.get("workbooks", []):
-            name = book.get("file", "")
-            try:
-                data = zf.read(name)
-            except KeyError:
-                raise _refuse(path, f"缺少文件 {name}") from None
-            except (zipfile.BadZipFile, OSError, EOFError):
-                raise _refuse(path, f"文件 {name} 已损坏（校验失败）") from None
-            if len(data) != book.get("bytes") or hashlib.sha256(data).hexdigest() != book.get("sha256"):
-                raise _refuse(path, f"文件 {name} 与清单的 SHA-256 不符（被修改或不完整）")
-            books[name] = data
+        _check_sheets_meta(manifest, path)
+        books = safety.verify_files(zf, manifest.get("workbooks"), path.name)
     for needed in {s.workbook for s in schema.SHEETS} - schema.OPTIONAL_WORKBOOKS:
         if needed not in books:
             raise _refuse(path, f"缺少文件 {needed}")
-    return _Package(path.name, manifest, hashlib.sha256(raw_manifest).hexdigest(), books)
+    return _Package(path.name, manifest, digest, books)
+
+
+def _check_sheets_meta(manifest: dict, path: Path) -> None:
+    """Each workbook's sheets with a name and a whole number of rows (a bad count is refused, not a crash)."""
+    for book in manifest.get("workbooks") or []:
+        sheets = book.get("sheets") if isinstance(book, dict) else None
+        if not isinstance(sheets, list):
+            raise _refuse(path, f"清单中 {book.get('file', '') if isinstance(book, dict) else ''} 的工作表列表无效")
+        for sheet in sheets:
+            rows = sheet.get("rows") if isinstance(sheet, dict) else None
+            if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str) \
+                    or not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+                raise _refuse(path, f"清单中 {book.get('file', '')} 的工作表或行数无效")
 
 
 # --------------------------------------------------------------------------- reading values
@@ -255,10 +239,21 @@ def _sheet_rows(pkg: _Package, book: Book, sheet: schema.Sheet, missing: list[st
                 raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」{where}的数据无法读取") from None
             read += 1
             yield record
+        if read == expected:  # a manifest that under-counts would silently drop rows: the next one is no data
+            after = next(rows, None)
+            if after and _int_like(after[0]):
+                raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」行数多于清单所写的 {expected} 行")
     except SpreadsheetProblem as exc:
         raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{exc}") from None
     if read != expected:
         raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」行数与清单不符")
+
+
+def _int_like(value: Any) -> bool:
+    try:
+        return value not in ("", None) and float(value).is_integer()
+    except (TypeError, ValueError):
+        return False
 
 
 def _absent(column) -> Any:
@@ -599,6 +594,21 @@ def _integrity_message(exc: IntegrityError, pkg: _Package) -> str:
     return f"上报包 {pkg.file} 被拒绝：{reason}，汇总库未作改动。"
 
 
+def _refuse_renaming(s, pkg: _Package, code: str, name: str) -> None:
+    """A package must not quietly change which name a code stands for (冒名镇), or which code a name has."""
+    known = s.execute(select(Township.name).where(Township.code == code, Township.voided == False)).scalar()  # noqa: E712
+    if known is not None and known != name:
+        raise PackageRefused(
+            f"上报包 {pkg.file} 被拒绝：乡镇代码 {code} 在汇总库中是“{known}”，上报包写的是“{name}”。"
+            f"如确属乡镇更名，请核实后加 --confirm-rename 重新导入；汇总库未作改动。")
+    other = s.execute(select(Township.code).where(Township.name == name, Township.code != code,
+                                                  Township.voided == False)).scalar()  # noqa: E712
+    if other is not None:
+        raise PackageRefused(
+            f"上报包 {pkg.file} 被拒绝：“{name}”在汇总库中的乡镇代码是 {other}，上报包写的是 {code}。"
+            f"如确属代码调整，请核实后加 --confirm-rename 重新导入；汇总库未作改动。")
+
+
 def _latest(s, code: str) -> CountyPackage | None:
     """The package that stands for the township now (newest period, then newest export)."""
     return s.execute(select(CountyPackage).where(CountyPackage.township_code == code)
@@ -619,15 +629,16 @@ def _is_unchanged(s, code: str, pkg: _Package, m: dict) -> bool:
     return False
 
 
-def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
-    pkg = open_package(path)
+def merge_one(ctx: AppContext, path: Path | str, *, confirm_rename: bool = False) -> PackageOutcome:
+    pkg = open_package(path, ctx.today())
     m = pkg.manifest
-    town = m["township"]
-    code, name, county = str(town["code"]), str(town["name"]), str(town.get("county", ""))
+    code, name, county = safety.township_of(m, pkg.file)
     outcome = PackageOutcome(pkg.file, f"{code} {name}", str(m["period"]), "新导入")
     _ensure_county_tables(ctx)
     with ctx.read() as s:
         _refuse_township_database(s)
+        if not confirm_rename:
+            _refuse_renaming(s, pkg, code, name)
     if ctx.db.identity().kind != identity.COUNTY:
         with ctx.transaction() as s:  # a database that takes packages is a county database
             identity.mark_in(s, kind=identity.COUNTY, township_code="", township_name="")
@@ -667,7 +678,8 @@ def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
 
 
 def import_packages(zip_paths: list[Path | str], county: AppContext | Path | str, operator: str = "",
-                    progress: Callable[[int, int, str], None] | None = None) -> list[PackageOutcome]:
+                    progress: Callable[[int, int, str], None] | None = None,
+                    confirm_rename: bool = False) -> list[PackageOutcome]:
     """Merge packages one by one (each its own transaction), oldest period first.
 
     A refused package raises PackageRefused; packages merged before it stay merged.
@@ -681,7 +693,7 @@ def import_packages(zip_paths: list[Path | str], county: AppContext | Path | str
         for i, path in enumerate(ordered):
             if progress:
                 progress(i, len(ordered), path.name)
-            outcomes.append(merge_one(ctx, path))
+            outcomes.append(merge_one(ctx, path, confirm_rename=confirm_rename))
         return outcomes
     finally:
         if own:

@@ -393,7 +393,8 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
     counter.check()
 
     work = Path(tempfile.mkdtemp(prefix="fupin-export-", dir=out_dir))
-    exported_at = datetime.now().replace(microsecond=0)
+    # the app's day (a fixed day in tests and demos), so the receiver's date checks agree with it
+    exported_at = datetime.combine(ctx.today(), datetime.now().time()).replace(microsecond=0)
     subtitle = f"{county}{name}（{code}）  报送期 {period}" + (f"  村 {scope.village_code}" if scope.village_code else "") \
         + "  金额单位：元"
     wb = None

@@ -310,11 +310,17 @@ def perform(ctx: AppContext, project_id: int, action: str, raw: Mapping[str, Any
             loaded_version: int | None = None) -> lc.Transition:
     """One life-cycle action as one transaction, with its ProjectEvent; refused with the rule."""
     with ctx.transaction() as s:
-        p = _project(s, project_id, loaded_version)
-        facts = _facts(ctx, s, p, with_archive=action == "归档")
-        t = lc.decide(action, facts, raw, ctx.policy, ctx.today())
-        _apply(ctx, s, p, t)
-        return t
+        return perform_in(ctx, s, project_id, action, raw, loaded_version=loaded_version)
+
+
+def perform_in(ctx: AppContext, s: Session, project_id: int, action: str, raw: Mapping[str, Any], *,
+               loaded_version: int | None = None) -> lc.Transition:
+    """``perform`` inside a transaction the caller holds (the county's update package applies many)."""
+    p = _project(s, project_id, loaded_version)
+    facts = _facts(ctx, s, p, with_archive=action == "归档")
+    t = lc.decide(action, facts, raw, ctx.policy, ctx.today())
+    _apply(ctx, s, p, t)
+    return t
 
 
 def _apply(ctx: AppContext, s: Session, p: Project, t: lc.Transition) -> None:

@@ -64,7 +64,7 @@ def test_every_clerk_table_has_a_sheet():
     from fupin_tui.models.base import Tracked
 
     # settings of the installation and the county's own bookkeeping do not travel
-    local = {"township", "operator", "countypackage", "countyowned"}
+    local = {"township", "operator", "countypackage", "countyowned", "countydecision"}
     tracked = {t.name for t in SQLModel.metadata.sorted_tables
                if t.name not in local and any(issubclass(m, Tracked) and getattr(m, "__tablename__", None) == t.name
                                               for m in _models())}
