@@ -67,7 +67,7 @@ def test_a_newer_package_replaces_the_acknowledgements(merged):
     con.execute("update findingack set voided = 1, reason = reason || '（已撤销：误确认）' where id = 2")
     con.commit()
     con.close()
-    package = export_package(ctx, base / "newer", period="2026-12").path
+    package = export_package(ctx, base / "newer").path
     ctx.db.close()
     [outcome] = import_packages([package], county)
     assert outcome.status == "已更新"
