@@ -5,6 +5,8 @@
                                         (the household form's 户信息 tab: label + Input or
                                         Select or Checkbox each), Escape closes it
     python bench/bare_apps.py input     one Input: a keystroke echoed, nothing else
+    python bench/bare_apps.py palette   Textual's stock command palette (Ctrl+P) with one provider
+                                        that answers every query with one hit at once
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import sys
 
 from textual.app import App, ComposeResult
+from textual.command import Hit, Provider
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select
@@ -49,13 +52,22 @@ class FormScreen(Screen):
         yield Footer()
 
 
+class EchoProvider(Provider):
+    """The cheapest provider there is: the query itself, as one hit."""
+
+    async def search(self, query: str):
+        yield Hit(1.0, f"找到 {query}", lambda: None, text=f"找到 {query}")
+
+
 class Bare(App):
+    COMMANDS = {EchoProvider}
+
     def __init__(self, kind: str) -> None:
         super().__init__()
         self.kind = kind
 
     def compose(self) -> ComposeResult:
-        if self.kind == "label":
+        if self.kind in ("label", "palette"):
             yield Label("你好")
         elif self.kind == "input":
             yield Input(id="only")

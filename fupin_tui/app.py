@@ -97,6 +97,15 @@ class FupinApp(App):
         # the one loader every command uses too: config-folder files into the database, calendar and codes from it
         self.configuration = configuration.load(self.db_path, db=self.ctx.db, operator=self.ctx.operator)
 
+    def reload_configuration(self) -> None:
+        """After 设置 imported a calendar or code list: the one loader again, then every screen refreshes
+        (deadlines are counted in the new working days)."""
+        from fupin_tui import configuration
+        from fupin_tui.changes import ALL, Change
+
+        self.configuration = configuration.load(self.db_path, db=self.ctx.db, operator=self.ctx.operator)
+        self.ctx.db.changes.publish(Change(ALL))
+
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
         for problem in self.keymap_problems:  # said at start, never dropped silently
@@ -261,8 +270,12 @@ class FupinApp(App):
         self.switch_mode("check")
         self.call_after_refresh(lambda: self.screen.show_rule(rule_id))
 
-    def open_record(self, record: str, tab: str | None = None) -> None:
-        """Open "household:12" or "project:5" (at ``tab``) from anywhere, e.g. a 体检 finding."""
+    def open_record(self, record: str, tab: str | None = None, back_to: str | None = None) -> None:
+        """Open "household:12" or "project:5" (at ``tab``) from anywhere, e.g. a 体检 finding.
+
+        With ``back_to`` (a mode, e.g. "check"), the record opens in its own job (建档立卡 /
+        项目档案) and closing it comes back to that mode: the 体检 list stays the 体检 list.
+        """
         kind, _, raw_id = record.partition(":")
         module = {"household": "fupin_tui.screens.registry", "project": "fupin_tui.screens.projects"}.get(kind)
         if module is None or not raw_id.isdigit():
@@ -273,7 +286,18 @@ class FupinApp(App):
         except (ModuleNotFoundError, AttributeError):
             self.notify("该功能尚未完成。", severity="warning")
             return
-        opener(self, int(raw_id), tab)
+        opener(self, int(raw_id), tab, back_to=back_to)
+
+    def pop_screen(self):
+        """A record opened from another job (``open_record(back_to=…)``) goes back there when closed."""
+        leaving = self.screen
+        done = super().pop_screen()
+        back = getattr(leaving, "back_to_mode", None)
+        if back:
+            leaving.back_to_mode = None  # a reused form (the household form) must not keep it
+            if back != self.current_mode and back in self.MODES:
+                self.call_later(self.switch_mode, back)
+        return done
 
     def action_export_copy(self) -> None:
         from fupin_tui import backup

@@ -120,6 +120,50 @@ def import_text(db, name: str, text: str, origin: str, operator: str = "") -> bo
     return True
 
 
+def kind_of(path: Path, text: str) -> str:
+    """HOLIDAYS or CODES: by the file's name, else by its content (a code list has ``[lists]``)."""
+    import tomllib
+
+    name = path.name.lower()
+    for known in (HOLIDAYS, CODES):
+        if name.endswith(known):
+            return known
+    try:
+        return CODES if "lists" in tomllib.loads(text) else HOLIDAYS
+    except tomllib.TOMLDecodeError:
+        return HOLIDAYS  # its parser names the format error
+
+
+def import_file(db, path: Path | str, operator: str = "") -> str:
+    """设置 → 配置 → 导入: a holidays.toml or codes.toml the clerk names, kept in the database.
+
+    Returns the Chinese line to show; raises ``InputError`` (field 文件) naming the problem, with
+    nothing stored. The caller reconfigures (``load``) so the calendar or code lists apply at once."""
+    from fupin_tui.domain.errors import DomainError, InputError
+
+    path = Path(str(path).strip().strip('"')).expanduser()
+    if not str(path).strip() or str(path) == ".":
+        raise InputError("文件", "请输入节假日安排（holidays.toml）或代码表（codes.toml）文件的路径")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("文件", f"找不到 {path}") from None
+    except IsADirectoryError:
+        raise InputError("文件", f"{path} 是文件夹，请输入文件的路径") from None
+    except UnicodeDecodeError:
+        raise InputError("文件", f"{path} 不是 UTF-8 文本（请用记事本另存为 UTF-8）") from None
+    except OSError as exc:
+        raise InputError("文件", f"无法读取 {path}（{exc.strerror or exc}）") from None
+    name = kind_of(path, text)
+    try:
+        changed = import_text(db, name, text, str(path), operator)
+    except DomainError as exc:
+        raise InputError("文件", str(exc)) from None
+    if not changed:
+        return f"{path} 与数据库中已有的{WHAT[name]}相同，未作改动。"
+    return f"已导入{WHAT[name]}：{path}（保存在数据库中，程序和命令行都使用这一份）。"
+
+
 def load(db_path: Path | str, db=None, config_dir: Path | None = None, operator: str = "") -> Loaded:
     """Import changed files from the config folder into the database, then configure calendar and codes."""
     from fupin_tui.config import config_dir as default_config_dir
@@ -140,7 +184,9 @@ def load(db_path: Path | str, db=None, config_dir: Path | None = None, operator:
         except (OSError, UnicodeDecodeError, DomainError) as exc:
             loaded.notices.append(f"配置文件夹中的 {path} 无法使用，未导入：{exc}")
             continue
-        if stored.get(name, {}).get("sha256") == _sha(text) or not db_path.exists():
+        entry = stored.get(name, {})
+        # the file as it was imported before (file_sha256: the database's copy came later, from a county update)
+        if _sha(text) in (entry.get("sha256"), entry.get("file_sha256")) or not db_path.exists():
             continue
         own = db is None
         try:

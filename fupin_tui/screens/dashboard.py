@@ -24,15 +24,19 @@ NAV = [
     ("settings", "设置", "F9"),
 ]
 
-# Panels from the 体检 module (fupin_tui.widgets.dashboard_panels), shown when present.
-PANELS = ("SeverityCounts", "NextDeadlines", "FundExecutionChart", "HouseholdsByVillageChart", "ProjectsByStateChart")
+# Panels from fupin_tui.widgets.dashboard_panels.  On a short terminal (80x24) what needs doing
+# (体检, deadlines, the fund line) comes before the counts, so it is seen without scrolling; on a
+# tall one the counts come first and everything still fits.
+URGENT_PANELS = ("SeverityCounts", "NextDeadlines", "FundExecutionChart")
+OTHER_PANELS = ("HouseholdsByVillageChart", "ProjectsByStateChart")
 
 
 class DashboardScreen(Screen):
     DEFAULT_CSS = """
     DashboardScreen #nav { width: 18; height: 100%; border-right: vkey $primary 40%; }
     DashboardScreen #figures { padding: 0 1; }
-    DashboardScreen #counts { height: auto; }
+    DashboardScreen #counts { height: auto; margin-top: 1; }
+    DashboardScreen #township { height: auto; }
     DashboardScreen .panel { height: auto; margin-top: 1; }
     DashboardScreen #warnings { height: auto; color: $warning; border: round $warning; padding: 0 1; }
     DashboardScreen #warnings.-empty { display: none; }
@@ -45,7 +49,8 @@ class DashboardScreen(Screen):
             yield OptionList(*[Option(f"{key:<4}{title}", id=mode) for mode, title, key in NAV], id="nav")
             with VerticalScroll(id="figures"):
                 yield Static("", id="warnings", classes="-empty")
-                yield Static("正在打开数据库，请稍候", id="counts")
+                yield Static("正在打开数据库，请稍候", id="township")
+                yield Static("", id="counts", classes="panel-counts")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -58,11 +63,14 @@ class DashboardScreen(Screen):
             self.call_after_refresh(self._load)
             self.call_after_refresh(self._mount_panels)
 
+    _overview_asked = 0
+    _overview_answered = -1
+
     def database_ready(self) -> None:
         self.show_warnings()
         running = getattr(self, "_overview", None)
         if running is None or running.is_finished:  # called again at once (mount, then the app): one read
-            self._overview = self._load()
+            self._overview = self._load_overview()
         if self.query(".panel") and self.app.ctx is not None and not getattr(self, "_panels_live", False):
             self._panels_live = True  # mounted before the database was open: now fetch for real
             for panel in self.query(".panel"):
@@ -88,10 +96,32 @@ class DashboardScreen(Screen):
             return
         figures = self.query_one("#figures")
         self._panels_live = self.app.ctx is not None
-        for name in PANELS:
-            panel_class = getattr(module, name, None)
-            if panel_class is not None:
-                figures.mount(panel_class(classes="panel"))
+        figures.mount_all([getattr(module, name)(classes="panel -urgent") for name in URGENT_PANELS])
+        figures.mount_all([getattr(module, name)(classes="panel") for name in OTHER_PANELS])
+        self._arrange()
+
+    def on_resize(self) -> None:
+        self._arrange()
+
+    def _arrange(self) -> None:
+        from fupin_tui.widgets.dashboard_panels import SHORT_SCREEN
+
+        urgent = list(self.query(".-urgent"))
+        if not urgent:
+            return
+        figures, counts = self.query_one("#figures"), self.query_one("#counts")
+        short = self.app.size.height < SHORT_SCREEN
+        if short and figures.children.index(counts) < figures.children.index(urgent[0]):
+            figures.move_child(counts, after=urgent[-1])
+        elif not short and figures.children.index(counts) > figures.children.index(urgent[0]):
+            figures.move_child(counts, before=urgent[0])
+
+    @property
+    def settled(self) -> bool:
+        """The database is ready and every figure drawn answers the latest load (snapshots wait for it)."""
+        panels = self.query(".panel")
+        return (self.app.change_relay is not None and self._overview_answered == self._overview_asked
+                and len(panels) > 0 and all(p.current for p in panels))
 
     def data_changed(self, _changes) -> None:
         """Any save may move a count: fetch again (the relay calls this when the dashboard is on top)."""
@@ -99,21 +129,28 @@ class DashboardScreen(Screen):
 
     def action_reload(self) -> None:
         if self.app.ctx is not None:
-            self._load()
+            self._load_overview()
             for panel in self.query(".panel"):
                 reload = getattr(panel, "reload", None)
                 if reload:
                     reload()
 
+    def _load_overview(self):
+        self._overview_asked += 1
+        return self._load(self._overview_asked)
+
     @work(thread=True, exclusive=True, group="dashboard")
-    def _load(self) -> None:
+    def _load(self, asked: int = 0) -> None:
         from fupin_tui.services.overview import read_overview
 
         data = read_overview(self.app.db_path)
         if data is not None:
-            self.app.call_from_thread(self._show, data)
+            self.app.call_from_thread(self._show, data, asked)
 
-    def _show(self, data) -> None:
+    def _show(self, data, asked: int = 0) -> None:
+        if asked and asked != self._overview_asked:
+            return  # an older load's answer, come late
+        self._overview_answered = asked
         grid = Table.grid(padding=(0, 3))
         households = Table(title="贫困户（按状态）", title_justify="left", show_edge=False, box=None, min_width=24)
         households.add_column("状态")
@@ -129,10 +166,8 @@ class DashboardScreen(Screen):
             projects.add_row(state, f"{count:,}")
         projects.add_row("合计", f"{data.projects_total:,}", style="bold")
         grid.add_row(households, projects)
-        header = Table.grid()
-        header.add_row(f"[b]{data.township}[/b]")
-        header.add_row(grid)
-        self.query_one("#counts", Static).update(header)
+        self.query_one("#township", Static).update(f"[b]{data.township}[/b]")
+        self.query_one("#counts", Static).update(grid)
         self.figures_shown = True
 
     @on(OptionList.OptionSelected, "#nav")

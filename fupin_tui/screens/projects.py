@@ -13,12 +13,15 @@ from fupin_tui.domain.lifecycle import ALL_STATES
 from fupin_tui.domain.money import format_money
 
 
-def open_record(app, project_id: int, tab: str | None = None) -> None:
-    """Open a project's dossier (at ``tab``) from anywhere, on top of the project list."""
+def open_record(app, project_id: int, tab: str | None = None, back_to: str | None = None) -> None:
+    """Open a project's dossier (at ``tab``) from anywhere, on top of the project list;
+    closing it goes back to the mode ``back_to`` when given (see ``FupinApp.open_record``)."""
     from fupin_tui.screens.dossier import ProjectDossierScreen
 
     def push() -> None:
-        app.push_screen(ProjectDossierScreen(project_id, tab))
+        screen = ProjectDossierScreen(project_id, tab)
+        screen.back_to_mode = back_to
+        app.push_screen(screen)
         if tab == "利益联结":  # entities (L01-L05) are edited on the linkage screen, over the dossier
             from fupin_tui.screens.linkage import LinkageScreen
 

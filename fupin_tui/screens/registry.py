@@ -273,8 +273,15 @@ class QualityScreen(Screen):
             open_record(self.app, household_id)
 
 
-def open_record(app, household_id: int, tab: str | None = None) -> None:
-    """Open one household's form from anywhere (a 体检 finding, a project's beneficiaries …)."""
+def open_record(app, household_id: int, tab: str | None = None, back_to: str | None = None) -> None:
+    """Open one household's form from anywhere (a 体检 finding, a project's beneficiaries …).
+
+    With ``back_to`` the form opens in 建档立卡 and closing it returns to that mode, so the
+    mode the clerk came from keeps its own screen (see ``FupinApp.open_record``)."""
     from fupin_tui.screens.household_form import open_household
 
-    open_household(app, household_id, tab)
+    if back_to is None or app.current_mode == "registry":
+        open_household(app, household_id, tab)
+        return
+    app.switch_mode("registry")
+    app.call_after_refresh(lambda: open_household(app, household_id, tab, back_to=back_to))

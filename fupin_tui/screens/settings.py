@@ -30,7 +30,8 @@ class ParamDialog(FormDialog):
     def submit(self, confirmed: bool = False) -> bool:
         from fupin_tui.services.policy_settings import set_param
 
-        set_param(self.app.ctx, self.row.name, self.query_one("#value", TextInput).value)
+        set_param(self.app.ctx, self.row.name, self.query_one("#value", TextInput).value,
+                  loaded_version=self.row.version)
         return True
 
 
@@ -41,6 +42,7 @@ class SettingsScreen(Screen):
     SettingsScreen #villages, SettingsScreen #operators { height: 1fr; }
     SettingsScreen #params { height: 1fr; }
     SettingsScreen .hint { color: $text-muted; height: auto; }
+    SettingsScreen .error-line { color: $error; text-style: bold; height: auto; }
     """
     BINDINGS = [
         km.bind("save", "save", "保存"),
@@ -80,6 +82,10 @@ class SettingsScreen(Screen):
                 yield HolidaysPanel(id="holidays")
             with TabPane("配置", id="tab-config"):
                 yield Static("", id="config-report")
+                yield Field("导入配置文件", TextInput(id="config-file",
+                                                placeholder="holidays.toml 或 codes.toml 的路径，回车导入"))
+                yield Static("", id="config-error", classes="error-line")
+                yield Static("", id="config-done", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -92,6 +98,10 @@ class SettingsScreen(Screen):
 
         ctx = self.app.ctx
         town = ctx.township()
+        # versions of what is shown: a save over another window's newer one is refused (no lost update)
+        self.township_version = town.row_version if town else None
+        self.village_versions = {v.id: v.version for v in township.villages(ctx)}
+        self.operator_versions = township.operator_versions(ctx)
         if town:
             self.query_one("#county", TextInput).set_value(town.county)
             self.query_one("#town-name", TextInput).set_value(town.name)
@@ -127,17 +137,22 @@ class SettingsScreen(Screen):
         try:
             if self._active() == "tab-township":
                 township.save_township(ctx, *[self.query_one(f"#{i}", TextInput).get_value()
-                                              for i in ("county", "town-name", "town-code")])
+                                              for i in ("county", "town-name", "town-code")],
+                                       loaded_version=self.township_version)
             elif self._active() == "tab-villages":
                 fields = {f.widget.id: f for f in self.query_one("#tab-villages").query(Field)}
                 values = {k: f.validate() for k, f in fields.items()}
                 township.save_village(ctx, values["village-code"], values["village-name"], values["village-poor"],
-                                      self.editing_village)
+                                      self.editing_village,
+                                      loaded_version=self.village_versions.get(self.editing_village))
                 self.action_new()
             else:
                 return
         except InputError as exc:
             self._show_error(exc)
+            return
+        except DomainError as exc:  # changed meanwhile in another window, disk full, read-only …
+            self.notify(str(exc), title="未保存", severity="error", timeout=10, markup=False)
             return
         self.notify("已保存")
         self.reload()
@@ -201,7 +216,11 @@ class SettingsScreen(Screen):
         if name == self.app.ctx.operator:
             self.notify("不能停用当前经办人。", severity="warning")
             return
-        township.deactivate_operator(self.app.ctx, name)
+        try:
+            township.deactivate_operator(self.app.ctx, name, loaded_version=self.operator_versions.get(name))
+        except DomainError as exc:
+            self.notify(str(exc), title="未停用", severity="error", timeout=10, markup=False)
+            return
         self.notify(f"已停用经办人 {name}")
         self.reload()
 
@@ -224,7 +243,7 @@ class SettingsScreen(Screen):
             return
         name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         try:
-            reset_param(self.app.ctx, name)
+            reset_param(self.app.ctx, name, loaded_version=self.param_rows[name].version)
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -249,6 +268,25 @@ class SettingsScreen(Screen):
             if township.get_setting(self.app.ctx, "border_style", "auto") != event.value:
                 township.set_setting(self.app.ctx, "border_style", event.value)
             self.app.apply_border_style()
+
+    @on(Input.Submitted, "#config-file")
+    def _import_config(self, event: Input.Submitted) -> None:
+        """设置 → 配置: a county file kept in the database; calendar and code lists apply at once."""
+        from fupin_tui import configuration
+
+        event.stop()
+        error, done = self.query_one("#config-error", Static), self.query_one("#config-done", Static)
+        error.update("")
+        done.update("")
+        try:
+            message = configuration.import_file(self.app.ctx.db, event.value, self.app.ctx.operator)
+        except InputError as exc:
+            error.update(f"未导入：{exc}")  # what was typed stays in the box
+            return
+        self.app.reload_configuration()
+        done.update(message)
+        event.input.value = ""
+        self.query_one("#config-report", Static).update(config_report(self.app))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
@@ -280,4 +318,12 @@ def config_report(app) -> str:
         lines.append(f"  来自 {f.origin}，{f.imported_at} 导入")
     for notice in (loaded.notices if loaded else []):
         lines.append(f"提示：{notice}")
+    remaps = getattr(app, "keymap", {}) or {}
+    problems = getattr(app, "keymap_problems", []) or []
+    keymap_file = folder / configuration.KEYMAP
+    if keymap_file.is_file():
+        lines.append(f"按键设置（{configuration.KEYMAP}，本机）：{keymap_file}，改了 {len(remaps)} 个按键"
+                     + (f"，{len(problems)} 处未采用（见启动时的提示）" if problems else ""))
+    else:
+        lines.append(f"按键设置（{configuration.KEYMAP}，本机）：未放置，使用默认按键（F1 查看）")
     return escape("\n".join(lines))

@@ -72,6 +72,10 @@ class DashboardPanel(Widget):
         super().__init__(id=id, classes=classes)
         self.data = None
         self.failed: str | None = None
+        # each reload is numbered; only the latest one's answer is drawn, and ``current`` says it has come
+        # (a reload while one is running cancels the worker, but its thread still finishes and answers)
+        self._asked = 0
+        self._answered = -1
 
     def on_mount(self) -> None:
         if getattr(self.app, "ctx", None) is not None:
@@ -80,7 +84,13 @@ class DashboardPanel(Widget):
             self._load_early()  # while the database layer is still loading: stored results, if current
 
     def reload(self) -> None:
-        self._load()
+        self._asked += 1
+        self._load(self._asked)
+
+    @property
+    def current(self) -> bool:
+        """The figures drawn answer the latest reload (what a snapshot or a test waits for)."""
+        return self._answered == self._asked
 
     def fetch_early(self, db_path):
         """Figures kept from the last run while nothing changed (plain sqlite3), or None."""
@@ -100,19 +110,26 @@ class DashboardPanel(Widget):
             self._loaded(data)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def _load(self) -> None:
+    def _load(self, asked: int) -> None:
         try:
             data = self.fetch(self.app.ctx)
         except Exception as exc:  # noqa: BLE001 - a panel that fails must not take the dashboard down
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, str(exc), asked)
             return
-        self.app.call_from_thread(self._loaded, data)
+        self.app.call_from_thread(self._loaded, data, asked)
 
-    def _loaded(self, data) -> None:
+    def _loaded(self, data, asked: int | None = None) -> None:
+        if asked is not None:
+            if asked != self._asked:
+                return  # an older reload's answer, come late
+            self._answered = asked
         self.data, self.failed = data, None
         self.refresh(layout=True)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, asked: int) -> None:
+        if asked != self._asked:
+            return
+        self._answered = asked
         self.failed = message
         self.refresh(layout=True)
 
@@ -152,6 +169,10 @@ class SeverityCounts(DashboardPanel):
         return [line]
 
 
+SHORT_SCREEN = 30  # terminal rows below which the dashboard is drawn compact
+SHORT_SCREEN_DEADLINES = 5
+
+
 class NextDeadlines(DashboardPanel):
     TITLE = "近期期限（工作日）"
 
@@ -176,13 +197,17 @@ class NextDeadlines(DashboardPanel):
         who_w = max(rest - what_w - 1, 6)
         out = [Text(fit("截止日期", 10) + " " + fit("剩余", 6, "right") + " " + fit("事项", what_w) + " "
                     + fit("对象", who_w), style="dim")]
-        for u in self.data:
+        # a short terminal (80x24) shows the nearest few, so the fund line below still fits on the screen
+        shown = self.data[:SHORT_SCREEN_DEADLINES] if self.app.size.height < SHORT_SCREEN else self.data
+        for u in shown:
             left = "今天" if u.workdays_left == 0 else f"{u.workdays_left}天"
             style = "bold yellow" if u.workdays_left <= 5 else ""
             mark = "*" if u.warning else ""
             out.append(Text(fit(u.due.isoformat(), 10) + " " + fit(left + mark, 6, "right") + " "
                             + fit(f"{u.rule} {u.label}", what_w) + " " + fit(u.record_label, who_w), style=style))
-        if any(u.warning for u in self.data):
+        if len(shown) < len(self.data):
+            out.append(Text(f"另有{len(self.data) - len(shown)}项，按 F8 体检查看", style="dim"))
+        if any(u.warning for u in shown):
             out.append(Text("* 节假日安排未收录，按仅周末休息估算", style="dim"))
         return out
 

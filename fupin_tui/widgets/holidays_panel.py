@@ -70,6 +70,7 @@ class HolidaysPanel(Vertical):
             return
         done.update("已导入：" + "；".join(f"{y.year}年（{holidays.STATUS_TEXT[y.status]}，{y.source}）" for y in years))
         event.input.value = ""
+        self.app.reload_configuration()  # kept in the database too, every screen recounts its deadlines
         self.reload()
 
 

@@ -143,6 +143,9 @@ async def test_clerk_types_a_household_finds_it_and_runs_procedures(app, ctx):
         await pilot.pause()
         app.screen.query_one("#btn-ledger-apply").press()
         await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"  # 计入收入 replaces the year's income: asked
+        await pilot.press("y")
+        await pilot.pause()
         for day in ["2026-10-08", "2026-10-15", "2026-10-22"]:
             await pilot.press("ctrl+b")
             await pilot.pause()

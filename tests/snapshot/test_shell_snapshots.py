@@ -15,18 +15,25 @@ def demo_db(tmp_path):
 
 
 async def _settle(pilot):
-    """Wait until the loading workers have started, finished, and the screen has taken their results."""
-    quiet = 0
-    for _ in range(600):
+    """Wait for the conditions the dashboard's look depends on, not for a quiet moment.
+
+    Under load a quiet moment came before the last answer (a reload's cancelled worker still finishes
+    and draws, the audit-chain check may add a warning): so wait until the database is ready, every
+    panel and the counts show the answer to their latest load, and no worker is left running.
+    """
+    app = pilot.app
+    for _ in range(1200):
         await pilot.pause(0.05)
-        busy = any(w.is_running for w in pilot.app.workers)
-        panels = pilot.app.screen.query(".panel")
-        ready = (getattr(pilot.app.screen, "figures_shown", True) and len(panels) > 0
-                 and all(p.data is not None or p.failed for p in panels))
-        quiet = quiet + 1 if ready and not busy else 0
-        if quiet >= 5:
+        screen = app.screen
+        settled = getattr(screen, "settled", True)
+        if settled and not any(w.is_running or w.state.name == "PENDING" for w in app.workers):
             break
+    else:
+        raise AssertionError("the dashboard did not settle in 60 s")
+    await app.workers.wait_for_complete()
     await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    assert getattr(app.screen, "settled", True)
 
 
 class TestShell:

@@ -103,3 +103,41 @@ def test_exit_codes_are_in_the_readme():
     for code in ("0", "1", "2", "3", "130"):
         line = next(l for l in EXIT_CODES.splitlines() if l.strip().startswith(code + " "))
         assert line.split(None, 1)[1].split("（")[0] in readme, code
+
+
+def test_a_gbk_console_gets_replacement_never_a_crash(demo_db, tmp_path):
+    """``check > out.txt`` on a GBK (cp936) console, a project named with a character GBK lacks:
+    the line is written with a replacement mark, exit 0 or 1 (findings), never 3."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    rare = "𠮷"  # U+20BB7: in GB18030, not in GBK
+    con = sqlite3.connect(demo_db)
+    pid, name = con.execute("SELECT id, name FROM project ORDER BY id LIMIT 1").fetchone()
+    con.execute("UPDATE project SET name = ? WHERE id = ?", (rare + name, pid))
+    con.commit()
+    con.close()
+    with pytest.raises(UnicodeEncodeError):
+        rare.encode("gbk")  # the case is real
+    out = tmp_path / "out.txt"
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    with out.open("wb") as f:
+        done = subprocess.run([sys.executable, "-m", "fupin_tui", "--db", str(demo_db), "check"],
+                              stdout=f, stderr=subprocess.PIPE, env=env, timeout=120)
+    assert done.returncode in (0, 1), done.stderr.decode("gbk", "replace")
+    text = out.read_bytes().decode("gbk")
+    assert "体检日期" in text
+    assert "?" + name in text  # the project's line is there, its rare character replaced
+
+
+def test_check_piped_into_head_stops_quietly(demo_db):
+    """``fupin-tui check | head -3``: the reader closes the pipe; no 错误 line, no traceback."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(f"{sys.executable} -m fupin_tui --db '{demo_db}' check | head -1", shell=True,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.count("\n") == 1
+    assert done.stderr == ""

@@ -146,3 +146,85 @@ async def test_settings_shows_the_config_folder_and_what_was_loaded(town, county
         shown = screen_text(app)
         assert "配置文件夹" in shown and "节假日安排（holidays.toml）：2027年，暂定" in shown
         assert "乡镇数据库" in shown
+
+
+async def _config_tab(pilot, app):
+    await app.workers.wait_for_complete()
+    await pilot.press("f9")
+    await pilot.pause()
+    app.screen.query_one("#tabs").active = "tab-config"
+    await pilot.pause()
+
+
+async def _import_typed(pilot, app, text: str):
+    box = app.screen.query_one("#config-file")
+    box.focus()
+    box.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+    return box
+
+
+async def test_settings_imports_a_code_list_into_the_database_and_every_command_sees_it(town, tmp_path, capsys):
+    """设置 → 配置 → 导入: the county's codes.toml, from anywhere (a USB stick), kept in the database."""
+    from fupin_tui.app import make_app
+
+    name = codes.load_codes().names()[0]
+    stick = tmp_path / "U盘" / "县代码表.toml"  # not named codes.toml: told apart by its [lists]
+    stick.parent.mkdir()
+    stick.write_text(f'version = "县2028"\n[lists."{name}"]\nitems = ["丙类"]\n', encoding="utf-8")
+    app = make_app(town, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _config_tab(pilot, app)
+        box = await _import_typed(pilot, app, str(stick))
+        done = app.screen.query_one("#config-done")
+        assert "已导入代码表" in str(done.render()) and done.region.height > 0
+        assert box.value == ""
+        assert "县2028" in str(app.screen.query_one("#config-report").render())
+    stick.unlink()  # the file is gone: the database keeps it, for the command line too
+    _forget()
+    assert main(["check", "--db", str(town), "--rule", "P05"]) in (0, 1)
+    assert codes.load_codes().items(name) == ["丙类"] and codes.load_codes().version == "县2028"
+    with sqlite3.connect(town) as con:
+        assert con.execute("SELECT count(*) FROM auditlog WHERE action = '导入' AND note LIKE '代码表%'").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("content, problem", [
+    (None, "找不到"),
+    ('year = 2027\nsource = "x"\nholidays = ["2027-02-30"]\n', "不是有效日期"),
+    ('version = "x"\nlists = {}\n', "没有任何代码表"),
+])
+async def test_a_file_settings_cannot_use_is_refused_by_name_and_the_path_kept(town, tmp_path, content, problem):
+    from fupin_tui.app import make_app
+
+    path = tmp_path / "county.toml"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    before = sqlite3.connect(town).execute("SELECT count(*) FROM appsetting WHERE key LIKE 'config.%'").fetchone()[0]
+    app = make_app(town, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _config_tab(pilot, app)
+        box = await _import_typed(pilot, app, str(path))
+        error = app.screen.query_one("#config-error")
+        shown = str(error.render())
+        assert shown.startswith("未导入：文件") and problem in shown, shown
+        assert error.region.height > 0 and box.value == str(path)
+    assert sqlite3.connect(town).execute(
+        "SELECT count(*) FROM appsetting WHERE key LIKE 'config.%'").fetchone()[0] == before
+
+
+async def test_settings_says_which_keymap_file_this_pc_uses(town):
+    from fupin_tui.app import make_app
+    from tests.screen_text import screen_text
+
+    folder = config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    app = make_app(town, operator="张会计")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _config_tab(pilot, app)
+        assert "keymap.toml，本机）：未放置，使用默认按键" in screen_text(app)
+    (folder / "keymap.toml").write_text('[keys]\nsave = "f10"\n', encoding="utf-8")
+    app = make_app(town, operator="张会计")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _config_tab(pilot, app)
+        assert "改了 1 个按键" in screen_text(app)

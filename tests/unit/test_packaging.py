@@ -71,3 +71,37 @@ def test_wheel_installed_outside_the_checkout_runs_demo_check_export_and_the_app
                          capture_output=True, text=True, env=env, timeout=600)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert "smoke ok" in out.stdout and str(venv) in out.stdout
+
+
+def test_a_wheel_built_from_the_sdist_carries_the_same_files(tmp_path):
+    """pip and uv install an sdist by building a wheel from it: that wheel must hold what the wheel
+    built from the checkout holds (data/ mapped into fupin_tui/data, the .tcss files)."""
+    import shutil
+    import tarfile
+    import zipfile
+
+    src = tmp_path / "src"
+    for name in ("fupin_tui", "data"):
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    build = "from setuptools import build_meta as b; import sys; print(b.{}(sys.argv[1]))"
+    dist = tmp_path / "dist"
+    sdist = subprocess.run([sys.executable, "-c", build.format("build_sdist"), str(dist)], cwd=src,
+                           capture_output=True, text=True, check=True, timeout=300).stdout.split()[-1]
+    direct = subprocess.run([sys.executable, "-c", build.format("build_wheel"), str(tmp_path / "direct")],
+                            cwd=src, capture_output=True, text=True, check=True, timeout=300).stdout.split()[-1]
+    with tarfile.open(dist / sdist) as tar:
+        tar.extractall(tmp_path / "unpacked", filter="data")
+    [root] = (tmp_path / "unpacked").iterdir()
+    again = subprocess.run([sys.executable, "-c", build.format("build_wheel"), str(tmp_path / "again")],
+                           cwd=root, capture_output=True, text=True, check=True, timeout=300).stdout.split()[-1]
+
+    def files(wheel: Path) -> set[str]:
+        with zipfile.ZipFile(wheel) as z:
+            return {n for n in z.namelist() if ".dist-info/" not in n}
+
+    from_checkout, from_sdist = files(tmp_path / "direct" / direct), files(tmp_path / "again" / again)
+    assert {"fupin_tui/data/policy.toml", "fupin_tui/data/codes.toml", "fupin_tui/app.tcss"} <= from_checkout
+    assert any(n.startswith("fupin_tui/data/holidays/") for n in from_checkout)
+    assert from_sdist == from_checkout
