@@ -325,8 +325,9 @@ def _sha256(path: Path) -> str:
 
 
 def _private_file(path: Path):
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, "wb")
+    from fupin_tui.filenames import open_private  # every package writer: 0600 even over a left-over file
+
+    return open_private(path)
 
 
 def package_name(code: str, name: str, period: str, village_code: str | None = None) -> str:

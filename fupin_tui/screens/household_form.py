@@ -686,10 +686,11 @@ class HouseholdFormScreen(FormScreen):
     # -- history and print ------------------------------------------------------------
     def _draw_history(self) -> None:
         rows = reg.history(self.app.ctx, self.household_id)
-        # Status changes carry a date only; edits carry the time they were saved.
-        text = "\n".join(f"{r.at:%Y-%m-%d} {'     ' if r.what == '状态' else f'{r.at:%H:%M}'}  "
-                         f"{r.operator or '-':<4}  {r.text}" for r in rows)
-        self.query_one("#history", Static).update(text or "（无记录）")
+        # Two kinds of time, told apart: the date a step was done (办理) and when an edit was saved (录入).
+        lines = [f"{'办理' if r.what == '状态' else '录入'} {r.at:%Y-%m-%d} "
+                 f"{'     ' if r.what == '状态' else f'{r.at:%H:%M}'}  {r.operator or '-'}  {r.text}" for r in rows]
+        head = "办理＝状态变动的办理日期　录入＝修改保存的时间（到分）" if rows else ""
+        self.query_one("#history", Static).update("\n".join([head, *lines]) if rows else "（无记录）")
 
     def action_show_history(self) -> None:
         if self._require_saved():
