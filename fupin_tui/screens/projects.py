@@ -22,6 +22,10 @@ def open_record(app, project_id: int, tab: str | None = None, back_to: str | Non
         screen = ProjectDossierScreen(project_id, tab)
         screen.back_to_mode = back_to
         app.push_screen(screen)
+        if tab == "利益联结":  # entities (L01-L05) are edited on the linkage screen, over the dossier
+            from fupin_tui.screens.linkage import LinkageScreen
+
+            app.push_screen(LinkageScreen(project_id))
 
     if app.current_mode != "projects":
         app.switch_mode("projects")
