@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("backups", help="列出备份")
 
     # Subcommands owned by other modules: each has add_parser(s)(subparsers) and run(args, ...).
-    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel", "fupin_tui.cli_holidays", "fupin_tui.cli_safety"):
+    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel", "fupin_tui.cli_holidays", "fupin_tui.cli_safety",
+                        "fupin_tui.cli_county"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
