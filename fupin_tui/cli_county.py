@@ -1,4 +1,4 @@
-"""County subcommands: ``merges`` (合并记录), ``undo-merge N`` (撤销合并), ``county-summary`` (全县汇总).
+"""County subcommands: ``merges`` (合并记录) and ``undo-merge N`` (撤销合并).
 
 They work on a county database file or on one on a PostgreSQL server (``--db postgresql://…``).
 Also the progress line of ``import-package`` (``ProgressLine``).
@@ -26,12 +26,6 @@ def add_parsers(sub) -> None:
                           "重新导入同一上报包即可恢复。")
     undo.add_argument("merge_id", type=_merge_number, metavar="合并编号", help="fupin-tui merges 列出的编号")
     undo.set_defaults(handler=run)
-
-    summary = sub.add_parser("county-summary", help="县级汇总：导出全县汇总表（按乡镇的户、项目、资金、体检问题）",
-                             description="县级汇总：导出全县汇总工作簿（可直接打印）：按乡镇的户数（按状态）、"
-                             "项目数（按状态）、资金（批复、拨付、报账，含 F08 的分项）和未处理的体检问题（按严重程度）。")
-    summary.add_argument("--out", type=Path, required=True, metavar="文件夹", help="保存到的文件夹")
-    summary.set_defaults(handler=run)
 
 
 def _merge_number(text: str) -> int:
@@ -69,9 +63,7 @@ def run(args, _default_path) -> int:
     try:
         if args.command == "merges":
             return _merges(args, ctx)
-        if args.command == "undo-merge":
-            return _undo(args, ctx)
-        return _summary(args, ctx)
+        return _undo(args, ctx)
     finally:
         ctx.db.close()
 
@@ -95,14 +87,6 @@ def _undo(args, ctx) -> int:
     outcome = county_merges.undo(ctx, args.merge_id)
     for line in outcome.lines():
         print(line)
-    return 0
-
-
-def _summary(args, ctx) -> int:
-    from fupin_tui.excel.county_summary import write_county_summary
-
-    result = write_county_summary(ctx, args.out)
-    print(f"已导出全县汇总 {result.path}（{result.townships} 个乡镇）")
     return 0
 
 

@@ -33,6 +33,8 @@ def add_parsers(sub) -> None:
                            "必须用 --db（或环境变量 FUPIN_TUI_DB）指定县级汇总数据库，"
                            "从不合并到默认的乡镇数据库。")
     merge.add_argument("zips", type=Path, nargs="+", metavar="上报包", help="乡镇导出的上报包 .zip（可多个）")
+    merge.add_argument("--confirm-rename", action="store_true",
+                       help="确认上报包改变了乡镇名称或代码（核实乡镇确已更名后再用）")
     merge.set_defaults(handler=run)
 
 
@@ -124,7 +126,8 @@ def _import_package(args) -> int:
 
     line = ProgressLine()
     try:
-        outcomes = import_packages(args.zips, county_db, operator=_operator(args), rows_progress=line)
+        outcomes = import_packages(args.zips, county_db, operator=_operator(args),
+                                   confirm_rename=args.confirm_rename, rows_progress=line)
     finally:
         line.done()
     for outcome in outcomes:

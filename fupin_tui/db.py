@@ -117,6 +117,16 @@ def create_missing_tables(con, models) -> None:
             con.execute(str(CreateIndex(index).compile(dialect=dialect)))
 
 
+def _m7_update_package(con) -> None:
+    """The county → township update package (issue 20): county decisions, packages issued and applied."""
+    from fupin_tui.models.updates import CountyDecision, UpdateApplied, UpdateIssued
+
+    create_missing_tables(con, (CountyDecision, UpdateIssued, UpdateApplied))
+
+
+MIGRATIONS[7] = _m7_update_package
+
+
 def _m8_merge_history(con) -> None:
     """Reversible county merges (issue 12 item 5, issue 19): the merge history and what each replaced."""
     from fupin_tui.models.county import CountyMerge, CountyMergeRow, CountyOwned, CountyPackage

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from openpyxl import Workbook
+import sqlalchemy as sa
 from sqlalchemy import and_, func, inspect as sa_inspect, select
 from sqlalchemy.sql import ColumnElement
 
@@ -39,7 +40,7 @@ PACKAGE_FORMAT = "fupin-tui 上报包"
 # (done rows, total rows, what is being written)
 Progress = Callable[[int, int, str], None]
 
-_COLUMN_KIND = {"bool": "text", "qty": "text"}
+_COLUMN_KIND = {"bool": "text", "qty": "text", "time": "text"}
 _STEP = 500  # rows between progress reports and cancel checks
 
 
@@ -97,6 +98,8 @@ def _condition(table_name: str, scope: Scope) -> ColumnElement | None:
         if parent_cond is not None:
             parent_table = schema.MODELS[parent].__table__
             parts.append(table.c[fk].in_(select(parent_table.c.id).where(parent_cond)))
+    elif table_name == "findingack" and scope.village_id is not None:
+        return table.c.id < 0  # acknowledgements are the township's: a village package has none
     else:
         if scope.owned:
             owned = select(CountyOwned.row_id).where(
@@ -128,7 +131,7 @@ def _statement(sheet: Sheet, scope: Scope):
             columns.append(joins[parent_name][0].c[column])
         else:
             columns.append(table.c[f.attr])
-    columns += [table.c.voided, table.c.void_reason]
+    columns += [table.c.voided, table.c.void_reason if "void_reason" in table.c else sa.null()]
     source = table
     for alias, fk in joins.values():
         source = source.outerjoin(alias, table.c[fk] == alias.c.id)
@@ -164,6 +167,8 @@ def cell_value(f: F, value):
         return "是" if value else "否"
     if f.kind == "int" and isinstance(value, bool):
         return int(value)
+    if f.kind == "time" and isinstance(value, datetime):
+        return value.isoformat(sep=" ")  # as text: a cell's date would lose the seconds
     return value
 
 
@@ -388,7 +393,8 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
     counter.check()
 
     work = Path(tempfile.mkdtemp(prefix="fupin-export-", dir=out_dir))
-    exported_at = datetime.now().replace(microsecond=0)
+    # the app's day (a fixed day in tests and demos), so the receiver's date checks agree with it
+    exported_at = datetime.combine(ctx.today(), datetime.now().time()).replace(microsecond=0)
     subtitle = f"{county}{name}（{code}）  报送期 {period}" + (f"  村 {scope.village_code}" if scope.village_code else "") \
         + "  金额单位：元"
     wb = None

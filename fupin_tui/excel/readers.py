@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -36,6 +36,8 @@ class SpreadsheetProblem(DomainError):
 class Sheet:
     name: str
     rows: list[list[Any]]  # cell values: str, float, int, bool, date, datetime; "" when empty
+    # merged areas ((first row, first col), (last row, last col)), 0-based: only the first cell holds the value
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
 def _head(path: Path, n: int = 8) -> bytes:
@@ -61,7 +63,7 @@ def _kind(path: Path) -> str:
         return "ole"
     if path.suffix.lower() in (".csv", ".txt"):
         return "csv"
-    raise SpreadsheetProblem(f"文件 {path.name} 不是电子表格（应为 .xlsx、.xls、.ods 或 .csv）。")
+    raise SpreadsheetProblem(f"文件 {path.name} 不是电子表格（应为 .xlsx、.xls、.et、.ods 或 .csv）。")
 
 
 def check_zip(path_or_file, name: str) -> None:
@@ -138,9 +140,10 @@ class Book:
         return sheet
 
     def sheet(self, sheet_name: str) -> Sheet:
-        """The whole sheet as lists, from cell A1."""
+        """The whole sheet as lists, from cell A1, with its merged areas (WPS and Excel merge 村名 down a village)."""
         try:
-            return Sheet(sheet_name, self._sheet(sheet_name).to_python(skip_empty_area=False))
+            sheet = self._sheet(sheet_name)
+            return Sheet(sheet_name, sheet.to_python(skip_empty_area=False), _merged(sheet))
         except SpreadsheetProblem:
             raise
         except Exception:  # noqa: BLE001
@@ -156,6 +159,13 @@ class Book:
                 yield pad + row if pad else row
         except Exception:  # noqa: BLE001
             raise _unreadable(self.name) from None
+
+
+def _merged(sheet) -> list:
+    try:
+        return list(sheet.merged_cell_ranges or [])
+    except Exception:  # noqa: BLE001 - a format calamine keeps no merges for (csv-like): none
+        return []
 
 
 def _calamine_sheets(source, name: str) -> list[Sheet]:

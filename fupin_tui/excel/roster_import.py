@@ -102,6 +102,7 @@ class Loaded:
     headers: list[str]
     rows: list[list[Any]]
     sheets: list[str] = field(default_factory=list)
+    merged_columns: set[int] = field(default_factory=set)  # columns with cells merged down (村名 of a village)
 
 
 @dataclass(slots=True)  # one per member row: no per-instance __dict__
@@ -148,6 +149,22 @@ class Plan:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == ERROR]
 
+    def held_back(self) -> list[str]:
+        """Households not imported although some of their rows were fine: which, and the rows that kept them out."""
+        starts = [h.first_row for h in self.households] + [10 ** 9]
+        error_rows = sorted({p.row for p in self.errors})
+        out = []
+        for h, end in zip(self.households, starts[1:]):
+            if h.valid:
+                continue
+            bad = [r for r in error_rows if h.first_row <= r < end]
+            rows = sorted({m.row for m in h.members} | set(bad))
+            if not bad or len(rows) < 2:
+                continue  # a one-row household, or one kept out by a file-level problem
+            who = h.head_name or (h.members[0].name if h.members else "")
+            out.append(f"{who}户（第{rows[0]}–{rows[-1]}行）因第{'、'.join(map(str, bad))}行有错误整户未导入")
+        return out
+
     def counts(self) -> dict[str, int]:
         return {
             "数据行": self.member_rows,
@@ -168,11 +185,16 @@ class ImportSummary:
     members: int
     members_added_to_existing: int
     skipped_households: int
+    held_back: list[str] = field(default_factory=list)  # households kept out whole because of one bad row
 
     def text(self) -> str:
-        return (f"已导入 {self.households} 户、{self.members} 人"
+        text = (f"已导入 {self.households} 户、{self.members} 人"
                 + (f"，另为已有户补充 {self.members_added_to_existing} 人" if self.members_added_to_existing else "")
                 + (f"；{self.skipped_households} 户有错误未导入" if self.skipped_households else "") + "。")
+        if self.held_back:
+            shown = "；".join(self.held_back[:10]) + (f" 等共{len(self.held_back)}户" if len(self.held_back) > 10 else "")
+            text += f"\n整户暂缓（改正有错的行后重新导入即可，同一户不会重复登记）：{shown}。"
+        return text
 
 
 # --------------------------------------------------------------------------- reading and header
@@ -203,8 +225,32 @@ def load(path: Path | str, sheet: str | None = None) -> Loaded:
         header = find_header(s.rows)
         if header is not None:
             headers = [_norm(v) for v in s.rows[header]]
-            return Loaded(Path(path), s.name, header, headers, s.rows, names)
+            merged = _fill_merged(s.rows, s.merged, header)
+            return Loaded(Path(path), s.name, header, headers, s.rows, names, merged)
     raise DomainError(f"文件 {Path(path).name} 中找不到花名册的表头（应有“姓名”“身份证号”等列）。")
+
+
+def _fill_merged(rows: list[list[Any]], merged, header: int) -> set[int]:
+    """Give every cell of a merged area below the header the area's value; return the columns merged down.
+
+    WPS and Excel keep a merged area's value in its first cell only: a 村名
+    merged down all the households of a village would read as empty.
+    """
+    columns = set()
+    for (r0, c0), (r1, c1) in merged:
+        if r0 <= header or r0 >= len(rows):
+            continue
+        first = rows[r0]
+        value = first[c0] if c0 < len(first) else ""
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+        if r1 > r0:
+            columns.update(range(c0, c1 + 1))
+    return columns
 
 
 def guess_mapping(loaded: Loaded) -> dict[str, int]:
@@ -266,6 +312,18 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         default_village = villages.get(_norm(village_code))
         if default_village is None:
             raise InputError("村代码", f"没有代码或名称为 {village_code} 的村")
+    file_problems: list[Problem] = []  # said once for the whole file, before the rows
+    titled = None  # (title, village) when the village comes from the title
+    from_title = 0  # households that took it
+    header_row = loaded.header_row + 1
+    if default_village is None:
+        titled = _village_in_title(ctx, loaded)
+        if titled is not None:
+            default_village = villages.get(_norm(titled[1]))
+        elif "village" not in mapping:
+            file_problems.append(Problem(
+                header_row, "村", "村", "没有村列，标题中也没有写明是哪个村：全部户未导入。"
+                "请用“村”选项指定导入到哪个村（或在表中加上村名列）"))
 
     problems: list[Problem] = []
     households: list[PlannedHousehold] = []
@@ -286,8 +344,12 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         text = {fld: _norm(v) for fld, v in cell.items()}
         if not any(text.values()):
             continue  # blank line
+        total = _total_label(raw)
+        if total:
+            problems.append(Problem(excel_row, "", "", f"“{total}”行，不是户，已跳过", total, NOTE))
+            continue
         if not text.get("name") and not text.get("id_number") and not text.get("head_name"):
-            continue  # a sub-total or note line
+            continue  # a note line
         # a new household starts where a household number changes or a 户主 row appears
         starts = current is None
         if text.get("household_no") and text["household_no"] != carry.get("household_no"):
@@ -306,10 +368,12 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         if starts:
             village_label = text.get("village", "")
             village = villages.get(village_label) if village_label else default_village
+            if not village_label and titled is not None:
+                from_title += 1
             if village is None and village_label:
                 problem(excel_row, "village", f"找不到村「{village_label}」，请先在设置中登记该村", village_label)
-            elif village is None:
-                problem(excel_row, "village", "没有村列，请用“村”选项指定导入到哪个村")
+            elif village is None and "village" in mapping:
+                problem(excel_row, "village", "村名为空，请填写村名或用“村”选项指定导入到哪个村")
             current = PlannedHousehold(
                 first_row=excel_row, household_no=text.get("household_no", ""),
                 village_id=village[0] if village else None, village_label=village_label or (village[1] if village else ""),
@@ -383,8 +447,43 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         if size and size != len(h.members) and h.existing_id is None:
             problems.append(Problem(h.first_row, col("size"), "家庭人口",
                                     f"家庭人口填写为{size}，但名册中有{len(h.members)}人（按实际人数登记）", str(size), NOTE))
+    if from_title:
+        file_problems.append(Problem(header_row, "标题", "村", f"{from_title} 户没有填村名，按标题「{titled[0]}」"
+                                     f"记入{titled[1]}", titled[0], NOTE))
     problems.sort(key=lambda p: (p.row, p.level != ERROR))
-    return Plan(loaded, mapping, households, problems, member_rows)
+    return Plan(loaded, mapping, households, file_problems + problems, member_rows)
+
+
+TOTAL_LABELS = ("合计", "小计", "总计", "共计")
+
+
+def _total_label(raw: list[Any]) -> str:
+    """“合计” when the row is a total line (its first few cells say so), else ""."""
+    for value in raw[:6]:
+        text = _norm(value)
+        if text and text.rstrip(":：") in TOTAL_LABELS or any(text.startswith(t + "：") or text.startswith(t + ":")
+                                                                 for t in TOTAL_LABELS):
+            return text[:10]
+    return ""
+
+
+def _village_in_title(ctx: AppContext, loaded: Loaded) -> tuple[str, str] | None:
+    """(title, village name) when the lines above the header name exactly one registered village."""
+    with ctx.read() as s:
+        names = [_norm(n) for n in s.execute(select(Village.name).where(Village.voided == False)).scalars()]  # noqa: E712
+    for row in loaded.rows[:loaded.header_row]:
+        for value in row:
+            title = _norm(value)
+            if not title:
+                continue
+            found = {n for n in names if n and n in title}
+            found = {n for n in found if not any(n != m and n in m for m in found)}  # 寨村 inside 新寨村
+            # 新寨村 inside 新寨村委会 is the same village; two different names say nothing
+            if len(found) == 1:
+                return title, found.pop()
+            if len(found) > 1:
+                return None
+    return None
 
 
 def _check_against_registry(ctx: AppContext, households: list[PlannedHousehold], problems: list[Problem], col) -> None:
@@ -491,7 +590,7 @@ def import_roster(ctx: AppContext, plan: Plan) -> ImportSummary:
                 flush()
         flush()
         summary = ImportSummary(households, members - added_to_existing, added_to_existing,
-                                sum(1 for h in plan.households if not h.valid))
+                                sum(1 for h in plan.households if not h.valid), plan.held_back())
         write_audit(s, "household", "", "导入", note=f"花名册 {source}：{summary.text()}",
                     after={"households": households, "members": members})
     return summary

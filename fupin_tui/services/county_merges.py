@@ -39,9 +39,11 @@ REPLACED, UNDONE = "replaced", "undone"
 _CHUNK = 900  # ids per IN (…): below SQLite's old 999-parameter limit
 _BATCH = 2000  # rows per INSERT
 _OWNED = "countyowned"
+_UNREPORTED = "countyunreported"  # columns the township's package lacked (excel.merge.UNREPORTED)
 _TOWNSHIP = "township"
 
-LIVE_TABLES = (*schema.INSERT_ORDER, _OWNED)  # what a merge writes (ids to keep sequences above)
+# What a merge writes for a township, parents first (also: ids the server's sequences must pass).
+LIVE_TABLES = (*schema.INSERT_ORDER, _OWNED, _UNREPORTED)
 
 
 class MergeRefused(DomainError):
@@ -83,7 +85,9 @@ def _decode(data: str, decoders: dict[str, Callable]) -> dict:
 def _tables() -> dict:
     from sqlmodel import SQLModel
 
-    return SQLModel.metadata.tables
+    from fupin_tui.excel.merge import UNREPORTED
+
+    return {**SQLModel.metadata.tables, _UNREPORTED: UNREPORTED}
 
 
 def township_rows(s, code: str) -> dict[str, list[int]]:
@@ -92,6 +96,8 @@ def township_rows(s, code: str) -> dict[str, list[int]]:
 
     ids = _subtree_ids(s, code)
     ids[_OWNED] = list(s.execute(select(CountyOwned.id).where(CountyOwned.township_code == code)).scalars())
+    unreported = _tables()[_UNREPORTED]
+    ids[_UNREPORTED] = list(s.execute(select(unreported.c.id).where(unreported.c.township_code == code)).scalars())
     return ids
 
 
@@ -103,7 +109,7 @@ def keep_and_remove(s, merge_id: int, role: str, ids: dict[str, list[int]], code
     if township is not None:
         s.execute(insert(CountyMergeRow), [dict(merge_id=merge_id, role=role, table_name=_TOWNSHIP,
                                                 row_id=township["id"], data=_dump(township))])
-    for name in (*schema.INSERT_ORDER, _OWNED):
+    for name in LIVE_TABLES:
         table = _tables()[name]
         rows = ids.get(name, [])
         for start in range(0, len(rows), _CHUNK):
@@ -113,7 +119,7 @@ def keep_and_remove(s, merge_id: int, role: str, ids: dict[str, list[int]], code
                 s.execute(insert(CountyMergeRow), [dict(merge_id=merge_id, role=role, table_name=name,
                                                         row_id=r["id"], data=_dump(r)) for r in found])
                 kept += len(found)
-    for name in (_OWNED, *reversed(schema.INSERT_ORDER)):
+    for name in reversed(LIVE_TABLES):
         table = _tables()[name]
         rows = ids.get(name, [])
         for start in range(0, len(rows), _CHUNK):
@@ -128,7 +134,7 @@ def _dump(row) -> str:
 def _put_back(s, merge_id: int, role: str) -> int:
     """Insert the rows kept under ``merge_id``/``role`` again, parents first, with their ids."""
     restored = 0
-    for name in (*schema.INSERT_ORDER, _OWNED):
+    for name in LIVE_TABLES:
         table = _tables()[name]
         decoders = _decoders(table)
         last = 0
@@ -234,7 +240,9 @@ class UndoOutcome:
 def undo(ctx: AppContext, merge_id: int) -> UndoOutcome:
     """Undo merge ``merge_id`` (the newest live merge of its township), in one transaction."""
     from fupin_tui.db import write_audit
+    from fupin_tui.excel.merge import _ensure_county_tables
 
+    _ensure_county_tables(ctx)  # a county database from before a table existed
     try:
         with ctx.transaction() as s:
             server.lock(s.connection(), "county-merge")  # not while a merge or another undo runs

@@ -219,7 +219,8 @@ def _facts(ctx: AppContext, s: Session, p: Project, *, with_archive: bool = Fals
         plan_approved_on=p.plan_approved_on, started_on=p.started_on, planned_start=p.planned_start,
         planned_end=p.planned_end, audit_opinion_on=p.audit_opinion_on, open_rectifications=open_rect,
         budget_lines=lines, missing_documents=archive.missing_titles(ctx, s, p) if with_archive else (),
-        file_number=p.file_number, deposit_rate=p.deposit_rate, pending_adjustment=bool(pending))
+        file_number=p.file_number, deposit_rate=p.deposit_rate, pending_adjustment=bool(pending),
+        accepted_on=p.accepted_on, acceptance_entered_on=p.acceptance_entered_on)
 
 
 def _event(s: Session, project_id: int, t: lc.Transition) -> None:
@@ -309,11 +310,17 @@ def perform(ctx: AppContext, project_id: int, action: str, raw: Mapping[str, Any
             loaded_version: int | None = None) -> lc.Transition:
     """One life-cycle action as one transaction, with its ProjectEvent; refused with the rule."""
     with ctx.transaction() as s:
-        p = _project(s, project_id, loaded_version)
-        facts = _facts(ctx, s, p, with_archive=action == "归档")
-        t = lc.decide(action, facts, raw, ctx.policy, ctx.today())
-        _apply(ctx, s, p, t)
-        return t
+        return perform_in(ctx, s, project_id, action, raw, loaded_version=loaded_version)
+
+
+def perform_in(ctx: AppContext, s: Session, project_id: int, action: str, raw: Mapping[str, Any], *,
+               loaded_version: int | None = None) -> lc.Transition:
+    """``perform`` inside a transaction the caller holds (the county's update package applies many)."""
+    p = _project(s, project_id, loaded_version)
+    facts = _facts(ctx, s, p, with_archive=action == "归档")
+    t = lc.decide(action, facts, raw, ctx.policy, ctx.today())
+    _apply(ctx, s, p, t)
+    return t
 
 
 def _apply(ctx: AppContext, s: Session, p: Project, t: lc.Transition) -> None:
