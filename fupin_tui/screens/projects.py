@@ -15,10 +15,10 @@ from fupin_tui.domain.money import format_money
 
 def open_record(app, project_id: int, tab: str | None = None) -> None:
     """Open a project's dossier (at ``tab``) from anywhere, on top of the project list."""
-    from fupin_tui.screens.dossier import ProjectDossierScreen
+    from fupin_tui.screens.dossier import open_dossier
 
     def push() -> None:
-        app.push_screen(ProjectDossierScreen(project_id, tab))
+        open_dossier(app, project_id, tab)
 
     if app.current_mode != "projects":
         app.switch_mode("projects")
@@ -112,9 +112,9 @@ class ProjectListScreen(Screen):
     def action_open(self) -> None:
         row = self.selected()
         if row is not None:
-            from fupin_tui.screens.dossier import ProjectDossierScreen
+            from fupin_tui.screens.dossier import open_dossier
 
-            self.app.push_screen(ProjectDossierScreen(row.id))
+            open_dossier(self.app, row.id)
 
     def action_library(self) -> None:
         from fupin_tui.screens.library import LibraryScreen
