@@ -76,8 +76,10 @@ class FupinApp(App):
         self.demo = demo
         self.requested_operator = operator
         self.ctx = None
+        self.database_is_ready = False
         self.startup_problem: str | None = None
         self.change_relay = None
+        self.queued_mode: str | None = None  # an F-key pressed before the database was ready
         # things the clerk must see but that do not stop the work (read-only file, failed backup …)
         self.warnings: list[str] = []
         if demo:
@@ -220,6 +222,10 @@ class FupinApp(App):
             if refresh:
                 refresh()
         self._verify_audit_chain()
+        queued, self.queued_mode = self.queued_mode, None
+        if queued:
+            self.switch_mode(queued)
+        self.database_is_ready = True  # operator chosen, borders and title set: what a test waits for
 
     @work(thread=True, exclusive=True, group="audit-chain", description="检查审计日志")
     def _verify_audit_chain(self) -> None:
@@ -239,8 +245,10 @@ class FupinApp(App):
 
     # -- navigation -----------------------------------------------------------
     def action_go(self, mode: str) -> None:
-        if self.ctx is None:
-            self.notify("数据库尚未打开，请稍候。", severity="warning")
+        if self.ctx is None or self.change_relay is None:
+            # pressed while the database opens (a slow PC): kept, and done when it is ready
+            self.queued_mode = mode
+            self.notify(f"正在打开数据库，打开后进入「{JOBS[mode][2]}」。", timeout=4)
             return
         self.switch_mode(mode)
 
@@ -270,8 +278,12 @@ class FupinApp(App):
         self.switch_mode("check")
         self.call_after_refresh(lambda: self.screen.show_rule(rule_id))
 
-    def open_record(self, record: str, tab: str | None = None) -> None:
-        """Open "household:12" or "project:5" (at ``tab``) from anywhere, e.g. a 体检 finding."""
+    def open_record(self, record: str, tab: str | None = None, back_to: str | None = None) -> None:
+        """Open "household:12" or "project:5" (at ``tab``) from anywhere, e.g. a 体检 finding.
+
+        With ``back_to`` (a mode, e.g. "check"), the record opens in its own job (建档立卡 /
+        项目档案) and closing it comes back to that mode: the 体检 list stays the 体检 list.
+        """
         kind, _, raw_id = record.partition(":")
         module = {"household": "fupin_tui.screens.registry", "project": "fupin_tui.screens.projects"}.get(kind)
         if module is None or not raw_id.isdigit():
@@ -282,7 +294,18 @@ class FupinApp(App):
         except (ModuleNotFoundError, AttributeError):
             self.notify("该功能尚未完成。", severity="warning")
             return
-        opener(self, int(raw_id), tab)
+        opener(self, int(raw_id), tab, back_to=back_to)
+
+    def pop_screen(self):
+        """A record opened from another job (``open_record(back_to=…)``) goes back there when closed."""
+        leaving = self.screen
+        done = super().pop_screen()
+        back = getattr(leaving, "back_to_mode", None)
+        if back:
+            leaving.back_to_mode = None  # a reused form (the household form) must not keep it
+            if back != self.current_mode and back in self.MODES:
+                self.call_later(self.switch_mode, back)
+        return done
 
     def action_export_copy(self) -> None:
         from fupin_tui import backup

@@ -94,7 +94,9 @@ def hub_for(path) -> ChangeHub:
     """The hub of one database file: every context opened on it in this process shares it."""
     import os
 
-    key = os.path.realpath(os.fspath(path))
+    key = os.fspath(path)
+    if "://" not in key:  # a server URL names itself
+        key = os.path.realpath(key)
     with _HUBS_LOCK:
         hub = _HUBS.get(key)
         if hub is None:

@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("backups", help="列出备份")
 
     # Subcommands owned by other modules: each has add_parser(s)(subparsers) and run(args, ...).
-    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel", "fupin_tui.cli_holidays", "fupin_tui.cli_safety"):
+    for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel", "fupin_tui.cli_holidays", "fupin_tui.cli_safety",
+                        "fupin_tui.cli_update"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -113,7 +114,22 @@ def _generate_demo(path: Path, households: int, seed: int, force: bool = False) 
     print(f"已生成演示数据库 {path}：{stats}（用时 {time.monotonic() - started:.0f} 秒）")
 
 
+# Commands that work on a county database on a server (postgresql://…); the others need a file.
+SERVER_COMMANDS = {"import-package", "check", "county-summary", "merges", "undo-merge"}
+
+
+def _refuse_server_for(args) -> None:
+    from fupin_tui.server import is_server_url
+
+    target = _db_path(args)
+    if is_server_url(target) and args.command not in SERVER_COMMANDS:
+        what = f"命令 {args.command}" if args.command else "程序界面"
+        usable = "、".join(sorted(SERVER_COMMANDS))
+        raise CliError(f"{what}只用于数据库文件，不能用于服务器上的县级汇总库；服务器库可用的命令：{usable}。未作任何改动。")
+
+
 def _run(args) -> int:
+    _refuse_server_for(args)
     if args.command is None:
         return _run_app(args)
     if args.command == "demo":
@@ -132,7 +148,7 @@ def _run(args) -> int:
 
 
 # Commands that read county-set data (calendar, code lists): they load it the way the app does.
-CONFIGURED_COMMANDS = {"check", "export", "import-roster", "import-package"}
+CONFIGURED_COMMANDS = {"check", "export", "import-roster", "import-package", "import-update"}
 
 
 def _load_configuration(args) -> None:
@@ -188,8 +204,8 @@ def _console_never_crashes() -> None:
 def _check_global_options(args) -> None:
     if getattr(args, "demo", False) and getattr(args, "db", None):
         raise CliError("--demo 与 --db 不能同时使用：--demo 打开演示数据库，--db 打开指定的文件。请只用其中一个。")
-    if getattr(args, "demo", False) and args.command == "import-package":
-        raise CliError("import-package 不能用于演示数据库；请用 --db 指定县级汇总数据库。")
+    if getattr(args, "demo", False) and args.command in ("import-package", "export-update", "county-decide"):
+        raise CliError(f"{args.command} 不能用于演示数据库；请用 --db 指定县级汇总数据库。")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -90,7 +90,8 @@ class Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
 
-GLOBAL_DB_HELP = "使用另一个数据库文件（也可设环境变量 FUPIN_TUI_DB）"
+GLOBAL_DB_HELP = ("使用另一个数据库文件（也可设环境变量 FUPIN_TUI_DB）；县级汇总库也可在服务器上："
+                  "postgresql://用户名@服务器/数据库名")
 GLOBAL_DEMO_HELP = "打开演示数据库（不存在时自动生成），不影响正式数据；不能与 --db 同用"
 GLOBAL_OPERATOR_HELP = "经办人姓名（不再询问）"
 
@@ -99,13 +100,24 @@ def add_global_options(parser: argparse.ArgumentParser, *, on_subcommand: bool) 
     """--db / --demo / --operator; on a subcommand they only count when given (never reset the main ones)."""
     default = {"default": argparse.SUPPRESS} if on_subcommand else {}
     group = parser.add_argument_group("通用选项（放在命令前后均可）")
-    group.add_argument("--db", type=Path, metavar="文件", help=GLOBAL_DB_HELP, **default)
+    group.add_argument("--db", type=db_target, metavar="文件", help=GLOBAL_DB_HELP, **default)
     group.add_argument("--demo", action="store_true", help=GLOBAL_DEMO_HELP, **default)
     group.add_argument("--operator", metavar="姓名", help=GLOBAL_OPERATOR_HELP, **default)
 
 
-def db_from_environment() -> Path | None:
+def db_target(text: str) -> Path | str:
+    """A database file (Path), or a server URL kept as text (``postgresql://…``; a Path would
+    fold its ``//``)."""
+    from fupin_tui.server import is_server_url
+
+    return text if is_server_url(text) else Path(text)
+
+
+db_target.__name__ = "数据库文件或地址"
+
+
+def db_from_environment() -> Path | str | None:
     from fupin_tui.config import DB_ENV
 
     value = os.environ.get(DB_ENV)
-    return Path(value) if value else None
+    return db_target(value) if value else None

@@ -45,6 +45,17 @@ def _handle(args, db_path: Path) -> int:
 
 
 def _open_and_run(args, db_path: Path) -> int:
+    from fupin_tui.server import is_server_url
+
+    if is_server_url(db_path):  # a county database on a server: always the full (ORM) path
+        from fupin_tui.context import AppContext
+        from fupin_tui.db import open_database
+
+        ctx = AppContext(db=open_database(db_path, create=False), operator="")
+        try:
+            return run(args, ctx)
+        finally:
+            ctx.db.close()
     if not Path(db_path).exists():
         print(f"错误：数据库 {db_path} 不存在。", file=sys.stderr)
         return 2

@@ -33,6 +33,8 @@ def add_parsers(sub) -> None:
                            "必须用 --db（或环境变量 FUPIN_TUI_DB）指定县级汇总数据库，"
                            "从不合并到默认的乡镇数据库。")
     merge.add_argument("zips", type=Path, nargs="+", metavar="上报包", help="乡镇导出的上报包 .zip（可多个）")
+    merge.add_argument("--confirm-rename", action="store_true",
+                       help="确认上报包改变了乡镇名称或代码（核实乡镇确已更名后再用）")
     merge.set_defaults(handler=run)
 
 
@@ -100,7 +102,7 @@ def _import_roster(args, ctx) -> int:
     if len(plan.problems) > 50:
         print(f"  …… 共 {len(plan.problems)} 个问题")
     if plan.problems:
-        report = args.report or ri.default_report_path(args.file)
+        report = args.report or ri.report_path(ctx, args.file)
         ri.write_problems(plan, report)
         print(f"问题清单已保存到 {report}")
     if args.dry_run:
@@ -120,7 +122,8 @@ def _import_package(args) -> int:
     if county_db is None:
         raise DomainError("import-package 需要用 --db 指定县级汇总数据库（如 --db 县级汇总.db），"
                           "不会合并到默认的乡镇数据库。")
-    outcomes = import_packages(args.zips, county_db, operator=_operator(args))
+    outcomes = import_packages(args.zips, county_db, operator=_operator(args),
+                               confirm_rename=args.confirm_rename)
     for outcome in outcomes:
         for line in outcome.lines():
             print(line)

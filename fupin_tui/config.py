@@ -62,6 +62,8 @@ def config_dir() -> Path:
 
 def default_db_path() -> Path:
     env = os.environ.get(DB_ENV)
+    if env and "://" in env:  # a county database on a server (fupin_tui.server): kept as text
+        return env
     return Path(env) if env else data_dir() / "fupin.db"
 
 

@@ -184,7 +184,9 @@ def load(db_path: Path | str, db=None, config_dir: Path | None = None, operator:
         except (OSError, UnicodeDecodeError, DomainError) as exc:
             loaded.notices.append(f"配置文件夹中的 {path} 无法使用，未导入：{exc}")
             continue
-        if stored.get(name, {}).get("sha256") == _sha(text) or not db_path.exists():
+        entry = stored.get(name, {})
+        # the file as it was imported before (file_sha256: the database's copy came later, from a county update)
+        if _sha(text) in (entry.get("sha256"), entry.get("file_sha256")) or not db_path.exists():
             continue
         own = db is None
         try:

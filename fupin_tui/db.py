@@ -3,6 +3,9 @@
 One file per township.  WAL, foreign keys on, ``synchronous=FULL``.  The schema
 version is ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as
 ours so a stranger's database is never touched.
+
+A county database may instead live on a PostgreSQL server: ``open_database("postgresql://…")``
+(see ``fupin_tui.server``: same models and sessions, version and mark in the identity row).
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Ordered migrations: MIGRATIONS[n] upgrades a database from version n-1 to n.
 # A new database is created at the latest schema directly.
+# A migration gets the DB-API connection: sqlite3 for a file, psycopg for a server database
+# (which starts at server.SERVER_BASELINE, so the SQLite-only steps before it never see one).
+# Numbers may have gaps; SCHEMA_VERSION is the highest (set below the last one).
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
-SCHEMA_VERSION = 4
 
 
 def _m2_basic_needs(con: sqlite3.Connection) -> None:
@@ -65,6 +70,72 @@ def _m4_audit_chain(con: sqlite3.Connection) -> None:
 
 
 MIGRATIONS[4] = _m4_audit_chain
+
+
+def _m5_versions_and_drafts(con: sqlite3.Connection) -> None:
+    """No lost update on settings (row_version, who/when on app settings) and form drafts (issue 12)."""
+    def columns(table: str) -> set[str]:
+        return {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+
+    if "row_version" not in columns("policyoverride"):
+        con.execute("ALTER TABLE policyoverride ADD COLUMN row_version INTEGER NOT NULL DEFAULT '0'")
+    have = columns("appsetting")
+    for name, ddl in (("updated_at", "DATETIME"), ("updated_by", "VARCHAR NOT NULL DEFAULT ''"),
+                      ("row_version", "INTEGER NOT NULL DEFAULT '0'")):
+        if name not in have:
+            con.execute(f"ALTER TABLE appsetting ADD COLUMN {name} {ddl}")
+    con.execute("""CREATE TABLE IF NOT EXISTS formdraft (
+	operator VARCHAR NOT NULL,
+	form_key VARCHAR NOT NULL,
+	title VARCHAR NOT NULL,
+	values_json VARCHAR NOT NULL,
+	saved_at DATETIME NOT NULL,
+	PRIMARY KEY (operator, form_key))""")
+
+
+MIGRATIONS[5] = _m5_versions_and_drafts
+
+
+def create_missing_tables(con, models) -> None:
+    """CREATE the tables (and their indexes) of ``models`` that do not exist yet, in the dialect of
+    the DB-API connection ``con`` (sqlite3 or psycopg): a portable migration step."""
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    is_sqlite = isinstance(con, sqlite3.Connection)
+    dialect = sqlite.dialect() if is_sqlite else postgresql.dialect()
+    for model in models:
+        table = model.__table__
+        if is_sqlite:
+            exists = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table.name,)).fetchone()
+        else:
+            exists = con.execute("SELECT to_regclass(%s)", (table.name,)).fetchone()[0]
+        if exists:
+            continue
+        con.execute(str(CreateTable(table).compile(dialect=dialect)))
+        for index in table.indexes:
+            con.execute(str(CreateIndex(index).compile(dialect=dialect)))
+
+
+def _m7_update_package(con) -> None:
+    """The county → township update package (issue 20): county decisions, packages issued and applied."""
+    from fupin_tui.models.updates import CountyDecision, UpdateApplied, UpdateIssued
+
+    create_missing_tables(con, (CountyDecision, UpdateIssued, UpdateApplied))
+
+
+MIGRATIONS[7] = _m7_update_package
+
+
+def _m8_merge_history(con) -> None:
+    """Reversible county merges (issue 12 item 5, issue 19): the merge history and what each replaced."""
+    from fupin_tui.models.county import CountyMerge, CountyMergeRow, CountyOwned, CountyPackage
+
+    create_missing_tables(con, (CountyPackage, CountyOwned, CountyMerge, CountyMergeRow))
+
+
+MIGRATIONS[8] = _m8_merge_history
+SCHEMA_VERSION = max(MIGRATIONS)
 
 
 class DatabaseProblem(DomainError):
@@ -219,7 +290,8 @@ def _migrate(path: Path, from_version: int) -> None:
         for version in range(from_version + 1, SCHEMA_VERSION + 1):
             con.execute("BEGIN IMMEDIATE")  # one transaction per step, version bumped inside it
             try:
-                MIGRATIONS[version](con)
+                if version in MIGRATIONS:  # a reserved number nobody needed is a gap
+                    MIGRATIONS[version](con)
                 con.execute(f"PRAGMA user_version={version}")
                 con.execute("COMMIT")
             except BaseException:
@@ -235,14 +307,33 @@ READ_ONLY_SAVE = ("数据库以只读方式打开（只读 U 盘或没有写权�
 
 @dataclass
 class Database:
-    path: Path
+    path: Path | None  # None for a server database (then ``url`` is set)
     engine: Engine
     read_only: bool = False
+    url: str | None = None  # postgresql://… of a county database on a server
+
+    @property
+    def is_server(self) -> bool:
+        return self.url is not None
+
+    @property
+    def key(self) -> str:
+        """Names this database in this process (caches, change hubs): the file or the server URL."""
+        return self.url if self.url is not None else os.path.realpath(os.fspath(self.path))
+
+    @property
+    def where(self) -> str:
+        """The file, or the server URL without its password, as a clerk may see it."""
+        if self.url is None:
+            return str(self.path)
+        from fupin_tui import server
+
+        return server.shown(self.url)
 
     @property
     def changes(self) -> ChangeHub:
         """What each committed transaction changed; one hub per database file in this process."""
-        return hub_for(self.path)
+        return hub_for(self.key)
 
     @contextmanager
     def session(self, operator: str = "") -> Iterator[Session]:
@@ -279,6 +370,9 @@ class Database:
         """What this database is (``identity.DatabaseIdentity``: id, kind, township)."""
         from fupin_tui import identity
 
+        if self.is_server:
+            with self.engine.connect() as conn:
+                return identity.read_in(conn)
         return identity.read(self.path) or identity.ensure(self.path)
 
     def close(self) -> None:
@@ -294,7 +388,13 @@ def open_database(path: Path | str, *, create: bool = True, kind: str | None = N
     (``Database.read_only``: look and print, every save refused with words) unless
     ``read_only=False`` demands writing.  Every failure is a ``DatabaseProblem`` whose
     ``kind`` tells damage, read-only, locked, missing and a full disk apart.
+
+    ``path`` may be a server URL (``postgresql://…``): a county database on PostgreSQL.
     """
+    from fupin_tui import server
+
+    if server.is_server_url(path):
+        return server.open_server(path, create=create, kind=kind)
     path = Path(path)
     try:
         return _open(path, create, kind, read_only)
@@ -399,7 +499,10 @@ def _record_id(obj) -> str:
 @event.listens_for(Session, "before_flush")
 def _stamp(session: Session, _ctx, _instances) -> None:
     operator = session.info.get("operator", "")
+    from fupin_tui import text_guard
     from fupin_tui.models.base import Tracked, now
+
+    text_guard.check_session(session)  # no control/invisible characters, no over-long text (issue 12 item 6)
 
     for obj in session.new:
         if isinstance(obj, Tracked) and not obj.created_by:
@@ -482,7 +585,10 @@ def _insert_chained(session: Session, rows: list[dict]) -> None:
     from fupin_tui import audit_chain
     from fupin_tui.models.audit import AuditLog
 
+    from fupin_tui import server
+
     conn = session.connection()
+    server.lock(conn, "audit")  # on a server two writers must not read the same chain head
     rows = [dict(note=None, **row) if "note" not in row else row for row in rows]
     audit_chain.chain(audit_chain.last_hash(conn), rows)
     conn.execute(AuditLog.__table__.insert(), rows)

@@ -38,6 +38,10 @@ class DatabaseIdentity:
     township_code: str = ""  # 9 digits once the township is set up ("" for a county database)
     township_name: str = ""
     created_at: str = ""  # ISO time the identity was written
+    # A server database (PostgreSQL) has no PRAGMAs: its schema version and the mark that it is
+    # ours (config.APPLICATION_ID) are kept here. A SQLite file keeps both as PRAGMAs (0 here).
+    schema_version: int = 0
+    application_id: int = 0
 
     @property
     def is_demo(self) -> bool:
@@ -61,7 +65,9 @@ class DatabaseIdentity:
         data = json.loads(text)
         return cls(id=str(data["id"]), kind=str(data.get("kind", TOWNSHIP)),
                    township_code=str(data.get("township_code", "")), township_name=str(data.get("township_name", "")),
-                   created_at=str(data.get("created_at", "")))
+                   created_at=str(data.get("created_at", "")),
+                   schema_version=int(data.get("schema_version", 0) or 0),
+                   application_id=int(data.get("application_id", 0) or 0))
 
 
 def new_identity(kind: str = TOWNSHIP, township_code: str = "", township_name: str = "") -> DatabaseIdentity:
@@ -181,16 +187,47 @@ def mark_in(session, *, kind: str | None = None, township_code: str | None = Non
     if kind is not None and kind not in KINDS:
         raise ValueError(kind)
     conn = session.connection()
-    con = conn.connection.driver_connection
-    before = read_from(con) or _infer(con)
+    if conn.dialect.name == "sqlite":
+        con = conn.connection.driver_connection
+        before = read_from(con) or _infer(con)
+    else:  # a server database is created with its identity row
+        before = read_in(conn)
     after = replace(before, kind=kind if kind is not None else before.kind,
                     township_code=township_code if township_code is not None else before.township_code,
                     township_name=township_name if township_name is not None else before.township_name)
     if after != before:
-        conn.exec_driver_sql("INSERT OR REPLACE INTO appsetting (key, value) VALUES (?, ?)", (KEY, after.to_json()))
+        write_in(conn, after)
         write_audit(session, "appsetting", KEY, "修改", note="数据库标识",
                     before={"kind": before.kind, "township_code": before.township_code,
                             "township_name": before.township_name},
                     after={"kind": after.kind, "township_code": after.township_code,
                            "township_name": after.township_name})
     return after
+
+
+# --------------------------------------------------------------------------- any engine (SQLAlchemy)
+
+
+def read_in(conn) -> DatabaseIdentity | None:
+    """The identity through a SQLAlchemy connection (SQLite or PostgreSQL); None when there is none."""
+    from sqlalchemy import text
+
+    value = conn.execute(text("SELECT value FROM appsetting WHERE key = :key"), {"key": KEY}).scalar()
+    if value is None:
+        return None
+    try:
+        return DatabaseIdentity.from_json(value)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def write_in(conn, ident: DatabaseIdentity) -> None:
+    """Store the identity row through a SQLAlchemy connection, on either engine."""
+    from sqlalchemy import text
+
+    if conn.dialect.name == "sqlite":
+        sql = "INSERT OR REPLACE INTO appsetting (key, value) VALUES (:key, :value)"
+    else:
+        sql = ("INSERT INTO appsetting (key, value) VALUES (:key, :value) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    conn.execute(text(sql), {"key": KEY, "value": ident.to_json()})

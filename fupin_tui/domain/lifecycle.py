@@ -92,6 +92,8 @@ class ProjectFacts:
     file_number: str | None = None
     deposit_rate: Decimal | None = None
     pending_adjustment: bool = False
+    accepted_on: date | None = None
+    acceptance_entered_on: date | None = None
 
 
 @dataclass
@@ -149,6 +151,9 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("验收", (ACCEPTANCE_REQUESTED, RECTIFYING), ACCEPTED, "验收日期", "accepted_on",
            asks_document=True, section="四(一)(二)"),
     Action("整改完成", (RECTIFYING,), None, "整改完成日期", None, section="四(一)(二)"),
+    # P16: the county platform entry of the acceptance result, often recorded after later steps (even 归档)
+    Action("验收录入平台", (ACCEPTED, REIMBURSED, HANDED_OVER, ARCHIVED), None, "平台录入日期",
+           "acceptance_entered_on", section="四(一)"),
     Action("最终报账", (ACCEPTED,), REIMBURSED, "最终报账日期", "final_reimbursed_on",
            asks_document=True, section="六(二)"),
     Action("移交", (REIMBURSED,), HANDED_OVER, "移交日期", "handed_over_on", section="四(三)"),
@@ -159,6 +164,9 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
 
 # Actions a clerk starts from the dossier (申报 starts from the library, 最终报账 from 报账).
 DOSSIER_ACTIONS = tuple(n for n in ACTIONS if n not in ("申报", "最终报账"))
+# Dates of something done outside the township's own sequence (a platform entry): they may be
+# recorded after later steps, so they are checked against what they follow, not the last step.
+AFTER_THE_FACT = ("验收录入平台",)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -375,11 +383,12 @@ def parse_values(action: str, facts: ProjectFacts, policy, raw: Mapping[str, obj
 
 def allowed_actions(facts: ProjectFacts) -> list[str]:
     """Dossier actions whose start state fits; preconditions are checked on ``decide``."""
-    if facts.side_state in FINAL_SIDE_STATES or facts.state == ARCHIVED:
+    if facts.side_state in FINAL_SIDE_STATES:
         return []
     return [n for n in DOSSIER_ACTIONS if facts.state in ACTIONS[n].from_states
             and (n != "调整批复" or facts.pending_adjustment)
-            and (n != "整改完成" or facts.open_rectifications)]
+            and (n != "整改完成" or facts.open_rectifications)
+            and (n != "验收录入平台" or not facts.acceptance_entered_on)]
 
 
 def decide(action: str, facts: ProjectFacts, raw: Mapping[str, object], policy, today: date) -> Transition:
@@ -396,7 +405,7 @@ def decide(action: str, facts: ProjectFacts, raw: Mapping[str, object], policy, 
     on: date = values["date"]
     if on > today:
         raise InputError(spec.date_label, f"不能晚于今天（{today.isoformat()}）")
-    if facts.last_event_on and on < facts.last_event_on:
+    if facts.last_event_on and on < facts.last_event_on and action not in AFTER_THE_FACT:
         raise InputError(spec.date_label, f"不能早于上一步的日期（{facts.last_event_on.isoformat()}），日期不能倒退")
     t = Transition(action=action, from_state=facts.state, to_state=spec.to_state or facts.state,
                    happened_on=on, document_no=str(values.get("document_no") or ""),
@@ -538,6 +547,13 @@ def _check_acceptance(t: Transition, facts: ProjectFacts, values, policy) -> Non
         t.values["rectifications"] = []
 
 
+def _check_acceptance_entry(t: Transition, facts: ProjectFacts, values, policy) -> None:
+    if facts.acceptance_entered_on:
+        raise _refuse(f"验收结果已于{facts.acceptance_entered_on.isoformat()}录入平台", section="四(一)")
+    if facts.accepted_on and t.happened_on < facts.accepted_on:
+        raise InputError("平台录入日期", f"不能早于验收日期（{facts.accepted_on.isoformat()}）")
+
+
 def _check_rectified(t: Transition, facts: ProjectFacts, values, policy) -> None:
     if not facts.open_rectifications:
         raise _refuse("没有未完成的整改事项", "P18", "四(一)(二)")
@@ -580,6 +596,7 @@ _CHECKS = {
     "上报实施方案": _check_plan_submit,
     "批复实施方案": _check_plan_approve,
     "备案": _check_filing,
+    "验收录入平台": _check_acceptance_entry,
     "开工": _check_start,
     "调整": _check_adjust,
     "调整批复": _check_adjust_approve,

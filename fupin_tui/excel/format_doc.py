@@ -15,6 +15,7 @@ from fupin_tui.excel import schema
 KINDS = {
     "text": "文本", "id": "文本（号码，不转数字）", "int": "整数", "date": "日期",
     "money": "金额（元，两位小数）", "ratio": "比例（0到1，显示为百分比）", "bool": "是/否", "qty": "数量（三位小数）",
+    "time": "日期时间（文本 2026-11-02 09:15:00）",
 }
 START = "## Sheets and columns"
 

@@ -24,26 +24,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import sqlalchemy as sa
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fupin_tui.context import AppContext
-from fupin_tui import identity
+from fupin_tui import identity, server
 from fupin_tui.db import open_database, write_audit
 from fupin_tui.domain.errors import DomainError
 from fupin_tui.excel import schema
 from fupin_tui.excel.package import MANIFEST, PACKAGE_FORMAT, headers_for
 from fupin_tui.excel.readers import Book, SpreadsheetProblem, open_xlsx_bytes
 from fupin_tui.excel.styles import FIRST_DATA_ROW, HEADER_ROW
+from fupin_tui import package_safety as safety
+from fupin_tui.package_safety import MAX_PACKAGE_BYTES, PackageRefused  # noqa: F401  (re-exported)
 from fupin_tui.models import CountyOwned, CountyPackage, Household, Member, Project, Township
 from fupin_tui.models.projects import STATES
 
-MAX_PACKAGE_BYTES = 500 * 1024 * 1024
 _CHUNK = 2000  # rows per INSERT: enough for speed, small enough for memory
-
-
-class PackageRefused(DomainError):
-    """A package that cannot be merged; the message names the package and the failing file."""
 
 
 @dataclass
@@ -97,53 +95,40 @@ class _Package:
 
 
 def _refuse(path: Path, problem: str) -> PackageRefused:
-    return PackageRefused(f"上报包 {path.name} 被拒绝：{problem}")
+    return safety.refuse(path.name, problem)
 
 
-def open_package(path: Path | str) -> _Package:
-    """Read and verify a package: manifest first, then every workbook's size and SHA-256."""
+def open_package(path: Path | str, today: date | None = None) -> _Package:
+    """Read and verify a package (``package_safety``): members, manifest, period, every workbook's SHA-256."""
     path = Path(path)
-    if not path.is_file():
-        raise _refuse(path, "文件不存在")
-    if path.stat().st_size > MAX_PACKAGE_BYTES:
-        raise _refuse(path, "文件过大")
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise _refuse(path, "不是完整的 zip 文件（可能复制不完整）") from None
-    with zf:
-        try:
-            raw_manifest = zf.read(MANIFEST)
-        except KeyError:
-            raise _refuse(path, f"缺少 {MANIFEST}") from None
-        except (zipfile.BadZipFile, OSError, EOFError):
-            raise _refuse(path, f"{MANIFEST} 已损坏") from None
-        try:
-            manifest = json.loads(raw_manifest.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise _refuse(path, f"{MANIFEST} 不是有效的清单") from None
-        if manifest.get("format") != PACKAGE_FORMAT:
-            raise _refuse(path, "不是本软件生成的上报包")
-        if int(manifest.get("format_version", 0)) > schema.FORMAT_VERSION:
-            raise _refuse(path, f"格式版本 {manifest.get('format_version')} 比本软件新，请升级软件")
+    today = today or date.today()
+    with safety.open_zip(path) as zf:
+        manifest, digest = safety.read_manifest(zf, path.name, MANIFEST, PACKAGE_FORMAT, schema.FORMAT_VERSION)
+        safety.township_of(manifest, path.name)
+        exported = safety.moment(manifest.get("exported_at"), path.name, "exported_at")
+        safety.check_created(exported, path.name, today)
+        safety.check_month(manifest.get("period"), path.name, today, exported=exported)
         if manifest.get("village"):
             raise _refuse(path, f"只含村 {manifest['village']} 的数据，县级汇总需要全乡镇的上报包")
-        books = {}
-        for book in manifest.get("workbooks", []):
-            name = book.get("file", "")
-            try:
-                data = zf.read(name)
-            except KeyError:
-                raise _refuse(path, f"缺少文件 {name}") from None
-            except (zipfile.BadZipFile, OSError, EOFError):
-                raise _refuse(path, f"文件 {name} 已损坏（校验失败）") from None
-            if len(data) != book.get("bytes") or hashlib.sha256(data).hexdigest() != book.get("sha256"):
-                raise _refuse(path, f"文件 {name} 与清单的 SHA-256 不符（被修改或不完整）")
-            books[name] = data
-    for needed in {s.workbook for s in schema.SHEETS}:
+        _check_sheets_meta(manifest, path)
+        books = safety.verify_files(zf, manifest.get("workbooks"), path.name)
+    for needed in {s.workbook for s in schema.SHEETS} - schema.OPTIONAL_WORKBOOKS:
         if needed not in books:
             raise _refuse(path, f"缺少文件 {needed}")
-    return _Package(path.name, manifest, hashlib.sha256(raw_manifest).hexdigest(), books)
+    return _Package(path.name, manifest, digest, books)
+
+
+def _check_sheets_meta(manifest: dict, path: Path) -> None:
+    """Each workbook's sheets with a name and a whole number of rows (a bad count is refused, not a crash)."""
+    for book in manifest.get("workbooks") or []:
+        sheets = book.get("sheets") if isinstance(book, dict) else None
+        if not isinstance(sheets, list):
+            raise _refuse(path, f"清单中 {book.get('file', '') if isinstance(book, dict) else ''} 的工作表列表无效")
+        for sheet in sheets:
+            rows = sheet.get("rows") if isinstance(sheet, dict) else None
+            if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str) \
+                    or not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+                raise _refuse(path, f"清单中 {book.get('file', '')} 的工作表或行数无效")
 
 
 # --------------------------------------------------------------------------- reading values
@@ -183,7 +168,14 @@ def _int(value: Any) -> int | None:
     return int(float(value))
 
 
+def _time(value: Any) -> datetime | None:
+    if value in ("", None):
+        return None
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
 _PARSE: dict[str, Callable[[Any], Any]] = {
+    "time": _time,
     "int": _int, "money": lambda v: _decimal(v, "0.01"), "ratio": lambda v: _decimal(v, "0.0001"),
     "qty": lambda v: _decimal(v, "0.001"), "date": _date, "bool": lambda v: _text(v) == "是",
 }
@@ -240,28 +232,72 @@ def _sheet_rows(pkg: _Package, book: Book, sheet: schema.Sheet, missing: list[st
                 record = {f.attr: _value(f, row[i], column) for i, f, column in stored}
                 record.update(absent)
                 record["voided"] = _text(row[void_at]) == "是"
-                record["void_reason"] = _text(row[reason_at]) or None
+                if "void_reason" in table.c:
+                    record["void_reason"] = _text(row[reason_at]) or None
             except (ValueError, ArithmeticError, IndexError):
                 where = f"第{FIRST_DATA_ROW + offset}行"
                 raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」{where}的数据无法读取") from None
             read += 1
             yield record
+        if read == expected:  # a manifest that under-counts would silently drop rows: the next one is no data
+            after = next(rows, None)
+            if after and _int_like(after[0]):
+                raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」行数多于清单所写的 {expected} 行")
     except SpreadsheetProblem as exc:
         raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{exc}") from None
     if read != expected:
         raise PackageRefused(f"上报包 {pkg.file} 被拒绝：{sheet.workbook}「{sheet.name}」行数与清单不符")
 
 
+def _int_like(value: Any) -> bool:
+    try:
+        return value not in ("", None) and float(value).is_integer()
+    except (TypeError, ValueError):
+        return False
+
+
 def _absent(column) -> Any:
     """The value of a column the package does not carry: NULL, never a made-up value.
 
-    A NOT NULL column cannot hold NULL; it takes the schema's default and the
-    merge's note names it as not reported.
+    A NOT NULL column cannot hold NULL: it holds the table's default only
+    because it must hold something; ``countyunreported`` marks it as not
+    reported for the township and the merge's note says so (``_note_missing``).
     """
     if column.nullable:
         return None
     default = column.default.arg if column.default is not None else None
     return default() if callable(default) else default
+
+
+# Columns a township's package did not carry (an older format), kept with the county data: a NOT NULL
+# column among them holds the table's default, which is no answer of the township's. Readers of the
+# county database (summaries, 体检) ask ``unreported_columns`` before they count such a column.
+_COUNTY_META = sa.MetaData()
+UNREPORTED = sa.Table(
+    "countyunreported", _COUNTY_META,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("township_code", sa.String, nullable=False, index=True),
+    sa.Column("sheet", sa.String, nullable=False),  # 户表
+    sa.Column("header", sa.String, nullable=False),  # 卫生厕所
+    sa.Column("table_name", sa.String, nullable=False),  # household
+    sa.Column("column_name", sa.String, nullable=False),  # sanitary_toilet
+    sa.Column("not_null", sa.Boolean, nullable=False),  # True: the county holds the default, not NULL
+    sa.Column("format_version", sa.Integer, nullable=False),
+)
+
+
+def unreported_columns(ctx: AppContext, township_code: str | None = None) -> dict[str, set[tuple[str, str]]]:
+    """township code -> {(table, column)} its latest package did not carry."""
+    if not sa.inspect(ctx.db.engine).has_table(UNREPORTED.name):
+        return {}
+    stmt = select(UNREPORTED.c.township_code, UNREPORTED.c.table_name, UNREPORTED.c.column_name)
+    if township_code is not None:
+        stmt = stmt.where(UNREPORTED.c.township_code == township_code)
+    out: dict[str, set[tuple[str, str]]] = {}
+    with ctx.read() as s:
+        for code, table, column in s.execute(stmt):
+            out.setdefault(code, set()).add((table, column))
+    return out
 
 
 # --------------------------------------------------------------------------- writing
@@ -270,6 +306,7 @@ def _absent(column) -> Any:
 def _ensure_county_tables(ctx: AppContext) -> None:
     for model in (CountyPackage, CountyOwned):
         model.__table__.create(ctx.db.engine, checkfirst=True)
+    UNREPORTED.create(ctx.db.engine, checkfirst=True)
 
 
 def _refuse_township_database(s) -> None:
@@ -388,7 +425,7 @@ def _duplicates(s, name: str, members: list[dict]) -> list[str]:
 
 
 # Tables whose 记录号 other sheets refer to: only these need old id -> new id maps.
-_REFERENCED = {f.ref for sh in schema.SHEETS for f in sh.fields if f.ref}
+_REFERENCED = {f.ref for sh in schema.SHEETS for f in sh.fields if f.ref} | {"household", "project", "entity"}
 
 
 def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: PackageOutcome) -> _Seen:
@@ -412,6 +449,10 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
 
     missing: dict[str, list[str]] = {}
     for workbook in schema.workbooks():
+        if workbook in schema.OPTIONAL_WORKBOOKS and workbook not in pkg.books:
+            outcome.notes.append(f"上报包不含 {workbook}（乡镇软件较旧），汇总库中没有该乡镇的"
+                                 f"{'、'.join(sh.title for sh in schema.sheets_of(workbook))}")
+            continue
         book = pkg.book(workbook)
         for sheet in schema.sheets_of(workbook):
             table = sheet.table
@@ -419,9 +460,12 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
             if table not in last_id:
                 last_id[table] = s.execute(select(func.coalesce(func.max(model.__table__.c.id), 0))).scalar_one()
             refs = {f.attr: f.ref for f in sheet.fields if f.ref}
+            record_refs = [f.attr for f in sheet.fields if (table, f.attr) in schema.RECORD_REFS]
             mapping = new_ids.setdefault(table, {}) if table in _REFERENCED else None
             batch: list[dict] = []
             for record in _sheet_rows(pkg, book, sheet, missing.setdefault(sheet.name, [])):
+                if record_refs and not _map_records(record, record_refs, new_ids):
+                    continue  # names a row the package does not hold: it would point at another township's
                 seen.note(table, record)
                 source_id = record["id"]
                 last_id[table] += 1
@@ -443,21 +487,62 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
                     batch = []
             flush(model, table, batch)
         del book  # the sheet cells of this workbook can go before the next is opened
-    _note_missing(outcome, pkg, missing)
+    _note_missing(outcome, pkg, missing, s, code)
     for start in range(0, len(owned), _CHUNK):
         s.execute(insert(CountyOwned), [dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
                                         for table, row_id, source_id in owned[start:start + _CHUNK]])
     return seen
 
 
-def _note_missing(outcome: PackageOutcome, pkg: _Package, missing: dict[str, list[str]]) -> None:
+def _map_records(record: dict, attrs: list[str], new_ids: dict[str, dict[int, int]]) -> bool:
+    """Rewrite "project:12" (township 记录号) as "project:<county id>"; False when the row is not in the package.
+
+    Other keys ("year:2026@…", a township-wide finding's text) name no row and stay as they are.
+    """
+    for attr in attrs:
+        kind, sep, rid = (record.get(attr) or "").partition(":")
+        if not sep or not rid.isdigit() or kind not in schema.MODELS:
+            continue
+        new = new_ids.get(kind, {}).get(int(rid))
+        if new is None:
+            return False
+        record[attr] = f"{kind}:{new}"
+    return True
+
+
+def _note_missing(outcome: PackageOutcome, pkg: _Package, missing: dict[str, list[str]], s=None,
+                  code: str = "") -> None:
+    """Say which columns the package lacks, sheet by sheet, and mark them for the township (``UNREPORTED``).
+
+    A column that cannot be NULL is named apart: the county holds the table's
+    default there (否, 0 …), which the township never reported.
+    """
+    if s is not None:
+        s.execute(delete(UNREPORTED).where(UNREPORTED.c.township_code == code))
     gaps = {name: cols for name, cols in missing.items() if cols}
     if not gaps:
         return
-    version = pkg.manifest.get("format_version", 1)
+    version = int(pkg.manifest.get("format_version", 1))
+    by_name = {sheet.name: sheet for sheet in schema.SHEETS}
+    marks, defaulted = [], []
+    for name, headers in gaps.items():
+        sheet = by_name[name]
+        fields = {f.header: f for f in sheet.fields}
+        for header in headers:
+            column = sheet.model.__table__.c[fields[header].attr]
+            marks.append(dict(township_code=code, sheet=name, header=header, table_name=sheet.table,
+                              column_name=column.name, not_null=not column.nullable, format_version=version))
+            if not column.nullable:
+                defaulted.append((name, header))
+    if s is not None:
+        s.execute(insert(UNREPORTED), marks)
     listed = "；".join(f"「{name}」{'、'.join(cols)}" for name, cols in gaps.items())
     outcome.notes.append(f"上报包为格式版本 {version}，不含以下列，汇总库中这些值为空（未上报），"
                          f"请乡镇升级软件后重新上报：{listed}")
+    if defaulted:
+        names = "；".join(f"「{name}」{header}" for name, header in defaulted)
+        outcome.notes.append(f"其中这些列不能为空，汇总库只好存为默认值（如“否”、0），已标记为未上报，"
+                             f"统计时不能当作乡镇的数据：{names}")
 
 
 def _upsert_township(s, code: str, name: str, county: str, operator: str) -> None:
@@ -509,30 +594,68 @@ def _integrity_message(exc: IntegrityError, pkg: _Package) -> str:
     return f"上报包 {pkg.file} 被拒绝：{reason}，汇总库未作改动。"
 
 
-def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
-    pkg = open_package(path)
+def _refuse_renaming(s, pkg: _Package, code: str, name: str) -> None:
+    """A package must not quietly change which name a code stands for (冒名镇), or which code a name has."""
+    known = s.execute(select(Township.name).where(Township.code == code, Township.voided == False)).scalar()  # noqa: E712
+    if known is not None and known != name:
+        raise PackageRefused(
+            f"上报包 {pkg.file} 被拒绝：乡镇代码 {code} 在汇总库中是“{known}”，上报包写的是“{name}”。"
+            f"如确属乡镇更名，请核实后加 --confirm-rename 重新导入；汇总库未作改动。")
+    other = s.execute(select(Township.code).where(Township.name == name, Township.code != code,
+                                                  Township.voided == False)).scalar()  # noqa: E712
+    if other is not None:
+        raise PackageRefused(
+            f"上报包 {pkg.file} 被拒绝：“{name}”在汇总库中的乡镇代码是 {other}，上报包写的是 {code}。"
+            f"如确属代码调整，请核实后加 --confirm-rename 重新导入；汇总库未作改动。")
+
+
+def _latest(s, code: str) -> CountyPackage | None:
+    """The package that stands for the township now (newest period, then newest export)."""
+    return s.execute(select(CountyPackage).where(CountyPackage.township_code == code)
+                     .order_by(CountyPackage.period.desc(), CountyPackage.exported_at.desc(),
+                               CountyPackage.id.desc())).scalars().first()
+
+
+def _is_unchanged(s, code: str, pkg: _Package, m: dict) -> bool:
+    """True when this very package stands for the township already; refuses an older one."""
+    latest = _latest(s, code)
+    if latest is None:
+        return False
+    if latest.manifest_sha256 == pkg.digest:
+        return True
+    if (str(m["period"]), str(m["exported_at"])) < (latest.period, latest.exported_at):
+        raise PackageRefused(
+            f"上报包 {pkg.file} 被拒绝：比已导入的 {latest.period}（{latest.exported_at} 导出）旧，汇总库未作改动。")
+    return False
+
+
+def merge_one(ctx: AppContext, path: Path | str, *, confirm_rename: bool = False) -> PackageOutcome:
+    pkg = open_package(path, ctx.today())
     m = pkg.manifest
-    town = m["township"]
-    code, name, county = str(town["code"]), str(town["name"]), str(town.get("county", ""))
+    code, name, county = safety.township_of(m, pkg.file)
     outcome = PackageOutcome(pkg.file, f"{code} {name}", str(m["period"]), "新导入")
+    _ensure_county_tables(ctx)
     with ctx.read() as s:
         _refuse_township_database(s)
+        if not confirm_rename:
+            _refuse_renaming(s, pkg, code, name)
     if ctx.db.identity().kind != identity.COUNTY:
         with ctx.transaction() as s:  # a database that takes packages is a county database
             identity.mark_in(s, kind=identity.COUNTY, township_code="", township_name="")
     with ctx.read() as s:
-        latest = s.execute(select(CountyPackage).where(CountyPackage.township_code == code)
-                           .order_by(CountyPackage.period.desc(), CountyPackage.exported_at.desc())).scalars().first()
-    if latest is not None:
-        if latest.manifest_sha256 == pkg.digest:
+        if _is_unchanged(s, code, pkg, m):
             outcome.status = "未变化"
             return outcome
-        if (str(m["period"]), str(m["exported_at"])) < (latest.period, latest.exported_at):
-            raise PackageRefused(
-                f"上报包 {pkg.file} 被拒绝：比已导入的 {latest.period}（{latest.exported_at} 导出）旧，汇总库未作改动。")
-        outcome.status = "已更新"
     try:
         with ctx.transaction() as s:
+            # Two county users merging at once: one waits for the other, then decides on what the
+            # other committed (a newer package merged meanwhile makes this one older: refused).
+            server.lock(s.connection(), "county-merge")
+            if _is_unchanged(s, code, pkg, m):
+                outcome.status = "未变化"
+                return outcome
+            if _latest(s, code) is not None:
+                outcome.status = "已更新"
             before = _previous(s, code)
             _remove_township(s, code)
             _upsert_township(s, code, name, county, ctx.operator)
@@ -548,13 +671,15 @@ def merge_one(ctx: AppContext, path: Path | str) -> PackageOutcome:
                 imported_by=ctx.operator, summary=summary))
             write_audit(s, "countypackage", code, "导入", note=f"县级汇总 {pkg.file}：{outcome.status}",
                         after={"rows": outcome.rows, "period": m["period"]})
+            server.reset_sequences(s.connection(), [*schema.INSERT_ORDER, "countyowned"])
     except IntegrityError as exc:
         raise PackageRefused(_integrity_message(exc, pkg)) from None
     return outcome
 
 
 def import_packages(zip_paths: list[Path | str], county: AppContext | Path | str, operator: str = "",
-                    progress: Callable[[int, int, str], None] | None = None) -> list[PackageOutcome]:
+                    progress: Callable[[int, int, str], None] | None = None,
+                    confirm_rename: bool = False) -> list[PackageOutcome]:
     """Merge packages one by one (each its own transaction), oldest period first.
 
     A refused package raises PackageRefused; packages merged before it stay merged.
@@ -568,7 +693,7 @@ def import_packages(zip_paths: list[Path | str], county: AppContext | Path | str
         for i, path in enumerate(ordered):
             if progress:
                 progress(i, len(ordered), path.name)
-            outcomes.append(merge_one(ctx, path))
+            outcomes.append(merge_one(ctx, path, confirm_rename=confirm_rename))
         return outcomes
     finally:
         if own:

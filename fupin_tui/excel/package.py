@@ -21,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
+import sqlalchemy as sa
 from sqlalchemy import and_, func, inspect as sa_inspect, select
 from sqlalchemy.sql import ColumnElement
 
@@ -31,7 +32,7 @@ from fupin_tui.excel import schema
 from fupin_tui.excel.schema import F, Sheet
 from fupin_tui.excel.styles import Column
 from fupin_tui.excel.xlsx_tables import TableBook
-from fupin_tui.filenames import private_file
+from fupin_tui.filenames import open_private
 from fupin_tui.models import CountyOwned, Project, Township, Village
 
 MANIFEST = "manifest.json"
@@ -40,7 +41,7 @@ PACKAGE_FORMAT = "fupin-tui 上报包"
 # (done rows, total rows, what is being written)
 Progress = Callable[[int, int, str], None]
 
-_COLUMN_KIND = {"bool": "text", "qty": "text"}
+_COLUMN_KIND = {"bool": "text", "qty": "text", "time": "text"}
 _STEP = 500  # rows between progress reports and cancel checks
 
 
@@ -98,6 +99,8 @@ def _condition(table_name: str, scope: Scope) -> ColumnElement | None:
         if parent_cond is not None:
             parent_table = schema.MODELS[parent].__table__
             parts.append(table.c[fk].in_(select(parent_table.c.id).where(parent_cond)))
+    elif table_name == "findingack" and scope.village_id is not None:
+        return table.c.id < 0  # acknowledgements are the township's: a village package has none
     else:
         if scope.owned:
             owned = select(CountyOwned.row_id).where(
@@ -129,7 +132,7 @@ def _statement(sheet: Sheet, scope: Scope):
             columns.append(joins[parent_name][0].c[column])
         else:
             columns.append(table.c[f.attr])
-    columns += [table.c.voided, table.c.void_reason]
+    columns += [table.c.voided, table.c.void_reason if "void_reason" in table.c else sa.null()]
     source = table
     for alias, fk in joins.values():
         source = source.outerjoin(alias, table.c[fk] == alias.c.id)
@@ -168,6 +171,8 @@ def cell_value(f: F, value):
         return "是" if value else "否"
     if f.kind == "int" and isinstance(value, bool):
         return int(value)
+    if f.kind == "time" and isinstance(value, datetime):
+        return value.isoformat(sep=" ")  # as text: a cell's date would lose the seconds
     return value
 
 
@@ -329,7 +334,7 @@ def _sha256(path: Path) -> str:
 
 
 def _private_file(path: Path):
-    return open(private_file(path), "wb")  # 0600 before the first byte; "wb" truncates, keeps the mode
+    return open_private(path)  # every package writer: 0600 even over a left-over file
 
 
 def package_name(code: str, name: str, period: str, village_code: str | None = None) -> str:
@@ -396,7 +401,8 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
     counter.check()
 
     work = Path(tempfile.mkdtemp(prefix="fupin-export-", dir=out_dir))
-    exported_at = datetime.now().replace(microsecond=0)
+    # the app's day (a fixed day in tests and demos), so the receiver's date checks agree with it
+    exported_at = datetime.combine(ctx.today(), datetime.now().time()).replace(microsecond=0)
     subtitle = f"{county}{name}（{code}）  报送期 {period}" + (f"  村 {scope.village_code}" if scope.village_code else "") \
         + "  金额单位：元"
     book_file = None

@@ -15,6 +15,7 @@ household number, members by ID number.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -29,13 +30,14 @@ from sqlalchemy import func, insert, select
 
 from fupin_tui.context import AppContext
 from fupin_tui.db import write_audit
+from fupin_tui.domain import text_check
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import InvalidIdNumber, looks_like_excel_mangled, parse_id
 from fupin_tui.domain.money import parse_date
 from fupin_tui.excel.readers import Sheet, read_sheets
 from fupin_tui.excel.styles import Column, write_table
 from fupin_tui.models import Household, Member, Village
-from fupin_tui.filenames import save_workbook
+from fupin_tui.filenames import safe_name, save_workbook
 
 # Target field -> (label shown to the clerk, header names seen in township rosters)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -64,6 +66,12 @@ HOUSEHOLD_LEVEL = ("village", "household_no", "head_name", "size", "attribute", 
 CODE_LISTS = {"relation": "与户主关系", "ethnicity": "民族", "attribute": "贫困户属性", "main_cause": "致贫原因",
               "education": "文化程度", "health": "健康状况", "labour_skill": "劳动技能", "gender": "性别"}
 HEADER_SCAN_ROWS = 25
+# Limits of a roster (issue 12 item 7): far above a township's 20,000 households, far below what
+# would take minutes and gigabytes to read. Refused with the limit named, never cut.
+MAX_FILE_MB = 50
+MAX_ROWS = 200_000  # rows of one sheet (members and blank lines)
+CELL_LIMIT = text_check.SHORT  # characters of one cell (an address is the longest field)
+REPORT_ROWS = 20_000  # problems listed in the report; a last line counts the rest
 ERROR, NOTE = "错误", "提示"
 
 
@@ -102,6 +110,7 @@ class Loaded:
     headers: list[str]
     rows: list[list[Any]]
     sheets: list[str] = field(default_factory=list)
+    merged_columns: set[int] = field(default_factory=set)  # columns with cells merged down (村名 of a village)
 
 
 @dataclass(slots=True)  # one per member row: no per-instance __dict__
@@ -148,6 +157,22 @@ class Plan:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == ERROR]
 
+    def held_back(self) -> list[str]:
+        """Households not imported although some of their rows were fine: which, and the rows that kept them out."""
+        starts = [h.first_row for h in self.households] + [10 ** 9]
+        error_rows = sorted({p.row for p in self.errors})
+        out = []
+        for h, end in zip(self.households, starts[1:]):
+            if h.valid:
+                continue
+            bad = [r for r in error_rows if h.first_row <= r < end]
+            rows = sorted({m.row for m in h.members} | set(bad))
+            if not bad or len(rows) < 2:
+                continue  # a one-row household, or one kept out by a file-level problem
+            who = h.head_name or (h.members[0].name if h.members else "")
+            out.append(f"{who}户（第{rows[0]}–{rows[-1]}行）因第{'、'.join(map(str, bad))}行有错误整户未导入")
+        return out
+
     def counts(self) -> dict[str, int]:
         return {
             "数据行": self.member_rows,
@@ -168,11 +193,16 @@ class ImportSummary:
     members: int
     members_added_to_existing: int
     skipped_households: int
+    held_back: list[str] = field(default_factory=list)  # households kept out whole because of one bad row
 
     def text(self) -> str:
-        return (f"已导入 {self.households} 户、{self.members} 人"
+        text = (f"已导入 {self.households} 户、{self.members} 人"
                 + (f"，另为已有户补充 {self.members_added_to_existing} 人" if self.members_added_to_existing else "")
                 + (f"；{self.skipped_households} 户有错误未导入" if self.skipped_households else "") + "。")
+        if self.held_back:
+            shown = "；".join(self.held_back[:10]) + (f" 等共{len(self.held_back)}户" if len(self.held_back) > 10 else "")
+            text += f"\n整户暂缓（改正有错的行后重新导入即可，同一户不会重复登记）：{shown}。"
+        return text
 
 
 # --------------------------------------------------------------------------- reading and header
@@ -193,8 +223,16 @@ def find_header(rows: list[list[Any]]) -> int | None:
 
 
 def load(path: Path | str, sheet: str | None = None) -> Loaded:
-    """Read the file and find the sheet and row that hold the roster's header."""
-    sheets: list[Sheet] = read_sheets(path)
+    """Read the file and find the sheet and row that hold the roster's header.
+
+    Refused early, before the rows are read into memory: a file over ``MAX_FILE_MB`` or a sheet
+    over ``MAX_ROWS`` rows (a township's roster is far smaller), with the limit in the message.
+    """
+    path = Path(path)
+    if path.is_file() and path.stat().st_size > MAX_FILE_MB * 1024 * 1024:
+        raise DomainError(f"花名册文件 {path.name} 有 {path.stat().st_size // (1024 * 1024)} MB，超过 {MAX_FILE_MB} MB "
+                          "的上限，已拒绝（一个乡镇的花名册通常不到 10 MB）。请按村分成几个文件再导入。")
+    sheets: list[Sheet] = read_sheets(path, max_rows=MAX_ROWS, what="花名册")
     names = [s.name for s in sheets]
     candidates = [s for s in sheets if sheet is None or s.name == sheet]
     if not candidates:
@@ -203,8 +241,32 @@ def load(path: Path | str, sheet: str | None = None) -> Loaded:
         header = find_header(s.rows)
         if header is not None:
             headers = [_norm(v) for v in s.rows[header]]
-            return Loaded(Path(path), s.name, header, headers, s.rows, names)
+            merged = _fill_merged(s.rows, s.merged, header)
+            return Loaded(Path(path), s.name, header, headers, s.rows, names, merged)
     raise DomainError(f"文件 {Path(path).name} 中找不到花名册的表头（应有“姓名”“身份证号”等列）。")
+
+
+def _fill_merged(rows: list[list[Any]], merged, header: int) -> set[int]:
+    """Give every cell of a merged area below the header the area's value; return the columns merged down.
+
+    WPS and Excel keep a merged area's value in its first cell only: a 村名
+    merged down all the households of a village would read as empty.
+    """
+    columns = set()
+    for (r0, c0), (r1, c1) in merged:
+        if r0 <= header or r0 >= len(rows):
+            continue
+        first = rows[r0]
+        value = first[c0] if c0 < len(first) else ""
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+        if r1 > r0:
+            columns.update(range(c0, c1 + 1))
+    return columns
 
 
 def guess_mapping(loaded: Loaded) -> dict[str, int]:
@@ -266,6 +328,18 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         default_village = villages.get(_norm(village_code))
         if default_village is None:
             raise InputError("村代码", f"没有代码或名称为 {village_code} 的村")
+    file_problems: list[Problem] = []  # said once for the whole file, before the rows
+    titled = None  # (title, village) when the village comes from the title
+    from_title = 0  # households that took it
+    header_row = loaded.header_row + 1
+    if default_village is None:
+        titled = _village_in_title(ctx, loaded)
+        if titled is not None:
+            default_village = villages.get(_norm(titled[1]))
+        elif "village" not in mapping:
+            file_problems.append(Problem(
+                header_row, "村", "村", "没有村列，标题中也没有写明是哪个村：全部户未导入。"
+                "请用“村”选项指定导入到哪个村（或在表中加上村名列）"))
 
     problems: list[Problem] = []
     households: list[PlannedHousehold] = []
@@ -286,8 +360,12 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         text = {fld: _norm(v) for fld, v in cell.items()}
         if not any(text.values()):
             continue  # blank line
+        total = _total_label(raw)
+        if total:
+            problems.append(Problem(excel_row, "", "", f"“{total}”行，不是户，已跳过", total, NOTE))
+            continue
         if not text.get("name") and not text.get("id_number") and not text.get("head_name"):
-            continue  # a sub-total or note line
+            continue  # a note line
         # a new household starts where a household number changes or a 户主 row appears
         starts = current is None
         if text.get("household_no") and text["household_no"] != carry.get("household_no"):
@@ -306,10 +384,12 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         if starts:
             village_label = text.get("village", "")
             village = villages.get(village_label) if village_label else default_village
+            if not village_label and titled is not None:
+                from_title += 1
             if village is None and village_label:
                 problem(excel_row, "village", f"找不到村「{village_label}」，请先在设置中登记该村", village_label)
-            elif village is None:
-                problem(excel_row, "village", "没有村列，请用“村”选项指定导入到哪个村")
+            elif village is None and "village" in mapping:
+                problem(excel_row, "village", "村名为空，请填写村名或用“村”选项指定导入到哪个村")
             current = PlannedHousehold(
                 first_row=excel_row, household_no=text.get("household_no", ""),
                 village_id=village[0] if village else None, village_label=village_label or (village[1] if village else ""),
@@ -334,6 +414,12 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         name = text.get("name") or (text.get("head_name") if "name" not in mapping else "")
         if not name:
             problem(excel_row, "name", "姓名为空")
+            current.valid = False
+            continue
+        refused = _cell_problems(text)
+        if refused:  # refused, never cut: the row is listed in the report with the field and why
+            for fld, message, value in refused:
+                problem(excel_row, fld, message, value)
             current.valid = False
             continue
         raw_id = cell.get("id_number")
@@ -383,8 +469,43 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         if size and size != len(h.members) and h.existing_id is None:
             problems.append(Problem(h.first_row, col("size"), "家庭人口",
                                     f"家庭人口填写为{size}，但名册中有{len(h.members)}人（按实际人数登记）", str(size), NOTE))
+    if from_title:
+        file_problems.append(Problem(header_row, "标题", "村", f"{from_title} 户没有填村名，按标题「{titled[0]}」"
+                                     f"记入{titled[1]}", titled[0], NOTE))
     problems.sort(key=lambda p: (p.row, p.level != ERROR))
-    return Plan(loaded, mapping, households, problems, member_rows)
+    return Plan(loaded, mapping, households, file_problems + problems, member_rows)
+
+
+TOTAL_LABELS = ("合计", "小计", "总计", "共计")
+
+
+def _total_label(raw: list[Any]) -> str:
+    """“合计” when the row is a total line (its first few cells say so), else ""."""
+    for value in raw[:6]:
+        text = _norm(value)
+        if text and text.rstrip(":：") in TOTAL_LABELS or any(text.startswith(t + "：") or text.startswith(t + ":")
+                                                                 for t in TOTAL_LABELS):
+            return text[:10]
+    return ""
+
+
+def _village_in_title(ctx: AppContext, loaded: Loaded) -> tuple[str, str] | None:
+    """(title, village name) when the lines above the header name exactly one registered village."""
+    with ctx.read() as s:
+        names = [_norm(n) for n in s.execute(select(Village.name).where(Village.voided == False)).scalars()]  # noqa: E712
+    for row in loaded.rows[:loaded.header_row]:
+        for value in row:
+            title = _norm(value)
+            if not title:
+                continue
+            found = {n for n in names if n and n in title}
+            found = {n for n in found if not any(n != m and n in m for m in found)}  # 寨村 inside 新寨村
+            # 新寨村 inside 新寨村委会 is the same village; two different names say nothing
+            if len(found) == 1:
+                return title, found.pop()
+            if len(found) > 1:
+                return None
+    return None
 
 
 def _check_against_registry(ctx: AppContext, households: list[PlannedHousehold], problems: list[Problem], col) -> None:
@@ -491,7 +612,7 @@ def import_roster(ctx: AppContext, plan: Plan) -> ImportSummary:
                 flush()
         flush()
         summary = ImportSummary(households, members - added_to_existing, added_to_existing,
-                                sum(1 for h in plan.households if not h.valid))
+                                sum(1 for h in plan.households if not h.valid), plan.held_back())
         write_audit(s, "household", "", "导入", note=f"花名册 {source}：{summary.text()}",
                     after={"households": households, "members": members})
     return summary
@@ -505,21 +626,52 @@ def _member_row(household_id: int, m: PlannedMember, operator: str) -> dict:
                 created_by=operator)
 
 
+def _cell_problems(text: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, problem, value shown) for each cell too long or with hidden characters."""
+    out = []
+    for fld, value in text.items():
+        if len(value) > CELL_LIMIT:
+            out.append((fld, f"内容有 {len(value)} 个字，超过 {CELL_LIMIT} 个字的上限（未截断，整行未导入）",
+                        _shown(value)))
+            continue
+        bad = text_check.bad_character(value, multiline=False)
+        if bad:
+            out.append((fld, f"含有不能保存的字符（{bad}），整行未导入，请在表格中删除后重新导入", _shown(value)))
+    return out
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A value as the report shows it: long ones shortened, saying how long they are."""
+    return value if len(value) <= limit else f"{value[:limit]}……（共 {len(value)} 个字）"
+
+
 def write_problems(plan: Plan, path: Path | str) -> Path:
-    """The problems as a print-ready workbook the clerk can work through."""
+    """The problems as a print-ready workbook the clerk can work through.
+
+    Any number of problems fits: the first ``REPORT_ROWS`` are listed, a last line says how many
+    more there are (a sheet holds 1,048,576 rows; a report nobody can read through helps nobody).
+    """
     path = Path(path)
     wb = Workbook()
     ws = wb.active
     ws.title = "问题清单"
+    problems = plan.problems
+    rows = ([p.row, p.column, p.field, p.level, p.message, _shown(p.value, 200)] for p in problems[:REPORT_ROWS])
+    if len(problems) > REPORT_ROWS:
+        more = len(problems) - REPORT_ROWS
+        rows = itertools.chain(rows, [[None, "", "", "", f"另有 {more} 个问题未列出（共 {len(problems)} 个）；"
+                                                          "请先改正以上问题后重新预览", ""]])
     write_table(ws, title="花名册导入问题清单", subtitle=f"文件 {plan.loaded.path.name}  工作表 {plan.loaded.sheet}",
                 columns=[Column("行号", kind="int"), Column("列"), Column("字段"), Column("级别"), Column("问题", width=60),
                          Column("原值", kind="id")],
-                rows=([p.row, p.column, p.field, p.level, p.message, p.value] for p in plan.problems),
-                signatures=("核对人", "日期"))
-    save_workbook(wb, path)  # ID numbers and names: owner-only, also on the county's stick
+                rows=rows, signatures=("核对人", "日期"))
+    save_workbook(wb, path)  # ID numbers and names: owner-only (0600)
     return path
 
 
-def default_report_path(source: Path) -> Path:
+def report_path(ctx: AppContext, source: Path) -> Path:
+    """In the export folder (打印 beside the database), never beside the source file (the county's stick)."""
+    from fupin_tui.excel.project_print import print_dir
+
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return source.with_name(f"{source.stem}-导入问题-{stamp}.xlsx")
+    return print_dir(ctx) / safe_name(Path(source).stem, "导入问题", stamp, ext=".xlsx")

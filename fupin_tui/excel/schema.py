@@ -28,6 +28,7 @@ from fupin_tui.models import (
     Entity, EntityMember, Household, HouseholdEvent, LibraryEntry, Member, Notice, ProcedureStep, ProgressReport,
     Project, ProjectEvent, Rectification, Share, Tranche, Village, Voucher, VoucherLine,
 )
+from fupin_tui.models.audit import FindingAck
 from fupin_tui.models.duties import Delegation, EnterpriseCondition, Procurement, Visit
 
 FORMAT_VERSION = 2
@@ -40,7 +41,7 @@ NOT_CARRIED = frozenset({"id", "created_at", "created_by", "updated_at", "update
 class F:
     header: str
     attr: str  # model attribute; "table.column" = shown only, from the referenced row
-    kind: str = "text"  # text/money/date/int/id/ratio, plus bool (是/否) and qty (3 places)
+    kind: str = "text"  # text/money/date/int/id/ratio, plus bool (是/否), qty (3 places) and time (date and time)
     ref: str | None = None  # table whose 记录号 this column holds
     printed: bool = True  # False: kept in the workbook for the merge, hidden from the printout
     wrap: bool = False  # long text: wrapped in its cell on paper
@@ -90,6 +91,9 @@ LINKAGE = "06-利益联结与分红.xlsx"
 ARCHIVE = "07-项目档案目录.xlsx"
 NOTICES = "08-公示公告.xlsx"
 CHECKS = "09-体检问题.xlsx"
+ACKS = "10-体检确认.xlsx"
+# Workbooks a package of an earlier release of format 2 does not have: merged without them, with a note.
+OPTIONAL_WORKBOOKS = frozenset({ACKS})
 
 _DECLARED: tuple[Sheet, ...] = (
     Sheet(ROSTER, "村表", "行政村名单", Village, (
@@ -295,6 +299,13 @@ _DECLARED: tuple[Sheet, ...] = (
         ID, F("主体记录号", "entity_id", "int", ref="entity"), F("准入条件", "condition"),
         F("证明材料", "evidence", wrap=True), F("登记日期", "recorded_on", "date"),
     )),
+    # A clerk's acknowledgement of a 体检 finding travels, so the county does not list it as open again.
+    # 对象 is "project:12" / "household:3" in the township's 记录号: the merge maps it like a reference,
+    # so this sheet is read last (its workbook is the last one).
+    Sheet(ACKS, "体检确认", "体检问题确认记录", FindingAck, (
+        ID, F("规则", "rule"), F("对象", "record", "id"), F("确认原因", "reason", wrap=True),
+        F("确认人", "acknowledged_by"), F("确认时间", "acknowledged_at", "time"),
+    )),
 )
 
 # Chinese headers of the columns the declarations above leave to ``_complete``.
@@ -350,7 +361,7 @@ def _kind_of(column: sa.Column) -> str:
 
     t = column.type
     for cls, kind in ((Money, "money"), (Ratio, "ratio"), (Quantity, "qty"), (sa.Boolean, "bool"),
-                      (sa.DateTime, "date"), (sa.Date, "date"), (sa.Integer, "int")):
+                      (sa.DateTime, "time"), (sa.Date, "date"), (sa.Integer, "int")):
         if isinstance(t, cls):
             return kind
     return "text"
@@ -386,10 +397,14 @@ INSERT_ORDER = (
     "progressreport", "tranche",
     "voucher", "voucherline", "beneficiary", "entity", "entitymember", "share", "dividend",
     "collectiveincome", "archiveitem", "notice", "visit", "procurement", "delegation", "enterprisecondition",
+    "findingack",
 )
 
 # Top-level tables: everything else hangs from one of them.
-ROOTS = ("village", "household", "libraryentry", "project", "entity")
+ROOTS = ("village", "household", "libraryentry", "project", "entity", "findingack")
+
+# Columns holding "table:记录号" of another sheet's row (FindingAck.record): mapped to the new ids by the merge.
+RECORD_REFS = {("findingack", "record")}
 
 # How to reach the township-scoped parent of each table: (fk attribute, parent table).
 PARENT = {

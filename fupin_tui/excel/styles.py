@@ -36,6 +36,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from fupin_tui.domain.errors import DomainError
+
 TITLE_ROW = 1
 SUBTITLE_ROW = 2
 HEADER_ROW = 3
@@ -100,8 +102,21 @@ def display_width(text: str) -> int:
     return width
 
 
+EXCEL_CELL_LIMIT = 32767  # characters in one cell; Excel and WPS cut the rest without a word
+
+
+class CellTooLong(DomainError):
+    """A value longer than a cell holds: the export is refused rather than cut (issue 12 item 6)."""
+
+    def __init__(self, length: int, where: str = "") -> None:
+        self.length = length
+        self.where = where
+        DomainError.__init__(self, f"导出未完成：{where or '有一项内容'}长 {length} 个字，超过 Excel 单元格上限 "
+                         f"{EXCEL_CELL_LIMIT} 个字。为免被截断，没有生成文件；请先把这一项改短或分成几项。")
+
+
 def safe_text(value: Any) -> str:
-    """Text fit for a cell: None -> "", characters Excel refuses removed.
+    """Text fit for a cell: None -> "", characters Excel refuses removed; too long is refused (``CellTooLong``).
 
     Formula protection is applied when the text is written: `write_table` and
     `set_text` store text starting with = + - @ (or tab/CR) as a string cell
@@ -110,6 +125,8 @@ def safe_text(value: Any) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if len(text) > EXCEL_CELL_LIMIT:
+        raise CellTooLong(len(text))
     if text.isprintable():  # the usual case, checked in C: nothing to remove
         return text
     return ILLEGAL_CHARACTERS_RE.sub("", text)
@@ -375,7 +392,10 @@ def write_table(
         for i in range(ncols):
             value = values[i] if i < len(values) else None
             if value is not None and value != "":  # empty cells are left out: the column style draws them
-                cell = _fill(prepared[i], quoted[i], kinds[i], value)
+                try:
+                    cell = _fill(prepared[i], quoted[i], kinds[i], value)
+                except CellTooLong as exc:  # name the table, row and column the clerk must shorten
+                    raise CellTooLong(exc.length, f"「{title}」第 {count + 1} 行「{columns[i].header}」") from None
                 cell.column = i + 1
                 cells.append(cell)
         emit.row(cells)

@@ -27,16 +27,18 @@ from typing import Any, Iterable, Sequence
 import xlsxwriter
 
 from fupin_tui.excel.styles import (
+    EXCEL_CELL_LIMIT,
     FIRST_DATA_ROW,
     HEADER_ROW,
     LINE_PT,
     MARGIN_SIDE_IN,
     MARGIN_TOP_IN,
     NUMBER_FORMATS,
+    SAMPLE_ROWS,
     SUBTITLE_ROW,
     TITLE_ROW,
+    CellTooLong,
     Column,
-    SAMPLE_ROWS,
     PrintLayout,
     column_widths,
     looks_like_formula,
@@ -152,7 +154,7 @@ class TableBook:
         for c, col in enumerate(columns):
             ws.write_string(HEADER_ROW - 1, c, safe_text(col.header), header)
 
-        count = self._data_rows(ws, columns, widths, itertools.chain(sample, rows))
+        count = self._data_rows(ws, title, columns, widths, itertools.chain(sample, rows))
         r = FIRST_DATA_ROW - 1 + count
         if signatures:
             plain = self._plain_format()
@@ -177,7 +179,7 @@ class TableBook:
         for c in range(span, ncols):
             ws.write_blank(r, c, None, fmt)
 
-    def _data_rows(self, ws, columns: list[Column], widths: list[float], rows: Iterable[Sequence]) -> int:
+    def _data_rows(self, ws, title: str, columns: list[Column], widths: list[float], rows: Iterable[Sequence]) -> int:
         kinds = [c.kind for c in columns]
         plain = [self._data_format(c.kind, c.wrap) for c in columns]
         quoted = [self._data_format(c.kind, c.wrap, quoted=True) for c in columns]
@@ -186,50 +188,58 @@ class TableBook:
         wrapped = [(i, widths[i]) for i, c in enumerate(columns) if c.wrap]
         ncols = len(columns)
         as_text = [k == "id" for k in kinds]  # an ID, account or code number stays text even when it is a number
-        write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
-        dates = self._dates
         r = FIRST_DATA_ROW - 1
         for values in rows:
             if len(values) > ncols:
                 values = values[:ncols]
-            if wrapped:  # spreadsheet programs do not grow rows on opening: give the height the text needs
-                lines = max(wrapped_lines(values[i] if i < len(values) else None, w) for i, w in wrapped)
-                if lines > 1:
-                    _set_height(ws, r, LINE_PT * lines + 3)
-            for c, value in enumerate(values):
-                if value is None:
-                    continue  # empty cells are left out: the column's format draws them
-                t = type(value)
-                if t is str:
-                    if not value.isprintable():
-                        value = safe_text(value)
-                    if not value:
-                        continue
-                    if value[0] in _FORMULA_FIRST and looks_like_formula(value):
-                        write_string(r, c, value, quoted[c])
-                    else:
-                        write_string(r, c, value, plain[c])
-                elif as_text[c]:
-                    write_string(r, c, safe_text(value), plain[c])
-                elif t is int or t is float:
-                    write_number(r, c, value, plain[c])
-                elif t is Decimal:  # as a float: 9842.40 is written 9842.4, as openpyxl wrote it
-                    write_number(r, c, float(value), plain[c])
-                elif t is bool:
-                    write_boolean(r, c, value, plain[c])
-                elif isinstance(value, _dt.date):
-                    serial = dates.get(value)
-                    if serial is None:
-                        serial = dates[value] = _serial(value)
-                    write_number(r, c, serial, dated[c])
-                elif isinstance(value, (int, float, Decimal)):
-                    write_number(r, c, float(value), plain[c])
-                else:
-                    text = safe_text(value)
-                    if text:
-                        write_string(r, c, text, quoted[c] if looks_like_formula(text) else plain[c])
+            try:
+                self._write_row(ws, r, values, wrapped, plain, quoted, dated, as_text)
+            except CellTooLong as exc:  # name the table, row and column the clerk must shorten
+                c = next(i for i, v in enumerate(values) if v is not None and len(str(v)) > EXCEL_CELL_LIMIT)
+                raise CellTooLong(exc.length, f"「{title}」第 {r - FIRST_DATA_ROW + 2} 行「{columns[c].header}」") from None
             r += 1
         return r - (FIRST_DATA_ROW - 1)
+
+    def _write_row(self, ws, r: int, values: Sequence, wrapped, plain, quoted, dated, as_text) -> None:
+        """One data row: every value by its type, text with write_string only (never a formula)."""
+        write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
+        dates = self._dates
+        if wrapped:  # spreadsheet programs do not grow rows on opening: give the height the text needs
+            lines = max(wrapped_lines(values[i] if i < len(values) else None, w) for i, w in wrapped)
+            if lines > 1:
+                _set_height(ws, r, LINE_PT * lines + 3)
+        for c, value in enumerate(values):
+            if value is None:
+                continue  # empty cells are left out: the column's format draws them
+            t = type(value)
+            if t is str:
+                if len(value) > EXCEL_CELL_LIMIT or not value.isprintable():
+                    value = safe_text(value)  # refuses what a cell cannot hold (CellTooLong)
+                if not value:
+                    continue
+                if value[0] in _FORMULA_FIRST and looks_like_formula(value):
+                    write_string(r, c, value, quoted[c])
+                else:
+                    write_string(r, c, value, plain[c])
+            elif as_text[c]:
+                write_string(r, c, safe_text(value), plain[c])
+            elif t is int or t is float:
+                write_number(r, c, value, plain[c])
+            elif t is Decimal:  # as a float: 9842.40 is written 9842.4, as openpyxl wrote it
+                write_number(r, c, float(value), plain[c])
+            elif t is bool:
+                write_boolean(r, c, value, plain[c])
+            elif isinstance(value, _dt.date):
+                serial = dates.get(value)
+                if serial is None:
+                    serial = dates[value] = _serial(value)
+                write_number(r, c, serial, dated[c])
+            elif isinstance(value, (int, float, Decimal)):
+                write_number(r, c, float(value), plain[c])
+            else:
+                text = safe_text(value)
+                if text:
+                    write_string(r, c, text, quoted[c] if looks_like_formula(text) else plain[c])
 
     # --- finishing -------------------------------------------------------------
 

@@ -63,7 +63,8 @@ class VoucherLine(Tracked, table=True):
     __table_args__ = (
         # An invoice is used once across the township's vouchers.
         Index("ux_invoice", "invoice_code", "invoice_no", unique=True,
-              sqlite_where=text("voided = 0 AND kind = '发票'")),
+              sqlite_where=text("voided = 0 AND kind = '发票'"),
+              postgresql_where=text("NOT voided AND kind = '发票'")),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -108,7 +108,7 @@ class Project(Tracked, table=True):
 
 
 Index("ux_project_file_number", Project.__table__.c.file_number, unique=True,
-      sqlite_where=text("file_number IS NOT NULL"))
+      sqlite_where=text("file_number IS NOT NULL"), postgresql_where=text("file_number IS NOT NULL"))
 
 
 class ProjectEvent(Tracked, table=True):

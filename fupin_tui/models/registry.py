@@ -95,7 +95,8 @@ class Household(Tracked, table=True):
 class Member(Tracked, table=True):
     # One person (ID number) in one household only (H05): unique among live rows.
     __table_args__ = (
-        Index("ux_member_id_number", "id_number", unique=True, sqlite_where=text("voided = 0")),
+        Index("ux_member_id_number", "id_number", unique=True, sqlite_where=text("voided = 0"),
+              postgresql_where=text("NOT voided")),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy.types import Integer, TypeDecorator
+from sqlalchemy.types import BigInteger, Integer, TypeDecorator
 
 
 def _to_decimal(value) -> Decimal:
@@ -26,6 +26,11 @@ class _ScaledInteger(TypeDecorator):
     cache_ok = True
     scale = 1  # stored integer = value * scale
     places = Decimal("1")
+
+    def load_dialect_impl(self, dialect):
+        # PostgreSQL's INTEGER is 32 bits (21 million yuan in fen): a county's sums need BIGINT.
+        # SQLite's INTEGER is 64 bits already, and its DDL stays as it was.
+        return dialect.type_descriptor(BigInteger() if dialect.name == "postgresql" else Integer())
 
     def process_bind_param(self, value, dialect):
         if value is None:

@@ -140,12 +140,26 @@ class CheckScreen(Screen):
         self.app.call_from_thread(self._loaded, result)
 
     def _loaded(self, result) -> None:
+        before = self.current  # checked again after a fix: stay on the same finding, or where it was
+        row = self.query_one(LazyTable).cursor_row
         self.result = result
         counts = result.counts()
         shown = [k for k in (*SEVERITIES, ACKED) if counts[k] or k != ACKED]
         self.query_one("#check-summary", Static).update(" ".join(f"{k}{counts[k]}" for k in shown))
         self._fill_groups()
         self._apply()
+        if before is not None:
+            self._put_cursor(before, row)
+
+    def _put_cursor(self, finding, row: int) -> None:
+        table = self.query_one(LazyTable)
+        same = (finding.rule, finding.record, finding.message)
+        index = next((i for i, f in enumerate(self.source.rows) if (f.rule, f.record, f.message) == same), None)
+        if index is None:
+            index = min(row, len(self.source.rows) - 1)
+        if index > 0:
+            table.cursor_row = index  # the watcher scrolls it into view
+            self._show_detail(index)
 
     def _fill_groups(self) -> None:
         groups = self.query_one("#check-groups", OptionList)
@@ -247,7 +261,7 @@ class CheckScreen(Screen):
 
     def open_finding(self, f) -> None:
         if f.record.startswith(("project:", "household:")):
-            self.app.open_record(f.record, tab=f.tab)
+            self.app.open_record(f.record, tab=f.tab, back_to="check")  # Esc comes back to this list
         elif f.rule == "Y01":
             from fupin_tui.screens.evaluation import EvaluationScreen
 

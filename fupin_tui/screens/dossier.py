@@ -69,18 +69,24 @@ _OWN_TABLES = frozenset({"deadlines", "budget", "beneficiaries", "notices", "arc
 DOSSIER_SCREEN = "project-dossier"
 
 
-def open_dossier(app, project_id: int, tab: str | None = None) -> None:
+def open_dossier(app, project_id: int, tab: str | None = None, back_to: str | None = None) -> None:
     """Push a project's dossier. Built once per app and refilled for each project after that; a
-    dossier already on a screen stack (opened over itself, e.g. from a finding) gets its own."""
+    dossier already on a screen stack (opened over itself, e.g. from a finding) gets its own.
+    ``back_to``: the mode closing it returns to (``FupinApp.pop_screen``)."""
     if app.is_screen_installed(DOSSIER_SCREEN):
         screen = app.get_screen(DOSSIER_SCREEN)
         if not any(screen in stack for stack in app._screen_stacks.values()):
             screen.reopen(project_id, tab)
+            screen.back_to_mode = back_to
             app.push_screen(DOSSIER_SCREEN)
             return
-        app.push_screen(ProjectDossierScreen(project_id, tab))
+        screen = ProjectDossierScreen(project_id, tab)
+        screen.back_to_mode = back_to
+        app.push_screen(screen)
         return
-    app.install_screen(ProjectDossierScreen(project_id, tab), DOSSIER_SCREEN)
+    screen = ProjectDossierScreen(project_id, tab)
+    screen.back_to_mode = back_to
+    app.install_screen(screen, DOSSIER_SCREEN)
     app.push_screen(DOSSIER_SCREEN)
 
 
@@ -426,9 +432,10 @@ class ProjectDossierScreen(Screen):
         from fupin_tui.services import projects
 
         form = projects.action_form(self.ctx, self.project_id, action)
+        version = self.dossier.row_version  # as shown: a save over another window's newer one is refused
 
         def submit(raw: dict, _confirmed: bool):
-            return projects.perform(self.ctx, self.project_id, action, raw)
+            return projects.perform(self.ctx, self.project_id, action, raw, loaded_version=version)
 
         def finished(t) -> None:
             if t is not None:
@@ -524,6 +531,7 @@ class ProjectDossierScreen(Screen):
         row = self._selected("档案", "#archive")
         if row is None:
             return
+        version = row.version
         fields = [FieldSpec("received_on", "收到日期", "date"), FieldSpec("copies", "份数"),
                   FieldSpec("pages", "页数", required=False), FieldSpec("storage_place", "存放位置", required=False),
                   FieldSpec("scan_path", "扫描件路径", required=False), FieldSpec("note", "备注", required=False)]
@@ -543,7 +551,8 @@ class ProjectDossierScreen(Screen):
             received = parse_date(raw["received_on"], "收到日期") if raw["received_on"].strip() else None
             archive.record_document(self.ctx, self.project_id, row.doc_no, received_on=received,
                                     copies=number(raw["copies"], "份数"), pages=number(raw["pages"], "页数"),
-                                    storage_place=raw["storage_place"], scan_path=raw["scan_path"], note=raw["note"])
+                                    storage_place=raw["storage_place"], scan_path=raw["scan_path"], note=raw["note"],
+                                    loaded_version=version)
             return True
 
         self._dialog(f"登记档案材料 {row.doc_no} {row.title}", fields, submit, initial=initial)
@@ -572,12 +581,13 @@ class ProjectDossierScreen(Screen):
         initial = {f.key: getattr(d, f.key) for f in fields}
         for key in ("household_project", "public_infrastructure"):
             initial[key] = "是" if initial[key] else "否"
+        version = d.row_version
 
         def submit(raw: dict, _c: bool):
             data = dict(raw)
             for key in ("household_project", "public_infrastructure"):
                 data[key] = raw[key] == "是"
-            projects.update_basics(self.ctx, self.project_id, data)
+            projects.update_basics(self.ctx, self.project_id, data, loaded_version=version)
             return True
 
         self._dialog("修改基本信息", fields, submit, initial=initial)
@@ -589,14 +599,17 @@ class ProjectDossierScreen(Screen):
         tab = self.current_tab()
         if tab == "资金概算":
             row = self._selected(tab, "#budget")
-            what, call = (row and row.item), (lambda r: projects.void_budget_line(self.ctx, row.id, r))
+            what, call = (row and row.item), (lambda r: projects.void_budget_line(self.ctx, row.id, r,
+                                                                                  loaded_version=row.version))
         elif tab == "受益户":
             row = self._selected(tab, "#beneficiaries")
-            what, call = (row and f"{row.head_name}户"), (lambda r: projects.void_beneficiary(self.ctx, row.id, r))
+            what, call = (row and f"{row.head_name}户"), (lambda r: projects.void_beneficiary(
+                self.ctx, row.id, r, loaded_version=row.version))
         elif tab == "档案":
             row = self._selected(tab, "#archive")
             what = row and row.present and row.title
-            call = lambda r: archive.void_document(self.ctx, self.project_id, row.doc_no, r)  # noqa: E731
+            call = lambda r: archive.void_document(self.ctx, self.project_id, row.doc_no, r,  # noqa: E731
+                                                   loaded_version=row.version)
         else:
             self.notify("本页没有可作废的记录。", severity="warning")
             return
@@ -651,12 +664,13 @@ class ProjectDossierScreen(Screen):
 
         fields = [FieldSpec("state", "保证金状态", "choice", choices=projects.DEPOSIT_STATES),
                   FieldSpec("on", "日期", "date")]
+        version = self.dossier.row_version
 
         def submit(raw: dict, _c: bool):
             if not raw["state"]:
                 raise InputError("保证金状态", "请选择一项")
             on = parse_date(raw["on"], "日期")
-            projects.set_deposit_state(self.ctx, self.project_id, raw["state"], on)
+            projects.set_deposit_state(self.ctx, self.project_id, raw["state"], on, loaded_version=version)
             return True
 
         self._dialog("质量保证金（P21）", fields, submit, initial={"on": self.ctx.today().isoformat()})

@@ -14,6 +14,10 @@ from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, S
 from fupin_tui import keymap as km
 
 ALL_VILLAGES = "__all__"
+# What the print key writes: the package, or one project's signed or posted list.
+PACKAGE, ROSTER, NOTICE = "package", "roster", "notice"
+WHAT = [("上报包（全部工作簿）", PACKAGE), ("到户补助发放花名册（一个项目）", ROSTER), ("受益户公示（一个项目）", NOTICE)]
+NO_PROJECT = "__none__"
 
 
 def default_out_dir() -> Path:
@@ -24,7 +28,7 @@ class ExportScreen(Screen):
     """Choose period and village, then export; the progress bar follows the rows written."""
 
     BINDINGS = [
-        km.bind("print", "export", "开始导出", tooltip="按所选报送期和村导出上报包"),
+        km.bind("print", "export", "导出或打印", tooltip="按所选内容导出上报包，或打印一个项目的发放花名册、受益户公示"),
         km.bind("back", "cancel_or_back", "取消/返回",
                 tooltip="导出时：停止导出，不留下半成品；否则返回工作台"),
         km.bind("new", "import_roster", "导入花名册", tooltip="从花名册（Excel）导入户和成员"),
@@ -53,6 +57,13 @@ class ExportScreen(Screen):
             yield Static("每个乡镇、每个报送期一个 zip：可打印的工作簿和清单 manifest.json", classes="muted")
             with Vertical(id="export-form"):
                 with Horizontal(classes="row"):
+                    yield Label("内容")
+                    yield Select(WHAT, id="export-what", value=PACKAGE, allow_blank=False)
+                with Horizontal(classes="row"):
+                    yield Label("项目")
+                    yield Select([("（上报包不用选）", NO_PROJECT)], id="export-project", value=NO_PROJECT,
+                                 allow_blank=False)
+                with Horizontal(classes="row"):
                     yield Label("报送期")
                     yield Input(id="export-period", placeholder="如 2026-11")
                 with Horizontal(classes="row"):
@@ -63,7 +74,7 @@ class ExportScreen(Screen):
                     yield Label("保存到")
                     yield Input(id="export-dir")
             yield ProgressBar(id="export-progress", show_eta=False)
-            yield Static(f"按 {km.shown('print')} 开始导出；导出时按 Esc 取消。", id="export-status", classes="muted")
+            yield Static(f"按 {km.shown('print')} 导出或打印；导出时按 Esc 取消。", id="export-status", classes="muted")
             yield Static("", id="export-result")
         yield Footer()
 
@@ -77,6 +88,9 @@ class ExportScreen(Screen):
         options = [("全乡镇", ALL_VILLAGES)] + [(f"{v.name}（{v.code}）", v.code) for v in township.villages(ctx)]
         self.query_one("#export-village", Select).set_options(options)
         self.query_one("#export-village", Select).value = ALL_VILLAGES
+        projects = [(f"{p.name}（{p.file_number or '未编档号'}）", p.id) for p in _printable_projects(ctx)]
+        self.query_one("#export-project", Select).set_options([("（上报包不用选）", NO_PROJECT)] + projects)
+        self.query_one("#export-project", Select).value = NO_PROJECT
         self.query_one("#export-progress", ProgressBar).update(total=1, progress=0)  # still, not animated
         self.query_one("#export-period", Input).focus()
 
@@ -92,12 +106,40 @@ class ExportScreen(Screen):
             self._status("保存到：请填写文件夹。", error=True)
             self.query_one("#export-dir", Input).focus()
             return
+        what = self.query_one("#export-what", Select).value
+        if what != PACKAGE:
+            self._print_list(str(what), Path(out_dir).expanduser())
+            return
         self._cancel = threading.Event()
         self.running = True
         self.query_one("#export-result", Static).update("")
         self.query_one("#export-progress", ProgressBar).update(total=1, progress=0)
         self._status("正在导出……")
         self._run(period, None if village == ALL_VILLAGES else str(village), Path(out_dir).expanduser(), self._cancel)
+
+    def _print_list(self, what: str, out_dir: Path) -> None:
+        """One project's 发放花名册 or 受益户公示: a small workbook, written at once."""
+        from fupin_tui.domain.errors import DomainError
+        from fupin_tui.excel.beneficiary_print import print_beneficiary_notice
+        from fupin_tui.excel.payment_print import print_payment_roster
+
+        project = self.query_one("#export-project", Select).value
+        if project in (NO_PROJECT, Select.BLANK, None):
+            self._status("项目：请选择要打印的项目。", error=True)
+            self.query_one("#export-project", Select).focus()
+            return
+        writer = print_payment_roster if what == ROSTER else print_beneficiary_notice
+        try:
+            path = writer(self.app.ctx, int(project), folder=out_dir)
+        except DomainError as exc:
+            self._status(str(exc), error=True)
+            return
+        except OSError as exc:
+            self._status(f"无法写入 {out_dir}：{exc.strerror or exc}", error=True)
+            return
+        self._status("已生成，可用 Excel/WPS 打开后打印（A4 横向，每页有小计）。")
+        self.query_one("#export-result", Static).update(f"已保存：{path}")
+        self.notify(f"已保存到 {path}", title="打印")
 
     def action_cancel_or_back(self) -> None:
         if self.running and self._cancel is not None:
@@ -156,3 +198,18 @@ class ExportScreen(Screen):
         status.update(text)
         status.set_class(error, "error-text")
         status.set_class(not error, "muted")
+
+
+def _printable_projects(ctx):
+    """Live projects that have 受益户 or 名册 lines: the ones a list can be printed for."""
+    from sqlalchemy import or_, select
+
+    from fupin_tui.models import Beneficiary, Project, Voucher, VoucherLine
+
+    with ctx.read() as s:
+        has_roster = select(Voucher.project_id).join(VoucherLine, VoucherLine.voucher_id == Voucher.id).where(
+            VoucherLine.kind == "名册", VoucherLine.voided == False)  # noqa: E712
+        has_beneficiaries = select(Beneficiary.project_id).where(Beneficiary.voided == False)  # noqa: E712
+        return list(s.execute(select(Project.id, Project.name, Project.file_number).where(
+            Project.voided == False, or_(Project.id.in_(has_roster), Project.id.in_(has_beneficiaries)))  # noqa: E712
+            .order_by(Project.year.desc(), Project.name)).all())

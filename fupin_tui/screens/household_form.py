@@ -20,7 +20,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane, Tabs
 
 from fupin_tui import keymap as km
 
@@ -215,7 +215,22 @@ class HouseholdFormScreen(FormScreen):
         if not self.household_id or self.query_one(TabbedContent).active == "tab-members":
             await self._ensure_members()  # a new household starts by filling in its head
         super().on_mount()
-        self.query_one("#village_id", CodeSelect).focus()
+        self._focus_start()
+
+    def _focus_start(self) -> None:
+        """The first field of the tab shown. Focusing 户信息's 村 while another tab was asked for
+        (a 体检 finding's 台账) made TabbedContent switch back to 户信息."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "tab-household":
+            self.query_one("#village_id", CodeSelect).focus()
+            return
+
+        def first_of_pane() -> None:
+            pane = tabs.get_pane(tabs.active)
+            target = next((w for w in pane.query("*") if w.focusable and not isinstance(w, VerticalScroll)), None)
+            (target or tabs.query_one(Tabs)).focus()
+
+        self.call_after_refresh(first_of_pane)  # side tabs are drawn when shown
 
     # -- loading ----------------------------------------------------------------
     def reopen(self, household_id: int, tab: str | None = None) -> None:
@@ -238,7 +253,7 @@ class HouseholdFormScreen(FormScreen):
             scroll.scroll_home(animate=False)
         self.mark_clean()
         self.call_after_refresh(self.mark_clean)
-        self.query_one("#village_id", CodeSelect).focus()
+        self._focus_start()
         self._refilled = True
 
     def _on_screen_resume(self, event) -> None:
@@ -294,6 +309,8 @@ class HouseholdFormScreen(FormScreen):
         draw = {"tab-procedures": self._draw_procedures, "tab-ledger": self._draw_ledger,
                 "tab-history": self._draw_history}.get(pane_id)
         if draw is not None and self.household_id and pane_id not in self._drawn:
+            if pane_id == "tab-ledger":
+                self._ledger_year_to_fill()
             draw()
             self._drawn.add(pane_id)
 
@@ -578,6 +595,12 @@ class HouseholdFormScreen(FormScreen):
         self.app.push_screen(ReasonDialog(title, prompt), done)
 
     # -- ledger -----------------------------------------------------------------------
+    def _ledger_year_to_fill(self) -> None:
+        """Open at last year when it has no ledger yet: the year H07 asks for (十(三)2(8))."""
+        last = self.app.ctx.today().year - 1
+        if self.ledger_year == last + 1 and not reg.ledger(self.app.ctx, self.household_id, last).lines:
+            self.ledger_year = last
+
     def _draw_ledger(self) -> None:
         book = reg.ledger(self.app.ctx, self.household_id, self.ledger_year)
         lines = [f"{self.ledger_year}年 现金收支台账（{km.shown('new')} 记一笔）", ""]
@@ -603,10 +626,25 @@ class HouseholdFormScreen(FormScreen):
 
     @on(Button.Pressed, "#btn-ledger-apply")
     def _ledger_apply(self) -> None:
-        value = reg.apply_ledger_to_income(self.app.ctx, self.household_id, self.ledger_year)
-        self.load(self.household_id)
-        self.mark_clean()
-        self.notify(f"已按{self.ledger_year}年台账计入收入，人均纯收入 {format_money(value)} 元")
+        """计入收入 replaces the household's income with the ledger's totals: asked first, old → new shown."""
+        from fupin_tui.dialogs.confirm import ConfirmDialog
+
+        year, book = self.ledger_year, reg.ledger(self.app.ctx, self.household_id, self.ledger_year)
+        changes = []
+        for category, name in {**reg.INCOME_FIELDS, **reg.EXPENSE_FIELDS}.items():
+            old = self.query_one(f"#{name}", MoneyInput).value or "0.00"
+            changes.append(f"{category}：{old} → {format_money(book.by_category.get(category, 0))}")
+        message = (f"用{year}年台账替换该户的收入（收入年度改为{year}），原数据被替换：\n" + "\n".join(changes))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            value = reg.apply_ledger_to_income(self.app.ctx, self.household_id, year)
+            self.load(self.household_id)
+            self.mark_clean()
+            self.notify(f"已按{year}年台账计入收入，人均纯收入 {format_money(value)} 元")
+
+        self.app.push_screen(ConfirmDialog(message, title="计入收入", yes="替换收入", no="取消"), answered)
 
     @on(Button.Pressed, "#btn-ledger-prev")
     def _ledger_prev(self) -> None:
@@ -712,10 +750,11 @@ class LedgerDialog(FormDialog):
 FORM_NAME = "household-form"
 
 
-def open_household(app, household_id: int | None, tab: str | None = None) -> None:
+def open_household(app, household_id: int | None, tab: str | None = None, back_to: str | None = None) -> None:
     """Open a household's form. The form is built once per app (a third of a second of Textual
     work at 33 fields) and refilled for each household after that; a new household, or a
-    form already on a screen stack (opened from a finding over an open form), gets its own."""
+    form already on a screen stack (opened from a finding over an open form), gets its own.
+    ``back_to``: the mode closing the form returns to (``FupinApp.pop_screen``)."""
     if household_id is None:
         app.push_screen(HouseholdFormScreen(None, tab=tab))
         return
@@ -723,11 +762,15 @@ def open_household(app, household_id: int | None, tab: str | None = None) -> Non
         screen = app.get_screen(FORM_NAME)
         if not any(screen in stack for stack in app._screen_stacks.values()):
             screen.reopen(household_id, tab)
+            screen.back_to_mode = back_to
             app.push_screen(FORM_NAME)
             return
-        app.push_screen(HouseholdFormScreen(household_id, tab=tab))
+        screen = HouseholdFormScreen(household_id, tab=tab)
+        screen.back_to_mode = back_to
+        app.push_screen(screen)
         return
     screen = HouseholdFormScreen(household_id, tab=tab)
     screen._village_options = None
+    screen.back_to_mode = back_to
     app.install_screen(screen, FORM_NAME)
     app.push_screen(FORM_NAME)

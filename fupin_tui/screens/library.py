@@ -144,7 +144,7 @@ class LibraryScreen(Screen):
             if not reason:
                 return
             try:
-                library.void_entry(self.ctx, row.id, reason)
+                library.void_entry(self.ctx, row.id, reason, loaded_version=row.version)
             except DomainError as exc:
                 self.notify(str(exc), severity="error", timeout=8)
                 return
@@ -187,6 +187,7 @@ class LibraryEntryForm(FormScreen):
 
         values: dict[str, Any] = (library.get_entry(self.ctx, self.entry_id) if self.entry_id
                                   else library.default_entry(self.ctx))
+        self.loaded_version = values.get("row_version")  # saving over another window's newer save is refused
         labels = library.LABELS
         codes = self.ctx.codes
 
@@ -244,7 +245,9 @@ class LibraryEntryForm(FormScreen):
     def save(self, values: dict[str, Any]) -> None:
         from fupin_tui.services import library
 
-        self.entry_id = library.save_entry(self.ctx, values, self.entry_id)
+        self.entry_id = library.save_entry(self.ctx, values, self.entry_id,
+                                           loaded_version=getattr(self, "loaded_version", None))
+        self.loaded_version = library.get_entry(self.ctx, self.entry_id)["row_version"]
 
     def after_save(self) -> None:
         self.notify("项目库条目已保存")

@@ -13,12 +13,13 @@ from fupin_tui.domain.lifecycle import ALL_STATES
 from fupin_tui.domain.money import format_money
 
 
-def open_record(app, project_id: int, tab: str | None = None) -> None:
-    """Open a project's dossier (at ``tab``) from anywhere, on top of the project list."""
+def open_record(app, project_id: int, tab: str | None = None, back_to: str | None = None) -> None:
+    """Open a project's dossier (at ``tab``) from anywhere, on top of the project list;
+    closing it goes back to the mode ``back_to`` when given (see ``FupinApp.open_record``)."""
     from fupin_tui.screens.dossier import open_dossier
 
     def push() -> None:
-        open_dossier(app, project_id, tab)
+        open_dossier(app, project_id, tab, back_to=back_to)
 
     if app.current_mode != "projects":
         app.switch_mode("projects")

@@ -30,7 +30,8 @@ class ParamDialog(FormDialog):
     def submit(self, confirmed: bool = False) -> bool:
         from fupin_tui.services.policy_settings import set_param
 
-        set_param(self.app.ctx, self.row.name, self.query_one("#value", TextInput).value)
+        set_param(self.app.ctx, self.row.name, self.query_one("#value", TextInput).value,
+                  loaded_version=self.row.version)
         return True
 
 
@@ -97,6 +98,10 @@ class SettingsScreen(Screen):
 
         ctx = self.app.ctx
         town = ctx.township()
+        # versions of what is shown: a save over another window's newer one is refused (no lost update)
+        self.township_version = town.row_version if town else None
+        self.village_versions = {v.id: v.version for v in township.villages(ctx)}
+        self.operator_versions = township.operator_versions(ctx)
         if town:
             self.query_one("#county", TextInput).set_value(town.county)
             self.query_one("#town-name", TextInput).set_value(town.name)
@@ -132,17 +137,22 @@ class SettingsScreen(Screen):
         try:
             if self._active() == "tab-township":
                 township.save_township(ctx, *[self.query_one(f"#{i}", TextInput).get_value()
-                                              for i in ("county", "town-name", "town-code")])
+                                              for i in ("county", "town-name", "town-code")],
+                                       loaded_version=self.township_version)
             elif self._active() == "tab-villages":
                 fields = {f.widget.id: f for f in self.query_one("#tab-villages").query(Field)}
                 values = {k: f.validate() for k, f in fields.items()}
                 township.save_village(ctx, values["village-code"], values["village-name"], values["village-poor"],
-                                      self.editing_village)
+                                      self.editing_village,
+                                      loaded_version=self.village_versions.get(self.editing_village))
                 self.action_new()
             else:
                 return
         except InputError as exc:
             self._show_error(exc)
+            return
+        except DomainError as exc:  # changed meanwhile in another window, disk full, read-only …
+            self.notify(str(exc), title="未保存", severity="error", timeout=10, markup=False)
             return
         self.notify("已保存")
         self.reload()
@@ -206,7 +216,11 @@ class SettingsScreen(Screen):
         if name == self.app.ctx.operator:
             self.notify("不能停用当前经办人。", severity="warning")
             return
-        township.deactivate_operator(self.app.ctx, name)
+        try:
+            township.deactivate_operator(self.app.ctx, name, loaded_version=self.operator_versions.get(name))
+        except DomainError as exc:
+            self.notify(str(exc), title="未停用", severity="error", timeout=10, markup=False)
+            return
         self.notify(f"已停用经办人 {name}")
         self.reload()
 
@@ -229,7 +243,7 @@ class SettingsScreen(Screen):
             return
         name = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         try:
-            reset_param(self.app.ctx, name)
+            reset_param(self.app.ctx, name, loaded_version=self.param_rows[name].version)
         except DomainError as exc:
             self.notify(str(exc), severity="error")
             return

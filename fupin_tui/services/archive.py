@@ -15,6 +15,7 @@ from typing import Iterable
 from sqlmodel import Session, select
 
 from fupin_tui.context import AppContext
+from fupin_tui.db import refuse_if_changed
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.lifecycle import needs_audit_opinion
 from fupin_tui.models.projects import ArchiveItem, Project
@@ -42,6 +43,7 @@ class ChecklistRow:
     storage_place: str
     scan_path: str
     note: str
+    version: int | None = None  # row_version of the item as listed (None: not yet recorded)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ def checklist(ctx: AppContext, project_id: int) -> list[ChecklistRow]:
         out.append(ChecklistRow(
             d.doc_no, d.title, _needed(d, project.subsidy, ctx.policy), _present(item),
             live.received_on if live else None, live.copies if live else 0, live.pages if live else 0,
-            live.storage_place if live else "", live.scan_path if live else "", live.note if live else ""))
+            live.storage_place if live else "", live.scan_path if live else "", live.note if live else "",
+            item.row_version if item is not None else None))
     return out
 
 
@@ -120,8 +123,11 @@ def completeness_for(ctx: AppContext, s: Session, projects: Iterable[tuple[int, 
 
 def record_document(ctx: AppContext, project_id: int, doc_no: int, *, received_on: date | None,
                     copies: int = 1, pages: int = 0, storage_place: str = "", scan_path: str = "",
-                    note: str = "") -> None:
-    """Record (or correct) one document of the checklist; one transaction."""
+                    note: str = "", loaded_version: int | None = None) -> None:
+    """Record (or correct) one document of the checklist; one transaction.
+
+    ``loaded_version`` is the item's ``row_version`` as the checklist showed it: a correction over
+    another clerk's newer entry is refused (``db.refuse_if_changed``)."""
     titles = {d.doc_no: d.title for d in documents(ctx)}
     if doc_no not in titles:
         raise InputError("材料序号", f"应为1到{len(titles)}")
@@ -143,13 +149,16 @@ def record_document(ctx: AppContext, project_id: int, doc_no: int, *, received_o
                                                 ArchiveItem.doc_no == doc_no)).first()
         if item is None:
             item = ArchiveItem(project_id=project_id, doc_no=doc_no)
+        else:
+            refuse_if_changed(item, loaded_version, f"卷内材料「{titles[doc_no]}」")
         item.voided, item.void_reason = False, None
         item.received_on, item.copies, item.pages = received_on, copies, pages or 0
         item.storage_place, item.scan_path, item.note = storage_place.strip(), scan_path.strip(), note.strip()
         s.add(item)
 
 
-def void_document(ctx: AppContext, project_id: int, doc_no: int, reason: str) -> None:
+def void_document(ctx: AppContext, project_id: int, doc_no: int, reason: str, *,
+                  loaded_version: int | None = None) -> None:
     """A document recorded by mistake is voided with a reason, never deleted."""
     reason = require_reason(reason)
     with ctx.transaction() as s:
@@ -157,6 +166,7 @@ def void_document(ctx: AppContext, project_id: int, doc_no: int, reason: str) ->
                                                 ArchiveItem.doc_no == doc_no)).first()
         if item is None or item.voided:
             raise DomainError("这份材料尚未登记")
+        refuse_if_changed(item, loaded_version, "这份卷内材料")
         project = s.get(Project, project_id)
         if project is not None and project.archived_on is not None:
             raise DomainError("项目已归档，卷内材料不能再改", rule="R01", section="九(二)(四)")

@@ -58,9 +58,13 @@ class _OrmSource:
     def rows(self, sql: str):
         if self.sqlite:  # plain tuples straight from SQLite: no row processing for 200,000 rows
             return self.s.connection().connection.driver_connection.execute(sql)
+        import re
+
         from sqlalchemy import text
 
-        return self.s.execute(text(sql))
+        # a county database on PostgreSQL: its spelling of SQLite's GROUP_CONCAT; plain tuples
+        sql = re.sub(r"GROUP_CONCAT\(DISTINCT (\w+)\)", r"STRING_AGG(DISTINCT \1::text, ',')", sql)
+        return self.s.execute(text(sql)).all()
 
     def live(self, table: str) -> list:
         from sqlalchemy import select
@@ -469,7 +473,7 @@ def run_checks(ctx: AppContext, rules: Iterable[str] | None = None, data: CheckD
         return CheckResult(apply_acks(findings, _acks(ctx)), today)
     # The dashboard and the 体检 screen ask at the same time: the second waits and reuses the first.
     with _run_lock:
-        key, version = str(ctx.db.path), _version(ctx, today)
+        key, version = ctx.db.key, _version(ctx, today)
         cached = _last_run.get(key)
         if cached and cached[0] == version:
             findings = cached[1]

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from fupin_tui.context import AppContext
+from fupin_tui.db import refuse_if_changed
 from fupin_tui.domain import disbursement as dis
 from fupin_tui.domain.deadlines import Deadline, MoneyEvent
 from fupin_tui.domain.lifecycle import Schedule
@@ -115,6 +116,7 @@ class PaymentRow:
     deposit_withheld: Decimal
     document_no: str
     created_by: str
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ class VoucherRow:
     note: str
     created_by: str
     lines: tuple[LineRow, ...] = ()
+    version: int = 0
 
     @property
     def status(self) -> str:
@@ -205,6 +208,7 @@ class ProjectFunds:
     final_deadline: Deadline | None
     accepted_on: date | None
     final_reimbursed_on: date | None
+    version: int = 0  # the project's row_version as shown (deposit state changes check it)
 
 
 def _spent_by_budget_line(s: Session, project_id: int) -> dict[int, Decimal]:
@@ -244,7 +248,7 @@ def _line_rows(s: Session, voucher_id: int) -> tuple[LineRow, ...]:
 
 def _voucher_row(s: Session, v: Voucher, seqs: dict[int, int]) -> VoucherRow:
     return VoucherRow(v.id, v.voucher_no, v.made_on, v.reimbursed_on, seqs.get(v.tranche_id or -1), v.total,
-                      v.is_final, v.note, v.created_by, _line_rows(s, v.id))
+                      v.is_final, v.note, v.created_by, _line_rows(s, v.id), v.row_version)
 
 
 def _status(t: dis.TranchePlan, current: dis.TranchePlan | None, av: dis.Availability) -> str:
@@ -268,7 +272,7 @@ def project_funds(ctx: AppContext, project_id: int) -> ProjectFunds:
         tranches = _tranches(s, p.id)
         seqs = {t.id: t.seq for t in tranches}
         payments = tuple(PaymentRow(t.id, t.seq, t.disbursed_on, t.amount, t.deposit_withheld, t.document_no,
-                                    t.created_by) for t in tranches)
+                                    t.created_by, t.row_version) for t in tranches)
         vouchers = tuple(_voucher_row(s, v, seqs) for v in _vouchers(s, p.id))
         totals = dis.FundTotals(approved=p.subsidy, disbursed=facts.disbursed, reimbursed=facts.reimbursed,
                                 deposit_held=_deposit_held(p, facts.withheld), projects=1)
@@ -281,7 +285,7 @@ def project_funds(ctx: AppContext, project_id: int) -> ProjectFunds:
             reimburse_block=dis.info_entry_block(facts, policy, today),
             final_deadline=dis.final_reimbursement_deadline(p.accepted_on, p.acceptance_grade,
                                                             p.final_reimbursed_on, policy, today),
-            accepted_on=p.accepted_on, final_reimbursed_on=p.final_reimbursed_on)
+            accepted_on=p.accepted_on, final_reimbursed_on=p.final_reimbursed_on, version=p.row_version)
 
 
 def _deposit_held(p: Project, withheld: Decimal) -> Decimal:
@@ -317,11 +321,12 @@ def disburse(ctx: AppContext, project_id: int, amount: Decimal, disbursed_on: da
         return row.id
 
 
-def void_tranche(ctx: AppContext, tranche_id: int, reason: str) -> None:
+def void_tranche(ctx: AppContext, tranche_id: int, reason: str, *, loaded_version: int | None = None) -> None:
     """A mistyped disbursement is voided (never deleted); vouchers must still fit what remains."""
     reason = require_reason(reason)
     with ctx.transaction() as s:
-        t = live_row(s, Tranche, tranche_id, "该拨款记录不存在或已作废")
+        t = live_row(s, Tranche, tranche_id, "该拨款记录不存在或已作废", loaded_version=loaded_version,
+                     what="这笔拨款")
         void(s, t, reason)
         s.flush()
         p = _project(s, t.project_id)
@@ -441,10 +446,11 @@ def _recompute_total(s: Session, v: Voucher) -> None:
     s.add(v)
 
 
-def _editable_voucher(s: Session, voucher_id: int) -> Voucher:
+def _editable_voucher(s: Session, voucher_id: int, loaded_version: int | None = None) -> Voucher:
     v = s.get(Voucher, voucher_id)
     if v is None or v.voided:
         raise DomainError("该凭证不存在或已作废")
+    refuse_if_changed(v, loaded_version, f"凭证{v.voucher_no}")
     if v.reimbursed_on:
         raise DomainError(f"凭证{v.voucher_no}已于{v.reimbursed_on.isoformat()}报账，不能再修改")
     return v
@@ -500,11 +506,12 @@ def create_voucher(ctx: AppContext, project_id: int, lines: Sequence[LineInput],
         raise _integrity(exc) from None
 
 
-def add_lines(ctx: AppContext, voucher_id: int, lines: Sequence[LineInput]) -> None:
+def add_lines(ctx: AppContext, voucher_id: int, lines: Sequence[LineInput], *,
+              loaded_version: int | None = None) -> None:
     kinds = roster_kinds(ctx)
     try:
         with ctx.transaction() as s:
-            v = _editable_voucher(s, voucher_id)
+            v = _editable_voucher(s, voucher_id, loaded_version)
             for i, li in enumerate(lines, start=1):
                 _add_line(ctx, s, v, li, f"第{i}行" if len(lines) > 1 else "", kinds)
             _recompute_total(s, v)
@@ -512,20 +519,21 @@ def add_lines(ctx: AppContext, voucher_id: int, lines: Sequence[LineInput]) -> N
         raise _integrity(exc) from None
 
 
-def void_line(ctx: AppContext, line_id: int, reason: str) -> None:
+def void_line(ctx: AppContext, line_id: int, reason: str, *, loaded_version: int | None = None) -> None:
     reason = require_reason(reason)
     with ctx.transaction() as s:
-        line = live_row(s, VoucherLine, line_id, "该明细不存在或已作废")
+        line = live_row(s, VoucherLine, line_id, "该明细不存在或已作废", loaded_version=loaded_version,
+                        what="这条凭证明细")
         v = _editable_voucher(s, line.voucher_id)
         void(s, line, reason)
         _recompute_total(s, v)
 
 
-def void_voucher(ctx: AppContext, voucher_id: int, reason: str) -> None:
+def void_voucher(ctx: AppContext, voucher_id: int, reason: str, *, loaded_version: int | None = None) -> None:
     """作废 a voucher with its lines; a reimbursed one too (a correction), its money is then unaccounted."""
     reason = require_reason(reason)
     with ctx.transaction() as s:
-        v = live_row(s, Voucher, voucher_id, "该凭证不存在或已作废")
+        v = live_row(s, Voucher, voucher_id, "该凭证不存在或已作废", loaded_version=loaded_version, what="这张凭证")
         if v.is_final and v.reimbursed_on:
             raise DomainError(f"凭证{v.voucher_no}是已办理的最终报账，项目已转入已报账，不能作废",
                               rule="F04", section=dis.SECTIONS["F04"])
@@ -534,14 +542,14 @@ def void_voucher(ctx: AppContext, voucher_id: int, reason: str) -> None:
         void(s, v, reason)
 
 
-def reimburse(ctx: AppContext, voucher_id: int, reimbursed_on: date) -> None:
+def reimburse(ctx: AppContext, voucher_id: int, reimbursed_on: date, *, loaded_version: int | None = None) -> None:
     """报账: the voucher's money is accounted for; refused by F03, P13 and (final) F04."""
     if reimbursed_on is None:
         raise InputError("报账日期", "不能为空")
     if reimbursed_on > ctx.today():
         raise InputError("报账日期", "不能晚于今天")
     with ctx.transaction() as s:
-        v = _editable_voucher(s, voucher_id)
+        v = _editable_voucher(s, voucher_id, loaded_version)
         if reimbursed_on < v.made_on:
             raise InputError("报账日期", f"不能早于制单日期（{v.made_on.isoformat()}）")
         p = _project(s, v.project_id)

@@ -16,6 +16,7 @@ from sqlalchemy import or_
 from sqlmodel import col, func, select
 
 from fupin_tui.context import AppContext
+from fupin_tui.db import refuse_if_changed
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.pinyin import search_keys
 from fupin_tui.models.projects import LibraryEntry
@@ -72,6 +73,7 @@ class EntryRow:
     priority: int
     status: str
     voided: bool
+    version: int = 0
 
 
 def _clean(value: Any) -> Any:
@@ -131,7 +133,8 @@ def validate_entry(ctx: AppContext, data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def save_entry(ctx: AppContext, data: Mapping[str, Any], entry_id: int | None = None) -> int:
+def save_entry(ctx: AppContext, data: Mapping[str, Any], entry_id: int | None = None, *,
+               loaded_version: int | None = None) -> int:
     """Admit a new entry or change one still in the library; one transaction."""
     values = validate_entry(ctx, data)
     with ctx.transaction() as s:
@@ -143,6 +146,7 @@ def save_entry(ctx: AppContext, data: Mapping[str, Any], entry_id: int | None = 
             row = s.get(LibraryEntry, entry_id)
             if row is None or row.voided:
                 raise DomainError("项目库条目不存在或已作废")
+            refuse_if_changed(row, loaded_version, f"项目库条目「{row.name}」")
             if row.status != "在库":
                 raise DomainError(f"条目已{row.status}，其内容以项目档案为准，不能再改", rule="P01", section="二(五)")
             for key, value in values.items():
@@ -157,11 +161,12 @@ def _keys(*texts: str) -> str:
     return " ".join(k for k in (search_keys(t) for t in texts if t) if k)
 
 
-def void_entry(ctx: AppContext, entry_id: int, reason: str) -> None:
+def void_entry(ctx: AppContext, entry_id: int, reason: str, *, loaded_version: int | None = None) -> None:
     """作废 with a reason; an entry already applied for stays (its project carries on)."""
     reason = require_reason(reason)
     with ctx.transaction() as s:
-        row = live_row(s, LibraryEntry, entry_id, "项目库条目不存在或已作废")
+        row = live_row(s, LibraryEntry, entry_id, "项目库条目不存在或已作废", loaded_version=loaded_version,
+                       what="这条项目库条目")
         if row.status != "在库":
             raise DomainError(f"条目已{row.status}，请在项目档案中终止项目", rule="P01", section="二(五)")
         void(s, row, reason)
@@ -174,7 +179,8 @@ def get_entry(ctx: AppContext, entry_id: int) -> dict[str, Any]:
         if row is None:
             raise DomainError("项目库条目不存在")
         out = {k: getattr(row, k) for k in LABELS}
-        out.update(id=row.id, status=row.status, voided=row.voided, void_reason=row.void_reason)
+        out.update(id=row.id, status=row.status, voided=row.voided, void_reason=row.void_reason,
+                   row_version=row.row_version)
         return out
 
 
@@ -202,7 +208,7 @@ def list_entries(ctx: AppContext, *, text: str = "", year: int | None = None, vi
                             col(LibraryEntry.search_keys).like(like), col(LibraryEntry.location).like(like)))
         rows = s.exec(q.limit(limit)).all()
         return [EntryRow(e.id, e.year, v or "", e.name, e.category, e.construction_type, e.amount_total,
-                         e.amount_fiscal, e.poor_households, e.priority, e.status, e.voided) for e, v in rows]
+                         e.amount_fiscal, e.poor_households, e.priority, e.status, e.voided, e.row_version) for e, v in rows]
 
 
 def count_entries(ctx: AppContext) -> int:

@@ -133,7 +133,8 @@ def record_dividend(ctx: AppContext, share_id: int, year: int, amount: Decimal, 
         clash = s.exec(select(Dividend).where(Dividend.share_id == share_id, Dividend.year == year,
                                               Dividend.voided == False)).first()  # noqa: E712
         if clash:
-            raise InputError("年度", f"{year}年的分红已登记（{clash.amount}元），如需更正请先作废")
+            raise InputError("年度", f"{year}年的分红已登记（{clash.amount}元，{clash.created_by or '其他经办人'} 于 "
+                                   f"{clash.created_at:%Y-%m-%d %H:%M} 登记），如需更正请先作废")
         d = Dividend(share_id=share_id, year=year, amount=amount, proceeds=proceeds, paid_on=paid_on)
         s.add(d)
         s.flush()
@@ -151,6 +152,12 @@ def record_collective_income(ctx: AppContext, entity_id: int, year: int, *, net_
         e = _entity(s, entity_id)
         if e.kind != "村集体":
             raise InputError("主体类型", "只有村集体登记年纯收入")
+        clash = s.exec(select(CollectiveIncome).where(CollectiveIncome.entity_id == entity_id,
+                                                      CollectiveIncome.year == year,
+                                                      CollectiveIncome.voided == False)).first()  # noqa: E712
+        if clash:  # two windows entering the same year: the second does not add a rival figure
+            raise InputError("年度", f"{year}年的年纯收入已登记（{clash.net_income}元，{clash.created_by or '其他经办人'} 于 "
+                                   f"{clash.created_at:%Y-%m-%d %H:%M} 登记），如需更正请先作废")
         row = CollectiveIncome(entity_id=entity_id, year=year, net_income=net_income, increase=increase,
                                poor_support=poor_support,
                                share_to_poor=(poor_support / net_income).quantize(Decimal("0.0001")) if net_income else None)

@@ -10,9 +10,10 @@ from typing import Mapping
 from sqlmodel import select
 
 from fupin_tui.context import AppContext
-from fupin_tui.db import write_audit
+from fupin_tui.db import ChangedMeanwhile, refuse_if_changed, write_audit
 from fupin_tui.domain import policy as pol
 from fupin_tui.domain.errors import InputError
+from fupin_tui.models.base import now
 from fupin_tui.models.settings import PolicyOverride
 
 
@@ -26,6 +27,7 @@ class ParamRow:
     value: str
     default: str
     changed: bool
+    version: int = 0  # the override's row_version (0: the shipped default is in force)
 
 
 def show_value(value: object, kind: str) -> str:
@@ -76,12 +78,14 @@ def param_rows(ctx: AppContext) -> list[ParamRow]:
 
     policy = ctx.policy
     users = param_rules()
+    with ctx.read() as s:
+        versions = {r.name: r.row_version for r in s.exec(select(PolicyOverride))}
     rows = []
     for name, spec in pol.load_defaults().items():
         value = policy.value(name)
         rows.append(ParamRow(name, spec.label, spec.unit, "、".join(users.get(name, ())), spec.section,
                              show_value(value, spec.kind), show_value(spec.default, spec.kind),
-                             name in policy.overrides))
+                             name in policy.overrides, versions.get(name, 0)))
     return rows
 
 
@@ -89,25 +93,38 @@ def _current(ctx: AppContext) -> Mapping[str, object]:
     return ctx.policy.as_dict()
 
 
-def set_param(ctx: AppContext, name: str, text: str) -> None:
+def _refuse_if_changed(row: PolicyOverride | None, loaded_version: int | None, label: str) -> None:
+    """As ``db.refuse_if_changed``; an absent override is version 0 (the shipped default)."""
+    if loaded_version is None or (row.row_version if row else 0) == loaded_version:
+        return
+    if row is None:
+        raise ChangedMeanwhile(f"政策参数「{label}」已被其他窗口恢复为默认值，本次没有保存；请重新打开后再改。")
+    refuse_if_changed(row, loaded_version, f"政策参数「{label}」")
+
+
+def set_param(ctx: AppContext, name: str, text: str, *, loaded_version: int | None = None) -> None:
     """Validate (including the checks across two parameters) and store."""
     value = pol.validate_value(name, parse_typed(name, text), _current(ctx))
     stored = pol.to_storage(name, value)
     with ctx.transaction() as s:
-        row = s.get(PolicyOverride, name) or PolicyOverride(name=name, value=stored)
+        row = s.get(PolicyOverride, name)
+        _refuse_if_changed(row, loaded_version, pol.load_defaults()[name].label)
+        row = row or PolicyOverride(name=name, value=stored)
         row.value = stored
-        row.updated_by = ctx.operator
+        row.updated_by, row.updated_at = ctx.operator, now()
+        row.row_version = (row.row_version or 0) + 1
         s.add(row)
     ctx.reload_policy()
 
 
-def reset_param(ctx: AppContext, name: str) -> None:
+def reset_param(ctx: AppContext, name: str, *, loaded_version: int | None = None) -> None:
     spec = pol.load_defaults()[name]
     current = dict(_current(ctx))
     current[name] = spec.default
     pol.validate_value(name, spec.default, current)  # refuses when another value depends on it
     with ctx.transaction() as s:
         row = s.get(PolicyOverride, name)
+        _refuse_if_changed(row, loaded_version, spec.label)
         if row is None:
             return
         write_audit(s, "policyoverride", name, "恢复默认", before={"value": row.value}, after=None)

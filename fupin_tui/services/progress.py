@@ -68,6 +68,7 @@ class ProgressRow:
     created_by: str
     voided: bool
     void_reason: str
+    version: int = 0
 
 
 def _norm(text: str) -> str:
@@ -170,10 +171,11 @@ def record_progress(ctx: AppContext, project_id: int, *, reported_on: date, work
         return report.id
 
 
-def void_progress(ctx: AppContext, report_id: int, reason: str) -> None:
+def void_progress(ctx: AppContext, report_id: int, reason: str, *, loaded_version: int | None = None) -> None:
     reason = require_reason(reason)
     with ctx.transaction() as s:
-        void(s, live_row(s, ProgressReport, report_id, "该进度记录不存在或已作废"), reason)
+        void(s, live_row(s, ProgressReport, report_id, "该进度记录不存在或已作废", loaded_version=loaded_version,
+                         what="这条进度记录"), reason)
 
 
 def history(ctx: AppContext, project_id: int, *, include_voided: bool = False) -> list[ProgressRow]:
@@ -186,7 +188,7 @@ def history(ctx: AppContext, project_id: int, *, include_voided: bool = False) -
         return [ProgressRow(r.id, r.reported_on, r.work_share, r.description, r.spent, r.households_reached,
                             r.platform_entered_on, r.regress_reason,
                             "；".join(x for x in (r.photos_before, r.photos_during, r.photos_after) if x),
-                            r.created_by, r.voided, r.void_reason or "") for r in rows]
+                            r.created_by, r.voided, r.void_reason or "", r.row_version) for r in rows]
 
 
 def current_share(ctx: AppContext, project_id: int) -> Decimal:

@@ -19,6 +19,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from fupin_tui.context import AppContext
+from fupin_tui.db import refuse_if_changed
 from fupin_tui.domain import deadlines as dl
 from fupin_tui.domain import lifecycle as lc
 from fupin_tui.domain.errors import DomainError, InputError
@@ -93,6 +94,7 @@ class BudgetRow:
     amount: Decimal
     spending_kind: str
     adjusted_amount: Decimal | None
+    version: int = 0  # row_version as listed: voiding over a newer one is refused
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class BeneficiaryRow:
     benefit: str
     amount: Decimal
     applied: bool
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class NoticeRow:
     fields: dict[str, str]
     photo_paths: list[str]
     missing: tuple[str, ...]
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -184,10 +188,11 @@ class Dossier:
 # --------------------------------------------------------------------------- helpers
 
 
-def _project(s: Session, project_id: int) -> Project:
+def _project(s: Session, project_id: int, loaded_version: int | None = None) -> Project:
     project = s.get(Project, project_id)
     if project is None or project.voided:
         raise DomainError("项目不存在")
+    refuse_if_changed(project, loaded_version, f"项目「{project.name}」")
     return project
 
 
@@ -214,7 +219,8 @@ def _facts(ctx: AppContext, s: Session, p: Project, *, with_archive: bool = Fals
         plan_approved_on=p.plan_approved_on, started_on=p.started_on, planned_start=p.planned_start,
         planned_end=p.planned_end, audit_opinion_on=p.audit_opinion_on, open_rectifications=open_rect,
         budget_lines=lines, missing_documents=archive.missing_titles(ctx, s, p) if with_archive else (),
-        file_number=p.file_number, deposit_rate=p.deposit_rate, pending_adjustment=bool(pending))
+        file_number=p.file_number, deposit_rate=p.deposit_rate, pending_adjustment=bool(pending),
+        accepted_on=p.accepted_on, acceptance_entered_on=p.acceptance_entered_on)
 
 
 def _event(s: Session, project_id: int, t: lc.Transition) -> None:
@@ -300,14 +306,21 @@ def action_form(ctx: AppContext, project_id: int, action: str) -> ActionForm:
     return ActionForm(action, lc.fields_for(action, facts, ctx.policy), lc.notes_for(action, facts, ctx.policy))
 
 
-def perform(ctx: AppContext, project_id: int, action: str, raw: Mapping[str, Any]) -> lc.Transition:
+def perform(ctx: AppContext, project_id: int, action: str, raw: Mapping[str, Any], *,
+            loaded_version: int | None = None) -> lc.Transition:
     """One life-cycle action as one transaction, with its ProjectEvent; refused with the rule."""
     with ctx.transaction() as s:
-        p = _project(s, project_id)
-        facts = _facts(ctx, s, p, with_archive=action == "归档")
-        t = lc.decide(action, facts, raw, ctx.policy, ctx.today())
-        _apply(ctx, s, p, t)
-        return t
+        return perform_in(ctx, s, project_id, action, raw, loaded_version=loaded_version)
+
+
+def perform_in(ctx: AppContext, s: Session, project_id: int, action: str, raw: Mapping[str, Any], *,
+               loaded_version: int | None = None) -> lc.Transition:
+    """``perform`` inside a transaction the caller holds (the county's update package applies many)."""
+    p = _project(s, project_id, loaded_version)
+    facts = _facts(ctx, s, p, with_archive=action == "归档")
+    t = lc.decide(action, facts, raw, ctx.policy, ctx.today())
+    _apply(ctx, s, p, t)
+    return t
 
 
 def _apply(ctx: AppContext, s: Session, p: Project, t: lc.Transition) -> None:
@@ -431,7 +444,8 @@ def record_final_reimbursement(ctx: AppContext, project_id: int, on: date, docum
 # --------------------------------------------------------------------------- basic data
 
 
-def update_basics(ctx: AppContext, project_id: int, data: Mapping[str, Any]) -> None:
+def update_basics(ctx: AppContext, project_id: int, data: Mapping[str, Any], *,
+                  loaded_version: int | None = None) -> None:
     """The editable descriptive fields of a project (not dates or states: those come from actions)."""
     values = {k: (_norm(v) if isinstance(v, str) else v) for k, v in data.items() if k in BASIC_LABELS}
     if "name" in values and not values["name"]:
@@ -442,7 +456,7 @@ def update_basics(ctx: AppContext, project_id: int, data: Mapping[str, Any]) -> 
     if phone and not all(c.isdigit() or c in "-（）() " for c in phone):
         raise InputError(BASIC_LABELS["supervision_phone"], "只能有数字和连字符")
     with ctx.transaction() as s:
-        p = _project(s, project_id)
+        p = _project(s, project_id, loaded_version)
         if p.state == lc.ARCHIVED:
             raise DomainError("项目已归档，不能再修改", rule="R01", section="九(二)(四)")
         for key, value in values.items():
@@ -475,14 +489,15 @@ def assign_file_number(ctx: AppContext, project_id: int) -> str:
         return p.file_number
 
 
-def set_deposit_state(ctx: AppContext, project_id: int, state: str, on: date) -> None:
+def set_deposit_state(ctx: AppContext, project_id: int, state: str, on: date, *,
+                      loaded_version: int | None = None) -> None:
     """P21: the quality deposit is 已收取, then 已退还 after acceptance, or 已转入."""
     if state not in DEPOSIT_STATES:
         raise InputError("保证金状态", "应为已收取/已退还/已转入")
     if on > ctx.today():
         raise InputError("日期", "不能晚于今天")
     with ctx.transaction() as s:
-        p = _project(s, project_id)
+        p = _project(s, project_id, loaded_version)
         if not lc.needs_deposit(p.category) or not p.deposit_amount:
             raise DomainError("本项目没有质量保证金（只适用于产业发展、基础设施项目）", rule="P21", section="三(七)")
         if state == "已退还" and p.accepted_on is None:
@@ -523,15 +538,30 @@ def add_budget_line(ctx: AppContext, project_id: int, *, item: str, unit: str = 
                           spending_kind=ctx.codes.canonical("支出类别", spending_kind))
         s.add(line)
         s.flush()
+        _total_from_budget(s, p)
         return line.id
 
 
-def void_budget_line(ctx: AppContext, line_id: int, reason: str) -> None:
+def _total_from_budget(s: Session, p: Project) -> None:
+    """总投资 is the sum of the 资金概算 lines (F05), kept in step with every line added or voided."""
+    amounts = s.exec(select(BudgetLine.amount, BudgetLine.adjusted_amount).where(
+        BudgetLine.project_id == p.id, BudgetLine.voided == False)).all()  # noqa: E712
+    if amounts:
+        p.total_investment = sum((adjusted if adjusted is not None else amount for amount, adjusted in amounts),
+                                 Decimal("0.00"))
+        s.add(p)
+
+
+def void_budget_line(ctx: AppContext, line_id: int, reason: str, *, loaded_version: int | None = None) -> None:
     reason = require_reason(reason)
     with ctx.transaction() as s:
-        line = live_row(s, BudgetLine, line_id, "概算明细不存在或已作废")
-        _editable_plan(_project(s, line.project_id))
+        line = live_row(s, BudgetLine, line_id, "概算明细不存在或已作废", loaded_version=loaded_version,
+                        what="这条概算明细")
+        p = _project(s, line.project_id)
+        _editable_plan(p)
         void(s, line, reason)
+        s.flush()
+        _total_from_budget(s, p)
 
 
 def budget_lines(ctx: AppContext, project_id: int) -> list[BudgetRow]:
@@ -539,7 +569,7 @@ def budget_lines(ctx: AppContext, project_id: int) -> list[BudgetRow]:
         q = select(BudgetLine).where(BudgetLine.project_id == project_id, BudgetLine.voided == False  # noqa: E712
                                      ).order_by(BudgetLine.id)
         return [BudgetRow(b.id, b.item, b.unit, b.quantity, b.unit_price, b.amount, b.spending_kind,
-                          b.adjusted_amount) for b in s.exec(q)]
+                          b.adjusted_amount, b.row_version) for b in s.exec(q)]
 
 
 # --------------------------------------------------------------------------- beneficiaries (P20)
@@ -595,10 +625,11 @@ def add_beneficiary(ctx: AppContext, project_id: int, household: str | int, *, b
         return row.id
 
 
-def void_beneficiary(ctx: AppContext, beneficiary_id: int, reason: str) -> None:
+def void_beneficiary(ctx: AppContext, beneficiary_id: int, reason: str, *, loaded_version: int | None = None) -> None:
     reason = require_reason(reason)
     with ctx.transaction() as s:
-        void(s, live_row(s, Beneficiary, beneficiary_id, "受益户记录不存在或已作废"), reason)
+        void(s, live_row(s, Beneficiary, beneficiary_id, "受益户记录不存在或已作废", loaded_version=loaded_version,
+                         what="这条受益户记录"), reason)
 
 
 def beneficiaries(ctx: AppContext, project_id: int) -> list[BeneficiaryRow]:
@@ -609,7 +640,7 @@ def beneficiaries(ctx: AppContext, project_id: int) -> list[BeneficiaryRow]:
              .where(Beneficiary.project_id == project_id, Beneficiary.voided == False)  # noqa: E712
              .order_by(Household.household_no))
         return [BeneficiaryRow(b.id, h.id, h.household_no, h.head_name, v or "", h.status, h.size, b.benefit,
-                               b.amount, b.applied) for b, h, v in s.exec(q)]
+                               b.amount, b.applied, b.row_version) for b, h, v in s.exec(q)]
 
 
 # --------------------------------------------------------------------------- notices (P09, P10)
@@ -638,7 +669,8 @@ def notice_defaults(ctx: AppContext, project_id: int, kind: str) -> dict[str, st
 
 
 def save_notice(ctx: AppContext, project_id: int, *, kind: str, published_on: date | None, place: str,
-                fields: Mapping[str, str], photo_paths: str = "", notice_id: int | None = None) -> int:
+                fields: Mapping[str, str], photo_paths: str = "", notice_id: int | None = None,
+                loaded_version: int | None = None) -> int:
     """A notice is saved only with every item its rule lists (P09/P10)."""
     if kind not in NOTICE_FIELDS:
         raise InputError("公示类型", f"应为{'、'.join(NOTICE_FIELDS)}之一")
@@ -665,8 +697,11 @@ def save_notice(ctx: AppContext, project_id: int, *, kind: str, published_on: da
                 raise InputError("公示日期", "资金使用情况在完工后公示，不能早于完工日期")
             for k in NOTICE_FIELDS[kind]:
                 parse_amount(clean[k].replace("元", ""), k)  # the three figures are money
-        row = s.get(Notice, notice_id) if notice_id else Notice(project_id=project_id, kind=kind,
-                                                               published_on=published_on)
+        if notice_id:
+            row = live_row(s, Notice, notice_id, "公示记录不存在或已作废", loaded_version=loaded_version,
+                           what=f"这条{kind}")
+        else:
+            row = Notice(project_id=project_id, kind=kind, published_on=published_on)
         row.kind, row.published_on, row.place = kind, published_on, _norm(place)
         row.fields_json = json.dumps(clean, ensure_ascii=False)
         row.photo_paths = paths
@@ -684,7 +719,7 @@ def notices(ctx: AppContext, project_id: int) -> list[NoticeRow]:
             values = json.loads(n.fields_json or "{}")
             missing = tuple(k for k in NOTICE_FIELDS.get(n.kind, ()) if not values.get(k))
             out.append(NoticeRow(n.id, n.kind, n.published_on, n.place, values,
-                                 [x for x in n.photo_paths.splitlines() if x], missing))
+                                 [x for x in n.photo_paths.splitlines() if x], missing, n.row_version))
         return out
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from fupin_tui.context import AppContext
 from fupin_tui.db import refuse_if_changed
 from fupin_tui.domain import procedures as proc
+from fupin_tui.domain import text_check as tc
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import parse_id
 from fupin_tui.domain.money import parse_amount
@@ -260,10 +261,88 @@ def _check_duties(data: HouseholdInput, today: date) -> None:
         raise InputError("县级批准日期", "填写了批准文号，请同时填写批准日期")
 
 
+# Text fields of the household form: (attribute, label, limit); code-list fields below.
+_HOUSEHOLD_TEXTS = (("address", "家庭住址", tc.SHORT), ("bank_name", "开户银行", tc.NAME),
+                    ("look_house", "一看房", tc.SHORT), ("look_grain", "二看粮", tc.SHORT),
+                    ("look_labour", "三看劳动力强不强", tc.SHORT), ("look_study", "四看家中有没有读书郎", tc.SHORT),
+                    ("helper_name", "帮扶责任人", tc.PERSON), ("helper_unit", "帮扶单位", tc.NAME),
+                    ("remarks", "备注", tc.TEXT), ("entered_by", "登记人", tc.PERSON), ("checked_by", "审核人", tc.PERSON),
+                    ("investigator", "调查人", tc.PERSON), ("county_approval_no", "超规模县级批准文号", tc.SHORT))
+_HOUSEHOLD_CODES = (("attribute", "贫困户属性", ("贫困户属性简表", "贫困户属性")),
+                    ("identification_standard", "识别标准", ("识别标准",)),
+                    ("main_cause", "主要致贫原因", ("致贫原因",)),
+                    ("housing_structure", "房屋结构", ("房屋主要结构",)), ("drinking_water", "饮水情况", ("饮水情况",)))
+_MEMBER_CODES = (("relation", "与户主关系", "与户主关系"), ("ethnicity", "民族", "民族"),
+                 ("education", "文化程度", "文化程度"), ("school_status", "在校生状况", "在校生状况"),
+                 ("health", "健康状况", "健康状况"), ("labour_skill", "劳动技能", "劳动技能"),
+                 ("work_place", "务工所在地", "务工所在地"))
+
+
+def _in_code_list(ctx: AppContext, lists: tuple[str, ...], value: str) -> str | None:
+    """The code list's spelling of ``value``, or None; a list the county file lacks accepts anything."""
+    known = False
+    for name in lists:
+        try:
+            found = ctx.codes.canonical(name, value)
+        except Exception:  # noqa: BLE001 - the county's code file has no such list
+            continue
+        known = True
+        if found:
+            return found
+    return None if known else value
+
+
+def _validate_household(ctx: AppContext, data: HouseholdInput, members: list[MemberInput]) -> None:
+    """Service-side checks of every typed value (widgets may cap length; this is what counts)."""
+    data.household_no = tc.check_code_text(data.household_no, "户编号")
+    data.phone = tc.check_digits(data.phone, "联系电话", limit=20, extra="-", what="数字和连字符")
+    data.helper_phone = tc.check_digits(data.helper_phone, "帮扶责任人电话", limit=20, extra="-", what="数字和连字符")
+    data.bank_account = tc.check_digits(unicodedata.normalize("NFKC", data.bank_account or "").replace(" ", ""),
+                                        "银行账号", limit=32, what="数字（不含空格以外的符号）")
+    for attr, label, limit in _HOUSEHOLD_TEXTS:
+        setattr(data, attr, tc.clean_text(getattr(data, attr), label, limit=limit, multiline=attr == "remarks"))
+    for attr, label, lists in _HOUSEHOLD_CODES:
+        value = tc.clean_text(getattr(data, attr), label)
+        if value:
+            found = _in_code_list(ctx, lists, value)
+            if found is None:
+                raise InputError(label, f"「{value[:20]}」不在代码表中，请从列表中选择")
+            value = found
+        setattr(data, attr, value)
+    others = tc.clean_text(data.other_causes, "其他致贫原因")
+    for part in [p for p in others.replace("，", "、").replace(",", "、").split("、") if p.strip()]:
+        if _in_code_list(ctx, ("致贫原因",), part.strip()) is None:
+            raise InputError("其他致贫原因", f"「{part.strip()[:20]}」不在致贫原因代码表中")
+    data.other_causes = others
+    year = ctx.today().year
+    data.income_year = tc.check_year(data.income_year, "收入年度", lo=2000, hi=year)
+    for row, m in enumerate(members):
+        try:
+            m.name = tc.clean_text(m.name, "姓名", limit=tc.PERSON)
+        except InputError as exc:
+            raise MemberError(row, "", "姓名", f"姓名{exc.problem}") from None
+        try:
+            m.phone = tc.check_digits(m.phone, "联系电话", limit=20, extra="-", what="数字和连字符")
+        except InputError as exc:
+            raise MemberError(row, m.name, "联系电话", f"联系电话{exc.problem}") from None
+        for attr, label, list_name in _MEMBER_CODES:
+            try:
+                value = tc.clean_text(getattr(m, attr), label)
+            except InputError as exc:
+                raise MemberError(row, m.name, label, f"{label}{exc.problem}") from None
+            if value:
+                found = _in_code_list(ctx, (list_name,), value)
+                if found is None:
+                    raise MemberError(row, m.name, label, f"{label}「{value[:20]}」不在代码表中")
+                value = found
+            setattr(m, attr, value)
+
+
 def save_household(ctx: AppContext, data: HouseholdInput, members: list[MemberInput],
                    household_id: int | None = None, loaded_version: int | None = None) -> SavedHousehold:
     """Save a household and its members in one transaction; return the H05/H08 findings to review."""
     today = ctx.today()
+    _validate_household(ctx, data, members)
     if not data.village_id:
         raise InputError("村", "请选择村")
     main = _clean(data.main_cause)

@@ -325,11 +325,8 @@ class FormScreen(Screen):
         event.stop()
         self.focus_next()
 
-    @on(Select.Changed)
-    def _picked(self, event: Select.Changed) -> None:
-        # a choice made from the open list moves on, as Enter does in a text field
-        if event.select.has_focus and not event.select.expanded and event.value is not Select.NULL:
-            self.focus_next()
+    # A choice made from a dropdown stays on the dropdown (as in every dialog): Tab moves on.
+    # Moving on by itself made the clerk's next Tab skip a field (an address typed into 联系电话).
 
     def action_save(self) -> None:
         from fupin_tui.domain.errors import DomainError

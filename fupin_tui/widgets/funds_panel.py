@@ -252,7 +252,7 @@ class FundsPanel(Vertical):
         fields = [Field("报账日期", DateInput(ctx.today().isoformat(), id="reimbursed_on", required=True))]
 
         def act(values):
-            service.reimburse(ctx, v.id, values["reimbursed_on"])
+            service.reimburse(ctx, v.id, values["reimbursed_on"], loaded_version=v.version)
             return True
 
         def done(ok):
@@ -290,12 +290,14 @@ class FundsPanel(Vertical):
             if not self.view.payments:
                 return
             p = self.view.payments[pays.cursor_row]
-            title, call = f"作废第{p.seq}期拨款（{M(p.amount)}元）", lambda r: service.void_tranche(ctx, p.id, r)
+            title, call = f"作废第{p.seq}期拨款（{M(p.amount)}元）", lambda r: service.void_tranche(
+                ctx, p.id, r, loaded_version=p.version)
         else:
             v = self.selected_voucher()
             if v is None:
                 return
-            title, call = f"作废凭证{v.voucher_no}", lambda r: service.void_voucher(ctx, v.id, r)
+            title, call = f"作废凭证{v.voucher_no}", lambda r: service.void_voucher(
+                ctx, v.id, r, loaded_version=v.version)
 
         def done(reason):
             if not reason:
@@ -319,8 +321,10 @@ class FundsPanel(Vertical):
             Field("日期", DateInput(ctx.today().isoformat(), id="on", required=True)),
         ]
 
+        version = self.view.version  # the project as shown: another window's newer save is not overwritten
+
         def act(v):
-            projects.set_deposit_state(ctx, self.project_id, v["state"], v["on"])
+            projects.set_deposit_state(ctx, self.project_id, v["state"], v["on"], loaded_version=version)
             return True
 
         def done(ok):

@@ -117,6 +117,7 @@ class ProgressPanel(Vertical):
     def refresh_data(self) -> None:
         ctx = self.app.ctx
         rows = service.history(ctx, self.project_id)
+        self.versions = {r.id: r.version for r in rows}  # as listed: voiding over a newer save is refused
         table = self.query_one(DataTable)
         table.clear()
         for r in reversed(rows):  # newest first
@@ -202,7 +203,8 @@ class ProgressPanel(Vertical):
             if not reason:
                 return
             try:
-                service.void_progress(self.app.ctx, int(key), reason)
+                service.void_progress(self.app.ctx, int(key), reason,
+                                      loaded_version=getattr(self, "versions", {}).get(int(key)))
             except DomainError as exc:
                 self.notify(str(exc), severity="error")
                 return

@@ -20,7 +20,7 @@ async def test_filter_then_enter_opens_the_project_at_the_right_tab(ctx, db_path
     town = build_township(ctx)
     app = make_app(db_path=db_path, operator="张会计")
     opened = []
-    monkeypatch.setattr(app, "open_record", lambda record, tab=None: opened.append((record, tab)))
+    monkeypatch.setattr(app, "open_record", lambda record, tab=None, back_to=None: opened.append((record, tab)))
     async with app.run_test(size=(120, 40)) as pilot:
         await _open_check(app, pilot)
         text = screen_text(app)

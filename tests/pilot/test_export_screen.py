@@ -109,3 +109,46 @@ async def test_roster_import_from_the_export_screen(ctx, db_path, tmp_path):
     with ctx.read() as s:
         assert s.execute(select(func.count()).select_from(Household)).scalar_one() == 1
         assert s.execute(select(func.count()).select_from(Member)).scalar_one() == 2
+
+
+async def test_print_key_writes_a_projects_payment_roster_and_notice(tmp_path):
+    """内容 chosen with the keyboard, then the project; Ctrl+D writes the list, a missing project is named."""
+    import sqlite3
+
+    import openpyxl
+
+    from fupin_tui.demo import generate
+
+    db = tmp_path / "demo.db"
+    generate(db, households=40, seed=3)
+    con = sqlite3.connect(db)
+    project, name = con.execute(
+        "select p.id, p.name from project p join voucher v on v.project_id = p.id join voucherline l "
+        "on l.voucher_id = v.id where l.kind = '名册' and not l.voided group by p.id order by count(*) desc").fetchone()
+    con.close()
+    app = make_app(db_path=db, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("export")
+        screen = app.screen
+        screen.query_one("#export-dir").value = str(tmp_path / "打印")
+        screen.query_one("#export-what").focus()
+        await pilot.press("enter", "down", "enter")  # 到户补助发放花名册
+        await pilot.pause()
+        assert screen.query_one("#export-what").value == "roster"
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        status = screen.query_one("#export-status")
+        assert "项目：请选择" in str(status.render()) and status.region.height > 0
+        screen.query_one("#export-project").value = project
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        [book] = (tmp_path / "打印").glob("发放花名册_*.xlsx")
+        assert name in book.name and str(book) in str(screen.query_one("#export-result").render())
+        ws = openpyxl.load_workbook(book).active
+        assert ws.cell(3, 10).value == "领款人签名"
+        screen.query_one("#export-what").focus()
+        await pilot.press("enter", "down", "enter")  # 受益户公示
+        await pilot.pause()
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert list((tmp_path / "打印").glob("受益户公示_*.xlsx"))

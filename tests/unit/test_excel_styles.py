@@ -194,3 +194,16 @@ def test_package_writer_files_are_private_and_a_discarded_one_is_gone(tmp_path):
 def test_display_width_counts_every_character_as_unicode_says(text):
     expected = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     assert display_width(text) == expected
+
+
+def test_the_package_writer_refuses_a_cell_longer_than_excel_holds(tmp_path):
+    from fupin_tui.domain.errors import DomainError
+    from fupin_tui.excel.styles import EXCEL_CELL_LIMIT
+
+    book = TableBook(tmp_path / "p.xlsx", tmpdir=tmp_path)
+    with pytest.raises(DomainError) as refused:
+        book.add_table("户表", title="户表", columns=[Column("户主"), Column("备注")],
+                       rows=[["王大山", "短"], ["李小梅", "长" * (EXCEL_CELL_LIMIT + 1)]])
+    book.discard()
+    message = str(refused.value)
+    assert "「户表」第 2 行「备注」" in message and "32767" in message and "截断" in message

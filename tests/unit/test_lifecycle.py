@@ -229,7 +229,20 @@ def test_near_content_is_measured_by_character_pairs():
 def test_allowed_actions_follow_the_state():
     assert L.allowed_actions(facts("申报")) == ["立项评估", "立项批复", "终止"]
     assert "调整批复" in L.allowed_actions(facts("实施中", pending_adjustment=True))
-    assert L.allowed_actions(facts("已归档")) == []
+    # P16 (四(一)): the platform entry of the acceptance result stays recordable after 归档, once
+    assert L.allowed_actions(facts("已归档")) == ["验收录入平台"]
+    assert L.allowed_actions(facts("已归档", acceptance_entered_on=date(2026, 5, 1))) == []
+
+
+def test_platform_entry_may_follow_later_steps_but_not_precede_acceptance():
+    f = facts("已归档", accepted_on=date(2026, 4, 1), last_event_on=date(2026, 6, 1))
+    t = L.decide("验收录入平台", f, {"date": "2026-04-10"}, POLICY, date(2026, 11, 27))
+    assert t.sets == {"acceptance_entered_on": date(2026, 4, 10)} and t.to_state == "已归档"
+    with pytest.raises(InputError, match="不能早于验收日期"):
+        L.decide("验收录入平台", f, {"date": "2026-03-31"}, POLICY, date(2026, 11, 27))
+    with pytest.raises(DomainError, match="已于2026-04-10录入平台"):
+        L.decide("验收录入平台", L.with_state(f, acceptance_entered_on=date(2026, 4, 10)), {"date": "2026-04-10"},
+                 POLICY, date(2026, 11, 27))
 
 
 def test_full_happy_path_reaches_archive():

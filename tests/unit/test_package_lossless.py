@@ -13,7 +13,7 @@ import pytest
 from fupin_tui.context import open_context
 from fupin_tui.demo import generate
 from fupin_tui.excel import schema
-from fupin_tui.excel.merge import import_packages
+from fupin_tui.excel.merge import import_packages, unreported_columns
 from fupin_tui.excel.package import export_package
 
 
@@ -64,7 +64,7 @@ def test_every_clerk_table_has_a_sheet():
     from fupin_tui.models.base import Tracked
 
     # settings of the installation and the county's own bookkeeping do not travel
-    local = {"township", "operator", "countypackage", "countyowned"}
+    local = {"township", "operator", "countypackage", "countyowned", "countydecision"}
     tracked = {t.name for t in SQLModel.metadata.sorted_tables
                if t.name not in local and any(issubclass(m, Tracked) and getattr(m, "__tablename__", None) == t.name
                                               for m in _models())}
@@ -134,3 +134,18 @@ def test_version_1_package_merges_with_missing_columns_null_and_a_note(township,
         t.execute("select sum(wage_income) from household").fetchone()
     assert c.execute("select fields_json from notice order by id").fetchall() == \
         t.execute("select fields_json from notice order by id").fetchall()
+    # NOT NULL columns cannot be NULL: not a silent default, but marked as not reported and named by sheet
+    assert "不能为空" in text and "「户表」卫生厕所" in text and "「户表」易地扶贫搬迁户" in text, text
+    assert "「成员表」是否会讲普通话" in text, text
+    ctx = open_context(county, operator="县汇总")
+    marks = unreported_columns(ctx)["520123101"]
+    assert {("household", "sanitary_toilet"), ("household", "relocated"), ("member", "speaks_mandarin"),
+            ("household", "house_area")} <= marks
+    # the township updates its software: the next package carries everything and the marks go
+    township_ctx = open_context(db, operator="张会计")
+    newer = export_package(township_ctx, base / "v2", period="2026-12").path
+    township_ctx.db.close()
+    [again] = import_packages([newer], ctx)
+    assert again.status == "已更新" and not again.notes
+    assert unreported_columns(ctx) == {}
+    ctx.db.close()

@@ -1,0 +1,249 @@
+"""The county database on a PostgreSQL server (``--db postgresql://user@host/dbname``).
+
+A township keeps its SQLite file; a county where several people of the 扶贫办 work at once
+may keep its merged database on a server. Same models, same services: what differs is here.
+
+- The schema version and the mark that the database is ours live in the identity row
+  (``appsetting`` key ``database_identity``: ``schema_version``, ``application_id``), not in
+  PRAGMAs. A database with tables but without that mark is a stranger's: never touched.
+- A new database gets the whole schema in one transaction (PostgreSQL's DDL is transactional:
+  a failure leaves nothing). Migrations run in order, one transaction each, under a lock.
+- Writers that must not interleave (the audit chain's head, a county merge) take a
+  transaction-scoped advisory lock (``lock``); SQLite's single writer gives the same for free.
+- Every failure at open is one Chinese line (``DatabaseProblem``): a wrong URL, a missing
+  driver, an unreachable server, a failed login, a missing database, an old server.
+
+    from fupin_tui import server
+    server.is_server_url("postgresql://county@10.0.0.5/fupin")   # True
+    db = open_database("postgresql://…")                          # db.url set, db.path None
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # light module: ``is_server_url`` runs before the database libraries load
+    from sqlalchemy.engine import URL, Engine
+
+SCHEMES = ("postgresql", "postgres")
+MIN_SERVER_VERSION = 120000  # PostgreSQL 12: ON CONFLICT, partial indexes, advisory xact locks
+# The first schema version a server database can have: older ones predate server support,
+# so the SQLite-only migrations before it never run on a server.
+SERVER_BASELINE = 8
+DRIVER_HINT = "请安装 PostgreSQL 驱动：pip install \"fupin-tui[county]\"（即 psycopg）。未作任何改动。"
+
+
+def is_server_url(target) -> bool:
+    """True for ``postgresql://…`` / ``postgres://…`` (any driver suffix), given as text."""
+    if not isinstance(target, str) or "://" not in target:
+        return False
+    scheme = target.split("://", 1)[0].lower()
+    return scheme.split("+", 1)[0] in SCHEMES
+
+
+def lock_key(name: str) -> int:
+    """A stable 31-bit number for an advisory lock named ``name``."""
+    return zlib.crc32(f"fupin-tui:{name}".encode()) & 0x7FFFFFFF
+
+
+def lock(conn, name: str) -> None:
+    """Hold the lock ``name`` until the transaction ends (PostgreSQL; a no-op on SQLite, whose
+    single writer lock already serialises)."""
+    from sqlalchemy import text
+
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
+
+
+def shown(url: "str | URL") -> str:
+    """The URL as a clerk may see it: the password replaced by ***."""
+    from urllib.parse import unquote
+
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+        return unquote(parsed.render_as_string(hide_password=True))
+    except ArgumentError:
+        return str(url).split("@")[-1]
+
+
+def _problem(message: str, kind: str = ""):
+    from fupin_tui.db import DatabaseProblem
+
+    return DatabaseProblem(message, kind=kind)
+
+
+def engine_url(target: str) -> "URL":
+    """The SQLAlchemy URL with the psycopg (v3) driver; a malformed URL is refused in words."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(target)
+    except ArgumentError:
+        raise _problem(f"数据库地址 {shown(target)} 写法不对。应为 postgresql://用户名@服务器/数据库名"
+                       "（如 postgresql://county@192.168.1.10/fupin），未作任何改动。") from None
+    if url.get_backend_name() not in SCHEMES:
+        raise _problem(f"数据库地址 {shown(target)} 不是 PostgreSQL 的地址（应以 postgresql:// 开头），未作任何改动。")
+    if url.get_driver_name() not in ("psycopg", "postgresql", "postgres", ""):
+        raise _problem(f"数据库地址 {shown(target)} 指定的驱动 {url.get_driver_name()} 不受支持，"
+                       "请写成 postgresql://…（使用 psycopg），未作任何改动。")
+    if not url.database:
+        raise _problem(f"数据库地址 {shown(target)} 缺少数据库名（地址最后的 /数据库名），未作任何改动。")
+    return url.set(drivername="postgresql+psycopg")
+
+
+def make_engine(target: str) -> "Engine":
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise _problem(f"打开 {shown(target)} 需要 PostgreSQL 驱动，本机没有安装。{DRIVER_HINT}") from None
+    from sqlmodel import create_engine
+
+    # READ COMMITTED (the server's default): every statement sees what others committed; writers
+    # that must not interleave take an advisory lock (``lock``), edits check ``row_version``.
+    return create_engine(engine_url(target), pool_pre_ping=True, isolation_level="READ COMMITTED",
+                         connect_args={"connect_timeout": 10, "application_name": "fupin-tui"})
+
+
+def connect_words(exc: BaseException, target: str) -> str:
+    """An unreachable server, a failed login or a missing database, said so (one line)."""
+    text_ = str(getattr(exc, "orig", exc)).lower()
+    where = shown(target)
+    if "does not exist" in text_ and "database" in text_:
+        what = "服务器上没有这个数据库。请先由管理员建库（createdb -E UTF8 数据库名），或检查地址最后的数据库名"
+    elif "password" in text_ or "authentication" in text_ or "role" in text_ and "does not exist" in text_:
+        what = "用户名或密码不对（服务器拒绝登录）。请检查地址中的用户名和密码"
+    elif "could not translate host name" in text_ or "name or service not known" in text_:
+        what = "找不到这个服务器名。请检查地址中的服务器名或 IP"
+    elif "timeout" in text_ or "timed out" in text_:
+        what = "连接服务器超时。请检查网络，以及服务器是否开机"
+    elif "refused" in text_ or "no such file" in text_ or "connect" in text_:
+        what = "连接不上服务器（服务器没有启动，或地址、端口不对）。请检查服务器是否在运行"
+    else:
+        what = f"服务器报告：{str(getattr(exc, 'orig', exc)).strip().splitlines()[0] if str(exc).strip() else exc}"
+    return f"无法打开县级汇总数据库 {where}：{what}。未作任何改动。"
+
+
+def server_version(conn) -> int:
+    from sqlalchemy import text
+
+    return int(conn.execute(text("SHOW server_version_num")).scalar())
+
+
+def open_server(target: str, *, create: bool = True, kind: str | None = None):
+    """Open (creating or upgrading) the county database at ``target``; a ``db.Database``."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from fupin_tui import storage
+    from fupin_tui.db import Database, DatabaseProblem
+
+    engine = make_engine(target)
+    try:
+        with engine.connect() as conn:
+            version = server_version(conn)
+            if version < MIN_SERVER_VERSION:
+                raise _problem(f"服务器 {shown(target)} 的 PostgreSQL 版本是 {version // 10000}，本软件需要 "
+                               f"{MIN_SERVER_VERSION // 10000} 或更新的版本。请升级服务器，未作任何改动。")
+            encoding = conn.execute(text("SHOW server_encoding")).scalar()
+            if str(encoding).upper() not in ("UTF8", "UTF-8"):
+                raise _problem(f"数据库 {shown(target)} 的编码是 {encoding}，存不下全部汉字。请用 UTF8 编码"
+                               "新建数据库（createdb -E UTF8 -T template0 数据库名），未作任何改动。")
+        _prepare(engine, target, create, kind)
+    except DatabaseProblem:
+        engine.dispose()
+        raise
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        raise _problem(connect_words(exc, target), kind=storage.IO) from exc
+    return Database(path=None, engine=engine, url=target)
+
+
+def _prepare(engine: "Engine", target: str, create: bool, kind: str | None) -> None:
+    import fupin_tui.models  # noqa: F401  (registers every table)
+    from sqlalchemy import inspect
+    from sqlmodel import SQLModel
+
+    from fupin_tui import identity
+    from fupin_tui.config import APPLICATION_ID
+    from fupin_tui.db import SCHEMA_VERSION
+
+    with engine.begin() as conn:
+        lock(conn, "schema")  # two county users opening a new database at once: one creates it
+        tables = set(inspect(conn).get_table_names())
+        found = identity.read_in(conn) if "appsetting" in tables else None
+        if not tables:
+            if not create:
+                raise _problem(f"数据库 {shown(target)} 是空的（还没有汇总数据）。未作任何改动。")
+            SQLModel.metadata.create_all(conn)
+            ident = identity.new_identity(kind or identity.COUNTY)
+            identity.write_in(conn, _with_schema(ident, SCHEMA_VERSION, APPLICATION_ID))
+            return
+        if found is None or found.application_id != APPLICATION_ID:
+            raise _problem(f"数据库 {shown(target)} 里已有别的数据，不是本软件的数据库，未作任何改动。请检查地址。")
+        if found.schema_version > SCHEMA_VERSION:
+            raise _problem(f"数据库 {shown(target)} 由更新版本的软件创建（结构版本 {found.schema_version}，"
+                           f"本软件支持到 {SCHEMA_VERSION}）。请升级软件。未作任何改动。")
+    if found.schema_version < SCHEMA_VERSION:
+        migrate(engine, target)
+    check_schema(engine, target)
+
+
+def _with_schema(ident, version: int, application_id: int):
+    from dataclasses import replace
+
+    return replace(ident, schema_version=version, application_id=application_id)
+
+
+def migrate(engine: "Engine", target: str) -> None:
+    """The ordered migrations from the stored version on: one transaction each, version bumped inside it."""
+    from fupin_tui import identity
+    from fupin_tui.db import MIGRATIONS, SCHEMA_VERSION
+
+    while True:
+        with engine.begin() as conn:
+            lock(conn, "schema")
+            ident = identity.read_in(conn)
+            if ident.schema_version >= SCHEMA_VERSION:
+                return
+            step = ident.schema_version + 1
+            if ident.schema_version < SERVER_BASELINE - 1:
+                raise _problem(f"数据库 {shown(target)} 的结构版本 {ident.schema_version} 早于服务器版的最低版本，无法升级。")
+            if step in MIGRATIONS:
+                MIGRATIONS[step](conn.connection.driver_connection)
+            identity.write_in(conn, _with_schema(ident, step, ident.application_id))
+
+
+def check_schema(engine: "Engine", target: str) -> None:
+    """Every table and column this release needs is there (as ``db._check_schema`` for a file)."""
+    from sqlalchemy import inspect
+    from sqlmodel import SQLModel
+
+    inspector = inspect(engine)
+    have_tables = set(inspector.get_table_names())
+    missing = []
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name not in have_tables:
+            missing.append(table.name)
+            continue
+        have = {c["name"] for c in inspector.get_columns(table.name)}
+        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
+    if missing:
+        raise _problem(f"数据库 {shown(target)} 的结构与本软件不一致（缺少 {'、'.join(missing[:5])}"
+                       f"{' 等' if len(missing) > 5 else ''}），未作任何改动。请联系技术人员。")
+
+
+def reset_sequences(conn, tables) -> None:
+    """After rows were inserted with explicit ids (a merge, an undo), let PostgreSQL's id
+    sequences continue above them; SQLite needs nothing (it takes max(id) + 1)."""
+    from sqlalchemy import text
+
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                          f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM \"{table}\"), 1))"))

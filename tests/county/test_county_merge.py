@@ -1,0 +1,159 @@
+"""The county merge, the same tests on SQLite and on PostgreSQL (``county`` fixture).
+
+Packages checked before reading, newer replaces older, the same twice changes nothing, a
+person in two townships, a bad row late in a package leaves the county as it was, and two
+county users merging at once lose nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select, update
+
+from fupin_tui import audit_chain
+from fupin_tui.excel import schema
+from fupin_tui.excel.merge import PackageRefused, import_packages
+from fupin_tui.excel.package import export_package
+from fupin_tui.models import Household, Member, Project
+
+from pg_cluster import query
+from tests.unit.test_merge import _rebuild_with_bad_cell
+
+import excel_sample
+
+
+def test_same_package_twice_changes_nothing(town, county, tmp_path):
+    pkg = export_package(town, tmp_path / "out").path
+    import_packages([pkg], county)
+    before = query(county, "select count(*), max(id) from auditlog")
+    [again] = import_packages([pkg], county)
+    assert again.status == "未变化"
+    assert query(county, "select count(*), max(id) from auditlog") == before
+    assert query(county, "select count(*) from member") == [(44,)]
+
+
+def test_newer_package_replaces_older_and_reports_changes(town, county, tmp_path):
+    old = export_package(town, tmp_path / "old", period="2026-10").path
+    import_packages([old], county)
+    with town.transaction() as s:
+        s.execute(update(Household).where(Household.id == 1).values(status="已脱贫"))
+        s.execute(update(Project).where(Project.id == 1).values(state="完工初检"))
+    excel_sample.fill(town, households=1, projects=0, seed=5)
+    new = export_package(town, tmp_path / "new", period="2026-11").path
+    [outcome] = import_packages([new], county)
+    assert outcome.status == "已更新"
+    assert len(outcome.households_added) == 1
+    assert outcome.households_exited and outcome.households_exited[0].startswith("5201231012010001")
+    assert outcome.projects_advanced == ["样例项目1：实施中→完工初检"]
+    assert query(county, "select count(*) from household") == [(11,)]
+    assert query(county, "select count(*) from countypackage") == [(2,)]
+    with pytest.raises(PackageRefused, match="旧"):
+        import_packages([old], county)
+    assert query(county, "select count(*) from household") == [(11,)]
+
+
+def test_two_townships_and_a_person_in_both(town, other_town, county, tmp_path):
+    with town.read() as s:
+        shared = s.get(Member, 3)
+    with other_town.transaction() as s:
+        s.execute(update(Member).where(Member.id == 2).values(id_number=shared.id_number, name=shared.name))
+    a = export_package(town, tmp_path / "a").path
+    b = export_package(other_town, tmp_path / "b").path
+    first, second = import_packages([a, b], county)
+    assert second.duplicates and shared.id_number in second.duplicates[0] and "新安镇" in second.duplicates[0]
+    assert query(county, "select count(*) from township") == [(2,)]
+    # the partial unique index: one live row per ID number, the voided duplicate is kept
+    assert query(county, f"select voided, count(*) from member where id_number='{shared.id_number}' "
+                         "group by voided order by voided") == [(False, 1), (True, 1)]
+
+
+def test_bad_row_late_in_the_package_leaves_the_county_as_it_was(town, county, tmp_path):
+    old = export_package(town, tmp_path / "old", period="2026-10").path
+    import_packages([old], county)
+    sql = ("select (select count(*) from household), (select count(*) from member), "
+           "(select count(*) from countyowned), (select count(*) from countypackage), "
+           "(select count(*) from countymerge), (select max(id) from member)")
+    before = query(county, sql)
+    new = export_package(town, tmp_path / "new", period="2026-11").path
+    bad = _rebuild_with_bad_cell(new, tmp_path / "bad.zip", schema.NOTICES, "公示", "E4", "不是日期")
+    with pytest.raises(PackageRefused, match="公示.*第4行"):
+        import_packages([bad], county)
+    assert query(county, sql) == before
+
+
+def _chain_intact(county) -> bool:
+    previous = audit_chain.GENESIS
+    for row in query(county, f"select {', '.join(audit_chain.FIELDS)}, row_hash from auditlog order by id"):
+        data = dict(zip(audit_chain.FIELDS, row[:-1]))
+        if audit_chain.row_hash(previous, data) != row[-1]:
+            return False
+        previous = row[-1]
+    return True
+
+
+def test_two_county_users_merging_at_once_lose_nothing(town, other_town, county, tmp_path):
+    """Two processes' worth of merges at the same moment (two threads, two connections): both
+    townships end up whole, ids do not collide and the audit chain has no fork."""
+    a = export_package(town, tmp_path / "a").path
+    b = export_package(other_town, tmp_path / "b").path
+    import_packages([], county)  # create the county database first, as the county's admin does
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def merge(pkg, who):
+        try:
+            start.wait()
+            import_packages([pkg], county, operator=who)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=merge, args=(a, "王")), threading.Thread(target=merge, args=(b, "赵"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert query(county, "select township_code, count(*) from countyowned where table_name = 'household' "
+                         "group by township_code order by 1") == [("520123101", 10), ("520123102", 6)]
+    with other_town.read() as s:
+        theirs = s.execute(select(func.count()).select_from(Member)).scalar_one()
+    assert query(county, "select count(*) from member") == [(44 + theirs,)]
+    assert _chain_intact(county)
+
+
+def test_check_over_the_merged_county_names_each_township(town, other_town, county, tmp_path, capsys):
+    import json
+
+    from fupin_tui import cli
+
+    a = export_package(town, tmp_path / "a").path
+    b = export_package(other_town, tmp_path / "b").path
+    import_packages([a, b], county)
+    code = cli.main(["--db", str(county), "check", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code in (0, 1)
+    findings = out["findings"] if isinstance(out, dict) else out
+    assert {f["township"] for f in findings} == {"新安镇", "坪山乡"}
+    assert cli.main(["--db", str(county), "check", "--township", "520123102", "--json"]) in (0, 1)
+    only = json.loads(capsys.readouterr().out)
+    assert {f["township"] for f in (only["findings"] if isinstance(only, dict) else only)} == {"坪山乡"}
+
+
+def test_check_finds_the_same_on_both_engines(town, other_town, pg_url, tmp_path):
+    """Same packages, same 体检: the server database is no different from the file."""
+    from fupin_tui.context import AppContext
+    from fupin_tui.db import open_database
+    from fupin_tui.services.checks import run_checks
+
+    packages = [export_package(town, tmp_path / "a").path, export_package(other_town, tmp_path / "b").path]
+    found = []
+    for target in (tmp_path / "county.db", pg_url):
+        import_packages(packages, target)
+        ctx = AppContext(db=open_database(target), operator="")
+        try:
+            found.append(sorted((f.rule, f.township, f.record, f.severity) for f in run_checks(ctx).findings))
+        finally:
+            ctx.db.close()
+    assert found[0] and found[0] == found[1]

@@ -1,0 +1,75 @@
+"""A clerk's acknowledgement of a 体检 finding travels in the package and holds in the county (issue 15).
+
+The second township's project and household get new ids in the county
+database; the acknowledgement must follow them there (not stay on the first
+township's row of the same id), and a newer package replaces it, never doubles it.
+"""
+
+import sqlite3
+
+import pytest
+
+from fupin_tui.context import open_context
+from fupin_tui.demo import generate
+from fupin_tui.excel.merge import import_packages
+from fupin_tui.excel.package import export_package
+from fupin_tui.services import checks
+
+from tests.unit.test_county_check_per_township import _as_second_township
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FUPIN_TUI_TODAY", "2026-11-27")
+        mp.setenv("FUPIN_TUI_HOME", str(tmp_path_factory.mktemp("home")))
+        base = tmp_path_factory.mktemp("acks")
+        one, two = base / "xinan.db", base / "longchang.db"
+        generate(one, households=40, seed=11)
+        generate(two, households=40, seed=12)
+        _as_second_township(two)
+        ctx = open_context(two, operator="李会计")
+        findings = checks.run_checks(ctx).findings
+        project = next(f for f in findings if f.record.startswith("project:"))
+        household = next(f for f in findings if f.record.startswith("household:"))
+        checks.acknowledge(ctx, project, "不可抗力：山体滑坡，县里已同意延期")
+        checks.acknowledge(ctx, household, "已线下报送")
+        packages = [export_package(open_context(one, operator="张会计"), base / "out").path,
+                    export_package(ctx, base / "out").path]
+        ctx.db.close()
+        county = open_context(base / "county.db", operator="县扶贫办")
+        outcomes = import_packages(packages, county)
+        county.reload_policy()
+        yield base, two, county, project, household, outcomes
+
+
+def test_acknowledgements_come_back_on_the_right_townships_rows(merged):
+    _base, _two, county, project, household, outcomes = merged
+    assert all("体检确认" not in " ".join(o.notes) for o in outcomes)
+    acked = {(f.township, f.rule, f.record_label): f.ack.reason
+             for f in checks.run_checks(county).findings if f.ack}
+    assert acked == {("龙场镇", project.rule, project.record_label): "不可抗力：山体滑坡，县里已同意延期",
+                     ("龙场镇", household.rule, household.record_label): "已线下报送"}
+    con = sqlite3.connect(county.db.path)
+    rows = con.execute("select record, acknowledged_by from findingack order by id").fetchall()
+    assert [by for _, by in rows] == ["李会计", "李会计"]
+    # the county ids of the township's rows, not the township's own ids
+    kind, _, rid = rows[0][0].partition(":")
+    owner = con.execute("select township_code from countyowned where table_name = ? and row_id = ?",
+                        (kind, int(rid))).fetchone()
+    assert owner == ("520123102",)
+
+
+def test_a_newer_package_replaces_the_acknowledgements(merged):
+    base, two, county, _project, _household, _ = merged
+    ctx = open_context(two, operator="李会计")
+    con = sqlite3.connect(two)
+    con.execute("update findingack set voided = 1, reason = reason || '（已撤销：误确认）' where id = 2")
+    con.commit()
+    con.close()
+    package = export_package(ctx, base / "newer", period="2026-12").path
+    ctx.db.close()
+    [outcome] = import_packages([package], county)
+    assert outcome.status == "已更新"
+    rows = sqlite3.connect(county.db.path).execute("select voided from findingack order by id").fetchall()
+    assert rows == [(0,), (1,)]
