@@ -29,7 +29,8 @@ from fupin_tui.domain.lifecycle import FieldSpec
 from fupin_tui.domain.money import format_money, parse_amount, parse_date, parse_decimal
 from fupin_tui.filenames import safe_name
 
-TABS = ("基本信息", "资金概算", "受益户", "公示", "进度", "报账", "验收", "档案", "日志")
+TABS = ("基本信息", "资金概算", "受益户", "公示", "进度", "报账", "验收", "档案", "日志",
+        "采购备案")  # 采购备案: RULES-2 P22-P25 (screens.dossier_procurement); last, so 1-9 keep their tabs
 TAB_IDS = {name: f"tab-{i}" for i, name in enumerate(TABS)}
 
 
@@ -110,7 +111,7 @@ class ProjectDossierScreen(Screen):
         km.bind("print", "print", "打印", tooltip="生成卷内目录（Excel）"),
         km.bind("deposit", "deposit", "保证金", show=False, tooltip="登记质量保证金收取/退还/转入"),
         km.bind("back", "back", "返回"),
-        *[km.bind(f"tab-{i + 1}", f"tab({i})", name, show=False) for i, name in enumerate(TABS)],
+        *[km.bind(f"tab-{i + 1}", f"tab({i})", name, show=False) for i, name in enumerate(TABS[:9])],
     ]
 
     def __init__(self, project_id: int, tab: str | None = None) -> None:
@@ -152,7 +153,7 @@ class ProjectDossierScreen(Screen):
         if name == "公示":
             return [note(text="n 新增公示　o 打开所选公示的图片"), table("notices"),
                     Static("", id="notice-detail", classes="tab-text")]
-        if name in ("进度", "报账"):
+        if name in ("进度", "报账", "采购备案"):
             return [note(f"panel-{TAB_IDS[name]}")]
         if name == "验收":
             return [VerticalScroll(Static("", id="acceptance", classes="tab-text"))]
@@ -375,6 +376,9 @@ class ProjectDossierScreen(Screen):
                       f"　管护：{a.maintainer} {a.maintenance_duty}" for a in d.assets]
         self.query_one("#acceptance", Static).update("\n".join(parts))
 
+    def _load_9(self) -> None:  # 采购备案
+        self._mount_panel("采购备案", "fupin_tui.screens.dossier_procurement", "DutiesPanel")
+
     def _load_7(self) -> None:  # 档案
         from fupin_tui.services import archive
 
@@ -449,11 +453,16 @@ class ProjectDossierScreen(Screen):
     def action_add(self) -> None:
         tab = self.current_tab()
         handler = {"资金概算": self._add_budget, "受益户": self._add_beneficiary, "公示": self._add_notice,
-                   "档案": self._record_document}.get(tab)
+                   "档案": self._record_document, "采购备案": self._add_contract}.get(tab)
         if handler is None:
             self.notify(f"「{tab}」页不能新增；请到资金概算、受益户、公示或档案页。", severity="warning")
             return
         handler()
+
+    def _add_contract(self) -> None:
+        from fupin_tui.screens.dossier_procurement import DutiesPanel
+
+        self.query_one(DutiesPanel).add_contract()
 
     def _add_budget(self) -> None:
         from fupin_tui.services import projects

@@ -29,13 +29,14 @@ from fupin_tui.domain import procedures as proc
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import parse_id
 from fupin_tui.domain.money import format_money
+from fupin_tui.screens import household_visits as hv
 from fupin_tui.services import registry as reg
 from fupin_tui.widgets.forms import (
     CheckField, CodeSelect, DateInput, Field, FormScreen, IntInput, MoneyInput, TextInput,
 )
 
 TABS = {"户信息": "tab-household", "成员": "tab-members", "程序": "tab-procedures", "台账": "tab-ledger",
-        "历史": "tab-history"}
+        "走访": hv.VISITS_TAB, "历史": "tab-history"}
 MEMBER_COLUMNS = ("姓名", "身份证号", "关系", "性别", "出生日期", "文化程度", "在校生状况", "健康", "劳动技能")
 # Exactly one of the two basic medical insurances (CODES.md); a county list "医疗保险" replaces it.
 MEDICAL_INSURANCE = ["城乡居民基本医疗保险", "城镇职工基本医疗保险"]
@@ -136,6 +137,7 @@ class HouseholdFormScreen(FormScreen):
                     yield Field("备注", TextInput(id="remarks"))
                     yield Field("登记人", TextInput(id="entered_by"))
                     yield Field("审核人", TextInput(id="checked_by"))
+                yield from hv.duty_fields()  # 调查人、责任状、一户一档、县级批准 (RULES-2 part B)
             yield TabPane("成员", id="tab-members")  # filled by _ensure_members
             with TabPane("程序", id="tab-procedures"), VerticalScroll():
                 yield Static("", markup=False, id="status-line")
@@ -152,6 +154,10 @@ class HouseholdFormScreen(FormScreen):
                     yield Button("计入收入", id="btn-ledger-apply")
                     yield Button("上一年", id="btn-ledger-prev")
                     yield Button("下一年", id="btn-ledger-next")
+            with TabPane("走访", id=hv.VISITS_TAB), VerticalScroll():
+                yield Static("", markup=False, id="visits")
+                with Horizontal(classes="actions"):
+                    yield Button("登记走访", id="btn-visit-add", variant="primary")
             with TabPane("历史", id="tab-history"), VerticalScroll():
                 yield Static("", markup=False, id="history")
         yield Footer()
@@ -288,11 +294,12 @@ class HouseholdFormScreen(FormScreen):
 
     def refresh_side_tabs(self) -> None:
         saved = bool(self.household_id)
-        for button_id in ("btn-next-step", "btn-return", "btn-remove", "btn-ledger-add", "btn-ledger-apply"):
+        for button_id in ("btn-next-step", "btn-return", "btn-remove", "btn-ledger-add", "btn-ledger-apply",
+                          "btn-visit-add"):
             self.query_one(f"#{button_id}", Button).disabled = not saved
         if not saved:
-            note = "先按 Ctrl+S 保存本户，再办理程序、记台账。"
-            for target in ("#status-line", "#ledger", "#history"):
+            note = "先按 Ctrl+S 保存本户，再办理程序、记台账、登记走访。"
+            for target in ("#status-line", "#ledger", "#visits", "#history"):
                 self.query_one(target, Static).update(note)
             return
         self._drawn.clear()  # the others are drawn when next shown
@@ -307,7 +314,7 @@ class HouseholdFormScreen(FormScreen):
     def _draw_tab(self, pane_id: str) -> None:
         """Fill a side tab from the database, once per load."""
         draw = {"tab-procedures": self._draw_procedures, "tab-ledger": self._draw_ledger,
-                "tab-history": self._draw_history}.get(pane_id)
+                "tab-history": self._draw_history, hv.VISITS_TAB: self._draw_visits}.get(pane_id)
         if draw is not None and self.household_id and pane_id not in self._drawn:
             if pane_id == "tab-ledger":
                 self._ledger_year_to_fill()
@@ -428,9 +435,11 @@ class HouseholdFormScreen(FormScreen):
         self._update_income_line()
 
     async def action_new_here(self) -> None:
-        """Ctrl+N: a ledger line on the 台账 page, otherwise a member."""
+        """Ctrl+N: a ledger line on the 台账 page, a visit on 走访, otherwise a member."""
         if self.query_one(TabbedContent).active == "tab-ledger":
             self.action_add_ledger_line()
+        elif self.query_one(TabbedContent).active == hv.VISITS_TAB:
+            self.action_add_visit()
         else:
             await self.action_add_member()
 
@@ -620,6 +629,22 @@ class HouseholdFormScreen(FormScreen):
         self.app.push_screen(LedgerDialog(self.household_id, self.ledger_year),
                              lambda done: done and self._draw_ledger())
 
+    # -- visits (遍访, H11) --------------------------------------------------------------
+    def _draw_visits(self) -> None:
+        self.query_one("#visits", Static).update(hv.visits_text(self.app.ctx, self.household_id))
+
+    def action_add_visit(self) -> None:
+        if not self._require_saved():
+            return
+        self.query_one(TabbedContent).active = hv.VISITS_TAB
+        helper = self.query_one("#helper_name", TextInput).value.strip()
+        unit = self.query_one("#helper_unit", TextInput).value.strip()
+        self.app.push_screen(hv.VisitDialog(self.household_id, helper, unit), lambda done: done and self._draw_visits())
+
+    @on(Button.Pressed, "#btn-visit-add")
+    def _visit_add_pressed(self) -> None:
+        self.action_add_visit()
+
     @on(Button.Pressed, "#btn-ledger-add")
     def _ledger_add_pressed(self) -> None:
         self.action_add_ledger_line()
@@ -661,10 +686,11 @@ class HouseholdFormScreen(FormScreen):
     # -- history and print ------------------------------------------------------------
     def _draw_history(self) -> None:
         rows = reg.history(self.app.ctx, self.household_id)
-        # Status changes carry a date only; edits carry the time they were saved.
-        text = "\n".join(f"{r.at:%Y-%m-%d} {'     ' if r.what == '状态' else f'{r.at:%H:%M}'}  "
-                         f"{r.operator or '-':<4}  {r.text}" for r in rows)
-        self.query_one("#history", Static).update(text or "（无记录）")
+        # Two kinds of time, told apart: the date a step was done (办理) and when an edit was saved (录入).
+        lines = [f"{'办理' if r.what == '状态' else '录入'} {r.at:%Y-%m-%d} "
+                 f"{'     ' if r.what == '状态' else f'{r.at:%H:%M}'}  {r.operator or '-'}  {r.text}" for r in rows]
+        head = "办理＝状态变动的办理日期　录入＝修改保存的时间（到分）" if rows else ""
+        self.query_one("#history", Static).update("\n".join([head, *lines]) if rows else "（无记录）")
 
     def action_show_history(self) -> None:
         if self._require_saved():

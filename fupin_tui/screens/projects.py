@@ -20,6 +20,10 @@ def open_record(app, project_id: int, tab: str | None = None, back_to: str | Non
 
     def push() -> None:
         open_dossier(app, project_id, tab, back_to=back_to)
+        if tab == "利益联结":  # entities (L01-L05) are edited on the linkage screen, over the dossier
+            from fupin_tui.screens.linkage import LinkageScreen
+
+            app.push_screen(LinkageScreen(project_id))
 
     if app.current_mode != "projects":
         app.switch_mode("projects")

@@ -21,7 +21,7 @@ from fupin_tui.domain import procedures as proc
 from fupin_tui.domain import text_check as tc
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import parse_id
-from fupin_tui.domain.money import parse_amount
+from fupin_tui.domain.money import format_money, parse_amount
 from fupin_tui.domain.pinyin import keys_for_household
 from fupin_tui.domain.quality import HouseholdData, MemberData, QualityProblem, check_household
 from fupin_tui.models.audit import AuditLog
@@ -719,18 +719,55 @@ _TABLE_LABEL = {"household": "户信息", "member": "成员", "procedurestep": "
                 "householdevent": "状态"}
 
 
+_NOT_TOLD = frozenset({"id", "updated_at", "updated_by", "created_at", "created_by", "row_version", "search_keys",
+                       "household_id", "voided", "void_reason"})
+_MAX_CHANGES = 6
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    try:
+        if "." in text and len(text.split(".")[1]) == 2:
+            return format_money(Decimal(text))  # money columns are stored with two places
+    except ArithmeticError:
+        pass
+    return text
+
+
+def _field(table: str, attr: str) -> str:
+    from fupin_tui.excel.schema import column_label
+
+    return column_label(table, attr) or attr
+
+
 def _describe(row: AuditLog) -> str:
+    """One audited change in words a clerk reads: which record, which field, old → new."""
+    before = json.loads(row.before or "{}")
     data = json.loads(row.after or "{}")
     label = _TABLE_LABEL.get(row.table_name, row.table_name)
-    if row.table_name == "member":
-        who = data.get("name") or ""
-        return f"{label}{(' ' + who) if who else ''}：" + ("、".join(k for k in data if k not in
-                                                                    ("updated_at", "updated_by"))
-                                                           if row.action == "修改" else row.action)
-    if row.table_name == "procedurestep":
-        return f"{label}：{data.get('procedure', '')} {data.get('step', '')} {data.get('done_on', '')}"
+    if row.table_name == "member" and (data.get("name") or before.get("name")):
+        label += " " + (data.get("name") or before.get("name"))
+    if row.action == "作废":
+        return f"{label}：作废，原因：{data.get('void_reason') or '（未填）'}"
     if row.action == "修改":
-        return f"{label}：修改 " + "、".join(sorted(data))
+        changed = [k for k in data if k not in _NOT_TOLD]
+        parts = [f"{_field(row.table_name, k)} {_shown(before.get(k))} → {_shown(data.get(k))}"
+                 for k in changed[:_MAX_CHANGES]]
+        more = f" 等{len(changed)}项" if len(changed) > _MAX_CHANGES else ""
+        return f"{label}：" + ("；".join(parts) or "修改") + more
+    if row.table_name == "procedurestep":
+        return f"{label}：登记 {data.get('procedure', '')} {data.get('step', '')}，办理日期 {data.get('done_on', '')}"
+    if row.table_name == "cashledgerline":
+        return (f"{label}：记一笔 {data.get('year', '')}年 {data.get('direction', '')} {data.get('category', '')} "
+                f"{_shown(data.get('amount'))}元")
     return f"{label}：{row.action}"
 
 
