@@ -76,8 +76,10 @@ class FupinApp(App):
         self.demo = demo
         self.requested_operator = operator
         self.ctx = None
+        self.database_is_ready = False
         self.startup_problem: str | None = None
         self.change_relay = None
+        self.queued_mode: str | None = None  # an F-key pressed before the database was ready
         # things the clerk must see but that do not stop the work (read-only file, failed backup …)
         self.warnings: list[str] = []
         if demo:
@@ -220,6 +222,10 @@ class FupinApp(App):
             if refresh:
                 refresh()
         self._verify_audit_chain()
+        queued, self.queued_mode = self.queued_mode, None
+        if queued:
+            self.switch_mode(queued)
+        self.database_is_ready = True  # operator chosen, borders and title set: what a test waits for
 
     @work(thread=True, exclusive=True, group="audit-chain", description="检查审计日志")
     def _verify_audit_chain(self) -> None:
@@ -239,8 +245,10 @@ class FupinApp(App):
 
     # -- navigation -----------------------------------------------------------
     def action_go(self, mode: str) -> None:
-        if self.ctx is None:
-            self.notify("数据库尚未打开，请稍候。", severity="warning")
+        if self.ctx is None or self.change_relay is None:
+            # pressed while the database opens (a slow PC): kept, and done when it is ready
+            self.queued_mode = mode
+            self.notify(f"正在打开数据库，打开后进入「{JOBS[mode][2]}」。", timeout=4)
             return
         self.switch_mode(mode)
 

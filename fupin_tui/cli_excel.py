@@ -102,7 +102,7 @@ def _import_roster(args, ctx) -> int:
     if len(plan.problems) > 50:
         print(f"  …… 共 {len(plan.problems)} 个问题")
     if plan.problems:
-        report = args.report or ri.default_report_path(args.file)
+        report = args.report or ri.report_path(ctx, args.file)
         ri.write_problems(plan, report)
         print(f"问题清单已保存到 {report}")
     if args.dry_run:

@@ -20,15 +20,17 @@ from typing import NamedTuple
 from sqlalchemy import insert, text
 
 from fupin_tui.clock import today as clock_today
+from fupin_tui import demo_duties as duties
 from fupin_tui import identity
 from fupin_tui.db import open_database, write_audit
 from fupin_tui.domain.idcard import check_digit
 from fupin_tui.domain.policy import Policy, format_file_number
 from fupin_tui.models import (
-    Acceptance, ArchiveItem, Asset, Beneficiary, BudgetLine, CashLedgerLine, Dividend, Entity, EntityMember,
+    Acceptance, Adjustment, ArchiveItem, Asset, Beneficiary, BudgetLine, CashLedgerLine, Dividend, Entity, EntityMember,
     Household, HouseholdEvent, LibraryEntry, Member, Notice, Operator, ProcedureStep, ProgressReport, Project,
     ProjectEvent, Rectification, Share, Township, Tranche, Village, Voucher, VoucherLine,
 )
+from fupin_tui.models import Delegation, EnterpriseCondition, Procurement, Visit
 from fupin_tui.models.projects import STATES
 from fupin_tui.services.registry import search_text
 
@@ -137,7 +139,8 @@ def _registry(conn, rng, base, villages, households, today):
     and head ID numbers by household id.
     """
     ids = _Ids(rng)
-    hh_rows, member_rows, steps, events, ledger = [], [], [], [], []
+    hh_rows, member_rows, steps, events, ledger, visit_rows = [], [], [], [], [], []
+    supported, identified_ids, intake = [], [], []  # for the part-B breaks and the H13 scale
     summary: list[_Hh] = []
     head_ids: dict[int, str] = {}
     people = 0
@@ -246,6 +249,15 @@ def _registry(conn, rng, base, villages, households, today):
         if status != "识别中":
             events.append(dict(base, household_id=hid, happened_on=day, from_status="识别中", to_status="在册",
                                reason="县复核公告", document_no=""))
+            identified_ids.append(hid)
+            if identified == duties.QUOTA_YEAR:
+                intake.append((day, hid))
+        row = hh_rows[-1]
+        row.update(duties.household_fields(rng, status=status, steps_done=done, start=start,
+                                           registered_on=day if status != "识别中" else None, today=today))
+        if status in ("在册", "返贫"):
+            supported.append(hid)
+            visit_rows.extend(duties.visits(rng, base, hid, row["helper_name"], row["helper_unit"], today))
         if status in ("已脱贫", "返贫"):
             day = date(rng.randint(max(identified + 1, 2016), 2020), 10, 10)
             for i, step in enumerate(EXIT_STEPS):
@@ -278,10 +290,12 @@ def _registry(conn, rng, base, villages, households, today):
         if hid % 2000 == 0 or hid == households:
             people += len(member_rows)
             for model, chunk in ((Household, hh_rows), (Member, member_rows), (ProcedureStep, steps),
-                                 (HouseholdEvent, events), (CashLedgerLine, ledger)):
+                                 (HouseholdEvent, events), (CashLedgerLine, ledger), (Visit, visit_rows)):
                 if chunk:
                     conn.execute(insert(model), chunk)
                     chunk.clear()
+    duties.quota(conn, rng, intake, base["created_at"])
+    duties.break_households(conn, rng, supported, identified_ids, today)
     return summary, head_ids, people
 
 
@@ -320,7 +334,9 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
         if h.status == "在册":  # beneficiaries must be registered poor households (P20)
             by_village.setdefault(h.village_id, []).append(h)
     rows = {k: [] for k in ("lib", "proj", "event", "budget", "benef", "notice", "progress", "tranche", "voucher",
-                            "vline", "accept", "rect", "asset", "archive", "entity", "emember", "share", "dividend")}
+                            "vline", "accept", "rect", "asset", "archive", "entity", "emember", "share", "dividend",
+                            "procurement", "delegation", "adjustment", "condition")}
+    limit = Decimal(Policy.defaults().procurement_threshold_wan) * 10000
     # states weighted towards the middle of the life cycle, every state present
     reachable = [s for s in STATES if s != "整改"]
     invoice_seq = 10_000_000
@@ -403,6 +419,7 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
             plan_approval_doc_no=f"示扶复〔{year}〕{pid}号" if "plan_approved_on" in dates else "",
             audit_opinion_doc_no="示审〔{}〕{}号".format(year, pid) if "audit_opinion_on" in dates else "",
             acceptance_grade=grade, force_majeure="", search_keys=_keys(name),
+            supervision_entered_on=duties.supervision_entry(rng, dates, today),
             **{field: dates.get(field) for field, _gap, _s in TIMELINE},
         ))
         previous = "入库"
@@ -445,7 +462,13 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
                 rows["notice"].append(dict(base, project_id=pid, kind=kind, published_on=dates[field] + timedelta(
                     days=rng.randint(1, 6)), place="县政府门户网站" if kind == "立项公告" else f"{village['name']}村委会公示栏",
                     fields_json=json.dumps(content, ensure_ascii=False), photo_paths=""))
+        rows["procurement"].extend(duties.procurement(rng, base, pid, name, category, dates, subsidy, limit, household_project))
+        if "started_on" in dates and not side and (rng.random() < 0.06 or len(rows["adjustment"]) < 2):
+            adjusted = duties.adjustment(rng, base, pid, dates, today)
+            if adjusted:
+                rows["adjustment"].append(adjusted)
         # money: tranches, progress, vouchers
+        first_tranche, first_voucher = len(rows["tranche"]), len(rows["voucher"])
         if "plan_approved_on" in dates and side != "已终止":
             plan = [(Decimal("0.5"), Decimal("0"), "plan_approved_on"), (Decimal("0.3"), Decimal("0.5"), "midway"),
                     (Decimal("0.2"), Decimal("1"), "completed_on")]
@@ -525,6 +548,10 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
                 rows["vline"].extend(lines)
                 last_reimbursed = made_on + timedelta(days=2)
                 info_after(last_reimbursed, total)
+        posted = duties.fund_notice(rng, base, pid, village, dates, subsidy, rows["tranche"][first_tranche:],
+                                    rows["voucher"][first_voucher:], today)
+        if posted:
+            rows["notice"].append(posted)
         # acceptance, rectification, handover
         if "initial_inspection_on" in dates:
             rows["accept"].append(dict(base, project_id=pid, kind="初检", done_on=dates["initial_inspection_on"],
@@ -572,11 +599,19 @@ def _projects(conn, rng, base, villages, hh_rows, head_ids, today) -> int:
                     rows["dividend"].append(dict(base, share_id=sid, year=y, amount=_money(amount * rate),
                                                  proceeds=_money(amount * rate * Decimal("1.4")),
                                                  paid_on=date(y, 12, 20)))
+            rows["delegation"].append(duties.delegation(rng, base, pid, rows["entity"][-1]["name"], dates, len(benef)))
+            if not any(e["kind"] == "企业" for e in rows["entity"]) or rng.random() < 0.25:
+                row, conditions = duties.enterprise(base, len(rows["entity"]) + 1, village, pid, subsidy,
+                                                    dates["started_on"])
+                rows["entity"].append(row)
+                rows["condition"].extend(conditions)
+    duties.break_projects(rng, rows, Policy.defaults().allowed_uses)
     tables = (("lib", LibraryEntry), ("proj", Project), ("event", ProjectEvent), ("budget", BudgetLine),
               ("benef", Beneficiary), ("notice", Notice), ("tranche", Tranche), ("progress", ProgressReport),
               ("voucher", Voucher), ("vline", VoucherLine), ("accept", Acceptance), ("rect", Rectification),
               ("asset", Asset), ("archive", ArchiveItem), ("entity", Entity), ("emember", EntityMember),
-              ("share", Share), ("dividend", Dividend))
+              ("share", Share), ("dividend", Dividend), ("procurement", Procurement), ("delegation", Delegation),
+              ("adjustment", Adjustment), ("condition", EnterpriseCondition))
     for key, model in tables:
         if rows[key]:
             conn.execute(insert(model), _uniform(rows[key]))

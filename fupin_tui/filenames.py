@@ -80,14 +80,42 @@ def make_private(path: Path | str) -> Path:
     return path
 
 
+def open_private(path: Path | str, mode: str = "wb"):
+    """A file opened for writing owner-only (0600), also when it existed before with wider rights.
+
+    ``os.open``'s mode applies only to a file it creates: a left-over ``.part`` of 0644 would keep
+    0644, so the mode is set on the open descriptor too. Every package, workbook and report writer
+    goes through here or ``save_workbook`` (issue 12 item 8)."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    except (AttributeError, OSError):  # Windows has no fchmod: its ACLs are per user already
+        pass
+    return os.fdopen(fd, mode) if "b" in mode else os.fdopen(fd, mode, encoding="utf-8")
+
+
+def write_private_text(path: Path | str, text: str) -> Path:
+    """Write a text file owner-only and whole (via ``.part``, renamed over the old one)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        with open_private(tmp, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def save_workbook(wb, path: Path | str) -> Path:
     """Save an openpyxl workbook owner-only (0600) from the first byte, via ``.part``: no half file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with open_private(tmp) as fh:
             wb.save(fh)
         os.replace(tmp, path)
     except BaseException:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import String, inspect
+from sqlalchemy import inspect
 
 from fupin_tui.domain import text_check as tc
 from fupin_tui.domain.errors import InputError
@@ -55,9 +55,6 @@ def check_object(obj) -> None:
         return
     state = inspect(obj)
     for attr in state.mapper.column_attrs:
-        column = attr.columns[0]
-        if not isinstance(column.type, String):
-            continue
         value = getattr(obj, attr.key, None)
         if not isinstance(value, str) or not value:
             continue

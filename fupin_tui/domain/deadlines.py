@@ -115,8 +115,10 @@ def _wd_deadline(rule: str, label: str, since: date, n: int, done_on: date | Non
 def _day_deadline(rule: str, label: str, since: date, days: int, done_on: date | None, today: date,
                   since_label: str) -> Deadline:
     due = since + timedelta(days=days)
+    # the regulation counts calendar days here (F04: 30 天); every count shown is in working days, so both are said
     return _calendar_deadline(rule, label, due, done_on, today, since=since,
-                              basis=f"{since_label}（{since.isoformat()}）后{days}天")
+                              basis=f"{since_label}（{since.isoformat()}）后{days}天，"
+                                    f"合{workdays.workdays_left(due, since)}个工作日")
 
 
 def _calendar_deadline(rule: str, label: str, due: date, done_on: date | None, today: date, *,

@@ -9,6 +9,7 @@ Chinese sentence naming the file.
 from __future__ import annotations
 
 import csv
+import itertools
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -113,8 +114,9 @@ class Book:
     in memory instead of every sheet as Python lists.
     """
 
-    def __init__(self, source, name: str) -> None:
+    def __init__(self, source, name: str, max_rows: int = MAX_ROWS, what: str = "") -> None:
         self.name = name
+        self.max_rows, self.what = max_rows, what
         try:
             self._wb = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, (str, Path)) \
                 else calamine.CalamineWorkbook.from_path(str(source))
@@ -135,8 +137,8 @@ class Book:
             sheet = self._wb.get_sheet_by_name(sheet_name)
         except Exception:  # noqa: BLE001
             raise _unreadable(self.name) from None
-        if sheet.total_height > MAX_ROWS:
-            raise SpreadsheetProblem(f"文件 {self.name} 的工作表「{sheet_name}」行数过多，已拒绝。")
+        if sheet.total_height > self.max_rows:
+            raise SpreadsheetProblem(_too_many(self.name, sheet_name, sheet.total_height, self.max_rows, self.what))
         return sheet
 
     def sheet(self, sheet_name: str) -> Sheet:
@@ -161,6 +163,12 @@ class Book:
             raise _unreadable(self.name) from None
 
 
+def _too_many(name: str, sheet: str, rows: int, limit: int, what: str) -> str:
+    where = f"的工作表「{sheet}」" if sheet else ""
+    return (f"文件 {name}{where}有 {rows} 行，超过{what or '表格'}的上限 {limit} 行，已拒绝（没有读入任何内容）。"
+            + ("请按村分成几个文件再导入。" if what else ""))
+
+
 def _merged(sheet) -> list:
     try:
         return list(sheet.merged_cell_ranges or [])
@@ -168,8 +176,8 @@ def _merged(sheet) -> list:
         return []
 
 
-def _calamine_sheets(source, name: str) -> list[Sheet]:
-    book = Book(source, name)
+def _calamine_sheets(source, name: str, max_rows: int = MAX_ROWS, what: str = "") -> list[Sheet]:
+    book = Book(source, name, max_rows, what)
     try:
         return [book.sheet(sheet_name) for sheet_name in book.sheet_names]
     except SpreadsheetProblem:
@@ -178,7 +186,7 @@ def _calamine_sheets(source, name: str) -> list[Sheet]:
         raise _unreadable(name) from None
 
 
-def _csv_sheets(path: Path) -> list[Sheet]:
+def _csv_sheets(path: Path, max_rows: int = MAX_ROWS, what: str = "") -> list[Sheet]:
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise SpreadsheetProblem(f"文件 {path.name} 不是文本格式的 CSV。")
@@ -195,23 +203,26 @@ def _csv_sheets(path: Path) -> list[Sheet]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect)]
-    if len(rows) > MAX_ROWS:
-        raise SpreadsheetProblem(f"文件 {path.name} 行数过多，已拒绝。")
+    rows = list(itertools.islice(csv.reader(io.StringIO(text), dialect), max_rows + 1))
+    if len(rows) > max_rows:
+        raise SpreadsheetProblem(_too_many(path.name, "", text.count("\n") + 1, max_rows, what))
     return [Sheet(path.stem, rows)]
 
 
-def read_sheets(path: Path | str) -> list[Sheet]:
-    """Every sheet of the file as rows of cell values, after the safety checks."""
+def read_sheets(path: Path | str, *, max_rows: int = MAX_ROWS, what: str = "") -> list[Sheet]:
+    """Every sheet of the file as rows of cell values, after the safety checks.
+
+    A sheet taller than ``max_rows`` is refused before its rows become Python lists; ``what``
+    ("花名册") names the kind of file in that message."""
     path = Path(path)
     kind = _kind(path)
     if kind == "csv":
-        return _csv_sheets(path)
+        return _csv_sheets(path, max_rows, what)
     if kind == "zip":
         check_zip(path, path.name)
     elif _ole_is_encrypted_xlsx(path):
         raise SpreadsheetProblem(f"文件 {path.name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。")
-    return _calamine_sheets(path, path.name)
+    return _calamine_sheets(path, path.name, max_rows, what)
 
 
 def read_xlsx_bytes(data: bytes, name: str) -> list[Sheet]:

@@ -15,6 +15,7 @@ household number, members by ID number.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -29,13 +30,14 @@ from sqlalchemy import func, insert, select
 
 from fupin_tui.context import AppContext
 from fupin_tui.db import write_audit
+from fupin_tui.domain import text_check
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import InvalidIdNumber, looks_like_excel_mangled, parse_id
 from fupin_tui.domain.money import parse_date
 from fupin_tui.excel.readers import Sheet, read_sheets
 from fupin_tui.excel.styles import Column, write_table
 from fupin_tui.models import Household, Member, Village
-from fupin_tui.filenames import save_workbook
+from fupin_tui.filenames import safe_name, save_workbook
 
 # Target field -> (label shown to the clerk, header names seen in township rosters)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -64,6 +66,12 @@ HOUSEHOLD_LEVEL = ("village", "household_no", "head_name", "size", "attribute", 
 CODE_LISTS = {"relation": "与户主关系", "ethnicity": "民族", "attribute": "贫困户属性", "main_cause": "致贫原因",
               "education": "文化程度", "health": "健康状况", "labour_skill": "劳动技能", "gender": "性别"}
 HEADER_SCAN_ROWS = 25
+# Limits of a roster (issue 12 item 7): far above a township's 20,000 households, far below what
+# would take minutes and gigabytes to read. Refused with the limit named, never cut.
+MAX_FILE_MB = 50
+MAX_ROWS = 200_000  # rows of one sheet (members and blank lines)
+CELL_LIMIT = text_check.SHORT  # characters of one cell (an address is the longest field)
+REPORT_ROWS = 20_000  # problems listed in the report; a last line counts the rest
 ERROR, NOTE = "错误", "提示"
 
 
@@ -215,8 +223,16 @@ def find_header(rows: list[list[Any]]) -> int | None:
 
 
 def load(path: Path | str, sheet: str | None = None) -> Loaded:
-    """Read the file and find the sheet and row that hold the roster's header."""
-    sheets: list[Sheet] = read_sheets(path)
+    """Read the file and find the sheet and row that hold the roster's header.
+
+    Refused early, before the rows are read into memory: a file over ``MAX_FILE_MB`` or a sheet
+    over ``MAX_ROWS`` rows (a township's roster is far smaller), with the limit in the message.
+    """
+    path = Path(path)
+    if path.is_file() and path.stat().st_size > MAX_FILE_MB * 1024 * 1024:
+        raise DomainError(f"花名册文件 {path.name} 有 {path.stat().st_size // (1024 * 1024)} MB，超过 {MAX_FILE_MB} MB "
+                          "的上限，已拒绝（一个乡镇的花名册通常不到 10 MB）。请按村分成几个文件再导入。")
+    sheets: list[Sheet] = read_sheets(path, max_rows=MAX_ROWS, what="花名册")
     names = [s.name for s in sheets]
     candidates = [s for s in sheets if sheet is None or s.name == sheet]
     if not candidates:
@@ -398,6 +414,12 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
         name = text.get("name") or (text.get("head_name") if "name" not in mapping else "")
         if not name:
             problem(excel_row, "name", "姓名为空")
+            current.valid = False
+            continue
+        refused = _cell_problems(text)
+        if refused:  # refused, never cut: the row is listed in the report with the field and why
+            for fld, message, value in refused:
+                problem(excel_row, fld, message, value)
             current.valid = False
             continue
         raw_id = cell.get("id_number")
@@ -604,21 +626,52 @@ def _member_row(household_id: int, m: PlannedMember, operator: str) -> dict:
                 created_by=operator)
 
 
+def _cell_problems(text: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, problem, value shown) for each cell too long or with hidden characters."""
+    out = []
+    for fld, value in text.items():
+        if len(value) > CELL_LIMIT:
+            out.append((fld, f"内容有 {len(value)} 个字，超过 {CELL_LIMIT} 个字的上限（未截断，整行未导入）",
+                        _shown(value)))
+            continue
+        bad = text_check.bad_character(value, multiline=False)
+        if bad:
+            out.append((fld, f"含有不能保存的字符（{bad}），整行未导入，请在表格中删除后重新导入", _shown(value)))
+    return out
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A value as the report shows it: long ones shortened, saying how long they are."""
+    return value if len(value) <= limit else f"{value[:limit]}……（共 {len(value)} 个字）"
+
+
 def write_problems(plan: Plan, path: Path | str) -> Path:
-    """The problems as a print-ready workbook the clerk can work through."""
+    """The problems as a print-ready workbook the clerk can work through.
+
+    Any number of problems fits: the first ``REPORT_ROWS`` are listed, a last line says how many
+    more there are (a sheet holds 1,048,576 rows; a report nobody can read through helps nobody).
+    """
     path = Path(path)
     wb = Workbook()
     ws = wb.active
     ws.title = "问题清单"
+    problems = plan.problems
+    rows = ([p.row, p.column, p.field, p.level, p.message, _shown(p.value, 200)] for p in problems[:REPORT_ROWS])
+    if len(problems) > REPORT_ROWS:
+        more = len(problems) - REPORT_ROWS
+        rows = itertools.chain(rows, [[None, "", "", "", f"另有 {more} 个问题未列出（共 {len(problems)} 个）；"
+                                                          "请先改正以上问题后重新预览", ""]])
     write_table(ws, title="花名册导入问题清单", subtitle=f"文件 {plan.loaded.path.name}  工作表 {plan.loaded.sheet}",
                 columns=[Column("行号", kind="int"), Column("列"), Column("字段"), Column("级别"), Column("问题", width=60),
                          Column("原值", kind="id")],
-                rows=([p.row, p.column, p.field, p.level, p.message, p.value] for p in plan.problems),
-                signatures=("核对人", "日期"))
-    save_workbook(wb, path)  # ID numbers and names: owner-only, also on the county's stick
+                rows=rows, signatures=("核对人", "日期"))
+    save_workbook(wb, path)  # ID numbers and names: owner-only (0600)
     return path
 
 
-def default_report_path(source: Path) -> Path:
+def report_path(ctx: AppContext, source: Path) -> Path:
+    """In the export folder (打印 beside the database), never beside the source file (the county's stick)."""
+    from fupin_tui.excel.project_print import print_dir
+
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return source.with_name(f"{source.stem}-导入问题-{stamp}.xlsx")
+    return print_dir(ctx) / safe_name(Path(source).stem, "导入问题", stamp, ext=".xlsx")

@@ -439,6 +439,19 @@ PARENT = {
 MODELS = {s.table: s.model for s in SHEETS}
 
 
+_COLUMN_LABELS: dict[tuple[str, str], str] = {}
+
+
+def column_label(table: str, attr: str) -> str | None:
+    """The Chinese header of a table's column, as the package and the printouts name it (None if unknown)."""
+    if not _COLUMN_LABELS:
+        for sheet in SHEETS:
+            for f in sheet.fields:
+                if not f.shown_only:
+                    _COLUMN_LABELS.setdefault((sheet.model.__tablename__, f.attr), f.header)
+    return _COLUMN_LABELS.get((table, attr))
+
+
 def sheets_of(workbook: str) -> list[Sheet]:
     return [s for s in SHEETS if s.workbook == workbook]
 

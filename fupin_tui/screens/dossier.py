@@ -1,7 +1,10 @@
 """项目档案 of one project, in tabs; every change goes through a service.
 
 Each tab is filled the first time it is shown (and again after a change), so
-opening a dossier reads only what the first tab shows.
+opening a dossier reads only what the first tab shows. The screen is built
+once per app and refilled for each project after that (``open_dossier``), as
+the household form is: building its tabs, tables and panels is most of the
+cost of opening a dossier.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from fupin_tui.domain.lifecycle import FieldSpec
 from fupin_tui.domain.money import format_money, parse_amount, parse_date, parse_decimal
 from fupin_tui.filenames import safe_name
 
-TABS = ("基本信息", "资金概算", "受益户", "公示", "进度", "报账", "验收", "档案", "日志")
+TABS = ("基本信息", "资金概算", "受益户", "公示", "进度", "报账", "验收", "档案", "日志",
+        "采购备案")  # 采购备案: RULES-2 P22-P25 (screens.dossier_procurement); last, so 1-9 keep their tabs
 TAB_IDS = {name: f"tab-{i}" for i, name in enumerate(TABS)}
 
 
@@ -61,6 +65,32 @@ def _money(value) -> str:
     return format_money(value) if value is not None else ""
 
 
+# The dossier's own tables (the 进度/报账 panels have theirs), emptied when it is refilled for another project.
+_OWN_TABLES = frozenset({"deadlines", "budget", "beneficiaries", "notices", "archive", "events"})
+DOSSIER_SCREEN = "project-dossier"
+
+
+def open_dossier(app, project_id: int, tab: str | None = None, back_to: str | None = None) -> None:
+    """Push a project's dossier. Built once per app and refilled for each project after that; a
+    dossier already on a screen stack (opened over itself, e.g. from a finding) gets its own.
+    ``back_to``: the mode closing it returns to (``FupinApp.pop_screen``)."""
+    if app.is_screen_installed(DOSSIER_SCREEN):
+        screen = app.get_screen(DOSSIER_SCREEN)
+        if not any(screen in stack for stack in app._screen_stacks.values()):
+            screen.reopen(project_id, tab)
+            screen.back_to_mode = back_to
+            app.push_screen(DOSSIER_SCREEN)
+            return
+        screen = ProjectDossierScreen(project_id, tab)
+        screen.back_to_mode = back_to
+        app.push_screen(screen)
+        return
+    screen = ProjectDossierScreen(project_id, tab)
+    screen.back_to_mode = back_to
+    app.install_screen(screen, DOSSIER_SCREEN)
+    app.push_screen(DOSSIER_SCREEN)
+
+
 class ProjectDossierScreen(Screen):
     DEFAULT_CSS = """
     ProjectDossierScreen #dossier-title { height: auto; padding: 0 1; background: $boost; text-style: bold; }
@@ -81,7 +111,7 @@ class ProjectDossierScreen(Screen):
         km.bind("print", "print", "打印", tooltip="生成卷内目录（Excel）"),
         km.bind("deposit", "deposit", "保证金", show=False, tooltip="登记质量保证金收取/退还/转入"),
         km.bind("back", "back", "返回"),
-        *[km.bind(f"tab-{i + 1}", f"tab({i})", name, show=False) for i, name in enumerate(TABS)],
+        *[km.bind(f"tab-{i + 1}", f"tab({i})", name, show=False) for i, name in enumerate(TABS[:9])],
     ]
 
     def __init__(self, project_id: int, tab: str | None = None) -> None:
@@ -123,7 +153,7 @@ class ProjectDossierScreen(Screen):
         if name == "公示":
             return [note(text="n 新增公示　o 打开所选公示的图片"), table("notices"),
                     Static("", id="notice-detail", classes="tab-text")]
-        if name in ("进度", "报账"):
+        if name in ("进度", "报账", "采购备案"):
             return [note(f"panel-{TAB_IDS[name]}")]
         if name == "验收":
             return [VerticalScroll(Static("", id="acceptance", classes="tab-text"))]
@@ -170,11 +200,41 @@ class ProjectDossierScreen(Screen):
     async def load_tab(self, name: str) -> None:
         if name in self.loaded:
             return
-        pane = self.query_one(f"#{TAB_IDS[name]}", TabPane)
-        if not pane.children:
-            await pane.mount_all(self._pane(name))
-        getattr(self, f"_load_{TABS.index(name)}")()
-        self.loaded.add(name)
+        self.loaded.add(name)  # before the first await: a second call meanwhile (TabActivated) does nothing
+        try:
+            pane = self.query_one(f"#{TAB_IDS[name]}", TabPane)
+            if not pane.children:
+                await pane.mount_all(self._pane(name))
+            getattr(self, f"_load_{TABS.index(name)}")()
+        except BaseException:
+            self.loaded.discard(name)
+            raise
+
+    # -- refilled for another project (see open_dossier) --------------------------
+    def reopen(self, project_id: int, tab: str | None = None) -> None:
+        """Show another project in this built screen: every tab is read again when shown, cursors at the top."""
+        self.project_id = project_id
+        self.loaded.clear()
+        self.rows.clear()
+        for table in self.query(DataTable):
+            if table.id in _OWN_TABLES:  # the 进度/报账 panels are the panels' own (see _mount_panel)
+                table.clear()
+        for scroll in self.query(VerticalScroll):
+            scroll.scroll_home(animate=False)
+        self.refresh_title()
+        name = tab if tab in TAB_IDS else TABS[0]
+        self.query_one("#tabs", TabbedContent).active = TAB_IDS[name]
+        self.call_later(self.load_tab, name)
+        self.set_focus(None)  # focus goes where a new dossier's would (Screen auto focus on resume)
+        self._refilled = True
+
+    def _on_screen_resume(self, event) -> None:
+        """A refill shows the same widgets under the same app classes and theme: Textual's own
+        handler (called after this one) need not match the CSS of every widget again."""
+        look = (frozenset(self.app.classes), self.app.theme)
+        if getattr(self, "_refilled", False) and look == getattr(self, "_look", None):
+            event.refresh_styles = False
+        self._refilled, self._look = False, look
 
     @staticmethod
     def _fill(table: DataTable, columns: list[str], rows: list[list[str]]) -> None:
@@ -282,9 +342,11 @@ class ProjectDossierScreen(Screen):
         pane = self.query_one(f"#{TAB_IDS[name]}", TabPane)
         holder.display = False
         existing = pane.query(panel_cls)
-        if existing:  # read again in place: the clerk keeps focus and cursor
-            existing.first().refresh_data()
+        if existing and existing.first().project_id == self.project_id:
+            existing.first().refresh_data()  # read again in place: the clerk keeps focus and cursor
             return
+        if existing:  # the dossier was refilled for another project: nothing typed for the last one stays
+            existing.remove()
         pane.mount(panel_cls(self.project_id))
 
     def _load_4(self) -> None:  # 进度
@@ -313,6 +375,9 @@ class ProjectDossierScreen(Screen):
             parts += [f"  {a.name}　{a.quantity.normalize():f}{a.unit}　{format_money(a.value)}元　归属：{a.owner_name}"
                       f"　管护：{a.maintainer} {a.maintenance_duty}" for a in d.assets]
         self.query_one("#acceptance", Static).update("\n".join(parts))
+
+    def _load_9(self) -> None:  # 采购备案
+        self._mount_panel("采购备案", "fupin_tui.screens.dossier_procurement", "DutiesPanel")
 
     def _load_7(self) -> None:  # 档案
         from fupin_tui.services import archive
@@ -388,11 +453,16 @@ class ProjectDossierScreen(Screen):
     def action_add(self) -> None:
         tab = self.current_tab()
         handler = {"资金概算": self._add_budget, "受益户": self._add_beneficiary, "公示": self._add_notice,
-                   "档案": self._record_document}.get(tab)
+                   "档案": self._record_document, "采购备案": self._add_contract}.get(tab)
         if handler is None:
             self.notify(f"「{tab}」页不能新增；请到资金概算、受益户、公示或档案页。", severity="warning")
             return
         handler()
+
+    def _add_contract(self) -> None:
+        from fupin_tui.screens.dossier_procurement import DutiesPanel
+
+        self.query_one(DutiesPanel).add_contract()
 
     def _add_budget(self) -> None:
         from fupin_tui.services import projects

@@ -29,13 +29,16 @@ from fupin_tui.domain import procedures as proc
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import parse_id
 from fupin_tui.domain.money import format_money
+from fupin_tui.screens import household_visits as hv
 from fupin_tui.services import registry as reg
+from fupin_tui.widgets.lazy_table import fit
 from fupin_tui.widgets.forms import (
     CheckField, CodeSelect, DateInput, Field, FormScreen, IntInput, MoneyInput, TextInput,
 )
 
 TABS = {"户信息": "tab-household", "成员": "tab-members", "程序": "tab-procedures", "台账": "tab-ledger",
-        "历史": "tab-history"}
+        "走访": hv.VISITS_TAB, "历史": "tab-history"}
+STEP_COLUMNS = (("", 3), ("步骤", 14), ("办理日期", 10), ("责任人", 10), ("公示期", 22), ("文号", 10))  # 76 cells
 MEMBER_COLUMNS = ("姓名", "身份证号", "关系", "性别", "出生日期", "文化程度", "在校生状况", "健康", "劳动技能")
 # Exactly one of the two basic medical insurances (CODES.md); a county list "医疗保险" replaces it.
 MEDICAL_INSURANCE = ["城乡居民基本医疗保险", "城镇职工基本医疗保险"]
@@ -136,6 +139,7 @@ class HouseholdFormScreen(FormScreen):
                     yield Field("备注", TextInput(id="remarks"))
                     yield Field("登记人", TextInput(id="entered_by"))
                     yield Field("审核人", TextInput(id="checked_by"))
+                yield from hv.duty_fields()  # 调查人、责任状、一户一档、县级批准 (RULES-2 part B)
             yield TabPane("成员", id="tab-members")  # filled by _ensure_members
             with TabPane("程序", id="tab-procedures"), VerticalScroll():
                 yield Static("", markup=False, id="status-line")
@@ -143,6 +147,7 @@ class HouseholdFormScreen(FormScreen):
                 yield Static("", markup=False, id="exit", classes="checklist")
                 with Horizontal(classes="actions"):
                     yield Button("办理下一步", id="btn-next-step", variant="primary")
+                    yield Button("作废最后一步", id="btn-void-step")
                     yield Button("登记返贫", id="btn-return")
                     yield Button("清退", id="btn-remove", variant="error")
             with TabPane("台账", id="tab-ledger"), VerticalScroll():
@@ -152,6 +157,10 @@ class HouseholdFormScreen(FormScreen):
                     yield Button("计入收入", id="btn-ledger-apply")
                     yield Button("上一年", id="btn-ledger-prev")
                     yield Button("下一年", id="btn-ledger-next")
+            with TabPane("走访", id=hv.VISITS_TAB), VerticalScroll():
+                yield Static("", markup=False, id="visits")
+                with Horizontal(classes="actions"):
+                    yield Button("登记走访", id="btn-visit-add", variant="primary")
             with TabPane("历史", id="tab-history"), VerticalScroll():
                 yield Static("", markup=False, id="history")
         yield Footer()
@@ -288,11 +297,12 @@ class HouseholdFormScreen(FormScreen):
 
     def refresh_side_tabs(self) -> None:
         saved = bool(self.household_id)
-        for button_id in ("btn-next-step", "btn-return", "btn-remove", "btn-ledger-add", "btn-ledger-apply"):
+        for button_id in ("btn-next-step", "btn-return", "btn-remove", "btn-ledger-add", "btn-ledger-apply",
+                          "btn-visit-add"):
             self.query_one(f"#{button_id}", Button).disabled = not saved
         if not saved:
-            note = "先按 Ctrl+S 保存本户，再办理程序、记台账。"
-            for target in ("#status-line", "#ledger", "#history"):
+            note = "先按 Ctrl+S 保存本户，再办理程序、记台账、登记走访。"
+            for target in ("#status-line", "#ledger", "#visits", "#history"):
                 self.query_one(target, Static).update(note)
             return
         self._drawn.clear()  # the others are drawn when next shown
@@ -307,7 +317,7 @@ class HouseholdFormScreen(FormScreen):
     def _draw_tab(self, pane_id: str) -> None:
         """Fill a side tab from the database, once per load."""
         draw = {"tab-procedures": self._draw_procedures, "tab-ledger": self._draw_ledger,
-                "tab-history": self._draw_history}.get(pane_id)
+                "tab-history": self._draw_history, hv.VISITS_TAB: self._draw_visits}.get(pane_id)
         if draw is not None and self.household_id and pane_id not in self._drawn:
             if pane_id == "tab-ledger":
                 self._ledger_year_to_fill()
@@ -428,9 +438,11 @@ class HouseholdFormScreen(FormScreen):
         self._update_income_line()
 
     async def action_new_here(self) -> None:
-        """Ctrl+N: a ledger line on the 台账 page, otherwise a member."""
+        """Ctrl+N: a ledger line on the 台账 page, a visit on 走访, otherwise a member."""
         if self.query_one(TabbedContent).active == "tab-ledger":
             self.action_add_ledger_line()
+        elif self.query_one(TabbedContent).active == hv.VISITS_TAB:
+            self.action_add_visit()
         else:
             await self.action_add_member()
 
@@ -533,19 +545,21 @@ class HouseholdFormScreen(FormScreen):
         self.query_one("#status-line", Static).update(f"当前状态：{view.status}　公示期不少于 {view.publicity_days} 天")
         for procedure, target, title in ((proc.IDENTIFICATION, "#identification", "识别程序"),
                                          (proc.EXIT, "#exit", "退出程序（两公示一公告）")):
-            lines = [title]
+            # labelled columns, so a date typed as 责任人 (or a name as 文号) is seen at once
+            lines = [title, "  " + " ".join(fit(label, width) for label, width in STEP_COLUMNS)]
             for step, row in view.checklist(procedure):
                 if row is None:
-                    lines.append(f"  [ ] {step}")
-                    continue
-                publicity = f" 公示 {row.publicity_from}至{row.publicity_to}" if row.publicity_from else ""
-                doc = f" {row.document_no}" if row.document_no else ""
-                lines.append(f"  [x] {step}  {row.done_on}  {row.responsible}{publicity}{doc}")
-            self.query_one(target, Static).update("\n".join(lines))
+                    cells = ("[ ]", step, "", "", "", "")
+                else:
+                    publicity = f"{row.publicity_from}至{row.publicity_to}" if row.publicity_from else ""
+                    cells = ("[x]", step, str(row.done_on), row.responsible, publicity, row.document_no or "")
+                lines.append(("  " + " ".join(fit(c, width) for c, (_label, width) in zip(cells, STEP_COLUMNS))).rstrip())
+            self.query_one(target, Static).update("\n".join(lines).rstrip())
         nxt = view.next_identification or view.next_exit
         button = self.query_one("#btn-next-step", Button)
         button.label = f"办理：{nxt}" if nxt else "无待办程序"
         button.disabled = nxt is None
+        self.query_one("#btn-void-step", Button).disabled = not (view.identification or view.exit)
         self.query_one("#btn-return", Button).disabled = view.status != proc.EXITED
         self.query_one("#btn-remove", Button).disabled = view.status in (proc.REMOVED, proc.VOID)
 
@@ -569,6 +583,24 @@ class HouseholdFormScreen(FormScreen):
     @on(Button.Pressed, "#btn-next-step")
     def _next_step_pressed(self) -> None:
         self.action_next_step()
+
+    @on(Button.Pressed, "#btn-void-step")
+    def _void_step_pressed(self) -> None:
+        """A step recorded wrongly is voided with a reason (kept in 历史), then recorded again."""
+        from fupin_tui.dialogs.confirm import ReasonDialog
+
+        def done(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                what = reg.void_last_step(self.app.ctx, self.household_id, reason)
+            except DomainError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify(f"已作废：{what}。原因：{reason}", markup=False)
+            self.load(self.household_id)
+
+        self.app.push_screen(ReasonDialog("作废最后一步程序", "作废原因", placeholder="如：日期录错，重新登记"), done)
 
     @on(Button.Pressed, "#btn-return")
     def _return_pressed(self) -> None:
@@ -620,6 +652,22 @@ class HouseholdFormScreen(FormScreen):
         self.app.push_screen(LedgerDialog(self.household_id, self.ledger_year),
                              lambda done: done and self._draw_ledger())
 
+    # -- visits (遍访, H11) --------------------------------------------------------------
+    def _draw_visits(self) -> None:
+        self.query_one("#visits", Static).update(hv.visits_text(self.app.ctx, self.household_id))
+
+    def action_add_visit(self) -> None:
+        if not self._require_saved():
+            return
+        self.query_one(TabbedContent).active = hv.VISITS_TAB
+        helper = self.query_one("#helper_name", TextInput).value.strip()
+        unit = self.query_one("#helper_unit", TextInput).value.strip()
+        self.app.push_screen(hv.VisitDialog(self.household_id, helper, unit), lambda done: done and self._draw_visits())
+
+    @on(Button.Pressed, "#btn-visit-add")
+    def _visit_add_pressed(self) -> None:
+        self.action_add_visit()
+
     @on(Button.Pressed, "#btn-ledger-add")
     def _ledger_add_pressed(self) -> None:
         self.action_add_ledger_line()
@@ -661,10 +709,11 @@ class HouseholdFormScreen(FormScreen):
     # -- history and print ------------------------------------------------------------
     def _draw_history(self) -> None:
         rows = reg.history(self.app.ctx, self.household_id)
-        # Status changes carry a date only; edits carry the time they were saved.
-        text = "\n".join(f"{r.at:%Y-%m-%d} {'     ' if r.what == '状态' else f'{r.at:%H:%M}'}  "
-                         f"{r.operator or '-':<4}  {r.text}" for r in rows)
-        self.query_one("#history", Static).update(text or "（无记录）")
+        # Two kinds of time, told apart: the date a step was done (办理) and when an edit was saved (录入).
+        lines = [f"{'办理' if r.what == '状态' else '录入'} {r.at:%Y-%m-%d} "
+                 f"{'     ' if r.what == '状态' else f'{r.at:%H:%M}'}  {r.operator or '-'}  {r.text}" for r in rows]
+        head = "办理＝状态变动的办理日期　录入＝修改保存的时间（到分）" if rows else ""
+        self.query_one("#history", Static).update("\n".join([head, *lines]) if rows else "（无记录）")
 
     def action_show_history(self) -> None:
         if self._require_saved():

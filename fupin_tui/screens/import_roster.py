@@ -203,7 +203,7 @@ class ImportRosterScreen(Screen):
         if self.plan is None or not self.plan.problems:
             self._info("没有问题需要保存。")
             return
-        path = ri.default_report_path(self.loaded.path)
+        path = ri.report_path(self.app.ctx, self.loaded.path)
         try:
             ri.write_problems(self.plan, path)
         except OSError as exc:

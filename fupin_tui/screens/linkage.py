@@ -19,6 +19,7 @@ from fupin_tui.services import linkage as service
 from fupin_tui.services import progress as progress_service
 from fupin_tui.widgets.forms import CodeSelect, DateInput, Field, IntInput, MoneyInput, TextInput
 from fupin_tui.dialogs.kit import FieldListDialog
+from fupin_tui.screens import linkage_conditions as lc
 
 
 class LinkageScreen(Screen):
@@ -33,7 +34,7 @@ class LinkageScreen(Screen):
         km.bind("new", "new_here", "新增", tooltip="主体表：登记合作社、村集体或企业；股份表：贫困户量化入股"),
         km.bind("member", "add_member", "社员", tooltip="为选中的主体添加成员"),
         km.bind("act", "add_dividend", "分红", tooltip="登记选中股份的年度分红"),
-        km.bind("edit", "add_income", "集体收入", tooltip="村集体年纯收入（L02）", show=False),
+        km.bind("edit", "add_income", "集体收入", tooltip="村集体年纯收入（L02）；企业：五项准入条件（L05）", show=False),
     ]
 
     def __init__(self, project_id: int) -> None:
@@ -93,6 +94,8 @@ class LinkageScreen(Screen):
         problems = "\n".join(f"[{p.rule} {p.section}] {p.message}" for p in e.problems) if e else ""
         if e and not e.problems:
             problems = "未发现问题（L01-L04）"
+        if e and lc.is_enterprise(e.kind):
+            problems = (problems + "\n" if e.problems else "") + lc.conditions_text(self.app.ctx, e.id, km.shown("edit"))
         self.query_one("#linkage-problems", Static).update(problems)
 
     def _dialog(self, title: str, fields, act, info: str = "") -> None:
@@ -173,6 +176,12 @@ class LinkageScreen(Screen):
     def action_add_income(self) -> None:
         ctx, e = self.app.ctx, self._need_entity()
         if e is None:
+            return
+        if lc.is_enterprise(e.kind):
+            from fupin_tui.services import duties
+
+            self.app.push_screen(lc.ConditionsDialog(e.id, e.name, duties.conditions(ctx, e.id)),
+                                 lambda ok: ok and self.refresh_data())
             return
         fields = [Field("年度", IntInput(str(ctx.today().year), id="year", required=True)),
                   Field("年纯收入", MoneyInput(id="net_income", required=True)),

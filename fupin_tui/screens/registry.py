@@ -56,10 +56,14 @@ class HouseholdListScreen(Screen):
 
     DEFAULT_CSS = """
     HouseholdListScreen #filters { height: 1; margin: 0 0 0 0; }
-    HouseholdListScreen #filters Input { width: 1fr; min-width: 16; border: none; height: 1; padding: 0 1;
+    /* min-width 21: a whole 18-digit ID and the cursor, at 80 columns too */
+    HouseholdListScreen #filters Input { width: 1fr; min-width: 21; border: none; height: 1; padding: 0 1;
         background: $boost; }
     HouseholdListScreen #filters Input:focus { background: $accent 30%; }
-    HouseholdListScreen #filters CodeSelect { width: 14; margin-left: 1; }
+    HouseholdListScreen #filters CodeSelect { width: 12; margin-left: 1; }
+    /* wide enough for their prompts (全部致贫原因) and the longest usual value (一般贫困户) */
+    HouseholdListScreen #filters #cause { width: 16; }
+    HouseholdListScreen #filters #attribute { width: 15; }
     HouseholdListScreen #counts { height: 1; color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
@@ -133,9 +137,21 @@ class HouseholdListScreen(Screen):
         self.refresh_list()
 
     @on(Input.Submitted, "#search")
-    def _to_table(self, event: Input.Submitted) -> None:
+    def _open_match(self, event: Input.Submitted) -> None:
+        """Enter opens the only match, or the highlighted one (Down goes to the list to choose)."""
         event.stop()
-        self.query_one(LazyTable).focus()
+        table = self.query_one(LazyTable)
+        row = table.current
+        if row is None:
+            self.notify("没有找到符合条件的户。", severity="warning")
+            return
+        self.open_household(row.id)
+
+    def on_key(self, event) -> None:
+        # Down in the search box goes to the list, to highlight another match (the list has its own Down)
+        if event.key == "down" and self.focused is self.query_one("#search", Input):
+            event.stop()
+            self.query_one(LazyTable).focus()
 
     @on(Select.Changed)
     def _select_filter(self, event: Select.Changed) -> None:

@@ -243,3 +243,63 @@ def check_three_names(investigator: str, entered_by: str, checked_by: str) -> No
     who, reviewer = _text(investigator), _text(checked_by)
     if who and reviewer and who == reviewer:
         raise InputError("审核人", f"不能与调查人为同一人（{who}）：谁调查、谁登记、谁审核，审核须另一人负责")
+
+
+# ---------------------------------------------------------------- the dossier's 采购备案 tab (P22-P25)
+
+
+@dataclass(frozen=True)
+class AdjustmentRow:
+    id: int
+    filed_on: date
+    approved_on: date | None
+    content: str
+    county_filed_on: date | None
+
+
+@dataclass(frozen=True)
+class ProjectDutiesView:
+    plan_approved_on: date | None
+    filed_on: date | None  # 扶贫云 (P07)
+    supervision_entered_on: date | None  # 涉农资金监管系统 (P22)
+    procurements: list[Procurement]
+    delegations: list[Delegation]
+    adjustments: list[AdjustmentRow]
+
+    def adjustment_to_file(self) -> AdjustmentRow | None:
+        """The first approved adjustment not yet filed with the county (P24)."""
+        return next((a for a in self.adjustments if a.approved_on and not a.county_filed_on), None)
+
+
+def project_duties(ctx: AppContext, project_id: int) -> ProjectDutiesView:
+    with ctx.read() as s:
+        p = _project(s, project_id)
+
+        def live(model):
+            return list(s.exec(select(model).where(model.project_id == project_id, model.voided == False)  # noqa: E712
+                               .order_by(model.id)).all())
+
+        adjustments = [AdjustmentRow(a.id, a.filed_on, a.approved_on, a.content, a.county_filed_on)
+                       for a in live(Adjustment)]
+        return ProjectDutiesView(p.plan_approved_on, p.filed_on, p.supervision_entered_on, live(Procurement),
+                                 live(Delegation), adjustments)
+
+
+def record_conditions(ctx: AppContext, entity_id: int, evidence: dict[str, str]) -> int:
+    """L05: the evidence typed for several conditions at once, in one transaction; blank ones are left as
+    they were. Returns how many were recorded."""
+    typed = {c: _text(v) for c, v in evidence.items() if _text(v)}
+    unknown = [c for c in typed if c not in CONDITIONS]
+    if unknown:
+        raise InputError(unknown[0], f"应为{'、'.join(CONDITIONS)}之一")
+    with ctx.transaction() as s:
+        e = live_row(s, Entity, entity_id, "经营主体不存在或已作废")
+        if e.kind != ENTERPRISE:
+            raise InputError("准入条件", "五项准入条件只适用于扶贫龙头企业")
+        old = {r.condition: r for r in s.exec(select(EnterpriseCondition).where(
+            EnterpriseCondition.entity_id == entity_id, EnterpriseCondition.voided == False))}  # noqa: E712
+        for condition, text in typed.items():
+            row = old.get(condition) or EnterpriseCondition(entity_id=entity_id, condition=condition, evidence=text)
+            row.evidence, row.recorded_on = text, ctx.today()
+            s.add(row)
+    return len(typed)

@@ -49,24 +49,39 @@ def load_duties(rows, *, households: bool = True) -> DutiesData:
         conditions[eid][condition] = evidence
     hh: dict[int, HouseholdDuties] = {}
     if households:
-        visits: dict[int, dict[int, VisitYear]] = defaultdict(dict)
-        counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-        for hid, on, visitor in rows("SELECT household_id, visited_on, visitor FROM visit WHERE NOT voided"):
-            counts[(hid, _day(on).year)][0 if (visitor or "").strip() else 1] += 1
-        for (hid, year), (named, unnamed) in counts.items():
-            visits[hid][year] = VisitYear(named, unnamed)
-        days: dict = {}
-        items: dict = {}
-        for (hid, name, unit, phone, investigator, letter, filed, file_items, approval, approved) in rows(
-                "SELECT id, helper_name, helper_unit, helper_phone, investigator, responsibility_letter_on, "
-                   "file_filed_on, file_items, county_approval_no, county_approved_on FROM household WHERE NOT voided"):
-            if file_items not in items:
-                items[file_items] = frozenset(x.strip() for x in (file_items or "").split("、") if x.strip())
-            for d in (letter, filed, approved):
-                if d not in days:
-                    days[d] = _day(d)
-            v = visits.get(hid)
-            hh[hid] = HouseholdDuties(name, unit, phone, investigator, days[letter], days[filed], items[file_items],
-                                      approval, days[approved], MappingProxyType(v) if v else MappingProxyType({}))
+        hh = _household_duties(rows)
     return DutiesData(MappingProxyType(projects), MappingProxyType(hh),
                       MappingProxyType({k: MappingProxyType(v) for k, v in conditions.items()}))
+
+
+def _household_duties(rows) -> dict[int, HouseholdDuties]:
+    """20,000 households and their visits: values parsed once per distinct text (dates, item lists repeat)."""
+    days: dict = {None: None}
+
+    def day(value):
+        out = days.get(value, days)
+        if out is days:
+            out = days[value] = _day(value)
+        return out
+
+    counts: dict[int, dict[int, list[int]]] = defaultdict(dict)
+    years: dict = {}
+    for hid, on, visitor in rows("SELECT household_id, visited_on, visitor FROM visit WHERE NOT voided"):
+        year = years.get(on)
+        if year is None:
+            year = years[on] = _day(on).year
+        per = counts[hid].setdefault(year, [0, 0])
+        per[0 if visitor and not visitor.isspace() else 1] += 1
+    empty = MappingProxyType({})
+    visits = {hid: MappingProxyType({y: VisitYear(n, u) for y, (n, u) in per.items()}) for hid, per in counts.items()}
+    items: dict = {}
+    out: dict[int, HouseholdDuties] = {}
+    for (hid, name, unit, phone, investigator, letter, filed, file_items, approval, approved) in rows(
+            "SELECT id, helper_name, helper_unit, helper_phone, investigator, responsibility_letter_on, "
+               "file_filed_on, file_items, county_approval_no, county_approved_on FROM household WHERE NOT voided"):
+        got = items.get(file_items)
+        if got is None:
+            got = items[file_items] = frozenset(x.strip() for x in (file_items or "").split("、") if x.strip())
+        out[hid] = HouseholdDuties(name, unit, phone, investigator, day(letter), day(filed), got, approval,
+                                   day(approved), visits.get(hid, empty))
+    return out

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,10 +61,9 @@ def import_file(path: Path, config_dir: Path) -> list[workdays.HolidayYear]:
     if target.is_file():
         kept = {y.year: y for y in workdays.load_holiday_file(target)}
     kept.update({y.year: y for y in new})
-    target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
-    part.write_text(_render(list(kept.values())), encoding="utf-8")
-    os.replace(part, target)
+    from fupin_tui.filenames import write_private_text
+
+    write_private_text(target, _render(list(kept.values())))
     workdays.clear_cache()
     return new
 

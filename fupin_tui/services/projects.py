@@ -538,7 +538,18 @@ def add_budget_line(ctx: AppContext, project_id: int, *, item: str, unit: str = 
                           spending_kind=ctx.codes.canonical("支出类别", spending_kind))
         s.add(line)
         s.flush()
+        _total_from_budget(s, p)
         return line.id
+
+
+def _total_from_budget(s: Session, p: Project) -> None:
+    """总投资 is the sum of the 资金概算 lines (F05), kept in step with every line added or voided."""
+    amounts = s.exec(select(BudgetLine.amount, BudgetLine.adjusted_amount).where(
+        BudgetLine.project_id == p.id, BudgetLine.voided == False)).all()  # noqa: E712
+    if amounts:
+        p.total_investment = sum((adjusted if adjusted is not None else amount for amount, adjusted in amounts),
+                                 Decimal("0.00"))
+        s.add(p)
 
 
 def void_budget_line(ctx: AppContext, line_id: int, reason: str, *, loaded_version: int | None = None) -> None:
@@ -546,8 +557,11 @@ def void_budget_line(ctx: AppContext, line_id: int, reason: str, *, loaded_versi
     with ctx.transaction() as s:
         line = live_row(s, BudgetLine, line_id, "概算明细不存在或已作废", loaded_version=loaded_version,
                         what="这条概算明细")
-        _editable_plan(_project(s, line.project_id))
+        p = _project(s, line.project_id)
+        _editable_plan(p)
         void(s, line, reason)
+        s.flush()
+        _total_from_budget(s, p)
 
 
 def budget_lines(ctx: AppContext, project_id: int) -> list[BudgetRow]:

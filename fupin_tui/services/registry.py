@@ -21,7 +21,7 @@ from fupin_tui.domain import procedures as proc
 from fupin_tui.domain import text_check as tc
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import parse_id
-from fupin_tui.domain.money import parse_amount
+from fupin_tui.domain.money import format_money, parse_amount
 from fupin_tui.domain.pinyin import keys_for_household
 from fupin_tui.domain.quality import HouseholdData, MemberData, QualityProblem, check_household
 from fupin_tui.models.audit import AuditLog
@@ -598,6 +598,33 @@ def record_step(ctx: AppContext, household_id: int, procedure: str, step: str, d
         return h.status
 
 
+def void_last_step(ctx: AppContext, household_id: int, reason: str) -> str:
+    """作废 the step recorded last (a slip: wrong date, wrong person), with a reason; nothing is deleted.
+
+    Only the last one: the steps are a sequence, each checked against the one before.  If that step
+    had changed the household's status (县复核公告 → 在册), the status goes back, as a dated event.
+    Returns a description of what was voided.
+    """
+    reason = require_reason(reason)
+    with ctx.transaction() as s:
+        h = s.get(Household, household_id)
+        if h is None:
+            raise DomainError("该户不存在")
+        live = list(s.exec(select(ProcedureStep).where(ProcedureStep.household_id == household_id,
+                                                       ProcedureStep.voided == False)))  # noqa: E712
+        if not live:
+            raise DomainError("该户没有可作废的程序步骤")
+        last = max(live, key=lambda r: r.id)  # ids only grow: the one recorded last
+        if proc.status_after(last.procedure, last.seq) and h.status == proc.status_after(last.procedure, last.seq):
+            event = s.exec(select(HouseholdEvent).where(HouseholdEvent.household_id == household_id)
+                           .order_by(HouseholdEvent.id.desc())).first()
+            back = event.from_status if event is not None and event.from_status else (
+                proc.IDENTIFYING if last.procedure == proc.IDENTIFICATION else proc.REGISTERED)
+            _change_status(s, h, back, ctx.today(), f"作废程序步骤“{last.step}”：{reason}")
+        void(s, last, reason)
+        return f"{last.procedure}·{last.step}（{last.done_on.isoformat()}）"
+
+
 def record_return(ctx: AppContext, household_id: int, on: date, reason: str) -> None:
     """返贫: an exited household back in the registry (H04); exit steps start a new round."""
     with ctx.transaction() as s:
@@ -719,18 +746,55 @@ _TABLE_LABEL = {"household": "户信息", "member": "成员", "procedurestep": "
                 "householdevent": "状态"}
 
 
+_NOT_TOLD = frozenset({"id", "updated_at", "updated_by", "created_at", "created_by", "row_version", "search_keys",
+                       "household_id", "voided", "void_reason"})
+_MAX_CHANGES = 6
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    try:
+        if "." in text and len(text.split(".")[1]) == 2:
+            return format_money(Decimal(text))  # money columns are stored with two places
+    except ArithmeticError:
+        pass
+    return text
+
+
+def _field(table: str, attr: str) -> str:
+    from fupin_tui.excel.schema import column_label
+
+    return column_label(table, attr) or attr
+
+
 def _describe(row: AuditLog) -> str:
+    """One audited change in words a clerk reads: which record, which field, old → new."""
+    before = json.loads(row.before or "{}")
     data = json.loads(row.after or "{}")
     label = _TABLE_LABEL.get(row.table_name, row.table_name)
-    if row.table_name == "member":
-        who = data.get("name") or ""
-        return f"{label}{(' ' + who) if who else ''}：" + ("、".join(k for k in data if k not in
-                                                                    ("updated_at", "updated_by"))
-                                                           if row.action == "修改" else row.action)
-    if row.table_name == "procedurestep":
-        return f"{label}：{data.get('procedure', '')} {data.get('step', '')} {data.get('done_on', '')}"
+    if row.table_name == "member" and (data.get("name") or before.get("name")):
+        label += " " + (data.get("name") or before.get("name"))
+    if row.action == "作废":
+        return f"{label}：作废，原因：{data.get('void_reason') or '（未填）'}"
     if row.action == "修改":
-        return f"{label}：修改 " + "、".join(sorted(data))
+        changed = [k for k in data if k not in _NOT_TOLD]
+        parts = [f"{_field(row.table_name, k)} {_shown(before.get(k))} → {_shown(data.get(k))}"
+                 for k in changed[:_MAX_CHANGES]]
+        more = f" 等{len(changed)}项" if len(changed) > _MAX_CHANGES else ""
+        return f"{label}：" + ("；".join(parts) or "修改") + more
+    if row.table_name == "procedurestep":
+        return f"{label}：登记 {data.get('procedure', '')} {data.get('step', '')}，办理日期 {data.get('done_on', '')}"
+    if row.table_name == "cashledgerline":
+        return (f"{label}：记一笔 {data.get('year', '')}年 {data.get('direction', '')} {data.get('category', '')} "
+                f"{_shown(data.get('amount'))}元")
     return f"{label}：{row.action}"
 
 

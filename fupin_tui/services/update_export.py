@@ -172,8 +172,9 @@ def _decisions(s, township_code: str, county: str) -> list[dict]:
 
 
 def _private_write(path: Path):
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, "wb")
+    from fupin_tui.filenames import open_private  # 0600 even over a left-over file (issue 12 item 8)
+
+    return open_private(path)
 
 
 def package_name(code: str, name: str, sequence: int) -> str:

@@ -3,6 +3,7 @@
 import pytest
 
 from fupin_tui.app import make_app
+from tests.pilot.ready import app_ready, until
 from tests.screen_text import screen_text
 
 WIDE_OR_BOX = {chr(c) for c in range(0x2500, 0x25A0)} | set("…—·●→⭘━▔▏▼▲🔎╸╺")
@@ -22,7 +23,7 @@ def ascii_db(ctx):
 async def test_typed_filter_text_is_visible(ascii_db, key, box):
     app = make_app(ascii_db, operator="张会计")
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await app_ready(pilot)
         await pilot.press(key)
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -40,7 +41,7 @@ async def test_typed_filter_text_is_visible(ascii_db, key, box):
 async def test_no_wide_or_box_glyph_on_the_main_screens(ascii_db, key):
     app = make_app(ascii_db, operator="张会计")
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await app_ready(pilot)
         await pilot.press(key)
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -52,11 +53,13 @@ async def test_no_wide_or_box_glyph_on_the_main_screens(ascii_db, key):
 async def test_no_box_glyph_in_the_help_panel_and_palette(ascii_db):
     app = make_app(ascii_db, operator="张会计")
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await app_ready(pilot)
         await pilot.press("f1")
+        await until(pilot, lambda: type(app.screen).__name__ == "KeyHelpScreen", "F1 面板")
         await pilot.pause()
         help_shown = screen_text(app)
         await pilot.press("f1", "ctrl+p")
+        await until(pilot, lambda: type(app.screen).__name__ == "FupinPalette", "命令面板")
         await pilot.pause()
         palette_shown = screen_text(app)
     # "→" in key descriptions belongs to the key map (issue 14); the panel's own border must be plain

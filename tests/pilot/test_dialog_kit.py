@@ -76,6 +76,10 @@ def _dialogs(ctx, household_id, project_id):
     from fupin_tui.screens.settings import ParamDialog
     from fupin_tui.screens.voucher_entry import VoucherEntryScreen
     from fupin_tui.services.policy_settings import param_rows
+    from fupin_tui.screens.dossier_procurement import DateDialog, DelegationDialog, ProcurementDialog
+    from fupin_tui.screens.household_visits import VisitDialog
+    from fupin_tui.screens.linkage_conditions import ConditionsDialog
+    from fupin_tui.services import duties
 
     row = param_rows(ctx)[0]
     return {
@@ -92,6 +96,13 @@ def _dialogs(ctx, household_id, project_id):
         "ParamDialog": (lambda: ParamDialog(row), ("ctrl+a", "ctrl+k", *"abc", "ctrl+s"), "#dialog-error", row.label),
         "OperatorDialog": (lambda: OperatorDialog([], None), ("enter",), ".dialog-error", "不能为空"),
         "VoucherEntryScreen": (lambda: VoucherEntryScreen(project_id), ("ctrl+s",), "#voucher-error", ""),
+        # RULES-2 part B
+        "VisitDialog": (lambda: VisitDialog(household_id), ("ctrl+s",), "#dialog-error", "走访人"),
+        "ProcurementDialog": (lambda: ProcurementDialog(project_id), ("ctrl+s",), "#dialog-error", "合同名称"),
+        "DelegationDialog": (lambda: DelegationDialog(project_id), ("ctrl+s",), "#dialog-error", "受托方类型"),
+        "DateDialog": (lambda: DateDialog("录入涉农资金监管系统", "录入日期", lambda c, on: duties.record_supervision_entry(
+            c, 9999, on)), ("ctrl+s",), "#dialog-error", "项目不存在"),
+        "ConditionsDialog": (lambda: ConditionsDialog(9999, "某企业", {}), ("ctrl+s",), "#dialog-error", "经营主体不存在"),
     }
 
 
@@ -107,7 +118,8 @@ def test_every_input_dialog_is_covered():
     _all_modules()
     modal = {c.__name__ for c in _subclasses(ModalScreen) if c.__module__.startswith("fupin_tui.")}
     covered = {"SpecDialog", "LifecycleDialog", "FieldListDialog", "StepDialog", "LedgerDialog", "ReasonDialog",
-               "ParamDialog", "OperatorDialog", "VoucherEntryScreen"}
+               "ParamDialog", "OperatorDialog", "VoucherEntryScreen", "VisitDialog", "ProcurementDialog",
+               "DelegationDialog", "DateDialog", "ConditionsDialog"}
     no_input = {"ConfirmDialog", "ActionMenu", "FormDialog", "KeyHelpScreen", "FupinPalette"}  # questions, menus, F1; the kit's base
     assert modal - covered - no_input == set()
 

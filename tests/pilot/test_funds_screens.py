@@ -57,6 +57,7 @@ def walk_data(ctx):
     return pid, frame, seedlings, people
 
 
+@pytest.mark.slow  # 30-90 s: a whole job at the keyboard / every workbook rendered
 async def test_walk_project_through_532(ctx, db_path, walk_data):
     pid, frame, seedlings, people = walk_data
     app = make_app(db_path=db_path, operator="张会计")

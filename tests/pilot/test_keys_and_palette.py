@@ -211,6 +211,7 @@ async def test_remapped_key_works_and_a_clash_is_reported_at_start(demo_path, tm
         assert "F10" in str(app.screen.query_one("#key-help-here").render())
 
 
+@pytest.mark.slow  # 30-90 s: a whole job at the keyboard / every workbook rendered
 async def test_no_english_on_any_screen_at_80x24(demo_path):
     """Every job screen, the screens opened from them, F1, the palette and its "nothing found"."""
     from textual.command import CommandPalette

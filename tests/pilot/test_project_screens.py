@@ -63,6 +63,7 @@ def app(ctx, db_path):
     return make_app(db_path=db_path, operator="张会计")
 
 
+@pytest.mark.slow  # 30-90 s: a whole job at the keyboard / every workbook rendered
 async def test_library_to_archive_at_the_keyboard(app, ctx):
     async with app.run_test(size=(120, 40)) as pilot:
         await app.switch_mode("projects")

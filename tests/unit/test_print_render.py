@@ -53,6 +53,7 @@ def rendered(tmp_path_factory):
     return {book.name: (pdf, print_render.pages(pdf)) for book, pdf in pdfs.items()}
 
 
+@pytest.mark.slow  # 30-90 s: a whole job at the keyboard / every workbook rendered
 def test_every_workbook_is_rendered(rendered):
     assert set(rendered) == set(schema.workbooks()) | {schema.CHECKS}
 

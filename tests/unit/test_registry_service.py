@@ -225,7 +225,7 @@ def test_history_lists_edits_with_who(ctx, village_id):
     reg.record_step(ctx, hid, "识别", "申请", D("2026-09-01"), "李干部")
     hist = reg.history(ctx, hid)
     texts = [r.text for r in hist]
-    assert any("程序：识别 申请 2026-09-01" in t for t in texts)
+    assert any("程序：登记 识别 申请，办理日期 2026-09-01" in t for t in texts)
     assert any(t.startswith("成员 张小明") for t in texts)
     assert all(r.operator == "张会计" for r in hist)
     with ctx.read() as s:

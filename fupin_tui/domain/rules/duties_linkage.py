@@ -8,7 +8,7 @@ from fupin_tui.domain.rules.facts import CheckData
 ENTERPRISE = "企业"  # the entity kind of a 扶贫龙头企业 (services.linkage.ENTITY_KINDS)
 # 七(三): 企业运转正常、带动贫困户效果好、覆盖贫困户面广、积极参与“三变”改革、有社会扶贫责任.
 CONDITIONS = ("企业运转正常", "带动贫困户效果好", "覆盖贫困户面广", "积极参与三变改革", "有社会扶贫责任")
-TAB_ENTITY = "基本信息"  # entities open with their project (利益联结 from the 报账 screen)
+TAB_ENTITY = "利益联结"  # the project opens with its linkage screen over the dossier (screens.projects)
 
 
 def _enterprises(d: CheckData):
@@ -29,4 +29,4 @@ def l05(env: Env):
         if missing:
             yield finding("L05", BREACH, e.record, f"{e.kind} {e.name}",
                           f"准入条件缺少证明材料：{'、'.join(missing)}。达不到准入条件的不予支持（七(四)），"
-                          "请在利益联结中登记每项条件的证明（Ctrl+K），否则停止扶持。", tab=TAB_ENTITY)
+                          "请在利益联结中选中该企业登记每项条件的证明，否则停止扶持。", tab=TAB_ENTITY)

@@ -18,7 +18,7 @@ from fupin_tui.domain.rules.facts import ProjectData
 from fupin_tui.domain.rules.projects import TAB_FLOW, TAB_NOTICE, reached
 
 # The dossier tab where procurement, delegation, 备案 and the second platform entry are recorded
-# (fupin_tui.widgets.duties_panel, mounted by screens.dossier).
+# (fupin_tui.screens.dossier_procurement, mounted by screens.dossier).
 TAB_DUTIES = "采购备案"
 
 # 三(二): whom implementation may be delegated to.

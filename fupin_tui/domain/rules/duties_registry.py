@@ -14,7 +14,7 @@ from fupin_tui.domain.rules.base import BREACH, DUE_SOON, NOTICE, Env, finding, 
 from fupin_tui.domain.rules.facts import CheckData, HouseholdInfo
 from fupin_tui.domain.rules.registry import IDENTIFIED, SUPPORTED, TAB_BASIC
 
-TAB_VISITS = "走访"  # the household form's visits tab (fupin_tui.widgets.visits_panel)
+TAB_VISITS = "走访"  # the household form's visits tab (fupin_tui.screens.household_visits)
 # 十(三)2(9) 建档立卡档案资料立卷和归档: what one household's file holds.
 FILE_ITEMS = ("申请书", "入户调查表", "民主评议记录", "公示材料", "帮扶计划", "收支台账")
 # From this month on the year's visits still missing are shown (a 提示, then 即将到期).
