@@ -120,7 +120,9 @@ def open_package(path: Path | str, today: date | None = None) -> _Package:
 
 def _check_sheets_meta(manifest: dict, path: Path) -> None:
     """Each workbook's sheets with a name and a whole number of rows (a bad count is refused, not a crash)."""
-    for book in manifest.get("workbooks") or []:
+    if not isinstance(manifest.get("workbooks"), list):
+        raise _refuse(path, "清单的文件列表无效")
+    for book in manifest["workbooks"]:
         sheets = book.get("sheets") if isinstance(book, dict) else None
         if not isinstance(sheets, list):
             raise _refuse(path, f"清单中 {book.get('file', '') if isinstance(book, dict) else ''} 的工作表列表无效")

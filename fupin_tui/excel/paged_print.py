@@ -20,7 +20,7 @@ from typing import Sequence
 
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break, RowBreak
+from openpyxl.worksheet.pagebreak import Break
 
 from fupin_tui.excel.styles import (
     FIRST_DATA_ROW, HEADER_ROW, MIN_FIT_SCALE, NUMBER_FORMATS, PrintLayout, SUBTITLE_ROW, TITLE_ROW, Column,

@@ -73,6 +73,15 @@ def payment_rows(ctx: AppContext, project_id: int, voucher_id: int | None = None
 
 
 def payment_workbook(ctx: AppContext, project_id: int, voucher_id: int | None = None) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "发放花名册"
+    write_payment_sheet(ws, ctx, project_id, voucher_id)
+    return wb
+
+
+def write_payment_sheet(ws, ctx: AppContext, project_id: int, voucher_id: int | None = None) -> int:
+    """The roster on an empty sheet (also the 名册 sheet of a voucher's printout); returns its pages."""
     with ctx.read() as s:
         project = s.get(Project, project_id)
         if project is None or project.voided:
@@ -89,13 +98,10 @@ def payment_workbook(ctx: AppContext, project_id: int, voucher_id: int | None = 
     town = ctx.township()
     total = sum((r.amount for r in rows), Decimal(0))
     assert fits_on_page(PAGING, footer_lines=3)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "发放花名册"
     subtitle = (f"项目：{project.name}    档号：{project.file_number or '未编'}    "
                 + (f"凭证号：{vouchers}    " if vouchers else "")
                 + f"共{len(rows)}人次    金额单位：元")
-    write_paged_table(
+    return write_paged_table(
         ws, title=f"{town.name if town else ''}到户补助资金发放花名册", subtitle=subtitle, columns=COLUMNS,
         rows=[(i, r.village, r.household_no, r.payee, r.id_number, r.size, r.bank_account, r.item, r.amount, "",
                r.signed_on) for i, r in enumerate(rows, 1)],
@@ -105,7 +111,6 @@ def payment_workbook(ctx: AppContext, project_id: int, voucher_id: int | None = 
                       f"制表人：{ctx.operator}        制表日期：{ctx.today().isoformat()}        "
                       "领款人本人签名或按手印；代领的注明代领人及关系"],
         page_header=f"{project.name} 到户补助资金发放花名册", label_col=1)
-    return wb
 
 
 def print_payment_roster(ctx: AppContext, project_id: int, voucher_id: int | None = None,

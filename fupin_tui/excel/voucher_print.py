@@ -2,8 +2,9 @@
 
 The 报账单 lists the voucher's lines against the budget lines, the total in
 figures and in Chinese capitals (``amount_in_words``), the tranche, the
-quality deposit and the operator, with signature lines.  The roster has one
-row per payee and an empty column for the payee's signature.
+quality deposit and the operator, with signature lines.  The roster is the
+payment roster of ``payment_print`` for this voucher: one row per payee with
+a cell for the signature, 本页小计 on each page and the 合计 at the end.
 """
 
 from __future__ import annotations
@@ -30,17 +31,6 @@ VOUCHER_COLUMNS = [
     Column("日期", 12, "date"),
     Column("附件", 6, "int"),
     Column("金额（元）", 14, "money"),
-]
-
-ROSTER_COLUMNS = [
-    Column("序号", 6, "int"),
-    Column("户编号", 12),
-    Column("姓名", 10),
-    Column("身份证号", 21, "id"),
-    Column("补助项目", 18),
-    Column("金额（元）", 14, "money"),
-    Column("签字日期", 12, "date"),
-    Column("领款人签字", 16),
 ]
 
 APPROVERS = ("审核人", "单位负责人", "乡镇审批")
@@ -82,29 +72,18 @@ def write_voucher_sheet(ws, funds: ProjectFunds, v: VoucherRow, operator: str, t
     _footer(ws, "本单", v.total, operator)
 
 
-def write_roster_sheet(ws, funds: ProjectFunds, v: VoucherRow, operator: str, township: str = "") -> bool:
-    """The roster lines of a voucher for payees to sign; False when the voucher has none."""
-    lines = [line for line in v.lines if line.kind == ROSTER]
-    if not lines:
-        return False
-    rows = [(i, line.household_no, line.payee_name, line.id_number, line.budget_item, line.amount,
-             line.signed_on, "") for i, line in enumerate(lines, start=1)]
-    total = sum((line.amount for line in lines), start=type(v.total)(0))
-    write_table(ws, title=f"{township}财政专项扶贫资金补助发放花名册", columns=ROSTER_COLUMNS, rows=rows,
-                subtitle=f"项目：{funds.name}    凭证号：{v.voucher_no}", signatures=())
-    _footer(ws, "名册", total, operator)
-    return True
+def voucher_workbook(ctx: AppContext, project_id: int, funds: ProjectFunds, voucher_id: int) -> Workbook:
+    """The 报账单, and the voucher's roster in the payment roster's layout (``payment_print``) when it has one."""
+    from fupin_tui.excel.payment_print import write_payment_sheet
 
-
-def voucher_workbook(funds: ProjectFunds, voucher_id: int, operator: str, township: str = "") -> Workbook:
     v = _voucher(funds, voucher_id)
+    town = ctx.township()
     wb = Workbook()
     ws = wb.active
     ws.title = "报账单"
-    write_voucher_sheet(ws, funds, v, operator, township)
-    roster = wb.create_sheet("名册")
-    if not write_roster_sheet(roster, funds, v, operator, township):
-        wb.remove(roster)
+    write_voucher_sheet(ws, funds, v, ctx.operator, town.name if town else "")
+    if any(line.kind == ROSTER for line in v.lines):
+        write_payment_sheet(wb.create_sheet("名册"), ctx, project_id, voucher_id)
     return wb
 
 
@@ -112,8 +91,7 @@ def print_voucher(ctx: AppContext, project_id: int, voucher_id: int, folder: Pat
     """Save the 报账单 (and roster) of a voucher as a workbook; returns its path."""
     funds = project_funds(ctx, project_id)
     v = _voucher(funds, voucher_id)
-    town = ctx.township()
-    wb = voucher_workbook(funds, voucher_id, ctx.operator, town.name if town else "")
+    wb = voucher_workbook(ctx, project_id, funds, voucher_id)
     folder = folder or Path(ctx.db.path).parent / "打印"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / safe_name("报账单", v.voucher_no, ext=".xlsx")

@@ -31,12 +31,14 @@ from fupin_tui.domain.idcard import parse_id
 from fupin_tui.domain.money import format_money
 from fupin_tui.screens import household_visits as hv
 from fupin_tui.services import registry as reg
+from fupin_tui.widgets.lazy_table import fit
 from fupin_tui.widgets.forms import (
     CheckField, CodeSelect, DateInput, Field, FormScreen, IntInput, MoneyInput, TextInput,
 )
 
 TABS = {"户信息": "tab-household", "成员": "tab-members", "程序": "tab-procedures", "台账": "tab-ledger",
         "走访": hv.VISITS_TAB, "历史": "tab-history"}
+STEP_COLUMNS = (("", 3), ("步骤", 14), ("办理日期", 10), ("责任人", 10), ("公示期", 22), ("文号", 10))  # 76 cells
 MEMBER_COLUMNS = ("姓名", "身份证号", "关系", "性别", "出生日期", "文化程度", "在校生状况", "健康", "劳动技能")
 # Exactly one of the two basic medical insurances (CODES.md); a county list "医疗保险" replaces it.
 MEDICAL_INSURANCE = ["城乡居民基本医疗保险", "城镇职工基本医疗保险"]
@@ -145,6 +147,7 @@ class HouseholdFormScreen(FormScreen):
                 yield Static("", markup=False, id="exit", classes="checklist")
                 with Horizontal(classes="actions"):
                     yield Button("办理下一步", id="btn-next-step", variant="primary")
+                    yield Button("作废最后一步", id="btn-void-step")
                     yield Button("登记返贫", id="btn-return")
                     yield Button("清退", id="btn-remove", variant="error")
             with TabPane("台账", id="tab-ledger"), VerticalScroll():
@@ -542,19 +545,21 @@ class HouseholdFormScreen(FormScreen):
         self.query_one("#status-line", Static).update(f"当前状态：{view.status}　公示期不少于 {view.publicity_days} 天")
         for procedure, target, title in ((proc.IDENTIFICATION, "#identification", "识别程序"),
                                          (proc.EXIT, "#exit", "退出程序（两公示一公告）")):
-            lines = [title]
+            # labelled columns, so a date typed as 责任人 (or a name as 文号) is seen at once
+            lines = [title, "  " + " ".join(fit(label, width) for label, width in STEP_COLUMNS)]
             for step, row in view.checklist(procedure):
                 if row is None:
-                    lines.append(f"  [ ] {step}")
-                    continue
-                publicity = f" 公示 {row.publicity_from}至{row.publicity_to}" if row.publicity_from else ""
-                doc = f" {row.document_no}" if row.document_no else ""
-                lines.append(f"  [x] {step}  {row.done_on}  {row.responsible}{publicity}{doc}")
-            self.query_one(target, Static).update("\n".join(lines))
+                    cells = ("[ ]", step, "", "", "", "")
+                else:
+                    publicity = f"{row.publicity_from}至{row.publicity_to}" if row.publicity_from else ""
+                    cells = ("[x]", step, str(row.done_on), row.responsible, publicity, row.document_no or "")
+                lines.append(("  " + " ".join(fit(c, width) for c, (_label, width) in zip(cells, STEP_COLUMNS))).rstrip())
+            self.query_one(target, Static).update("\n".join(lines).rstrip())
         nxt = view.next_identification or view.next_exit
         button = self.query_one("#btn-next-step", Button)
         button.label = f"办理：{nxt}" if nxt else "无待办程序"
         button.disabled = nxt is None
+        self.query_one("#btn-void-step", Button).disabled = not (view.identification or view.exit)
         self.query_one("#btn-return", Button).disabled = view.status != proc.EXITED
         self.query_one("#btn-remove", Button).disabled = view.status in (proc.REMOVED, proc.VOID)
 
@@ -578,6 +583,24 @@ class HouseholdFormScreen(FormScreen):
     @on(Button.Pressed, "#btn-next-step")
     def _next_step_pressed(self) -> None:
         self.action_next_step()
+
+    @on(Button.Pressed, "#btn-void-step")
+    def _void_step_pressed(self) -> None:
+        """A step recorded wrongly is voided with a reason (kept in 历史), then recorded again."""
+        from fupin_tui.dialogs.confirm import ReasonDialog
+
+        def done(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                what = reg.void_last_step(self.app.ctx, self.household_id, reason)
+            except DomainError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify(f"已作废：{what}。原因：{reason}", markup=False)
+            self.load(self.household_id)
+
+        self.app.push_screen(ReasonDialog("作废最后一步程序", "作废原因", placeholder="如：日期录错，重新登记"), done)
 
     @on(Button.Pressed, "#btn-return")
     def _return_pressed(self) -> None:

@@ -14,6 +14,7 @@ from fupin_tui.dialogs.kit import FormDialog
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.widgets.forms import CheckField, CodeSelect, Field, TextInput
 from fupin_tui.widgets.holidays_panel import HolidaysPanel
+from fupin_tui.widgets.update_panel import UpdatePanel
 
 
 class ParamDialog(FormDialog):
@@ -82,6 +83,8 @@ class SettingsScreen(Screen):
                 yield HolidaysPanel(id="holidays")
             with TabPane("配置", id="tab-config"):
                 yield Static("", id="config-report")
+            with TabPane("更新包", id="tab-update"):
+                yield UpdatePanel(id="update")
                 yield Field("导入配置文件", TextInput(id="config-file",
                                                 placeholder="holidays.toml 或 codes.toml 的路径，回车导入"))
                 yield Static("", id="config-error", classes="error-line")

@@ -598,6 +598,33 @@ def record_step(ctx: AppContext, household_id: int, procedure: str, step: str, d
         return h.status
 
 
+def void_last_step(ctx: AppContext, household_id: int, reason: str) -> str:
+    """作废 the step recorded last (a slip: wrong date, wrong person), with a reason; nothing is deleted.
+
+    Only the last one: the steps are a sequence, each checked against the one before.  If that step
+    had changed the household's status (县复核公告 → 在册), the status goes back, as a dated event.
+    Returns a description of what was voided.
+    """
+    reason = require_reason(reason)
+    with ctx.transaction() as s:
+        h = s.get(Household, household_id)
+        if h is None:
+            raise DomainError("该户不存在")
+        live = list(s.exec(select(ProcedureStep).where(ProcedureStep.household_id == household_id,
+                                                       ProcedureStep.voided == False)))  # noqa: E712
+        if not live:
+            raise DomainError("该户没有可作废的程序步骤")
+        last = max(live, key=lambda r: r.id)  # ids only grow: the one recorded last
+        if proc.status_after(last.procedure, last.seq) and h.status == proc.status_after(last.procedure, last.seq):
+            event = s.exec(select(HouseholdEvent).where(HouseholdEvent.household_id == household_id)
+                           .order_by(HouseholdEvent.id.desc())).first()
+            back = event.from_status if event is not None and event.from_status else (
+                proc.IDENTIFYING if last.procedure == proc.IDENTIFICATION else proc.REGISTERED)
+            _change_status(s, h, back, ctx.today(), f"作废程序步骤“{last.step}”：{reason}")
+        void(s, last, reason)
+        return f"{last.procedure}·{last.step}（{last.done_on.isoformat()}）"
+
+
 def record_return(ctx: AppContext, household_id: int, on: date, reason: str) -> None:
     """返贫: an exited household back in the registry (H04); exit steps start a new round."""
     with ctx.transaction() as s:

@@ -229,9 +229,14 @@ def test_printed_total_in_capitals_matches_sum(ctx, project, tmp_path):
     words = next(r[0] for r in ws.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("大写金额"))
     assert sum(D(str(a)) for a in amounts) == D("13346.02")
     assert words.endswith(amount_in_words(D("13346.02"))) and "壹万叁仟叁佰肆拾陆元零贰分" in words
-    roster_sheet = wb["名册"]
-    ids = [r[3] for r in roster_sheet.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
-    assert ids == [people[0][2], people[2][2]]  # full IDs as text, for the payees to sign
+    roster_sheet = wb["名册"]  # the payment roster's layout: 身份证号 in full, a signature cell, the 合计
+    header = [c.value for c in roster_sheet[3]]
+    at, sign = header.index("身份证号"), header.index("领款人签名")
+    rows = [r for r in roster_sheet.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert sorted(r[at] for r in rows) == sorted([people[0][2], people[2][2]])  # full IDs as text
+    assert all(r[sign] is None for r in rows)
+    assert any(str(r[1]).startswith("合计") and D(str(r[8])) == D("1000.35")
+               for r in roster_sheet.iter_rows(values_only=True) if r[1])
     assert any("经办人：张会计" in str(r[0]) for r in ws.iter_rows(values_only=True) if r[0])
 
 

@@ -67,9 +67,33 @@ def test_a_newer_package_replaces_the_acknowledgements(merged):
     con.execute("update findingack set voided = 1, reason = reason || '（已撤销：误确认）' where id = 2")
     con.commit()
     con.close()
-    package = export_package(ctx, base / "newer", period="2026-12").path
+    package = export_package(ctx, base / "newer").path
     ctx.db.close()
     [outcome] = import_packages([package], county)
     assert outcome.status == "已更新"
     rows = sqlite3.connect(county.db.path).execute("select voided from findingack order by id").fetchall()
     assert rows == [(0,), (1,)]
+
+
+def test_a_package_of_an_earlier_release_without_acknowledgements_still_merges(merged, tmp_path):
+    import json
+    import zipfile
+
+    from fupin_tui.excel import schema
+
+    base, two, _county, _project, _household, _ = merged
+    ctx = open_context(two, operator="李会计")
+    package = export_package(ctx, base / "older").path
+    ctx.db.close()
+    older = tmp_path / package.name
+    with zipfile.ZipFile(package) as zin, zipfile.ZipFile(older, "w") as zout:
+        manifest = json.loads(zin.read("manifest.json"))
+        manifest["workbooks"] = [b for b in manifest["workbooks"] if b["file"] != schema.ACKS]
+        for name in zin.namelist():
+            if name not in (schema.ACKS, "manifest.json"):
+                zout.writestr(name, zin.read(name))
+        zout.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
+    [outcome] = import_packages([older], tmp_path / "county.db", operator="县扶贫办")
+    assert outcome.status == "新导入"
+    assert any(schema.ACKS in note and "体检问题确认记录" in note for note in outcome.notes), outcome.notes
+    assert sqlite3.connect(tmp_path / "county.db").execute("select count(*) from findingack").fetchone() == (0,)

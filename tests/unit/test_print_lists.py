@@ -16,7 +16,6 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from fupin_tui.context import open_context
