@@ -1,9 +1,19 @@
-"""Excel benchmarks: full package export vs bare writers fed raw sqlite3 rows, and roster import.
+"""Package export against bare writers fed raw sqlite3 rows (the same cells); county merge and roster import.
 
-    python bench/bench_excel.py [--households 20000] [--keep DIR]
+    python bench/bench_excel.py --db /tmp/d2k.db --db /tmp/d20k.db [--runs 3]   # the export table
+    python bench/bench_excel.py [--households 20000] [--keep DIR] --merge-roster  # + merge and roster import
 
-Each measurement runs in its own process so peak memory (ru_maxrss) is its own.
-Prints numbers; asserts nothing.
+The bare baselines are truly bare: each sheet's query, compiled once to SQL text, run on a plain
+sqlite3 connection and its rows handed as they come to a bare writer (xlsxwriter constant_memory
+with ``write_row``, openpyxl write-only with ``append``): no styles, no conversion, no layout.
+A third row feeds xlsxwriter the same rows with a format on every cell, to show what styling
+costs the writer itself (the package's cells must carry font, border and number format).
+The two computed sheets (期限, 体检问题) are made beforehand, outside the timed part, and fed
+as ready rows, so the app's export also pays for its 体检 and deadlines where the bare ones do not.
+
+Each job runs in its own process (peak memory is its own); runs alternate bare and app so both
+see the same load. Times are wall seconds and CPU seconds of the timed part (steadier on a
+shared machine). Prints numbers with the date and load average; asserts nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,11 +55,11 @@ def job_export(db: str, out: str) -> dict:
     from fupin_tui.excel.package import export_package
 
     ctx = open_context(Path(db), operator="基准")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = export_package(ctx, out)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     cells = sum(m["rows"] * len(m["columns"]) for b in result.manifest["workbooks"] for m in b["sheets"])
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "cells": cells, "rows": result.rows,
+    return {"seconds": seconds, "cpu_timed": cpu, "peak_mb": _peak_mb(), "cells": cells, "rows": result.rows,
             "zip_mb": result.path.stat().st_size / 1e6}
 
 
@@ -93,7 +104,7 @@ def job_plain(db: str, out: str) -> dict:
     from openpyxl import Workbook
 
     books = _bare_sheets(db)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     con = sqlite3.connect(db)
     cells = 0
     for book, sheets in books:
@@ -105,7 +116,8 @@ def job_plain(db: str, out: str) -> dict:
                 cells += len(row)
         wb.save(Path(out) / book)
     con.close()
-    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "cells": cells}
+    return {"seconds": time.perf_counter() - start, "cpu_timed": time.process_time() - cpu, "peak_mb": _peak_mb(),
+            "cells": cells}
 
 
 def job_xlsxwriter(db: str, out: str) -> dict:
@@ -115,7 +127,7 @@ def job_xlsxwriter(db: str, out: str) -> dict:
     import xlsxwriter
 
     books = _bare_sheets(db)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     con = sqlite3.connect(db)
     cells = 0
     for book, sheets in books:
@@ -127,7 +139,36 @@ def job_xlsxwriter(db: str, out: str) -> dict:
                 cells += len(row)
         wb.close()
     con.close()
-    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "cells": cells}
+    return {"seconds": time.perf_counter() - start, "cpu_timed": time.process_time() - cpu, "peak_mb": _peak_mb(),
+            "cells": cells}
+
+
+def job_xlsxwriter_styled(db: str, out: str) -> dict:
+    """xlsxwriter constant_memory, the same raw rows, each cell with its column's format (font, border,
+    number format): what a styled cell costs the writer itself, without the app's layout or conversions."""
+    import sqlite3
+
+    import xlsxwriter
+
+    books = _bare_sheets(db)
+    start, cpu = time.perf_counter(), time.process_time()
+    con = sqlite3.connect(db)
+    cells = 0
+    for book, sheets in books:
+        wb = xlsxwriter.Workbook(str(Path(out) / book), {"constant_memory": True, "strings_to_formulas": False})
+        formats = [wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "num_format": n})
+                   for n in ("General", "#,##0.00", "yyyy-mm-dd", "0", "@")]
+        for name, sql, rows in sheets:
+            ws = wb.add_worksheet(name)
+            for r, row in enumerate(con.execute(sql) if sql else rows):
+                write = ws.write
+                for c, value in enumerate(row):
+                    write(r, c, value, formats[c % 5])
+                cells += len(row)
+        wb.close()
+    con.close()
+    return {"seconds": time.perf_counter() - start, "cpu_timed": time.process_time() - cpu, "peak_mb": _peak_mb(),
+            "cells": cells}
 
 
 def job_roster(db: str, roster: str) -> dict:
@@ -184,38 +225,51 @@ def _child(job: str, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--households", type=int, default=20000)
-    parser.add_argument("--keep")
-    parser.add_argument("--job")
-    parser.add_argument("args", nargs="*")
-    a = parser.parse_args()
-    if a.job:
-        result = globals()[f"job_{a.job}"](*a.args)
-        result["cpu"] = _cpu()  # the whole child process, start-up included
-        print(json.dumps(result, ensure_ascii=False, default=str))
-        return
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
-    work = Path(a.keep or tempfile.mkdtemp(prefix="bench-excel-"))
-    work.mkdir(parents=True, exist_ok=True)
-    db = work / "township.db"
-    if not db.exists():
-        t = time.perf_counter()
-        print(f"demo database: {make_db(db, a.households)} ({time.perf_counter() - t:.1f} s)")
-    for d in ("styled", "plain"):
-        (work / d).mkdir(exist_ok=True)
-    plain = _child("plain", str(db), str(work / "plain"))
-    styled = _child("export", str(db), str(work / "styled"))
-    print(f"export package (styled, zipped): {styled['seconds']:.1f} s (process cpu {styled['cpu']:.1f} s), "
-          f"peak {styled['peak_mb']:.0f} MB, "
-          f"{styled['cells']:,} cells, zip {styled['zip_mb']:.1f} MB")
-    print(f"  rows: {styled['rows']}")
-    print(f"openpyxl write-only, no styles, same rows: {plain['seconds']:.1f} s, peak {plain['peak_mb']:.0f} MB, "
-          f"{plain['cells']:,} cells")
-    print(f"ratio styled / plain: {styled['seconds'] / plain['seconds']:.2f}x  (target <= 1.3x, peak < 300 MB)")
 
-    zip_path = next((work / "styled").glob("*.zip"))
+def export_table(dbs: list[Path], work: Path, runs: int) -> list[Path]:
+    """Alternate bare xlsxwriter, app export and bare openpyxl on each database; print medians."""
+    import statistics
+    from datetime import datetime
+
+    kinds = [("xlsxwriter", "bare xlsxwriter constant_memory"), ("export", "app package export"),
+             ("xlsxwriter_styled", "xlsxwriter, a format on every cell"), ("plain", "bare openpyxl write-only")]
+    print(f"package export vs bare writers fed raw sqlite3 rows, median of {runs}, "
+          f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load average before {_load()}")
+    print(f"| {'households':>10} | {'cells':>6} | {'writer':<34} | {'wall s':>7} | {'cpu s':>7} | {'peak MB':>7} "
+          f"| {'app ÷ it (wall)':>15} | {'app ÷ it (cpu)':>14} |")
+    print(f"|{'-' * 12}|{'-' * 8}|{'-' * 36}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 17}|{'-' * 16}|")
+    zips = []
+    for db in dbs:
+        import sqlite3
+
+        con = sqlite3.connect(str(db))
+        households = con.execute("select count(*) from household").fetchone()[0]
+        con.close()
+        results: dict[str, list[dict]] = {k: [] for k, _ in kinds}
+        for i in range(runs):
+            for kind, _label in kinds:
+                out = work / f"{db.stem}-{kind}{i}"
+                shutil.rmtree(out, ignore_errors=True)
+                out.mkdir(parents=True)
+                results[kind].append(_child(kind, str(db), str(out)))
+        zips.append(next((work / f"{db.stem}-export0").glob("*.zip")))
+        med = {k: {m: statistics.median(r[m] for r in v) for m in ("seconds", "cpu_timed")} for k, v in results.items()}
+        cells = results["export"][0]["cells"]
+        for kind, label in kinds:
+            peak = max(r["peak_mb"] for r in results[kind])
+            ratio_wall = med["export"]["seconds"] / med[kind]["seconds"]
+            ratio_cpu = med["export"]["cpu_timed"] / med[kind]["cpu_timed"]
+            ratios = ("", "") if kind == "export" else (f"{ratio_wall:.2f} ×", f"{ratio_cpu:.2f} ×")
+            print(f"| {households:>10,} | {cells / 1e6:>4.1f} M | {label:<34} | {med[kind]['seconds']:>7.1f} "
+                  f"| {med[kind]['cpu_timed']:>7.1f} | {peak:>7.0f} | {ratios[0]:>15} | {ratios[1]:>14} |")
+    print(f"load average after {_load()}  (target: app ≤ 1.2 × bare xlsxwriter)")
+    return zips
+
+
+def merge_and_roster(db: Path, zip_path: Path, work: Path) -> None:
     county = work / "county.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(county) + suffix).unlink(missing_ok=True)
@@ -246,6 +300,36 @@ def main() -> None:
           f"check {result['check']:.1f}, write {result['write']:.1f}), {result['households']:,} households, "
           f"{result['members']:,} members, {result['problems']} problems, process cpu {result['cpu']:.1f} s, "
           f"peak {result['peak_mb']:.0f} MB (target < 15 s, <= 300 MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=20000, help="size of the demo made when no --db is given")
+    parser.add_argument("--db", action="append", type=Path, help="an existing township database (repeatable)")
+    parser.add_argument("--runs", type=int, default=1, help="alternating runs of each export job (minutes each)")
+    parser.add_argument("--keep", help="work directory (kept); default a new temporary one")
+    parser.add_argument("--merge-roster", action="store_true", help="also the county merge and a roster import")
+    parser.add_argument("--job")
+    parser.add_argument("args", nargs="*")
+    a = parser.parse_args()
+    if a.job:
+        result = globals()[f"job_{a.job}"](*a.args)
+        result["cpu"] = _cpu()  # the whole child process, start-up included
+        print(json.dumps(result, ensure_ascii=False, default=str))
+        return
+
+    work = Path(a.keep or tempfile.mkdtemp(prefix="bench-excel-"))
+    work.mkdir(parents=True, exist_ok=True)
+    dbs = a.db
+    if not dbs:
+        db = work / "township.db"
+        if not db.exists():
+            t = time.perf_counter()
+            print(f"demo database: {make_db(db, a.households)} ({time.perf_counter() - t:.1f} s)")
+        dbs = [db]
+    zips = export_table(dbs, work, a.runs)
+    if a.merge_roster:
+        merge_and_roster(dbs[-1], zips[-1], work)
     print(f"work files in {work}")
 
 

@@ -1,6 +1,6 @@
 """What a clerk meets, measured in a real terminal (tmux) against bare Textual baselines.
 
-    python bench/bench_tmux.py --db /tmp/demo.db [--runs 5] [--opens 6] [--only startup,form,keys]
+    python bench/bench_tmux.py --db /tmp/demo.db [--runs 5] [--opens 6] [--only startup,form,dossier,keys]
 
 Every measure alternates bare and app runs (A B A B ...) and prints medians:
 
@@ -11,6 +11,8 @@ Every measure alternates bare and app runs (A B A B ...) and prints medians:
 - app memory: the app's peak resident memory (VmHWM) once the dashboard is filled;
 - form open: Enter on a household in the list until the form's 户信息 tab shows, for the
   first open and every later one (bare: 33 stock fields pushed as a screen);
+- dossier open: Enter on a project in the 项目档案 list until the dossier is drawn and stays so,
+  first open and every later one (the screen is refilled, not built again);
 - filter keystroke: a letter typed in the list's search box until the screen's last change
   (the list and count line redrawn, then quiet for 0.4 s; bare: one Input, the same way).
 
@@ -114,6 +116,35 @@ def form(db: str, runs: int, opens: int) -> dict:
             "samples": {"first": first, "later": later, "bare_later": bare_later}}
 
 
+def dossier(db: str, runs: int, opens: int) -> dict:
+    """Enter on a project in the 项目档案 list until the dossier is drawn and stays so (title, 基本信息
+    and its deadline table); Escape back, Down, again. The first open builds the screen, later
+    ones refill it (target 150 ms)."""
+    first, later, mem = [], [], []
+    for _ in range(runs):
+        with Terminal(app_argv(db), env=ENV) as t:
+            t.wait_for(NAV_TEXT)
+            t.wait_for(*FILLED, absent=("正在统计", "正在打开数据库"), timeout=600)
+            time.sleep(0.3)  # not timed
+            t.press("F4")
+            t.wait_for("Enter 打开档案")
+            time.sleep(1.0)  # not timed: the list is read in a thread
+            for i in range(opens):
+                before = t.screen()
+                s = t.press("Enter")
+                t.wait_for("办理时限", "状态：", since=s)
+                (first if i == 0 else later).append(t.settled(before, s))
+                t.press("Escape")
+                t.wait_for("Enter 打开档案", absent=("办理时限",))
+                time.sleep(0.3)  # not timed: the list reads itself again on resume
+                t.press("Down")
+                time.sleep(0.2)
+            mem.append(peak_mb(t))
+    med = statistics.median
+    return {"first": med(first), "later": med(later), "later_max": max(later), "app_peak_mb": max(mem),
+            "samples": {"first": first, "later": later}}
+
+
 def keys(db: str, runs: int) -> dict:
     bare, app, mem = [], [], []
     for _ in range(runs):
@@ -142,7 +173,7 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--opens", type=int, default=6)
-    parser.add_argument("--only", default="startup,form,keys")
+    parser.add_argument("--only", default="startup,form,dossier,keys")
     args = parser.parse_args()
     load = os.getloadavg()
     out: dict = {"db": args.db, "load_before": [round(x, 2) for x in load]}
@@ -160,6 +191,10 @@ def main() -> None:
                   f"(max {r['later_max'] * 1000:.0f}, target 150); bare 33 fields first "
                   f"{r['bare_first'] * 1000:.0f} ms, later {r['bare_later'] * 1000:.0f} ms; "
                   f"app peak {r['app_peak_mb']:.0f} MB", flush=True)
+        if "dossier" in wanted:
+            r = out["dossier"] = dossier(args.db, max(1, args.runs // 2), args.opens)
+            print(f"dossier open: first {r['first'] * 1000:.0f} ms, later median {r['later'] * 1000:.0f} ms "
+                  f"(max {r['later_max'] * 1000:.0f}, target 150); app peak {r['app_peak_mb']:.0f} MB", flush=True)
         if "keys" in wanted:
             r = out["keys"] = keys(args.db, max(1, args.runs // 2))
             print(f"filter keystroke: app {r['app'] * 1000:.0f} ms (max {r['app_max'] * 1000:.0f}), bare Input "

@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
     # Subcommands owned by other modules: each has add_parser(s)(subparsers) and run(args, ...).
     for module_name in ("fupin_tui.cli_check", "fupin_tui.cli_excel", "fupin_tui.cli_holidays", "fupin_tui.cli_safety",
-                        "fupin_tui.cli_update"):
+                        "fupin_tui.cli_update", "fupin_tui.cli_county"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -115,7 +115,7 @@ def _generate_demo(path: Path, households: int, seed: int, force: bool = False) 
 
 
 # Commands that work on a county database on a server (postgresql://…); the others need a file.
-SERVER_COMMANDS = {"import-package", "check", "county-summary", "merges", "undo-merge"}
+SERVER_COMMANDS = {"import-package", "check", "merges", "undo-merge"}
 
 
 def _refuse_server_for(args) -> None:

@@ -122,8 +122,14 @@ def _import_package(args) -> int:
     if county_db is None:
         raise DomainError("import-package 需要用 --db 指定县级汇总数据库（如 --db 县级汇总.db），"
                           "不会合并到默认的乡镇数据库。")
-    outcomes = import_packages(args.zips, county_db, operator=_operator(args),
-                               confirm_rename=args.confirm_rename)
+    from fupin_tui.cli_county import ProgressLine
+
+    line = ProgressLine()
+    try:
+        outcomes = import_packages(args.zips, county_db, operator=_operator(args),
+                                   confirm_rename=args.confirm_rename, rows_progress=line)
+    finally:
+        line.done()
     for outcome in outcomes:
         for line in outcome.lines():
             print(line)

@@ -33,7 +33,7 @@ DECISION_OPTIONS = (
 
 
 def add_parsers(sub) -> None:
-    from fupin_tui.models.updates import DECISIONS
+    from fupin_tui.domain.decisions import DECISIONS  # not the models: this runs on every start
 
     decide = sub.add_parser(
         "county-decide", help="县级：登记对乡镇项目的决定（立项批复、方案批复、验收、收回），随更新包下发",

@@ -21,7 +21,8 @@ from fupin_tui.domain.errors import InputError
 _MACHINE = {"search_keys", "fields_json", "values_json", "value", "before", "after", "row_hash", "note_json"}
 _LONG = {"photo_paths", "photos_before", "photos_during", "photos_after", "file_items", "remarks", "content",
          "note", "description", "void_reason", "performance_goals", "sunshine_note", "maintenance_duty"}
-_NOT_CHECKED_TABLES = {"auditlog", "formdraft", "appsetting", "policyoverride", "countypackage", "countyowned"}
+_NOT_CHECKED_TABLES = {"auditlog", "formdraft", "appsetting", "policyoverride", "countypackage", "countyowned",
+                       "updateissued", "updateapplied"}  # bookkeeping the program writes
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,19 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _county_data_forgotten():
+    """A calendar or code list a test imported (设置, an update package, the config folder) is
+    process state: the next test in this worker must start from the shipped ones."""
+    yield
+    from fupin_tui.domain import codes, workdays
+
+    workdays.use_stored(())
+    workdays.configure()
+    codes.use_stored(None)
+    codes.configure()
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.db"

@@ -354,6 +354,11 @@ def over_budget_line(item: str, amount: Decimal, adjusted: Decimal | None, spent
 # ---------------------------------------------------------------- F06 roster or invoice
 
 
+# 六(三): 技工补助 and 培训务工补助 are paid by a roster of the people who worked or trained, who need
+# not be 建档立卡 members; a 直接补助到户 roster pays households of the registry.
+PERSON_ROSTER_KINDS = ("培训务工补助", "技工补助")
+
+
 def line_kind_for(spending_kind: str, roster_kinds: Iterable[str]) -> str:
     """Direct household, training labour and technician subsidies go by roster; all else by invoice."""
     return ROSTER if spending_kind in set(roster_kinds) else INVOICE

@@ -7,6 +7,11 @@ township's older data is replaced by the package's and what changed is
 reported. The same package twice changes nothing; an older package than the
 one already read is refused.
 
+Every merge is reversible (``services.county_merges``): the rows it replaces are kept whole
+under its history row before they leave the live tables, and ``fupin-tui undo-merge N`` puts
+them back. Merges and undos take one lock (``server.lock``), so two county users merging at
+once on a server wait for each other instead of colliding.
+
 Memory stays flat with the size of the township: sheets are read one at a
 time and row by row, rows are written in chunks as they are read, and only
 compact tuples (ids, household numbers, states) are kept for the report.
@@ -38,7 +43,8 @@ from fupin_tui.excel.readers import Book, SpreadsheetProblem, open_xlsx_bytes
 from fupin_tui.excel.styles import FIRST_DATA_ROW, HEADER_ROW
 from fupin_tui import package_safety as safety
 from fupin_tui.package_safety import MAX_PACKAGE_BYTES, PackageRefused  # noqa: F401  (re-exported)
-from fupin_tui.models import CountyOwned, CountyPackage, Household, Member, Project, Township
+from fupin_tui.services import county_merges
+from fupin_tui.models import CountyMerge, CountyMergeRow, CountyOwned, CountyPackage, Household, Member, Project, Township
 from fupin_tui.models.projects import STATES
 
 _CHUNK = 2000  # rows per INSERT: enough for speed, small enough for memory
@@ -57,11 +63,14 @@ class PackageOutcome:
     duplicates: list[str] = field(default_factory=list)  # persons also registered in another township
     rows: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # e.g. columns an older package format does not carry
+    merge_id: int | None = None  # its row in the merge history (services.county_merges), None when unchanged
 
     def lines(self) -> list[str]:
         out = [f"{self.file}：{self.township} {self.period}，{self.status}"]
         if self.status == "未变化":
             return out
+        if self.merge_id is not None:
+            out[0] += f"（合并 {self.merge_id}，可用 fupin-tui undo-merge {self.merge_id} 撤销）"
         out += ["  " + note for note in self.notes]
         out.append("  " + "，".join(f"{k} {v}" for k, v in self.rows.items() if k in ("户表", "成员表", "项目")))
         if self.status == "新导入" and self.households_added:
@@ -306,7 +315,7 @@ def unreported_columns(ctx: AppContext, township_code: str | None = None) -> dic
 
 
 def _ensure_county_tables(ctx: AppContext) -> None:
-    for model in (CountyPackage, CountyOwned):
+    for model in (CountyPackage, CountyOwned, CountyMerge, CountyMergeRow):
         model.__table__.create(ctx.db.engine, checkfirst=True)
     UNREPORTED.create(ctx.db.engine, checkfirst=True)
 
@@ -339,16 +348,6 @@ def _subtree_ids(s, code: str) -> dict[str, list[int]]:
                 found += s.execute(select(model.c.id).where(model.c[fk].in_(parents[chunk:chunk + 900]))).scalars()
             ids[table] = found
     return ids
-
-
-def _remove_township(s, code: str) -> None:
-    ids = _subtree_ids(s, code)
-    for table in reversed(schema.INSERT_ORDER):
-        model = schema.MODELS[table].__table__
-        rows = ids[table]
-        for chunk in range(0, len(rows), 900):
-            s.execute(delete(model).where(model.c.id.in_(rows[chunk:chunk + 900])))
-    s.execute(delete(CountyOwned).where(CountyOwned.township_code == code))
 
 
 def _previous(s, code: str) -> tuple[dict[str, str], dict[int, tuple[str, str]]]:
@@ -430,7 +429,8 @@ def _duplicates(s, name: str, members: list[dict]) -> list[str]:
 _REFERENCED = {f.ref for sh in schema.SHEETS for f in sh.fields if f.ref} | {"household", "project", "entity"}
 
 
-def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: PackageOutcome) -> _Seen:
+def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: PackageOutcome,
+                progress: Callable[[str], None] | None = None) -> _Seen:
     """Read the package sheet by sheet and insert its rows in chunks, with new ids.
 
     The sheets come in ``schema.INSERT_ORDER``, so a row's references are
@@ -441,13 +441,18 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
     last_id: dict[str, int] = {}
     owned: list[tuple[str, int, int]] = []  # (table, new id, 记录号) of top-level rows
 
-    def flush(model, table: str, batch: list[dict]) -> None:
+    written: dict[str, int] = {}
+
+    def flush(model, table: str, batch: list[dict], sheet: schema.Sheet) -> None:
         if table == "member":
             outcome.duplicates += _duplicates(s, name, batch)
         elif table == "voucherline":
             _refuse_invoices_used_elsewhere(s, pkg, batch)
         if batch:
             s.execute(insert(model), batch)
+        written[sheet.name] = written.get(sheet.name, 0) + len(batch)
+        if progress:
+            progress(f"{name}：{sheet.name} {written[sheet.name]}/{_expected(pkg, sheet)} 行")
 
     missing: dict[str, list[str]] = {}
     for workbook in schema.workbooks():
@@ -485,15 +490,20 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
                 record.setdefault("created_by", operator)
                 batch.append(record)
                 if len(batch) >= _CHUNK:
-                    flush(model, table, batch)
+                    flush(model, table, batch, sheet)
                     batch = []
-            flush(model, table, batch)
+            flush(model, table, batch, sheet)
         del book  # the sheet cells of this workbook can go before the next is opened
     _note_missing(outcome, pkg, missing, s, code)
     for start in range(0, len(owned), _CHUNK):
         s.execute(insert(CountyOwned), [dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
                                         for table, row_id, source_id in owned[start:start + _CHUNK]])
     return seen
+
+
+def _expected(pkg: _Package, sheet: schema.Sheet) -> int:
+    return next((int(m["rows"]) for b in pkg.manifest["workbooks"] if b["file"] == sheet.workbook
+                 for m in b["sheets"] if m["name"] == sheet.name), 0)
 
 
 def _map_records(record: dict, attrs: list[str], new_ids: dict[str, dict[int, int]]) -> bool:
@@ -550,7 +560,8 @@ def _note_missing(outcome: PackageOutcome, pkg: _Package, missing: dict[str, lis
 def _upsert_township(s, code: str, name: str, county: str, operator: str) -> None:
     existing = s.execute(select(Township.id).where(Township.code == code)).scalar()
     if existing:
-        s.execute(update(Township).where(Township.id == existing).values(name=name, county=county))
+        s.execute(update(Township).where(Township.id == existing).values(name=name, county=county, voided=False,
+                                                                         void_reason=None))
     else:
         s.execute(insert(Township).values(code=code, name=name, county=county, created_by=operator))
 
@@ -613,7 +624,8 @@ def _refuse_renaming(s, pkg: _Package, code: str, name: str) -> None:
 
 def _latest(s, code: str) -> CountyPackage | None:
     """The package that stands for the township now (newest period, then newest export)."""
-    return s.execute(select(CountyPackage).where(CountyPackage.township_code == code)
+    return s.execute(select(CountyPackage).where(CountyPackage.township_code == code,
+                                                 CountyPackage.id.not_in(county_merges.undone_packages()))
                      .order_by(CountyPackage.period.desc(), CountyPackage.exported_at.desc(),
                                CountyPackage.id.desc())).scalars().first()
 
@@ -631,7 +643,8 @@ def _is_unchanged(s, code: str, pkg: _Package, m: dict) -> bool:
     return False
 
 
-def merge_one(ctx: AppContext, path: Path | str, *, confirm_rename: bool = False) -> PackageOutcome:
+def merge_one(ctx: AppContext, path: Path | str, progress: Callable[[str], None] | None = None, *,
+              confirm_rename: bool = False) -> PackageOutcome:
     pkg = open_package(path, ctx.today())
     m = pkg.manifest
     code, name, county = safety.township_of(m, pkg.file)
@@ -659,21 +672,27 @@ def merge_one(ctx: AppContext, path: Path | str, *, confirm_rename: bool = False
             if _latest(s, code) is not None:
                 outcome.status = "已更新"
             before = _previous(s, code)
-            _remove_township(s, code)
+            # reversible: the township's rows are kept whole under this merge before they go
+            merge_id = county_merges.start(s, package_file=pkg.file, code=code, name=name, period=str(m["period"]),
+                                           status=outcome.status, operator=ctx.operator)
+            replaced = county_merges.keep_and_remove(s, merge_id, county_merges.REPLACED,
+                                                     county_merges.township_rows(s, code), code)
             _upsert_township(s, code, name, county, ctx.operator)
-            seen = _insert_all(s, pkg, code, name, f"{m.get('operator', '')}（{name}）", outcome)
+            seen = _insert_all(s, pkg, code, name, f"{m.get('operator', '')}（{name}）", outcome, progress)
             _compare(outcome, before, seen)
             # live rows as the package has them (before duplicates are voided)
             outcome.rows = {sh.name: seen.live[sh.table] for sh in schema.SHEETS if sh.name in ("户表", "成员表", "项目")}
             summary = "\n".join(outcome.lines())
-            s.execute(insert(CountyPackage).values(
+            package_id = s.execute(insert(CountyPackage).values(
                 township_code=code, township_name=name, county=county, period=str(m["period"]),
                 exported_at=str(m["exported_at"]), exported_by=str(m.get("operator", "")),
                 app_version=str(m.get("app_version", "")), manifest_sha256=pkg.digest, file_name=pkg.file,
-                imported_by=ctx.operator, summary=summary))
+                imported_by=ctx.operator, summary=summary).returning(CountyPackage.id)).scalar_one()
+            county_merges.finish(s, merge_id, package_id, {**outcome.rows, "replaced": replaced})
+            outcome.merge_id = merge_id
             write_audit(s, "countypackage", code, "导入", note=f"县级汇总 {pkg.file}：{outcome.status}",
                         after={"rows": outcome.rows, "period": m["period"]})
-            server.reset_sequences(s.connection(), [*schema.INSERT_ORDER, "countyowned"])
+            server.reset_sequences(s.connection(), county_merges.LIVE_TABLES)
     except IntegrityError as exc:
         raise PackageRefused(_integrity_message(exc, pkg)) from None
     return outcome
@@ -681,7 +700,8 @@ def merge_one(ctx: AppContext, path: Path | str, *, confirm_rename: bool = False
 
 def import_packages(zip_paths: list[Path | str], county: AppContext | Path | str, operator: str = "",
                     progress: Callable[[int, int, str], None] | None = None,
-                    confirm_rename: bool = False) -> list[PackageOutcome]:
+                    confirm_rename: bool = False,
+                    rows_progress: Callable[[str], None] | None = None) -> list[PackageOutcome]:
     """Merge packages one by one (each its own transaction), oldest period first.
 
     A refused package raises PackageRefused; packages merged before it stay merged.
@@ -695,7 +715,7 @@ def import_packages(zip_paths: list[Path | str], county: AppContext | Path | str
         for i, path in enumerate(ordered):
             if progress:
                 progress(i, len(ordered), path.name)
-            outcomes.append(merge_one(ctx, path, confirm_rename=confirm_rename))
+            outcomes.append(merge_one(ctx, path, rows_progress, confirm_rename=confirm_rename))
         return outcomes
     finally:
         if own:

@@ -3,8 +3,8 @@
 The zip holds the print-ready workbooks declared in ``excel.schema`` plus
 ``manifest.json`` (format version, township, period, export time, operator,
 app version and, for each workbook, its sheets, row counts and SHA-256).
-Big sheets are written in openpyxl's write-only mode straight from streaming
-queries, so memory stays flat however many households there are.
+Sheets are streamed with xlsxwriter (``excel.xlsx_tables``) straight from
+streaming queries, so memory stays flat however many households there are.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
-from openpyxl import Workbook
 import sqlalchemy as sa
 from sqlalchemy import and_, func, inspect as sa_inspect, select
 from sqlalchemy.sql import ColumnElement
@@ -31,7 +30,9 @@ from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.excel import schema
 from fupin_tui.excel.schema import F, Sheet
-from fupin_tui.excel.styles import Column, discard, write_table
+from fupin_tui.excel.styles import Column
+from fupin_tui.excel.xlsx_tables import TableBook
+from fupin_tui.filenames import open_private
 from fupin_tui.models import CountyOwned, Project, Township, Village
 
 MANIFEST = "manifest.json"
@@ -159,6 +160,9 @@ def _count(ctx: AppContext, sheet: Sheet, scope: Scope) -> int:
 # --------------------------------------------------------------------------- cells
 
 
+_AS_STORED = frozenset({"text", "money", "date", "id", "ratio", "qty"})  # kinds cell_value leaves as they are
+
+
 def cell_value(f: F, value):
     """A database value as it is written in the package."""
     if value is None:
@@ -225,17 +229,22 @@ COMPUTED = {
 
 def _rows(ctx: AppContext, sheet: Sheet, scope: Scope, counter: _Counter) -> Iterator[list]:
     fields = sheet.fields
+    n = len(fields)
     position = {f.attr: i for i, f in enumerate(fields)}
     computed = [(i, position[COMPUTED[f.attr][0]], COMPUTED[f.attr][1])
                 for i, f in enumerate(fields) if f.attr.startswith("=")]
+    # cell_value only where it can change something: millions of cells at township scale
+    converted = [(i, f) for i, f in enumerate(fields) if f.kind not in _AS_STORED and not f.attr.startswith("=")]
     with ctx.db.engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=2000).execute(_statement(sheet, scope))
         for raw in result:
-            values = [cell_value(f, v) for f, v in zip(fields, raw)]
+            values = list(raw)
+            for i, f in converted:
+                values[i] = cell_value(f, values[i])
             for i, source, fn in computed:
                 values[i] = fn(raw[source])
-            values.append("是" if raw[-2] else None)
-            values.append(raw[-1] or None)
+            values[n] = "是" if raw[n] else None
+            values[n + 1] = raw[n + 1] or None
             counter.tick()
             yield values
 
@@ -325,9 +334,7 @@ def _sha256(path: Path) -> str:
 
 
 def _private_file(path: Path):
-    from fupin_tui.filenames import open_private  # every package writer: 0600 even over a left-over file
-
-    return open_private(path)
+    return open_private(path)  # every package writer: 0600 even over a left-over file
 
 
 def package_name(code: str, name: str, period: str, village_code: str | None = None) -> str:
@@ -398,35 +405,35 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
     exported_at = datetime.combine(ctx.today(), datetime.now().time()).replace(microsecond=0)
     subtitle = f"{county}{name}（{code}）  报送期 {period}" + (f"  村 {scope.village_code}" if scope.village_code else "") \
         + "  金额单位：元"
-    wb = None
+    book_file = None
     try:
         books = []
         for book in schema.workbooks():
-            wb = Workbook(write_only=True)
+            book_file = TableBook(work / book, tmpdir=work)
             sheets_meta = []
             for sheet in schema.sheets_of(book):
                 counter.label = f"{book} / {sheet.name}"
-                ws = wb.create_sheet(sheet.name)
-                rows = write_table(ws, title=f"{name}{sheet.title}", subtitle=subtitle, columns=columns_for(sheet),
-                                   rows=_rows(ctx, sheet, scope, counter), signatures=sheet.signatures,
-                                   key_columns=sheet.keys)
+                rows = book_file.add_table(sheet.name, title=f"{name}{sheet.title}", subtitle=subtitle,
+                                           columns=columns_for(sheet), rows=_rows(ctx, sheet, scope, counter),
+                                           signatures=sheet.signatures, key_columns=sheet.keys)
                 sheets_meta.append({"name": sheet.name, "rows": rows, "columns": headers_for(sheet)})
                 counter.check()
             if book == schema.PROJECTS:
                 counter.label = f"{book} / 期限"
-                ws = wb.create_sheet("期限")
-                rows = write_table(ws, title=f"{name}项目办理期限（工作日）", subtitle=subtitle + f"  计算日 {ctx.today()}",
-                                   columns=DEADLINE_COLUMNS, rows=_deadline_rows(ctx, scope, counter))
+                rows = book_file.add_table("期限", title=f"{name}项目办理期限（工作日）",
+                                           subtitle=subtitle + f"  计算日 {ctx.today()}",
+                                           columns=DEADLINE_COLUMNS, rows=_deadline_rows(ctx, scope, counter))
                 sheets_meta.append({"name": "期限", "rows": rows, "columns": [c.header for c in DEADLINE_COLUMNS],
                                     "shown_only": True})
-            books.append(_save(wb, work / book, sheets_meta))
+            books.append(_save(book_file, sheets_meta))
+            book_file = None
         if with_checks:
-            wb = Workbook(write_only=True)
-            ws = wb.create_sheet("体检问题")
-            rows = write_table(ws, title=f"{name}体检问题清单", subtitle=subtitle, columns=CHECK_COLUMNS,
-                               rows=_check_rows(ctx, scope, name))
+            book_file = TableBook(work / schema.CHECKS, tmpdir=work)
+            rows = book_file.add_table("体检问题", title=f"{name}体检问题清单", subtitle=subtitle, columns=CHECK_COLUMNS,
+                                       rows=_check_rows(ctx, scope, name))
             meta = [{"name": "体检问题", "rows": rows, "columns": [c.header for c in CHECK_COLUMNS], "shown_only": True}]
-            books.append(_save(wb, work / schema.CHECKS, meta))
+            books.append(_save(book_file, meta))
+            book_file = None
         counter.check()
 
         manifest = {
@@ -451,8 +458,8 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
                         compress_type=zipfile.ZIP_DEFLATED)
         os.replace(partial, target)
     except BaseException:
-        if wb is not None:
-            discard(wb)
+        if book_file is not None:
+            book_file.discard()
         for leftover in out_dir.glob("*.zip.part"):
             leftover.unlink(missing_ok=True)
         raise
@@ -463,10 +470,8 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
     return ExportResult(target, manifest, {m["name"]: m["rows"] for b in books for m in b["sheets"]})
 
 
-def _save(wb: Workbook, path: Path, sheets_meta: list[dict]) -> dict:
-    with _private_file(path) as fh:
-        wb.save(fh)
-    wb._sheets = []  # saved: nothing left to discard
+def _save(book_file: TableBook, sheets_meta: list[dict]) -> dict:
+    path = book_file.close()
     return {"file": path.name, "sha256": _sha256(path), "bytes": path.stat().st_size, "sheets": sheets_meta}
 
 

@@ -15,24 +15,25 @@ repeated on the left of every section. The layout is decided by
 The fixed layout (title row 1, subtitle row 2, header row 3, data from row 4)
 is part of the package format: the county merge reads tables back by it.
 
-Works on normal worksheets and on openpyxl write-only worksheets (big
-sheets): each column gets one prepared cell whose style is computed once, so
-styling costs almost nothing per cell.
+`write_table` writes a normal openpyxl worksheet (the printouts); each column
+gets one prepared cell whose style is computed once. The submission package,
+millions of cells, is streamed with xlsxwriter by ``excel.xlsx_tables`` from the
+same widths, layout and row heights.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
 
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from fupin_tui.domain.errors import DomainError
@@ -56,7 +57,7 @@ NUMBER_FORMATS = {
 # Widths (in Excel character units) when neither the caller nor the data says more.
 _MIN_WIDTH = {"text": 6, "money": 10, "date": 11, "int": 5, "id": 8, "ratio": 8}
 _MAX_WIDTH = 48
-_SAMPLE_ROWS = 200  # rows looked at to size the columns
+SAMPLE_ROWS = 200  # rows looked at to size the columns
 
 # Characters that make spreadsheet programs treat typed text as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -81,9 +82,24 @@ class Column:
             raise ValueError(f"unknown column kind {self.kind!r}; use one of {KINDS}")
 
 
+# Blocks whose every character is wide (East Asian Width W or F): CJK punctuation, ideographs, full-width forms.
+_WIDE_BLOCKS = "\u3000-\u303e\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6"
+_WIDE = re.compile(f"[{_WIDE_BLOCKS}]")
+_LOOK_UP = re.compile(f"[^\x00-\x7f{_WIDE_BLOCKS}]")  # anything else is looked up character by character
+
+
 def display_width(text: str) -> int:
-    """Columns the text takes on screen or paper: CJK and full-width count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns the text takes on screen or paper: CJK and full-width count 2.
+
+    Sized for the package's 体检 sheet (hundreds of thousands of wrapped cells): ASCII and the
+    common wide blocks are counted by a regular expression, only other characters one by one.
+    """
+    if text.isascii():
+        return len(text)
+    width = 2 * len(text) - len(_WIDE.sub("", text))
+    if _LOOK_UP.search(text):
+        width += sum(1 for ch in _LOOK_UP.findall(text) if unicodedata.east_asian_width(ch) in "WF")
+    return width
 
 
 EXCEL_CELL_LIMIT = 32767  # characters in one cell; Excel and WPS cut the rest without a word
@@ -111,6 +127,8 @@ def safe_text(value: Any) -> str:
     text = value if isinstance(value, str) else str(value)
     if len(text) > EXCEL_CELL_LIMIT:
         raise CellTooLong(len(text))
+    if text.isprintable():  # the usual case, checked in C: nothing to remove
+        return text
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
@@ -131,26 +149,6 @@ def set_text(cell: Cell, value: Any) -> Cell:
 # --- styles computed once per column -----------------------------------------
 
 
-class _Prepared(Cell):
-    """A cell reused for every row of its column: its style id is looked up once."""
-
-    __slots__ = ("_sid",)
-
-    def __init__(self, ws, value=None) -> None:
-        super().__init__(ws, value=value)
-        self._sid = None
-
-    @property
-    def style_id(self) -> int:
-        if self._sid is None:  # styles are set before the first write and never change
-            self._sid = self.parent.parent._cell_styles.add(self._style)
-        return self._sid
-
-    @property
-    def has_style(self) -> bool:
-        return True
-
-
 def _style_column(dim, kind: str) -> None:
     """The column's own style: Excel/WPS draw cells absent from the file with it (borders on empty cells)."""
     dim.font = Font(name=_FONT_NAME, size=10)
@@ -159,7 +157,7 @@ def _style_column(dim, kind: str) -> None:
 
 
 def _data_cell(ws, kind: str, quoted: bool = False, wrap: bool = False) -> Cell:
-    cell = _Prepared(ws)
+    cell = Cell(ws)
     cell.font = Font(name=_FONT_NAME, size=10)
     cell.border = _BORDER
     cell.number_format = NUMBER_FORMATS[kind]
@@ -171,7 +169,7 @@ def _data_cell(ws, kind: str, quoted: bool = False, wrap: bool = False) -> Cell:
 
 
 def _header_cell(ws, text: str) -> Cell:
-    cell = _Prepared(ws, value=safe_text(text))
+    cell = Cell(ws, value=safe_text(text))
     cell.font = Font(name=_FONT_NAME, size=10, bold=True)
     cell.border = _BORDER
     cell.fill = PatternFill("solid", fgColor="D9D9D9")
@@ -180,14 +178,14 @@ def _header_cell(ws, text: str) -> Cell:
 
 
 def _title_cell(ws, text: str, size: int, bold: bool) -> Cell:
-    cell = _Prepared(ws, value=safe_text(text) or None)
+    cell = Cell(ws, value=safe_text(text) or None)
     cell.font = Font(name=_FONT_NAME, size=size, bold=bold)
     cell.alignment = Alignment(horizontal="center", vertical="center")
     return cell
 
 
 def _plain_cell(ws, text: str = "") -> Cell:
-    cell = _Prepared(ws, value=safe_text(text) or None)
+    cell = Cell(ws, value=safe_text(text) or None)
     cell.font = Font(name=_FONT_NAME, size=10)
     cell.alignment = Alignment(horizontal="left", vertical="center")
     return cell
@@ -226,7 +224,7 @@ def _fill(cell: Cell, quoted: Cell, kind: str, value: Any) -> Cell:
     return cell
 
 
-def _column_widths(columns: Sequence[Column], sample: Sequence[Sequence]) -> list[float]:
+def column_widths(columns: Sequence[Column], sample: Sequence[Sequence]) -> list[float]:
     widths = []
     for i, col in enumerate(columns):
         if col.width is not None:
@@ -247,6 +245,9 @@ def _column_widths(columns: Sequence[Column], sample: Sequence[Sequence]) -> lis
                 need = max(need, display_width(text))
         widths.append(min(need + 2, _MAX_WIDTH))
     return widths
+
+
+_column_widths = column_widths
 
 
 # --- print layout (independent of the writer) ------------------------------------
@@ -319,6 +320,8 @@ def wrapped_lines(value: Any, width: float) -> int:
     if value is None or value == "":
         return 1
     room = max(int(width) - 1, 2)
+    if isinstance(value, str) and 2 * len(value) <= room and "\n" not in value:
+        return 1  # fits even if every character is wide: no need to measure (the 体检 sheet's many short cells)
     return sum(max(1, -(-display_width(part) // room)) for part in str(value).split("\n"))
 
 
@@ -339,17 +342,15 @@ def write_table(
 ) -> int:
     """Write a print-ready table on an empty sheet; return the number of data rows.
 
-    `ws` may be a normal or a write-only worksheet; `rows` may be any iterable
-    (a streaming query), it is read once.
+    `rows` may be any iterable (a streaming query), it is read once.
     """
     if not columns:
         raise ValueError("a table needs at least one column")
     ncols = len(columns)
-    streaming = isinstance(ws, WriteOnlyWorksheet)
 
     rows = iter(rows)
-    sample = list(itertools.islice(rows, _SAMPLE_ROWS))
-    widths = _column_widths(columns, sample)
+    sample = list(itertools.islice(rows, SAMPLE_ROWS))
+    widths = column_widths(columns, sample)
     for letter_index, width in enumerate(widths, 1):
         dim = ws.column_dimensions[get_column_letter(letter_index)]
         dim.width = width
@@ -372,7 +373,7 @@ def write_table(
         [_title_cell(ws, subtitle, 10, False)] + [_title_cell(ws, "", 10, False) for _ in columns[1:]],
         [_header_cell(ws, c.header) for c in columns],
     ]
-    emit = _Emitter(ws, streaming)
+    emit = _Emitter(ws)
     for row in head:
         emit.row(row)
 
@@ -406,27 +407,22 @@ def write_table(
         emit.row([_plain_cell(ws, signature_text(signatures))] + blank[1:])
         merges.append(f"A{sign_row}:{span}{sign_row}")
     for ref in merges:  # after the rows: a normal sheet turns merged cells read-only
-        _merge(ws, streaming, ref)
+        _merge(ws, ref)
     ws.print_area = f"A1:{last}{emit.next_row - 1}"
     return count
 
 
-def _merge(ws, streaming: bool, ref: str) -> None:
+def _merge(ws, ref: str) -> None:
     start, end = ref.split(":")
-    if start == end:
-        return  # one column: nothing to merge
-    if streaming:
-        ws.merged_cells.add(ref)  # write-only sheets keep only the range
-    else:
+    if start != end:  # one column: nothing to merge
         ws.merge_cells(ref)
 
 
 class _Emitter:
-    """Appends rows of prepared cells to either kind of worksheet."""
+    """Appends rows of prepared cells to a worksheet."""
 
-    def __init__(self, ws, streaming: bool) -> None:
+    def __init__(self, ws) -> None:
         self.ws = ws
-        self.streaming = streaming
         self.next_row = 1
 
     def row(self, cells: list[Cell]) -> None:
@@ -434,14 +430,11 @@ class _Emitter:
         for col, cell in enumerate(cells, 1):
             if cell.column is None or cell.column == 0:
                 cell.column = col
-        if self.streaming:
-            _append_cells(self.ws, cells, self.next_row)
-        else:
-            for proto in cells:
-                target = self.ws.cell(row=self.next_row, column=proto.column)
-                target._value = proto._value
-                target.data_type = proto.data_type
-                target._style = copy_style(proto)
+        for proto in cells:
+            target = self.ws.cell(row=self.next_row, column=proto.column)
+            target._value = proto._value
+            target.data_type = proto.data_type
+            target._style = copy_style(proto)
         self.next_row += 1
 
 
@@ -449,54 +442,3 @@ def copy_style(cell: Cell):
     from openpyxl.styles.cell_style import StyleArray
 
     return StyleArray(cell._style) if cell._style is not None else None
-
-
-def _append_cells(ws: WriteOnlyWorksheet, cells: list[Cell], row_idx: int) -> None:
-    """Stream one row of prepared cells.
-
-    The cells are reused for the next row, so they are given their position
-    here and written at once; going through `ws.append` would copy each
-    styled cell and cost more than the writing itself.
-    """
-    for cell in cells:
-        cell.row = row_idx
-    ws._get_writer()
-    if ws._rows is None:
-        ws._rows = _direct_rows(ws)
-        next(ws._rows)
-    ws._rows.send((row_idx, cells))
-
-
-def _direct_rows(ws: WriteOnlyWorksheet) -> Iterator[None]:
-    """Like WriteOnlyWorksheet._write_rows, for rows that already are cells."""
-    xf = ws._writer.xf.send(True)
-    try:
-        with xf.element("sheetData"):
-            try:
-                while True:
-                    row_idx, cells = yield
-                    ws._writer.write_row(xf, cells, row_idx)
-            except GeneratorExit:
-                pass
-        ws._writer.xf.send(None)
-    except ValueError:
-        return  # the workbook was discarded half-written (export cancelled): nothing to finish
-
-
-def discard(wb) -> None:
-    """Drop a write-only workbook that will not be saved, and its temporary files."""
-    for ws in getattr(wb, "_sheets", []):
-        writer = getattr(ws, "_writer", None)
-        if writer is None:
-            continue
-        rows = getattr(ws, "_rows", None)
-        try:
-            writer.xf.close()
-        except Exception:  # noqa: BLE001 - best effort: the stream may be mid-row
-            pass
-        if rows is not None:
-            rows.close()
-        try:
-            writer.cleanup()
-        except (OSError, ValueError):
-            pass

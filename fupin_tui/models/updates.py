@@ -18,8 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from fupin_tui.models.base import Tracked, now
 
-# The steps the county takes (the township's life-cycle action each one is recorded as).
-DECISIONS = ("立项批复", "批复实施方案", "验收", "收回")
+from fupin_tui.domain.decisions import DECISIONS  # noqa: F401 - the county's steps, kept free of the ORM
 
 
 class CountyDecision(Tracked, table=True):

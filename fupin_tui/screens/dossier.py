@@ -1,7 +1,10 @@
 """项目档案 of one project, in tabs; every change goes through a service.
 
 Each tab is filled the first time it is shown (and again after a change), so
-opening a dossier reads only what the first tab shows.
+opening a dossier reads only what the first tab shows. The screen is built
+once per app and refilled for each project after that (``open_dossier``), as
+the household form is: building its tabs, tables and panels is most of the
+cost of opening a dossier.
 """
 
 from __future__ import annotations
@@ -60,6 +63,32 @@ def _d(value: date | None) -> str:
 
 def _money(value) -> str:
     return format_money(value) if value is not None else ""
+
+
+# The dossier's own tables (the 进度/报账 panels have theirs), emptied when it is refilled for another project.
+_OWN_TABLES = frozenset({"deadlines", "budget", "beneficiaries", "notices", "archive", "events"})
+DOSSIER_SCREEN = "project-dossier"
+
+
+def open_dossier(app, project_id: int, tab: str | None = None, back_to: str | None = None) -> None:
+    """Push a project's dossier. Built once per app and refilled for each project after that; a
+    dossier already on a screen stack (opened over itself, e.g. from a finding) gets its own.
+    ``back_to``: the mode closing it returns to (``FupinApp.pop_screen``)."""
+    if app.is_screen_installed(DOSSIER_SCREEN):
+        screen = app.get_screen(DOSSIER_SCREEN)
+        if not any(screen in stack for stack in app._screen_stacks.values()):
+            screen.reopen(project_id, tab)
+            screen.back_to_mode = back_to
+            app.push_screen(DOSSIER_SCREEN)
+            return
+        screen = ProjectDossierScreen(project_id, tab)
+        screen.back_to_mode = back_to
+        app.push_screen(screen)
+        return
+    screen = ProjectDossierScreen(project_id, tab)
+    screen.back_to_mode = back_to
+    app.install_screen(screen, DOSSIER_SCREEN)
+    app.push_screen(DOSSIER_SCREEN)
 
 
 class ProjectDossierScreen(Screen):
@@ -171,11 +200,41 @@ class ProjectDossierScreen(Screen):
     async def load_tab(self, name: str) -> None:
         if name in self.loaded:
             return
-        pane = self.query_one(f"#{TAB_IDS[name]}", TabPane)
-        if not pane.children:
-            await pane.mount_all(self._pane(name))
-        getattr(self, f"_load_{TABS.index(name)}")()
-        self.loaded.add(name)
+        self.loaded.add(name)  # before the first await: a second call meanwhile (TabActivated) does nothing
+        try:
+            pane = self.query_one(f"#{TAB_IDS[name]}", TabPane)
+            if not pane.children:
+                await pane.mount_all(self._pane(name))
+            getattr(self, f"_load_{TABS.index(name)}")()
+        except BaseException:
+            self.loaded.discard(name)
+            raise
+
+    # -- refilled for another project (see open_dossier) --------------------------
+    def reopen(self, project_id: int, tab: str | None = None) -> None:
+        """Show another project in this built screen: every tab is read again when shown, cursors at the top."""
+        self.project_id = project_id
+        self.loaded.clear()
+        self.rows.clear()
+        for table in self.query(DataTable):
+            if table.id in _OWN_TABLES:  # the 进度/报账 panels are the panels' own (see _mount_panel)
+                table.clear()
+        for scroll in self.query(VerticalScroll):
+            scroll.scroll_home(animate=False)
+        self.refresh_title()
+        name = tab if tab in TAB_IDS else TABS[0]
+        self.query_one("#tabs", TabbedContent).active = TAB_IDS[name]
+        self.call_later(self.load_tab, name)
+        self.set_focus(None)  # focus goes where a new dossier's would (Screen auto focus on resume)
+        self._refilled = True
+
+    def _on_screen_resume(self, event) -> None:
+        """A refill shows the same widgets under the same app classes and theme: Textual's own
+        handler (called after this one) need not match the CSS of every widget again."""
+        look = (frozenset(self.app.classes), self.app.theme)
+        if getattr(self, "_refilled", False) and look == getattr(self, "_look", None):
+            event.refresh_styles = False
+        self._refilled, self._look = False, look
 
     @staticmethod
     def _fill(table: DataTable, columns: list[str], rows: list[list[str]]) -> None:
@@ -283,9 +342,11 @@ class ProjectDossierScreen(Screen):
         pane = self.query_one(f"#{TAB_IDS[name]}", TabPane)
         holder.display = False
         existing = pane.query(panel_cls)
-        if existing:  # read again in place: the clerk keeps focus and cursor
-            existing.first().refresh_data()
+        if existing and existing.first().project_id == self.project_id:
+            existing.first().refresh_data()  # read again in place: the clerk keeps focus and cursor
             return
+        if existing:  # the dossier was refilled for another project: nothing typed for the last one stays
+            existing.remove()
         pane.mount(panel_cls(self.project_id))
 
     def _load_4(self) -> None:  # 进度

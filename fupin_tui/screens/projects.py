@@ -16,12 +16,10 @@ from fupin_tui.domain.money import format_money
 def open_record(app, project_id: int, tab: str | None = None, back_to: str | None = None) -> None:
     """Open a project's dossier (at ``tab``) from anywhere, on top of the project list;
     closing it goes back to the mode ``back_to`` when given (see ``FupinApp.open_record``)."""
-    from fupin_tui.screens.dossier import ProjectDossierScreen
+    from fupin_tui.screens.dossier import open_dossier
 
     def push() -> None:
-        screen = ProjectDossierScreen(project_id, tab)
-        screen.back_to_mode = back_to
-        app.push_screen(screen)
+        open_dossier(app, project_id, tab, back_to=back_to)
         if tab == "利益联结":  # entities (L01-L05) are edited on the linkage screen, over the dossier
             from fupin_tui.screens.linkage import LinkageScreen
 
@@ -119,9 +117,9 @@ class ProjectListScreen(Screen):
     def action_open(self) -> None:
         row = self.selected()
         if row is not None:
-            from fupin_tui.screens.dossier import ProjectDossierScreen
+            from fupin_tui.screens.dossier import open_dossier
 
-            self.app.push_screen(ProjectDossierScreen(row.id))
+            open_dossier(self.app, row.id)
 
     def action_library(self) -> None:
         from fupin_tui.screens.library import LibraryScreen

@@ -155,8 +155,10 @@ class VoucherEntryScreen(ModalScreen[int | None]):
             if household is None and values["id_number"]:
                 found = service.find_payees(self.app.ctx, values["id_number"])
                 household = found[0].household_id if len(found) == 1 else None
+            # not found in the registry: the name as typed (技工补助/培训务工补助 pay any person, 六(三))
+            name = "" if household else self.query_one("#payee", SearchPicker).input.value.strip()
             return service.LineInput(values["budget_line_id"], values["amount"], household_id=household,
-                                     id_number=values["id_number"], signed_on=values["signed_on"])
+                                     id_number=values["id_number"], signed_on=values["signed_on"], payee_name=name)
         return service.LineInput(values["budget_line_id"], values["amount"], invoice_code=values["invoice_code"],
                                  invoice_no=values["invoice_no"], invoice_date=values["invoice_date"],
                                  seller=values["seller"], attachments=values["attachments"] or 0)
@@ -174,7 +176,7 @@ class VoucherEntryScreen(ModalScreen[int | None]):
                     f.show_error(exc.problem)
                     f.widget.focus()
                     break
-            if label == "农户":
+            if label in ("农户", "领款人"):
                 self.query_one("#payee", SearchPicker).focus()
 
     def action_add_line(self) -> bool:

@@ -357,6 +357,7 @@ class LineInput:
     id_number: str = ""
     signed_on: date | None = None
     note: str = ""
+    payee_name: str = ""  # a 技工补助/培训务工补助 roster line for a person outside the registry
 
 
 def next_voucher_no(ctx: AppContext, year: int | None = None) -> str:
@@ -414,8 +415,11 @@ def _add_line(ctx: AppContext, s: Session, v: Voucher, li: LineInput, where: str
     else:
         if li.invoice_no or li.invoice_code:
             dis.refuse_if(dis.wrong_line_kind(bl.item, bl.spending_kind, dis.INVOICE, kinds))
-        if not li.household_id:
-            raise InputError(_field(where, "农户"), "名册报账须从建档立卡户中选择农户")
+        if not li.household_id and bl.spending_kind in dis.PERSON_ROSTER_KINDS:
+            _person_roster_line(ctx, line, li, where)
+        elif not li.household_id:
+            raise InputError(_field(where, "农户"), "直接补助到户的名册须从建档立卡户中选择农户")
+    if line.kind == dis.ROSTER and li.household_id:
         id_number = _norm(li.id_number).upper()
         if not id_number:
             raise InputError(_field(where, "身份证号"), "不能为空")
@@ -436,6 +440,22 @@ def _add_line(ctx: AppContext, s: Session, v: Voucher, li: LineInput, where: str
     s.add(line)
     s.flush()  # the next line's budget and invoice checks see this one
     return line
+
+
+def _person_roster_line(ctx: AppContext, line: VoucherLine, li: LineInput, where: str) -> None:
+    """技工补助/培训务工补助 (六(三)): any person — name, a valid ID number, signature date."""
+    from fupin_tui.domain.idcard import InvalidIdNumber, parse_id
+
+    name = _norm(li.payee_name)
+    if not name:
+        raise InputError(_field(where, "领款人"), "请填写领款人姓名（技工、培训务工人员不必是建档立卡户）")
+    try:
+        info = parse_id(li.id_number, today=ctx.today())
+    except InvalidIdNumber as exc:
+        raise InputError(_field(where, "身份证号"), str(exc)) from None
+    if li.signed_on is None:
+        raise InputError(_field(where, "签字日期"), "名册须有领款人签字日期")
+    line.payee_name, line.id_number, line.signed_on = name, info.number, li.signed_on
 
 
 def _recompute_total(s: Session, v: Voucher) -> None:

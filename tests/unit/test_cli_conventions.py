@@ -141,3 +141,14 @@ def test_check_piped_into_head_stops_quietly(demo_db):
                           capture_output=True, text=True, timeout=120)
     assert done.stdout.count("\n") == 1
     assert done.stderr == ""
+
+
+def test_building_the_command_line_imports_no_orm():
+    """The parser is built on every start, the screens' too: the ORM there delays the first paint (issue 18)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from fupin_tui import cli; cli._parser(); "
+            "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'fupin_tui.models') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

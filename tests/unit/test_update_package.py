@@ -43,7 +43,8 @@ def applied_project(ctx, name=ENTRY["name"]) -> int:
     data = {**ENTRY, "name": name, "village_id": villages(ctx)[0].id,
             "amount_fiscal": Decimal("300000"), "amount_self": Decimal("20000")}
     entry = library.save_entry(ctx, data)
-    return projects.apply_from_library(ctx, entry, {"date": "2026-02-10", "document_no": "新安镇申〔2026〕3号"})
+    return projects.apply_from_library(ctx, entry, {"date": "2026-02-10", "document_no": "新安镇申〔2026〕3号"},
+                                       confirmed_similar=True)
 
 
 @pytest.fixture
@@ -248,3 +249,41 @@ def test_export_writes_one_package_per_township_with_a_manifest(ctx, county, tmp
         for f in m["files"]:
             assert hashlib.sha256(zf.read(f["file"])).hexdigest() == f["sha256"]
     assert results[0].path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_failed_acceptance_and_a_recall_arrive_as_the_dialog_would_record_them(ctx, tmp_path):
+    from decimal import Decimal
+
+    from fupin_tui.models import Rectification
+    from tests.unit.test_project_services import APPROVE, PLAN_OK, SUBMIT, walk
+
+    road = applied_project(ctx)
+    projects.add_budget_line(ctx, road, item="路面", unit="米", quantity=Decimal("2100"), unit_price=Decimal("140"),
+                             spending_kind="工程建设")
+    walk(ctx, road, APPROVE, SUBMIT, PLAN_OK, ("开工", {"date": "2026-04-01"}),
+         ("完工初检", {"date": "2026-09-20", "completed_on": "2026-09-15", "organiser": "新安镇"}),
+         ("申请验收", {"date": "2026-09-25", "document_no": "新安镇请〔2026〕9号"}))
+    shed = applied_project(ctx, name="坪上村蔬菜大棚")
+    walk(ctx, shed, APPROVE)
+    county_path = tmp_path / "county.db"
+    import_packages([export_package(ctx, tmp_path / "up").path], county_path)
+    cctx = open_context(county_path, operator="县扶贫办")
+    try:
+        ue.record_decision(cctx, "520123101", road, "验收", "2026-10-10", "验2026-7",
+                           {"grade": "不合格", "organiser": "县扶贫办", "rectifications": "路肩培土；2026-12-30"})
+        ue.record_decision(cctx, "520123101", shed, "收回", "2026-11-02", "示县扶发〔2026〕30号",
+                           {"reason": "未按期开工", "amount": "150000"})
+        path = ue.export_update(cctx, tmp_path / "down", "520123101")[0].path
+    finally:
+        cctx.db.close()
+    plan = ui.apply(ctx, path)
+    assert [i.status for i in plan.items if i.kind == "县级决定"] == [ui.ACTED, ui.ACTED], plan.lines()
+    with ctx.read() as s:
+        p = s.get(Project, road)
+        assert (p.state, p.acceptance_grade) == ("整改", "不合格")
+        rect = s.exec(select(Rectification).where(Rectification.project_id == road)).one()
+        assert (rect.item, rect.deadline) == ("路肩培土", date(2026, 12, 30))
+        recalled = s.get(Project, shed)
+        assert recalled.side_state == "已收回"
+        event = s.exec(select(ProjectEvent).where(ProjectEvent.project_id == shed, ProjectEvent.action == "收回")).one()
+        assert "收回资金150000.00元" in event.note and "未按期开工" in event.note

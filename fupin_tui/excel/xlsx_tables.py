@@ -1,0 +1,282 @@
+"""Print-ready tables streamed with xlsxwriter: the submission package's writer.
+
+The package holds millions of cells (6 M at 20,000 households); xlsxwriter's
+``constant_memory`` mode writes them about twice as fast as openpyxl's
+write-only mode and keeps one row in memory. The layout is the one of
+``styles.write_table`` (title, subtitle, header row, bordered data, signature
+line; widths, print layout and wrapped row heights decided by the same
+helpers), so a package prints as before and the county merge reads it by the
+same fixed rows.
+
+Text is always written with ``write_string`` (never ``write``): a clerk's
+"=1+1" stays text, and one that Excel/WPS would take for a formula or an
+error code gets the quote prefix as well. Workbooks are owner-only (0600)
+from their first byte (``filenames.private_file``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import math
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import xlsxwriter
+
+from fupin_tui.excel.styles import (
+    EXCEL_CELL_LIMIT,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    LINE_PT,
+    MARGIN_SIDE_IN,
+    MARGIN_TOP_IN,
+    NUMBER_FORMATS,
+    SAMPLE_ROWS,
+    SUBTITLE_ROW,
+    TITLE_ROW,
+    CellTooLong,
+    Column,
+    PrintLayout,
+    column_widths,
+    looks_like_formula,
+    print_layout,
+    safe_text,
+    signature_text,
+    wrapped_lines,
+)
+from fupin_tui.filenames import private_file
+
+_FONT = {"font_name": "宋体", "font_size": 10}
+_BORDER = {"border": 1, "border_color": "#000000"}
+_ALIGN = {"money": "right", "int": "right", "ratio": "right", "date": "center"}
+_HEADER_MARGIN_IN = 0.5  # header and footer margins as the openpyxl writer left them (its defaults)
+_FOOTER = "&C第 &P 页，共 &N 页"
+_EPOCH = _dt.datetime(1899, 12, 31)
+_FORMULA_FIRST = frozenset("=+-@\t\r#")  # first characters of what looks_like_formula may flag
+
+
+def _set_height(ws, r: int, points: float) -> None:
+    """Row height in whole pixels (xlsxwriter's unit, 0.75 pt), rounded up so wrapped text is never cut."""
+    ws.set_row_pixels(r, math.ceil(points * 4 / 3 - 1e-6))
+
+
+def _serial(value: _dt.date) -> float:
+    """Excel's day number (1900 system) of a date or datetime, as xlsxwriter's write_datetime computes it."""
+    if not isinstance(value, _dt.datetime):
+        value = _dt.datetime(value.year, value.month, value.day)
+    delta = value.replace(tzinfo=None) - _EPOCH
+    days = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    return days + 1 if days > 59 else days  # Excel's phantom 1900-02-29
+
+
+class TableBook:
+    """One workbook of print-ready tables, written row by row to ``path`` (0600)."""
+
+    def __init__(self, path: Path | str, *, tmpdir: Path | str | None = None) -> None:
+        self.path = private_file(path)  # xlsxwriter truncates the existing file: it keeps the mode
+        options = {"constant_memory": True, "use_zip64": True, "strings_to_formulas": False,
+                   "strings_to_numbers": False, "strings_to_urls": False}
+        if tmpdir is not None:
+            options["tmpdir"] = str(tmpdir)
+        self.wb = xlsxwriter.Workbook(str(self.path), options)
+        self._formats: dict[tuple, Any] = {}
+        self._dates: dict[_dt.date, float] = {}
+
+    # --- formats, each made once per workbook ---------------------------------
+
+    def _format(self, key: tuple, props: dict):
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = self.wb.add_format(props)
+        return fmt
+
+    def _data_format(self, kind: str, wrap: bool, quoted: bool = False, number_format: str | None = None):
+        props = {**_FONT, **_BORDER, "num_format": number_format or NUMBER_FORMATS[kind],
+                 "valign": "top" if wrap else "vcenter"}
+        if kind in _ALIGN:
+            props["align"] = _ALIGN[kind]
+        if wrap:
+            props["text_wrap"] = True
+        if quoted:
+            props["quote_prefix"] = True
+        return self._format(("data", kind, wrap, quoted, number_format), props)
+
+    def _column_format(self, kind: str):
+        return self._format(("column", kind), {**_FONT, **_BORDER, "num_format": NUMBER_FORMATS[kind]})
+
+    def _title_format(self, size: int, bold: bool):
+        return self._format(("title", size, bold), {"font_name": _FONT["font_name"], "font_size": size, "bold": bold,
+                                                    "align": "center", "valign": "vcenter"})
+
+    def _header_format(self):
+        return self._format(("header",), {**_FONT, **_BORDER, "bold": True, "pattern": 1, "bg_color": "#D9D9D9",
+                                          "align": "center", "valign": "vcenter", "text_wrap": True})
+
+    def _plain_format(self):
+        return self._format(("plain",), {**_FONT, "align": "left", "valign": "vcenter"})
+
+    # --- tables ----------------------------------------------------------------
+
+    def add_table(
+        self,
+        name: str,
+        *,
+        title: str,
+        columns: list[Column],
+        rows: Iterable[Sequence],
+        subtitle: str = "",
+        signatures: Sequence[str] = ("制表人", "审核人", "日期"),
+        landscape: bool = True,
+        key_columns: int = 1,
+    ) -> int:
+        """Add sheet ``name`` holding a print-ready table; return the number of data rows (``rows`` is read once)."""
+        if not columns:
+            raise ValueError("a table needs at least one column")
+        ws = self.wb.add_worksheet(name)
+        ncols = len(columns)
+        rows = iter(rows)
+        sample = list(itertools.islice(rows, SAMPLE_ROWS))
+        widths = column_widths(columns, sample)
+        for c, (col, width) in enumerate(zip(columns, widths)):
+            # pixels of the default font's digit (7): the file then holds exactly `width`, as openpyxl wrote it
+            ws.set_column_pixels(c, c, width * 7, self._column_format(col.kind), {"hidden": not col.printed})
+        layout = print_layout(widths, [c.printed for c in columns], key_columns, landscape)
+        _setup_print(ws, layout)
+
+        span = layout.title_span
+        self._title_row(ws, TITLE_ROW - 1, title, self._title_format(16, True), span, ncols, height=28)
+        self._title_row(ws, SUBTITLE_ROW - 1, subtitle, self._title_format(10, False), span, ncols)
+        header = self._header_format()
+        _set_height(ws, HEADER_ROW - 1, 30)
+        for c, col in enumerate(columns):
+            ws.write_string(HEADER_ROW - 1, c, safe_text(col.header), header)
+
+        count = self._data_rows(ws, title, columns, widths, itertools.chain(sample, rows))
+        r = FIRST_DATA_ROW - 1 + count
+        if signatures:
+            plain = self._plain_format()
+            for c in range(ncols):  # a blank line, every cell written so no column border shows there
+                ws.write_blank(r, c, None, plain)
+            self._title_row(ws, r + 1, signature_text(signatures), plain, span, ncols)
+            r += 2
+        ws.print_area(0, 0, r - 1, ncols - 1)
+        return count
+
+    def _title_row(self, ws, r: int, text: str, fmt, span: int, ncols: int, height: float | None = None) -> None:
+        """Text merged over the first ``span`` columns; the other cells written blank, in the same format."""
+        if height is not None:
+            _set_height(ws, r, height)
+        if span > 1:
+            ws.merge_range(r, 0, r, span - 1, None, fmt)
+        text = safe_text(text)
+        if text:
+            ws.write_string(r, 0, text, fmt)
+        else:
+            ws.write_blank(r, 0, None, fmt)
+        for c in range(span, ncols):
+            ws.write_blank(r, c, None, fmt)
+
+    def _data_rows(self, ws, title: str, columns: list[Column], widths: list[float], rows: Iterable[Sequence]) -> int:
+        kinds = [c.kind for c in columns]
+        plain = [self._data_format(c.kind, c.wrap) for c in columns]
+        quoted = [self._data_format(c.kind, c.wrap, quoted=True) for c in columns]
+        dated = [self._data_format(c.kind, c.wrap, number_format=NUMBER_FORMATS["date"]) if c.kind != "date"
+                 else plain[i] for i, c in enumerate(columns)]
+        wrapped = [(i, widths[i]) for i, c in enumerate(columns) if c.wrap]
+        ncols = len(columns)
+        as_text = [k == "id" for k in kinds]  # an ID, account or code number stays text even when it is a number
+        r = FIRST_DATA_ROW - 1
+        for values in rows:
+            if len(values) > ncols:
+                values = values[:ncols]
+            try:
+                self._write_row(ws, r, values, wrapped, plain, quoted, dated, as_text)
+            except CellTooLong as exc:  # name the table, row and column the clerk must shorten
+                c = next(i for i, v in enumerate(values) if v is not None and len(str(v)) > EXCEL_CELL_LIMIT)
+                raise CellTooLong(exc.length, f"「{title}」第 {r - FIRST_DATA_ROW + 2} 行「{columns[c].header}」") from None
+            r += 1
+        return r - (FIRST_DATA_ROW - 1)
+
+    def _write_row(self, ws, r: int, values: Sequence, wrapped, plain, quoted, dated, as_text) -> None:
+        """One data row: every value by its type, text with write_string only (never a formula)."""
+        write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
+        dates = self._dates
+        if wrapped:  # spreadsheet programs do not grow rows on opening: give the height the text needs
+            lines = max(wrapped_lines(values[i] if i < len(values) else None, w) for i, w in wrapped)
+            if lines > 1:
+                _set_height(ws, r, LINE_PT * lines + 3)
+        for c, value in enumerate(values):
+            if value is None:
+                continue  # empty cells are left out: the column's format draws them
+            t = type(value)
+            if t is str:
+                if len(value) > EXCEL_CELL_LIMIT or not value.isprintable():
+                    value = safe_text(value)  # refuses what a cell cannot hold (CellTooLong)
+                if not value:
+                    continue
+                if value[0] in _FORMULA_FIRST and looks_like_formula(value):
+                    write_string(r, c, value, quoted[c])
+                else:
+                    write_string(r, c, value, plain[c])
+            elif as_text[c]:
+                write_string(r, c, safe_text(value), plain[c])
+            elif t is int or t is float:
+                write_number(r, c, value, plain[c])
+            elif t is Decimal:  # as a float: 9842.40 is written 9842.4, as openpyxl wrote it
+                write_number(r, c, float(value), plain[c])
+            elif t is bool:
+                write_boolean(r, c, value, plain[c])
+            elif isinstance(value, _dt.date):
+                serial = dates.get(value)
+                if serial is None:
+                    serial = dates[value] = _serial(value)
+                write_number(r, c, serial, dated[c])
+            elif isinstance(value, (int, float, Decimal)):
+                write_number(r, c, float(value), plain[c])
+            else:
+                text = safe_text(value)
+                if text:
+                    write_string(r, c, text, quoted[c] if looks_like_formula(text) else plain[c])
+
+    # --- finishing -------------------------------------------------------------
+
+    def close(self) -> Path:
+        self.wb.close()
+        return self.path
+
+    def discard(self) -> None:
+        """Drop a workbook that will not be finished (export cancelled): its row files and the file itself."""
+        for ws in self.wb.worksheets():
+            # constant_memory keeps each sheet's rows in a temporary file until close(): close and remove it
+            fh, name = getattr(ws, "row_data_fh", None), getattr(ws, "row_data_filename", None)
+            try:
+                if fh is not None:
+                    fh.close()
+                if name:
+                    os.unlink(name)
+            except OSError:
+                pass
+        self.path.unlink(missing_ok=True)
+
+
+def _setup_print(ws, layout: PrintLayout) -> None:
+    ws.set_paper(9)  # A4
+    if layout.landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    if layout.fit_width:
+        ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+        ws.center_horizontally()
+    else:  # full size, in sections: all rows of the first columns, then the next columns, key columns on each
+        ws.set_print_scale(100)
+        if layout.title_cols:
+            ws.repeat_columns(0, layout.title_cols - 1)
+    ws.set_margins(left=MARGIN_SIDE_IN, right=MARGIN_SIDE_IN, top=MARGIN_TOP_IN, bottom=MARGIN_TOP_IN)
+    ws.set_header("", {"margin": _HEADER_MARGIN_IN})
+    ws.set_footer(_FOOTER, {"margin": _HEADER_MARGIN_IN})
+    ws.repeat_rows(HEADER_ROW - 1)
+    ws.freeze_panes(FIRST_DATA_ROW - 1, 0)
