@@ -6,6 +6,7 @@ import pytest
 
 from fupin_tui import keymap as km
 from fupin_tui.app import JOBS, make_app
+from tests.pilot.ready import until
 from tests.screen_text import screen_text
 
 # what may be ASCII letters on screen: key names, rule codes, product names; data is checked apart
@@ -147,20 +148,25 @@ def _household_and_project(path):
     return h, p
 
 
-async def _palette_pick(app, pilot, query):
-    from textual.command import CommandList
+async def _palette_pick(app, pilot, query, expect: str = ""):
+    """Ctrl+P, type ``query``; the hits once one starts with ``expect`` (or any record or rule hit).
+    Hits arrive as the searches finish: wait for the one wanted, not for a moment (a busy machine)."""
+    from textual.command import CommandList, CommandPalette
 
     await pilot.press("ctrl+p")
-    await pilot.pause()
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "命令面板")
     await pilot.press(*query)
-    for _ in range(20):
-        await pilot.pause(0.05)
+    wanted = (expect,) if expect else ("户", "项目", "规则")
+
+    def shown() -> list[str]:
         options = app.screen.query_one(CommandList)
-        if any(str(options.get_option_at_index(i).prompt).startswith(("户", "项目", "规则"))
-               for i in range(options.option_count)):
-            break
-    shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-    return shown
+        return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+    try:
+        await until(pilot, lambda: any(s.startswith(wanted) for s in shown()), f"{query} 的结果", timeout=30)
+    except AssertionError:
+        pass  # the caller's assertion names what was shown
+    return shown()
 
 
 async def test_palette_finds_households_projects_and_rules(demo_path):
@@ -172,16 +178,16 @@ async def test_palette_finds_households_projects_and_rules(demo_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(app, pilot)
         for query in (head, initials, id_number[-8:], household_no):
-            shown = await _palette_pick(app, pilot, query)
+            shown = await _palette_pick(app, pilot, query, f"户 {head}")
             assert any(s.startswith(f"户 {head}") for s in shown), (query, shown)
             await pilot.press("escape")
             await pilot.pause()
         for query in (project, search_keys(project).split()[0], file_no):
-            shown = await _palette_pick(app, pilot, query)
+            shown = await _palette_pick(app, pilot, query, f"项目 {project}")
             assert any(s.startswith(f"项目 {project}") for s in shown), (query, shown)
             await pilot.press("escape")
             await pilot.pause()
-        shown = await _palette_pick(app, pilot, "P13")
+        shown = await _palette_pick(app, pilot, "P13", "规则 P13")
         assert shown[0].startswith("规则 P13")
         await pilot.press("enter")
         await _ready(app, pilot)
