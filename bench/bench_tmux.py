@@ -105,9 +105,9 @@ def form(db: str, runs: int, opens: int) -> dict:
             time.sleep(1.0)  # not timed: the focus moves without changing any text
             for i in range(opens):
                 s = t.press("Enter")
-                (first if i == 0 else later).append(t.wait_for("一看房", "帮扶责任人", since=s))
+                (first if i == 0 else later).append(t.wait_for("一卡通账号", "贫困户属性", since=s))
                 t.press("Escape")
-                t.wait_for("Enter 打开", absent=("一看房",))
+                t.wait_for("Enter 打开", absent=("一卡通账号",))
                 t.press("Down")
             mem.append(peak_mb(t))
     med = statistics.median
