@@ -475,8 +475,15 @@ class HouseholdFormScreen(FormScreen):
     async def action_add_member(self) -> None:
         self.query_one(TabbedContent).active = "tab-members"
         await self._ensure_members()
-        has_head = any(m.relation == "户主" for m in self.members if not m.void_reason)
-        self._add_member_row("" if has_head else "户主")
+        # a row not yet filled in (a new household's 户主 row) is the one to fill, not a second empty one
+        blank = next((i for i, m in enumerate(self.members)
+                      if getattr(m, "id", None) is None and not m.void_reason and not m.name and not m.id_number), None)
+        if blank is not None:
+            self.current = blank
+            self._show_member(blank)
+        else:
+            has_head = any(m.relation == "户主" for m in self.members if not m.void_reason)
+            self._add_member_row("" if has_head else "户主")
         self.query_one("#m_name", TextInput).focus()
 
     def action_void_member(self) -> None:

@@ -323,3 +323,24 @@ async def test_the_form_is_built_once_and_refilled_for_each_household(app, ctx):
         assert type(app.screen).__name__ == "HouseholdListScreen"
     with ctx.read() as s:
         assert s.get(Household, first.id).address == "一组"  # the dropped edit was never saved
+
+
+async def test_ctrl_n_on_a_new_household_fills_the_head_row_before_adding_another(app, ctx):
+    """A new household has its 户主 row waiting: Ctrl+N goes to it instead of adding a second empty row;
+    once it is filled in, Ctrl+N adds the next person."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("registry")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        table = form.query_one("#members")
+        name = form.query_one("#m_name")
+        assert table.row_count == 1 and form.focused is name and name.region.height > 0
+        assert form.query_one("#m_relation").value == "户主"
+        await pilot.press(*"张三")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert table.row_count == 2 and form.focused is name and name.value == ""
