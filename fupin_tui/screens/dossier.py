@@ -420,6 +420,21 @@ class ProjectDossierScreen(Screen):
             dialog.draft_key, dialog.draft_title = f"project:{self.project_id}:{draft}", f"{self.dossier.name} {title}"
         self.app.push_screen(dialog, finished)
 
+    def on_key(self, event) -> None:
+        """Down on the tab bar goes into the tab (its table): a clerk on 档案 presses Down to reach
+        the first document, not a key that does nothing."""
+        from textual.widgets import Tabs
+
+        if event.key != "down" or not isinstance(self.focused, Tabs):
+            return
+        tabs = self.query_one("#tabs", TabbedContent)
+        pane = tabs.get_pane(tabs.active) if tabs.active else None
+        target = next((w for w in pane.query("*") if w.focusable and w.display), None) if pane else None
+        if target is not None:
+            event.stop()
+            event.prevent_default()
+            target.focus()
+
     # -- actions --------------------------------------------------------------
     def action_tab(self, index: int) -> None:
         self.query_one("#tabs", TabbedContent).active = TAB_IDS[TABS[index]]

@@ -226,3 +226,26 @@ async def test_beneficiary_from_the_registry_refused_when_not_registered(app, ct
         await fill(pilot, {"household": "520123101201007"})
         assert "[P20" in str(app.screen.query_one("#dialog-error").render())
     assert projects.beneficiaries(ctx, pid) == []
+
+
+async def test_down_on_the_tab_bar_goes_into_the_archive_table(app, ctx):
+    """8 shows 档案 with the focus on the tab bar; Down reaches the first document, Down again the next."""
+    from textual.widgets import Tabs
+
+    pid = make_project(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_record(f"project:{pid}")
+        await pilot.pause()
+        await pilot.pause()
+        app.screen.query_one("#tabs Tabs", Tabs).focus()
+        await pilot.press("8")
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one("#archive")
+        assert isinstance(app.focused, Tabs) and table.row_count > 2
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.focused is table and table.region.height > 0 and table.cursor_row == 0
+        await pilot.press("down")
+        await pilot.pause()
+        assert table.cursor_row == 1
