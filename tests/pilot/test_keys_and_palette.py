@@ -148,7 +148,7 @@ def _household_and_project(path):
     return h, p
 
 
-async def _palette_pick(app, pilot, query, expect: str = ""):
+async def _palette_pick(app, pilot, query, expect: str = "", first: bool = False):
     """Ctrl+P, type ``query``; the hits once one starts with ``expect`` (or any record or rule hit).
     Hits arrive as the searches finish: wait for the one wanted, not for a moment (a busy machine)."""
     from textual.command import CommandList, CommandPalette
@@ -162,8 +162,12 @@ async def _palette_pick(app, pilot, query, expect: str = ""):
         options = app.screen.query_one(CommandList)
         return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
+    def arrived() -> bool:
+        hits = shown()
+        return bool(hits) and hits[0].startswith(wanted) if first else any(s.startswith(wanted) for s in hits)
+
     try:
-        await until(pilot, lambda: any(s.startswith(wanted) for s in shown()), f"{query} 的结果", timeout=30)
+        await until(pilot, arrived, f"{query} 的结果", timeout=30)
     except AssertionError:
         pass  # the caller's assertion names what was shown
     return shown()
@@ -187,7 +191,7 @@ async def test_palette_finds_households_projects_and_rules(demo_path):
             assert any(s.startswith(f"项目 {project}") for s in shown), (query, shown)
             await pilot.press("escape")
             await pilot.pause()
-        shown = await _palette_pick(app, pilot, "P13", "规则 P13")
+        shown = await _palette_pick(app, pilot, "P13", "规则 P13", first=True)  # the exact id on top
         assert shown[0].startswith("规则 P13")
         await pilot.press("enter")
         await _ready(app, pilot)
