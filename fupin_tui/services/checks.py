@@ -464,7 +464,7 @@ def run_checks(ctx: AppContext, rules: Iterable[str] | None = None, data: CheckD
     if data is None and county_check.is_county(ctx):
         with _gc_paused():
             findings = county_check.county_findings(ctx, load_check_data(ctx), today, rules, township)
-        return CheckResult(apply_acks(findings, _acks(ctx)), today)
+        return CheckResult(county_check.apply_township_acks(ctx, findings), today)
     if township is not None:
         raise InputError("乡镇", "这是乡镇自己的数据库，按乡镇体检只用于县级汇总库")
     if rules is not None or data is not None:

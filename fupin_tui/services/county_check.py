@@ -77,6 +77,42 @@ def split(data: CheckData, town: Town) -> CheckData:
         shared_ids=tuple(shared))
 
 
+def township_acks(ctx: AppContext) -> dict[tuple[str, str, str], object]:
+    """The acknowledgements merged into the county, keyed by (township name, rule, record): a
+    township-wide finding is acknowledged by its text, and another township's identical text is
+    not the same finding."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    from fupin_tui.domain.rules import Ack
+
+    names = {t.code: t.name for t in towns(ctx)}
+    out = {}
+    with ctx.read() as s:
+        rows = s.execute(text(
+            "SELECT fa.rule, fa.record, fa.reason, fa.acknowledged_by, fa.acknowledged_at, co.township_code "
+            "FROM findingack fa LEFT JOIN countyowned co ON co.table_name = 'findingack' AND co.row_id = fa.id "
+            "WHERE NOT fa.voided ORDER BY fa.id"))
+        for rule, record, reason, by, at, code in rows:
+            # an acknowledgement made at the county itself (no township owns it) holds wherever it matches
+            out[(names.get(code, code) if code else None, rule, record)] = Ack(
+                reason, by, at if isinstance(at, datetime) else datetime.fromisoformat(at))
+    return out
+
+
+def apply_township_acks(ctx: AppContext, findings: list[Finding]) -> list[Finding]:
+    from fupin_tui.services.checks import ack_key
+
+    acks = township_acks(ctx)
+    out = []
+    for f in findings:
+        key = ack_key(f)
+        ack = acks.get((f.township, *key)) or acks.get((None, *key))
+        out.append(replace(f, ack=ack) if ack else f)
+    return out
+
+
 def county_findings(ctx: AppContext, data: CheckData, today: date, rules=None,
                     township_code: str | None = None) -> list[Finding]:
     """Every township's findings, each naming its township, in township order."""

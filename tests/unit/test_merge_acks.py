@@ -97,3 +97,32 @@ def test_a_package_of_an_earlier_release_without_acknowledgements_still_merges(m
     assert outcome.status == "新导入"
     assert any(schema.ACKS in note and "体检问题确认记录" in note for note in outcome.notes), outcome.notes
     assert sqlite3.connect(tmp_path / "county.db").execute("select count(*) from findingack").fetchone() == (0,)
+
+
+def test_a_township_wide_acknowledgement_holds_only_in_its_own_township(merged):
+    """A township-wide finding is acknowledged by its text: the same text in another township of the
+    county is another finding, and stays open."""
+    from fupin_tui.models import CountyOwned
+    from fupin_tui.models.audit import FindingAck
+
+    _base, _two, county, *_ = merged
+    findings = checks.run_checks(county).findings
+    wide = next(f for f in findings if f.township == "新安镇" and not f.record.startswith(("project:", "household:"))
+                and not f.ack)
+    rule, record = checks.ack_key(wide)
+    with county.db.session() as s:
+        ack = FindingAck(rule=rule, record=record, reason="龙场镇的说明", acknowledged_by="李会计")
+        s.add(ack)
+        s.flush()
+        owner = CountyOwned(township_code="520123102", table_name="findingack", row_id=ack.id, source_id=999)
+        s.add(owner)
+        s.flush()
+        ack_id, owner_id = ack.id, owner.id
+    again = {(f.township, f.rule, f.message): f.ack for f in checks.run_checks(county).findings}
+    assert again[("新安镇", wide.rule, wide.message)] is None  # 龙场镇's acknowledgement is not 新安镇's
+    with county.db.session() as s:
+        s.get(CountyOwned, owner_id).township_code = "520123101"
+    again = {(f.township, f.rule, f.message): f.ack for f in checks.run_checks(county).findings}
+    assert again[("新安镇", wide.rule, wide.message)].reason == "龙场镇的说明"
+    with county.db.session() as s:  # leave the module's county as it was
+        s.get(FindingAck, ack_id).voided = True
