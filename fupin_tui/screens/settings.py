@@ -83,12 +83,12 @@ class SettingsScreen(Screen):
                 yield HolidaysPanel(id="holidays")
             with TabPane("配置", id="tab-config"):
                 yield Static("", id="config-report")
-            with TabPane("更新包", id="tab-update"):
-                yield UpdatePanel(id="update")
                 yield Field("导入配置文件", TextInput(id="config-file",
                                                 placeholder="holidays.toml 或 codes.toml 的路径，回车导入"))
                 yield Static("", id="config-error", classes="error-line")
                 yield Static("", id="config-done", classes="hint")
+            with TabPane("更新包", id="tab-update"):
+                yield UpdatePanel(id="update")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -158,6 +158,7 @@ async def _config_tab(pilot, app):
 
 async def _import_typed(pilot, app, text: str):
     box = app.screen.query_one("#config-file")
+    assert box.region.height > 0, "the import box is on the 配置 tab the clerk is looking at"
     box.focus()
     box.value = text
     await pilot.press("enter")
