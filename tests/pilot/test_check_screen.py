@@ -5,6 +5,7 @@ from sqlmodel import select
 from fupin_tui.app import make_app
 from fupin_tui.models import FindingAck
 from tests.checks_data import build_township
+from tests.pilot.ready import until
 from tests.screen_text import screen_text
 
 
@@ -80,11 +81,11 @@ async def test_self_evaluation_screen_and_export(ctx, db_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await _open_check(app, pilot)
         await pilot.press("ctrl+z")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: type(app.screen).__name__ == "EvaluationScreen", "绩效自评")
+        # the figures arrive from a worker: wait for them, not for a moment (a busy CI machine)
+        await until(pilot, lambda: "资金使用进度（报账/批复）" in screen_text(app), "自评指标", timeout=30)
         screen = app.screen
-        assert type(screen).__name__ == "EvaluationScreen" and screen.year == 2026
+        assert screen.year == 2026
         text = screen_text(app)
         assert "新安镇2026年度财政专项扶贫资金绩效自评（项目2个）" in text
         assert "资金使用进度（报账/批复）" in text and "批复380,000.00元" in text
