@@ -393,13 +393,18 @@ def check_source(src, db_path: Path | str | None, policy, today: date, roster_ki
     return findings
 
 
-def acks_from(src) -> dict[tuple[str, str], Ack]:
+def ack_of(reason: str, by: str, at) -> Ack:
+    """An Ack from a findingack row (``at`` is a datetime, or ISO text from plain sqlite3)."""
     from datetime import datetime
 
+    return Ack(reason, by, at if isinstance(at, datetime) else datetime.fromisoformat(at))
+
+
+def acks_from(src) -> dict[tuple[str, str], Ack]:
     out = {}
     for rule, record, reason, by, at in src.rows(
             "SELECT rule, record, reason, acknowledged_by, acknowledged_at FROM findingack WHERE NOT voided ORDER BY id"):
-        out[(rule, record)] = Ack(reason, by, at if isinstance(at, datetime) else datetime.fromisoformat(at))
+        out[(rule, record)] = ack_of(reason, by, at)
     return out
 
 

@@ -81,11 +81,9 @@ def township_acks(ctx: AppContext) -> dict[tuple[str, str, str], object]:
     """The acknowledgements merged into the county, keyed by (township name, rule, record): a
     township-wide finding is acknowledged by its text, and another township's identical text is
     not the same finding."""
-    from datetime import datetime
-
     from sqlalchemy import text
 
-    from fupin_tui.domain.rules import Ack
+    from fupin_tui.services.checks import ack_of
 
     names = {t.code: t.name for t in towns(ctx)}
     out = {}
@@ -96,8 +94,7 @@ def township_acks(ctx: AppContext) -> dict[tuple[str, str, str], object]:
             "WHERE NOT fa.voided ORDER BY fa.id"))
         for rule, record, reason, by, at, code in rows:
             # an acknowledgement made at the county itself (no township owns it) holds wherever it matches
-            out[(names.get(code, code) if code else None, rule, record)] = Ack(
-                reason, by, at if isinstance(at, datetime) else datetime.fromisoformat(at))
+            out[(names.get(code, code) if code else None, rule, record)] = ack_of(reason, by, at)
     return out
 
 
