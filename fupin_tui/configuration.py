@@ -41,7 +41,7 @@ class LoadedFile:
 
 
 @dataclass
-class Loaded:
+class LoadedConfig:
     config_dir: Path
     files: list[LoadedFile] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
@@ -164,7 +164,7 @@ def import_file(db, path: Path | str, operator: str = "") -> str:
     return f"已导入{WHAT[name]}：{path}（保存在数据库中，程序和命令行都使用这一份）。"
 
 
-def load(db_path: Path | str, db=None, config_dir: Path | None = None, operator: str = "") -> Loaded:
+def load(db_path: Path | str, db=None, config_dir: Path | None = None, operator: str = "") -> LoadedConfig:
     """Import changed files from the config folder into the database, then configure calendar and codes."""
     from fupin_tui.config import config_dir as default_config_dir
     from fupin_tui.domain import codes, workdays
@@ -172,7 +172,7 @@ def load(db_path: Path | str, db=None, config_dir: Path | None = None, operator:
 
     db_path = Path(db_path)
     folder = Path(config_dir) if config_dir is not None else default_config_dir()
-    loaded = Loaded(folder)
+    loaded = LoadedConfig(folder)
     stored = _stored(db_path) if db_path.exists() else {}
     for name in (HOLIDAYS, CODES):
         path = folder / name

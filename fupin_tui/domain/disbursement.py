@@ -2,7 +2,7 @@
 
 Pure: the funds service hands in plain facts (``FundFacts``, amounts, dates),
 the policy and today; out come plans, what is available now and why, and
-``Problem`` rows carrying the rule id.  Each rule lives in one function here:
+``RuleProblem`` rows carrying the rule id.  Each rule lives in one function here:
 the service raises ``problem.error()`` to refuse an action, and the 体检 rule
 engine lists the same problems as findings.
 
@@ -52,7 +52,7 @@ def pct(x: Decimal) -> str:
 
 
 @dataclass(frozen=True)
-class Problem:
+class RuleProblem:
     """A rule an action or the data breaks: what to tell the clerk, and the rule id."""
 
     rule: str
@@ -69,7 +69,7 @@ class Problem:
         return f"[{self.rule}] {self.message}"
 
 
-def refuse_if(problem: Problem | None) -> None:
+def refuse_if(problem: RuleProblem | None) -> None:
     if problem is not None:
         raise problem.error()
 
@@ -180,13 +180,13 @@ def info_entry_deadlines(facts: FundFacts, policy, today: date) -> list[Deadline
     return [d for d in project_deadlines(dates, policy, today) if d.rule == "P13"]
 
 
-def info_entry_block(facts: FundFacts, policy, today: date) -> Problem | None:
+def info_entry_block(facts: FundFacts, policy, today: date) -> RuleProblem | None:
     """P13: info entry overdue and still missing blocks further tranches and reimbursements."""
     overdue = [d for d in info_entry_deadlines(facts, policy, today) if d.is_overdue(today)]
     if not overdue:
         return None
     d = overdue[0]
-    return Problem("P13", f"{d.basis}应录入进度信息，截止{d.due.isoformat()}已逾期，尚未录入；"
+    return RuleProblem("P13", f"{d.basis}应录入进度信息，截止{d.due.isoformat()}已逾期，尚未录入；"
                           "请先在进度录入中登记进度，之后才能继续拨款或报账")
 
 
@@ -199,7 +199,7 @@ class Availability:
 
     tranche: TranchePlan | None
     amount: Decimal  # may be paid now; zero when refused
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[RuleProblem, ...] = ()
     reason: str = ""  # Chinese explanation shown beside the tranche
 
     @property
@@ -213,22 +213,22 @@ def current_tranche(plan: list[TranchePlan]) -> TranchePlan | None:
 
 
 def _tranche_problems(facts: FundFacts, t: TranchePlan, plan: list[TranchePlan], policy,
-                      today: date) -> list[Problem]:
-    out: list[Problem] = []
+                      today: date) -> list[RuleProblem]:
+    out: list[RuleProblem] = []
     if facts.closed:
-        out.append(Problem("F03", f"项目{facts.closed}，不再拨款"))
+        out.append(RuleProblem("F03", f"项目{facts.closed}，不再拨款"))
         return out
     if not facts.funds_released:
-        out.append(Problem("F02", "实施方案尚未批复，资金未下达，不能拨款"))
+        out.append(RuleProblem("F02", "实施方案尚未批复，资金未下达，不能拨款"))
         return out
     if facts.work_share < t.threshold:
-        out.append(Problem("F02", f"第{t.seq}期需工程进度达到{pct(t.threshold)}，"
+        out.append(RuleProblem("F02", f"第{t.seq}期需工程进度达到{pct(t.threshold)}，"
                                   f"当前{pct(facts.work_share)}"))
     before = REIMBURSED_BEFORE.get(t.seq) if facts.mode == MODE_532 else None
     if before is not None:
         owed = sum((p.paid for p in plan if p.seq <= before), ZERO)
         if facts.reimbursed < owed:
-            out.append(Problem("F02", f"第{t.seq}期拨款须先报账第{before}期资金："
+            out.append(RuleProblem("F02", f"第{t.seq}期拨款须先报账第{before}期资金："
                                       f"已拨{yuan(owed)}，已报账{yuan(facts.reimbursed)}"))
     block = info_entry_block(facts, policy, today)
     if block:
@@ -239,13 +239,13 @@ def _tranche_problems(facts: FundFacts, t: TranchePlan, plan: list[TranchePlan],
     return out
 
 
-def behind_block(facts: FundFacts, policy, today: date) -> Problem | None:
+def behind_block(facts: FundFacts, policy, today: date) -> RuleProblem | None:
     """P14 (三(三), 三(八)): behind the plan or not started in time stops disbursement and
     reimbursement until the township catches up or 整改s (unless the county switched it off)."""
     why = schedule_block(facts.schedule, policy, today) if facts.schedule else None
     if why is None:
         return None
-    return Problem("P14", f"{why}，按规定暂停拨款、报账；请督促加快进度或整改，"
+    return RuleProblem("P14", f"{why}，按规定暂停拨款、报账；请督促加快进度或整改，"
                           "确因不可抗力的请登记不可抗力")
 
 
@@ -264,11 +264,11 @@ def availability(facts: FundFacts, policy, today: date) -> Availability:
     return Availability(t, t.remaining, (), why + f"，可拨{yuan(t.remaining)}")
 
 
-def over_subsidy(facts: FundFacts, extra_cash: Decimal, extra_deposit: Decimal = ZERO) -> Problem | None:
+def over_subsidy(facts: FundFacts, extra_cash: Decimal, extra_deposit: Decimal = ZERO) -> RuleProblem | None:
     """F03: what is paid plus what is withheld never exceeds the approved subsidy."""
     total = facts.paid + facts.withheld + extra_cash + extra_deposit
     if total > facts.subsidy:
-        return Problem("F03", f"拨款合计{yuan(total)}将超过批复补助{yuan(facts.subsidy)}")
+        return RuleProblem("F03", f"拨款合计{yuan(total)}将超过批复补助{yuan(facts.subsidy)}")
     return None
 
 
@@ -284,7 +284,7 @@ def check_disbursement(facts: FundFacts, amount: Decimal, policy, today: date) -
     t = av.tranche
     if amount > t.remaining:
         extra = f"（已扣留质量保证金{yuan(t.deposit)}）" if t.deposit else ""
-        refuse_if(Problem("F02", f"第{t.seq}期最多拨付补助的{pct(t.share)}即{yuan(t.payable)}{extra}，"
+        refuse_if(RuleProblem("F02", f"第{t.seq}期最多拨付补助的{pct(t.share)}即{yuan(t.payable)}{extra}，"
                                  f"已拨{yuan(t.paid)}，本次{yuan(amount)}超出{yuan(amount - t.remaining)}"))
     refuse_if(over_subsidy(facts, amount, deposit_to_withhold(t)))
     return t
@@ -298,11 +298,11 @@ def deposit_to_withhold(t: TranchePlan) -> Decimal:
 # ---------------------------------------------------------------- F03 reimbursement
 
 
-def over_disbursed(facts: FundFacts, amount: Decimal) -> Problem | None:
+def over_disbursed(facts: FundFacts, amount: Decimal) -> RuleProblem | None:
     """F03: vouchers reimbursed never exceed what was disbursed."""
     total = facts.reimbursed + amount
     if total > facts.disbursed:
-        return Problem("F03", f"报账合计{yuan(total)}将超过已拨付{yuan(facts.disbursed)}，"
+        return RuleProblem("F03", f"报账合计{yuan(total)}将超过已拨付{yuan(facts.disbursed)}，"
                               f"最多还能报账{yuan(max(facts.disbursed - facts.reimbursed, ZERO))}")
     return None
 
@@ -326,9 +326,9 @@ def final_reimbursement_deadline(accepted_on: date | None, grade: str, final_rei
     return next((d for d in project_deadlines(dates, policy, today) if d.rule == "F04"), None)
 
 
-def final_reimbursement_problem(accepted_on: date | None, grade: str) -> Problem | None:
+def final_reimbursement_problem(accepted_on: date | None, grade: str) -> RuleProblem | None:
     if accepted_on is None or grade == "不合格":
-        return Problem("F04", "项目验收合格后才能办理最终报账")
+        return RuleProblem("F04", "项目验收合格后才能办理最终报账")
     return None
 
 
@@ -342,11 +342,11 @@ def budget_limit(amount: Decimal, adjusted: Decimal | None, tolerance: Decimal) 
 
 
 def over_budget_line(item: str, amount: Decimal, adjusted: Decimal | None, spent: Decimal,
-                     new: Decimal, tolerance: Decimal) -> Problem | None:
+                     new: Decimal, tolerance: Decimal) -> RuleProblem | None:
     limit = budget_limit(amount, adjusted, tolerance)
     if spent + new > limit:
         basis = "调整后概算" if adjusted is not None else "概算"
-        return Problem("F05", f"概算「{item}」{basis}{yuan(limit)}，已用{yuan(spent)}，"
+        return RuleProblem("F05", f"概算「{item}」{basis}{yuan(limit)}，已用{yuan(spent)}，"
                               f"本次{yuan(new)}将超出{yuan(spent + new - limit)}；超支须先报批项目调整")
     return None
 
@@ -364,18 +364,18 @@ def line_kind_for(spending_kind: str, roster_kinds: Iterable[str]) -> str:
     return ROSTER if spending_kind in set(roster_kinds) else INVOICE
 
 
-def wrong_line_kind(item: str, spending_kind: str, kind: str, roster_kinds: Iterable[str]) -> Problem | None:
+def wrong_line_kind(item: str, spending_kind: str, kind: str, roster_kinds: Iterable[str]) -> RuleProblem | None:
     needed = line_kind_for(spending_kind, roster_kinds)
     if kind == needed:
         return None
     if needed == ROSTER:
-        return Problem("F06", f"概算「{item}」属「{spending_kind}」，须按签字名册报账，不能用发票")
-    return Problem("F06", f"概算「{item}」属「{spending_kind}」，须用税务发票报账，不能用名册")
+        return RuleProblem("F06", f"概算「{item}」属「{spending_kind}」，须按签字名册报账，不能用发票")
+    return RuleProblem("F06", f"概算「{item}」属「{spending_kind}」，须用税务发票报账，不能用名册")
 
 
 def incomplete_line(kind: str, *, invoice_code: str = "", invoice_no: str = "", invoice_date: date | None = None,
                     seller: str = "", household_id: int | None = None, id_number: str = "",
-                    signed_on: date | None = None) -> Problem | None:
+                    signed_on: date | None = None) -> RuleProblem | None:
     """F06: what an invoice or a roster line must carry."""
     if kind == INVOICE:
         missing = [n for n, v in (("发票代码", invoice_code), ("发票号码", invoice_no),
@@ -384,7 +384,7 @@ def incomplete_line(kind: str, *, invoice_code: str = "", invoice_no: str = "", 
         missing = [n for n, v in (("农户", household_id), ("身份证号", id_number),
                                   ("签字日期", signed_on)) if not v]
     if missing:
-        return Problem("F06", f"{kind}缺少：{'、'.join(missing)}")
+        return RuleProblem("F06", f"{kind}缺少：{'、'.join(missing)}")
     return None
 
 

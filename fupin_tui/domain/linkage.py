@@ -1,7 +1,7 @@
 """Benefit linkage (利益联结) checks: RULES.md L01-L04, section 七 of the regulation.
 
 Pure: the linkage service hands in counts and amounts; each check returns the
-``Problem`` rows it finds (empty when the rule is met).  The 体检 rule engine
+``RuleProblem`` rows it finds (empty when the rule is met).  The 体检 rule engine
 calls the same functions.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fupin_tui.domain.disbursement import Problem, pct, yuan
+from fupin_tui.domain.disbursement import RuleProblem, pct, yuan
 from fupin_tui.domain.money import quantize_money
 
 SECTIONS = {"L01": "七(一)", "L02": "七(二)(七)", "L03": "七(五)", "L04": "七(六)(八)"}
@@ -21,13 +21,13 @@ SHARE_DIVIDEND = "股份分红"
 DIVIDEND_MODES = (GUARANTEED, SHARE_DIVIDEND)
 
 
-class LinkageProblem(Problem):
+class LinkageProblem(RuleProblem):
     @property
     def section(self) -> str:
         return SECTIONS[self.rule]
 
 
-def coop_poor_share(members: int, poor_members: int, policy) -> list[Problem]:
+def coop_poor_share(members: int, poor_members: int, policy) -> list[RuleProblem]:
     """L01: a funded cooperative has at least ``coop_poor_share_min`` poor households among its members."""
     minimum = Decimal(policy.coop_poor_share_min)
     if members == 0:
@@ -40,9 +40,9 @@ def coop_poor_share(members: int, poor_members: int, policy) -> list[Problem]:
 
 
 def collective_income(year: int, net_income: Decimal, increase: Decimal, poor_support: Decimal,
-                      policy) -> list[Problem]:
+                      policy) -> list[RuleProblem]:
     """L02: the collective's net income rises by the minimum a year, and a share goes to the poor."""
-    out: list[Problem] = []
+    out: list[RuleProblem] = []
     min_increase = Decimal(policy.collective_min_increase)
     if increase < min_increase:
         out.append(LinkageProblem("L02", f"{year}年村集体纯收入增加{yuan(increase)}，低于{yuan(min_increase)}"))
@@ -66,10 +66,10 @@ def minimum_dividend(share_amount: Decimal, policy) -> Decimal:
     return quantize_money(share_amount * Decimal(policy.min_dividend_rate))
 
 
-def guaranteed_dividends(share_amount: Decimal, years: Iterable[DividendYear], policy) -> list[Problem]:
+def guaranteed_dividends(share_amount: Decimal, years: Iterable[DividendYear], policy) -> list[RuleProblem]:
     """L03 (七(五) 不低于入股扶贫资金的5%并逐年递增): each year at least the minimum rate of the share,
     and more than the year before: the same amount two years running is a finding."""
-    out: list[Problem] = []
+    out: list[RuleProblem] = []
     floor = minimum_dividend(share_amount, policy)
     previous: DividendYear | None = None
     for d in sorted(years, key=lambda y: y.year):
@@ -85,9 +85,9 @@ def guaranteed_dividends(share_amount: Decimal, years: Iterable[DividendYear], p
     return out
 
 
-def share_dividends(share_amount: Decimal, years: Iterable[DividendYear], policy) -> list[Problem]:
+def share_dividends(share_amount: Decimal, years: Iterable[DividendYear], policy) -> list[RuleProblem]:
     """L04: at least ``poor_proceeds_share_min`` of the share's proceeds, and never below 5% of the share."""
-    out: list[Problem] = []
+    out: list[RuleProblem] = []
     floor = minimum_dividend(share_amount, policy)
     rate = Decimal(policy.poor_proceeds_share_min)
     for d in sorted(years, key=lambda y: y.year):
@@ -101,7 +101,7 @@ def share_dividends(share_amount: Decimal, years: Iterable[DividendYear], policy
     return out
 
 
-def dividend_problems(mode: str, share_amount: Decimal, years: Iterable[DividendYear], policy) -> list[Problem]:
+def dividend_problems(mode: str, share_amount: Decimal, years: Iterable[DividendYear], policy) -> list[RuleProblem]:
     if mode == SHARE_DIVIDEND:
         return share_dividends(share_amount, years, policy)
     return guaranteed_dividends(share_amount, years, policy)

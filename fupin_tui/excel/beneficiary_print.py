@@ -37,7 +37,7 @@ PAGING = Paging(rows_per_page=16, row_pt=20.0, landscape=True)
 
 
 @dataclass(frozen=True)
-class NoticeRow:
+class PostedBeneficiary:
     village: str
     head_name: str
     masked_id: str
@@ -48,7 +48,7 @@ class NoticeRow:
     amount: Decimal
 
 
-def notice_rows(ctx: AppContext, project_id: int) -> list[NoticeRow]:
+def notice_rows(ctx: AppContext, project_id: int) -> list[PostedBeneficiary]:
     """The project's live beneficiaries with only what may be posted (H09)."""
     B, H, G, M = (m.__table__.c for m in (Beneficiary, Household, Village, Member))
     head_id = (select(M.id_number).where(M.household_id == H.id, M.relation == "户主", M.voided == False)  # noqa: E712
@@ -59,7 +59,7 @@ def notice_rows(ctx: AppContext, project_id: int) -> list[NoticeRow]:
             .where(B.project_id == project_id, B.voided == False)  # noqa: E712
             .order_by(G.code, H.household_no, B.id))
     with ctx.read() as s:
-        return [NoticeRow(v, head, mask_id(number) if number else "", size, mask_phone(phone) if phone else "",
+        return [PostedBeneficiary(v, head, mask_id(number) if number else "", size, mask_phone(phone) if phone else "",
                           _account_tail(account), benefit, amount)
                 for v, head, number, size, phone, account, benefit, amount in s.execute(stmt)]
 

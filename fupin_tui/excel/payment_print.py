@@ -41,7 +41,7 @@ SIGNERS = ("发放人", "村干部（村委会主任）", "驻村工作队", "�
 
 
 @dataclass(frozen=True)
-class PaymentRow:
+class RosterPayLine:
     village: str
     household_no: str
     payee: str
@@ -54,7 +54,7 @@ class PaymentRow:
     voucher_no: str
 
 
-def payment_rows(ctx: AppContext, project_id: int, voucher_id: int | None = None) -> list[PaymentRow]:
+def payment_rows(ctx: AppContext, project_id: int, voucher_id: int | None = None) -> list[RosterPayLine]:
     """The live roster lines of the project (or one voucher), in registry order."""
     L, V, H, B, G = (m.__table__.c for m in (VoucherLine, Voucher, Household, BudgetLine, Village))
     stmt = (select(G.name, H.household_no, L.payee_name, L.id_number, H.size, H.bank_account, B.item, L.amount,
@@ -67,7 +67,7 @@ def payment_rows(ctx: AppContext, project_id: int, voucher_id: int | None = None
     if voucher_id is not None:
         stmt = stmt.where(V.id == voucher_id)
     with ctx.read() as s:
-        found = [PaymentRow(r[0] or "", r[1] or "", r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9])
+        found = [RosterPayLine(r[0] or "", r[1] or "", r[2], r[3], r[4], r[5] or "", r[6], r[7], r[8], r[9])
                  for r in s.execute(stmt.order_by(G.code, H.household_no, V.voucher_no, L.id))]
     return found
 

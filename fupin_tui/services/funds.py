@@ -108,7 +108,7 @@ class TrancheRow:
 
 
 @dataclass(frozen=True)
-class PaymentRow:
+class DisbursementRow:
     id: int
     seq: int
     disbursed_on: date
@@ -120,7 +120,7 @@ class PaymentRow:
 
 
 @dataclass(frozen=True)
-class BudgetRow:
+class BudgetBalance:
     id: int
     item: str
     spending_kind: str
@@ -199,12 +199,12 @@ class ProjectFunds:
     work_share: Decimal
     plan: tuple[TrancheRow, ...]
     available: dis.Availability
-    payments: tuple[PaymentRow, ...]
+    payments: tuple[DisbursementRow, ...]
     vouchers: tuple[VoucherRow, ...]
-    budget: tuple[BudgetRow, ...]
+    budget: tuple[BudgetBalance, ...]
     totals: dis.FundTotals
     info_deadlines: tuple[Deadline, ...]
-    reimburse_block: dis.Problem | None
+    reimburse_block: dis.RuleProblem | None
     final_deadline: Deadline | None
     accepted_on: date | None
     final_reimbursed_on: date | None
@@ -223,13 +223,13 @@ def _spent_by_budget_line(s: Session, project_id: int) -> dict[int, Decimal]:
     return out
 
 
-def _budget_rows(s: Session, ctx: AppContext, project_id: int) -> list[BudgetRow]:
+def _budget_rows(s: Session, ctx: AppContext, project_id: int) -> list[BudgetBalance]:
     spent = _spent_by_budget_line(s, project_id)
     kinds = roster_kinds(ctx)
     tolerance = ctx.policy.budget_tolerance
     lines = s.exec(_live(select(BudgetLine), BudgetLine).where(BudgetLine.project_id == project_id)
                    .order_by(BudgetLine.id)).all()
-    return [BudgetRow(b.id, b.item, b.spending_kind, dis.line_kind_for(b.spending_kind, kinds), b.amount,
+    return [BudgetBalance(b.id, b.item, b.spending_kind, dis.line_kind_for(b.spending_kind, kinds), b.amount,
                       b.adjusted_amount, dis.budget_limit(b.amount, b.adjusted_amount, tolerance),
                       spent.get(b.id, ZERO)) for b in lines]
 
@@ -271,7 +271,7 @@ def project_funds(ctx: AppContext, project_id: int) -> ProjectFunds:
                                 t.remaining, _status(t, current, av)) for t in plan)
         tranches = _tranches(s, p.id)
         seqs = {t.id: t.seq for t in tranches}
-        payments = tuple(PaymentRow(t.id, t.seq, t.disbursed_on, t.amount, t.deposit_withheld, t.document_no,
+        payments = tuple(DisbursementRow(t.id, t.seq, t.disbursed_on, t.amount, t.deposit_withheld, t.document_no,
                                     t.created_by, t.row_version) for t in tranches)
         vouchers = tuple(_voucher_row(s, v, seqs) for v in _vouchers(s, p.id))
         totals = dis.FundTotals(approved=p.subsidy, disbursed=facts.disbursed, reimbursed=facts.reimbursed,

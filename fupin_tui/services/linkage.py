@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from fupin_tui.context import AppContext
 from fupin_tui.domain import linkage as rules
-from fupin_tui.domain.disbursement import Problem
+from fupin_tui.domain.disbursement import RuleProblem
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.models.funds import CollectiveIncome, Dividend, Entity, EntityMember, Share
 from fupin_tui.models.projects import Project
@@ -51,7 +51,7 @@ class EntityRow:
     poor_members: int
     shares: tuple[ShareRow, ...]
     incomes: tuple[tuple[int, Decimal, Decimal, Decimal], ...]  # (year, net, increase, poor support)
-    problems: tuple[Problem, ...]
+    problems: tuple[RuleProblem, ...]
 
 
 def add_entity(ctx: AppContext, project_id: int, *, kind: str, name: str, funded_amount: Decimal = Decimal("0"),
@@ -171,8 +171,8 @@ def _live(q, model):
 
 
 def entity_problems(kind: str, members: int, poor: int, shares: tuple[ShareRow, ...],
-                    incomes: tuple[tuple[int, Decimal, Decimal, Decimal], ...], policy) -> list[Problem]:
-    out: list[Problem] = []
+                    incomes: tuple[tuple[int, Decimal, Decimal, Decimal], ...], policy) -> list[RuleProblem]:
+    out: list[RuleProblem] = []
     if kind == "合作社":
         out += rules.coop_poor_share(members, poor, policy)
     if kind == "村集体":
