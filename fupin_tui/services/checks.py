@@ -341,8 +341,8 @@ def _load_households(s: "_Source", villages: dict[int, str], stored=check_store.
     """``stored``: facts that hold (``check_store.read_facts``): those households' members and
     steps are not read, on a source that reads one snapshot (the facts and rows agree)."""
     day, word = _DayParser(), _Words()
-    skip = stored.skip_sql() if getattr(s, "snapshot", False) else "1"
-    known = stored.households if skip != "1" else {}
+    skip = stored.skip_sql() if getattr(s, "snapshot", False) else check_store.EVERY_HOUSEHOLD
+    known = stored.households if skip != check_store.EVERY_HOUSEHOLD else {}
     members = _members_of(s, skip, day, word)
     steps = _steps_of(s, skip, day, word)
 
@@ -378,7 +378,7 @@ def _load_households(s: "_Source", villages: dict[int, str], stored=check_store.
             (word[look_house], word[look_grain], word[look_labour], word[look_study]), word[entered_by],
             word[checked_by], phone, helper_phone, *not_read(hid, known[hid][0], known[hid][1]),
             tuple(events.get(hid, ())), frozenset(ledger.get(hid, ())))
-    shared_rows = stored.shared if stored.shared is not None and skip != "1" else [tuple(r) for r in s.rows(
+    shared_rows = stored.shared if stored.shared is not None and known else [tuple(r) for r in s.rows(
         SHARED_SQL)]
     shared = tuple((k, tuple(infos[int(i)] for i in ids.split(",") if int(i) in infos)) for k, ids in shared_rows)
     return infos, events, tuple((k, hs) for k, hs in shared if len(hs) > 1), shared_rows
