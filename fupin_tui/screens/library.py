@@ -122,10 +122,8 @@ class LibraryScreen(Screen):
                 return
             self.notify(f"已申报：{row.name}")
             self.load()
-            from fupin_tui.screens.projects import open_record
-
             self.dismiss(None)
-            open_record(self.app, project_id)
+            self.app.open_record(f"project:{project_id}")  # the app's one way to a record: no import up to the list
 
         notes = ["P01：只有项目库中的项目可以申报", "P02：同村同内容的项目会列出请您确认"]
         self.app.push_screen(LifecycleDialog(row.name, "申报", fields, notes, submit,
