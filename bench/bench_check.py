@@ -1,62 +1,79 @@
-"""How long 体检 takes over a big database (the 20,000-household demo).
+"""``fupin-tui check`` against its bare baseline, a raw sqlite3 read of every household,
+member and step row (``bare_read.py``), each run as a whole process, alternating.
 
-    fupin-tui demo --households 20000 --db /tmp/bench_check.db
-    FUPIN_TUI_TODAY=2026-11-27 python bench/bench_check.py /tmp/bench_check.db
+    fupin-tui demo --households 20000 --db /tmp/bench/d20k.db
+    python bench/bench_check.py /tmp/bench/d20k.db [/tmp/bench/d100k.db ...] [--runs 5]
 
-Prints the time of each phase, the peak memory and the findings per severity; no assertions.
-For the command as a whole (target: under 2 s and 300 MB):
-
-    /usr/bin/time -f "%e s wall, %U+%S s CPU, %M KB peak" fupin-tui --db /tmp/bench_check.db check --json >/dev/null
+Per database: one first run (it stores the facts), then ``--runs`` pairs bare / check.
+Prints wall and CPU medians, the ratios (read the CPU ratio on a shared machine: wall time
+moves with the other processes), peak memory and the load average before and after.
+No assertions.  ``FUPIN_TUI_TODAY`` and ``FUPIN_TUI_HOME`` pass through to the children.
 """
 
 from __future__ import annotations
 
-import resource
+import argparse
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
 
-def main(path: str) -> None:
-    c0 = time.process_time()
-    t0 = time.perf_counter()
-    from fupin_tui.context import AppContext
-    from fupin_tui.db import open_database
-    from fupin_tui.domain.rules import run_rules
-    from fupin_tui.services import checks
 
-    ctx = AppContext(db=open_database(Path(path), create=False))
-    t1 = time.perf_counter()
-    data = checks.load_check_data(ctx)
-    t2 = time.perf_counter()
-    findings = run_rules(data, ctx.policy, ctx.today())
-    t3 = time.perf_counter()
-    result = checks.run_checks(ctx)
-    t4 = time.perf_counter()
-    c4 = time.process_time()
-    again = time.perf_counter()
-    checks.run_checks(ctx)  # nothing changed: the app's second caller (dashboard + 体检 screen)
-    again = time.perf_counter() - again
-    checks.next_deadlines(ctx)
-    checks.fund_execution(ctx)
-    checks.households_by_village(ctx)
-    checks.projects_by_state(ctx)
-    t5 = time.perf_counter()
-    members = sum(len(h.members) for h in data.households)
-    print(f"data: {len(data.households)} households, {members} members, {len(data.projects)} projects")
-    print(f"import + open      {t1 - t0:6.2f} s")
-    print(f"load (bulk reads)  {t2 - t1:6.2f} s")
-    print(f"run 46 rules       {t3 - t2:6.2f} s")
-    print(f"run_checks total   {t4 - t3:6.2f} s  (load + rules + acknowledgements)")
-    print(f"run_checks again   {again:6.2f} s  (unchanged database: reused)")
-    print(f"CPU time of this process up to here {c4 - c0:6.2f} s (the machine is shared; wall time varies)")
-    print(f"dashboard figures  {t5 - t4:6.2f} s")
-    print(f"peak memory        {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MB")
-    print(f"findings: {len(findings)}  " + "  ".join(f"{k} {v}" for k, v in result.counts().items()))
-    per_rule = Counter(f.rule for f in findings)
-    print("top rules: " + ", ".join(f"{r} {n}" for r, n in per_rule.most_common(8)))
+def run_once(cmd: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak MB) of one child process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage (peak RSS)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):  # `check` exits 1 when it finds problems: that is a result
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(cmd)} failed ({code}): {err.read().decode()[-400:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+
+
+def bench(db: Path, runs: int) -> None:
+    check = [PY, "-m", "fupin_tui", "--db", str(db), "check", "--json"]
+    bare_cmd = [PY, str(HERE / "bare_read.py"), str(db)]
+    before = load()
+    first = run_once(check)
+    bare, ours = [], []
+    for _ in range(runs):
+        bare.append(run_once(bare_cmd))
+        ours.append(run_once(check))
+    after = load()
+
+    def med(rows, i):
+        return statistics.median(r[i] for r in rows)
+
+    bw, bc, cw, cc = med(bare, 0), med(bare, 1), med(ours, 0), med(ours, 1)
+    print(f"{db}  ({runs} pairs, load {before} -> {after})")
+    print(f"  bare read        wall {bw:6.2f} s  CPU {bc:6.2f} s  peak {max(r[2] for r in bare):5.0f} MB")
+    print(f"  check, first run wall {first[0]:6.2f} s  CPU {first[1]:6.2f} s  peak {first[2]:5.0f} MB")
+    print(f"  check            wall {cw:6.2f} s  CPU {cc:6.2f} s  peak {max(r[2] for r in ours):5.0f} MB")
+    print(f"  ratio            wall {cw / bw:6.2f} x  CPU {cc / bc:6.2f} x  (target 1.5)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("db", nargs="+", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    for db in args.db:
+        bench(db, args.runs)
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/bench_check.db")
+    main()

@@ -27,6 +27,14 @@ def add_parsers(sub) -> None:
     undo.add_argument("merge_id", type=_merge_number, metavar="合并编号", help="fupin-tui merges 列出的编号")
     undo.set_defaults(handler=run)
 
+    summary = sub.add_parser("county-summary", help="县级汇总：导出全县汇总表（按乡镇：户状态、项目状态、资金、体检问题）",
+                             description="县级汇总：导出全县汇总工作簿（A4 可直接打印）：按乡镇列出户状态、项目状态、\n"
+                             "本年度批复/拨付/报账资金及资金用途分配（33112），以及未处理的体检问题。\n"
+                             "乡镇上报包未含的列记为“未报送”，不计入合计。")
+    summary.add_argument("--out", type=Path, required=True, metavar="文件夹", help="保存到的文件夹")
+    summary.add_argument("--year", type=_year, metavar="年度", help="资金的项目年度（默认今年）")
+    summary.set_defaults(handler=run)
+
 
 def _merge_number(text: str) -> int:
     from fupin_tui.cli_args import integer
@@ -38,6 +46,18 @@ def _merge_number(text: str) -> int:
 
 
 _merge_number.__name__ = "合并编号"
+
+
+def _year(text: str) -> int:
+    from fupin_tui.cli_args import integer
+
+    value = integer(text)
+    if not 2000 <= value <= 2100:
+        raise ValueError(text)
+    return value
+
+
+_year.__name__ = "年度"
 
 
 def _target(args):
@@ -63,6 +83,8 @@ def run(args, _default_path) -> int:
     try:
         if args.command == "merges":
             return _merges(args, ctx)
+        if args.command == "county-summary":
+            return _summary(args, ctx)
         return _undo(args, ctx)
     finally:
         ctx.db.close()
@@ -78,6 +100,26 @@ def _merges(args, ctx) -> int:
     print("编号  合并时间          经办人  乡镇  报送期  上报包  内容  状态")
     for entry in entries:
         print(entry.line())
+    return 0
+
+
+def _summary(args, ctx) -> int:
+    from fupin_tui.excel.county_summary import write_county_summary
+    from fupin_tui.services import county_check, county_summary
+    from fupin_tui.services.checks import run_checks
+
+    if not county_check.is_county(ctx):
+        from fupin_tui.domain.errors import DomainError
+
+        raise DomainError("这个数据库还没有合并任何乡镇上报包，不是县级汇总库（先用 fupin-tui import-package）。未导出。")
+    print("正在体检各乡镇（用于统计未处理的问题）……", file=sys.stderr, flush=True)
+    findings = run_checks(ctx).findings
+    summary = county_summary.build(ctx, args.year, findings)
+    path = write_county_summary(summary, args.out)
+    total = summary.total
+    print(f"已导出全县汇总 {path}（{len(summary.towns)} 个乡镇，{total.households} 户，{total.projects} 个项目）")
+    for figure, towns in summary.not_reported.items():
+        print(f"  {'、'.join(towns)}未报送「{figure}」，表中记为未报送，不计入合计。")
     return 0
 
 

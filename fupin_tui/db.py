@@ -135,6 +135,17 @@ def _m8_merge_history(con) -> None:
 
 
 MIGRATIONS[8] = _m8_merge_history
+
+
+def _m9_check_facts(con) -> None:
+    """体检's stored facts per household, voided by triggers on any change (issue 18); SQLite only."""
+    if isinstance(con, sqlite3.Connection):
+        from fupin_tui.services import check_store
+
+        check_store.create_fact_tables(con)
+
+
+MIGRATIONS[9] = _m9_check_facts
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -274,6 +285,7 @@ def _create_schema(path: Path, kind: str | None = None) -> None:
     try:
         con.execute(f"PRAGMA application_id={APPLICATION_ID}")
         con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        _m9_check_facts(con)  # not a model: tables and triggers of their own
         identity.write_to(con, identity.new_identity(kind or identity.TOWNSHIP))
         con.commit()
     finally:

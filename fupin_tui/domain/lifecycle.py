@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from fupin_tui.domain import workdays
@@ -639,6 +640,7 @@ class Similar:
     how: str = "建设内容相同"  # why they look alike, for the clerk
 
 
+@lru_cache(maxsize=8192)  # P02 compares every pair of a village's projects: each text normalised once
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     return "".join(c for c in text if c.isalnum())
@@ -648,6 +650,7 @@ def _norm(text: str) -> str:
 _NUMBERING = re.compile(r"第?[一二三四五六七八九十百零〇两0-9]+(?:标段|段|期|标)|[(（][一二三四五六七八九十0-9]+[)）]")
 
 
+@lru_cache(maxsize=8192)
 def _base(text: str, village_name: str) -> str:
     """Text with its numbering, the village name and punctuation taken out (near-duplicates)."""
     text = unicodedata.normalize("NFKC", text or "")

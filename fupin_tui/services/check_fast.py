@@ -37,9 +37,10 @@ def _converter(kind):
 class SqliteSource:
     """``rows(sql)`` plain tuples, ``live(table)`` rows with attributes, typed like the models."""
 
-    def __init__(self, con: sqlite3.Connection, types: dict) -> None:
+    def __init__(self, con: sqlite3.Connection, types: dict, snapshot: bool = False) -> None:
         self.con, self.types = con, types
         self.sqlite = True
+        self.snapshot = snapshot  # every read in one transaction: stored facts and rows agree
 
     def rows(self, sql: str):
         return self.con.execute(sql)
@@ -101,13 +102,12 @@ def run(db_path: Path | str, rules: Iterable[str] | None = None, today: date | N
         if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'countyowned'").fetchone() and \
                 con.execute("SELECT 1 FROM countyowned LIMIT 1").fetchone():
             return None  # a county database: checked per township (services.county_check) on the ORM path
-        src = SqliteSource(con, types)
+        src = SqliteSource(con, types, snapshot=True)
         if store.get("schema") != check_store.schema_hash(src.rows):
             return None
         today = today or clock.today()
         policy = _policy(con)
-        findings = checks.check_source(src, path, policy, today, checks._roster_kinds(_Codes()), rules=rules,
-                                       store=store)
+        findings = checks.check_source(src, path, policy, today, checks._roster_kinds(_Codes()), rules=rules)
         acks = checks.acks_from(src)
     except (sqlite3.Error, KeyError, AttributeError, DomainError):
         return None  # anything unexpected: the ORM path opens the file properly and says what is wrong

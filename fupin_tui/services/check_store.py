@@ -1,21 +1,22 @@
 """What 体检 keeps between runs, so it does not redo what is known.
 
 Per household, the facts that change only when its record changes: the data-quality
-findings (valid ID numbers, H05/H08) and the replayed identification and exit
-procedures (H02/H03).  Each is kept with the household's *version*: the row version of
-the household and, over its live members and steps, their count, highest id, sum of ids,
-sum of row versions and latest change time (every edit bumps a row version, voiding
-removes a row from the live ones, an import adds ids).  A fact is reused only while the
-version is the same and today lies in the days it holds for (ages move on birthdays, a
-step dated ahead becomes valid on its day).
+findings (valid ID numbers, H05/H08), the replayed identification and exit procedures
+(H02/H03), whether the exit recorded 两不愁三保障, and how many live members and steps
+it has.  They are kept *in the township's database*, table ``checkfact`` (one row per
+household, read with one query), and SQLite triggers delete a household's row in the
+same transaction as any insert, update or delete of the household, one of its members or
+one of its steps — whatever writes it (the app, an import, a merge, a hand edit).  That
+is the only invalidation: a row that exists holds, while today lies in the days it holds
+for (ages move on birthdays, a step dated ahead becomes valid on its day) and the release
+and the policy are those it was made with (``checkfactkey``).  The triggers also count
+the changes, so a run does not store facts read before a change it did not see, and
+forget the cross-household 一人一户 list (H05) when a member changes.
 
-Also the column types the light path of ``fupin-tui check`` needs to read plain sqlite3
-rows as the models would (money in fen, dates as text), learnt from the models by a run
-that imported them, and the dashboard's last counts.
-
-Everything is in one JSON file per database under the user's data folder (0600: the
-findings name people).  A release with other code, another database layout or another
-publicity period starts afresh.  Nothing here imports the ORM.
+A JSON file per database under the user's data folder (0600) keeps the rest: the column
+types the light path of ``fupin-tui check`` needs to read plain sqlite3 rows as the
+models would (money in fen, dates as text), learnt from the models by a run that
+imported them, and the dashboard's last counts.  Nothing here imports the ORM.
 """
 
 from __future__ import annotations
@@ -93,98 +94,181 @@ def update(db_path: Path | str, part: str = "", **values) -> None:
     write(db_path, data, part)
 
 
-# ---------------------------------------------------------------- household versions
+# ---------------------------------------------------------------- facts in the database
+
+# SQLite only (a county on PostgreSQL takes the portable path and stores nothing).  Created
+# by migration 9 and with every new database (``db``); statements as the release wrote them.
+FACT_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS checkfact (household_id INTEGER PRIMARY KEY, since INTEGER NOT NULL, "
+    "until INTEGER NOT NULL, members INTEGER NOT NULL, steps INTEGER NOT NULL, facts VARCHAR NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS checkfactkey (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+    "INSERT OR IGNORE INTO checkfactkey (name, value) VALUES ('changes', '0')",
+) + tuple(
+    f"CREATE TRIGGER IF NOT EXISTS checkfact_{table}_{event.split()[0].lower()} AFTER {event} ON {table} BEGIN "
+    f"DELETE FROM checkfact WHERE household_id IN ({ids}); "
+    "UPDATE checkfactkey SET value = CAST(value AS INTEGER) + 1 WHERE name = 'changes'; "
+    + ("DELETE FROM checkfactkey WHERE name = 'shared'; " if table == "member" else "") + "END"
+    for table, hid in (("household", "id"), ("member", "household_id"), ("procedurestep", "household_id"))
+    for event, ids in (("INSERT", f"NEW.{hid}"), ("UPDATE", f"OLD.{hid}, NEW.{hid}"), ("DELETE", f"OLD.{hid}"))
+)
 
 
-_AGG = ("SELECT household_id, COUNT(*) || '/' || MAX(id) || '/' || SUM(id) || '/' || SUM(row_version) || '/' || "
-        "MAX(COALESCE(updated_at, '')) AS v FROM {table} WHERE NOT voided GROUP BY household_id")
-_VERSIONS = ("SELECT h.id, h.row_version || '@' || COALESCE(h.updated_at, '') || '|' || COALESCE(m.v, '-') || '|' || "
-             "COALESCE(s.v, '-') FROM household h "
-             f"LEFT JOIN ({_AGG.format(table='member')}) m ON m.household_id = h.id "
-             f"LEFT JOIN ({_AGG.format(table='procedurestep')}) s ON s.household_id = h.id WHERE NOT h.voided")
+def create_fact_tables(con) -> None:
+    """The facts table, its key and the triggers that void a household's facts (sqlite3 connection)."""
+    for sql in FACT_SCHEMA:
+        con.execute(sql)
 
 
-def household_versions(rows: Rows) -> dict[int, str]:
-    """A version string per live household: changes whenever it, a member or a step changes."""
-    return dict(rows(_VERSIONS))
-
-
-# ---------------------------------------------------------------- facts
+def fact_key(policy) -> str:
+    """What every stored fact depends on besides its household: this release and the policy."""
+    return hashlib.sha1(f"{code_hash()}|{facts_key(policy)}".encode()).hexdigest()
 
 
 def facts_key(policy) -> str:
-    """What else the stored facts depend on: the policy (publicity period, school age ...)."""
+    """The policy (publicity period, school age ...), as text."""
     return hashlib.sha1(repr(sorted(policy.as_dict().items(), key=lambda kv: kv[0])).encode()).hexdigest()
 
 
-def usable_facts(data: dict, versions: dict[int, str], policy, today: date) -> dict[int, list]:
-    """The stored facts that still hold: same version, same settings, today inside their days."""
-    facts = data.get("facts") or {}
-    if facts.get("key") != facts_key(policy):
-        return {}
-    out = {}
+EVERY_HOUSEHOLD = "1 = 1"  # a condition true on both engines
+
+
+class StoredFacts:
+    """What ``read_facts`` found: per household (members, steps, facts) that hold today."""
+
+    __slots__ = ("households", "changes", "shared", "day", "usable")
+
+    def __init__(self, households: dict, changes: str | None, shared, day: int, usable: bool) -> None:
+        self.households, self.changes, self.shared, self.day, self.usable = households, changes, shared, day, usable
+
+    def skip_sql(self) -> str:
+        """A condition on ``household_id``: only households whose stored facts do not hold (same test)."""
+        if not self.usable or not self.households:
+            return EVERY_HOUSEHOLD
+        return (f"household_id NOT IN (SELECT household_id FROM checkfact WHERE since <= {self.day} "
+                f"AND {self.day} < until)")
+
+
+NO_FACTS = StoredFacts({}, None, None, 0, False)
+
+
+def read_facts(rows: Rows, policy, today: date) -> StoredFacts:
+    """The stored facts that hold today (none when the table is missing, another release or policy)."""
+    try:
+        meta = dict(rows("SELECT name, value FROM checkfactkey"))
+    except Exception:  # noqa: BLE001  (no table: a database of another engine or an old layout)
+        return NO_FACTS
     day = today.toordinal()
-    for hid_text, entry in (facts.get("households") or {}).items():
-        hid = int(hid_text)
-        version, since, until = entry[0], entry[1], entry[2]
-        if versions.get(hid) == version and since <= day < until:
-            out[hid] = entry
-    return out
+    if meta.get("key") != fact_key(policy):
+        return StoredFacts({}, meta.get("changes"), None, day, False)
+    decoded: dict[str, object] = {}  # most households share the same facts text: decode it once
+    out = {}
+    for hid, members, steps, text in rows(
+            f"SELECT household_id, members, steps, facts FROM checkfact WHERE since <= {day} AND {day} < until"):
+        facts = decoded.get(text)
+        if facts is None:
+            facts = decoded[text] = json.loads(text)
+        out[hid] = (members, steps, facts)
+    shared = meta.get("shared")
+    return StoredFacts(out, meta.get("changes"), json.loads(shared) if shared else None, day, True)
 
 
-def prefill(entries: dict[int, list], households) -> dict:
+def prefill(stored: StoredFacts, households) -> dict:
     """An ``Env.cache`` holding the stored facts of the households whose facts still hold."""
     from fupin_tui.domain import procedures as proc
     from fupin_tui.domain.quality import QualityProblem
 
     cache: dict = {}
+    entries = stored.households
     for h in households:
         entry = entries.get(h.id)
         if entry is None:
             continue
-        _v, _since, _until, quality, ident, exit_ = entry
+        quality, ident, exit_, needs = entry[2]
         if quality is not None:
             cache[("quality", h.id)] = [QualityProblem(rule, h.household_no, name, message, section)
                                         for rule, name, message, section in quality]
-        for procedure, stored in ((proc.IDENTIFICATION, ident), (proc.EXIT, exit_)):
-            if stored is not None:
-                cache[("replay", h.id, procedure)] = (stored[0], list(stored[1]))
+        for procedure, replay in ((proc.IDENTIFICATION, ident), (proc.EXIT, exit_)):
+            if replay is not None:
+                cache[("replay", h.id, procedure)] = (replay[0], list(replay[1]))
+        if needs is not None:
+            cache[("exit_needs", h.id)] = needs[0]
     return cache
 
 
-def collect(cache: dict, households, versions: dict[int, str], old: dict[int, list], today: date,
-            policy=None) -> dict:
-    """The facts to store after a run: those reused as they were, the new ones with their days."""
+def _pieces(cache: dict, hid: int) -> list:
     from fupin_tui.domain import procedures as proc
+
+    quality = cache.get(("quality", hid))
+    ident = cache.get(("replay", hid, proc.IDENTIFICATION))
+    exit_ = cache.get(("replay", hid, proc.EXIT))
+    needs = ("exit_needs", hid)
+    return [None if quality is None else [[q.rule, q.member_name, q.message, q.section] for q in quality],
+            None if ident is None else [ident[0], list(ident[1])],
+            None if exit_ is None else [exit_[0], list(exit_[1])],
+            [cache[needs]] if needs in cache else None]
+
+
+def collect(cache: dict, households, stored: StoredFacts, today: date, policy=None) -> list[tuple]:
+    """The rows to store after a run: households whose facts were computed (or completed) now."""
     from fupin_tui.domain.quality import stable_until
 
-    out: dict[str, list] = {}
+    out = []
     day = today.toordinal()
     for h in households:
-        version = versions.get(h.id)
-        if version is None:
-            continue
-        quality = cache.get(("quality", h.id))
-        ident = cache.get(("replay", h.id, proc.IDENTIFICATION))
-        exit_ = cache.get(("replay", h.id, proc.EXIT))
-        if quality is None and ident is None and exit_ is None:
+        pieces = _pieces(cache, h.id)
+        if pieces == [None, None, None, None]:
             continue  # a run of other rules only
-        kept = old.get(h.id)
-        if kept is not None and (quality is None or kept[3] is not None) and (ident is None or kept[4] is not None) \
-                and (exit_ is None or kept[5] is not None):
-            out[str(h.id)] = kept
-            continue
+        kept = stored.households.get(h.id)
+        if kept is not None and kept[2] == pieces:
+            continue  # unchanged, already stored
         until = date.max
-        if quality is not None:
+        if pieces[0] is not None:
             until = min(until, stable_until(list(h.members), today, policy))
-        if ident is not None or exit_ is not None:
+        if pieces[1] is not None or pieces[2] is not None:
             ahead = [s.done_on for s in h.steps if s.done_on and s.done_on > today]
             if ahead:
                 until = min(until, min(ahead))  # a step dated ahead is refused until its day
-        out[str(h.id)] = [
-            version, day, until.toordinal(),
-            None if quality is None else [[q.rule, q.member_name, q.message, q.section] for q in quality],
-            None if ident is None else [ident[0], list(ident[1])],
-            None if exit_ is None else [exit_[0], list(exit_[1])],
-        ]
+        out.append((h.id, day, until.toordinal(), len(h.members), len(h.steps),
+                    json.dumps(pieces, ensure_ascii=False, separators=(",", ":"))))
     return out
+
+
+def write_facts(db_path: Path | str, stored: StoredFacts, rows: list[tuple], policy, shared=None) -> bool:
+    """Store the new facts, unless something changed since they were read (then next time).
+
+    Its own short transaction on its own connection; a busy or read-only file only costs speed.
+    """
+    import sqlite3
+
+    if not rows and (shared is None or stored.shared is not None) and stored.usable:
+        return False
+    key = fact_key(policy)
+    try:
+        con = sqlite3.connect(str(db_path), timeout=1, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        meta = dict(con.execute("SELECT name, value FROM checkfactkey"))
+        if meta.get("changes") != stored.changes:
+            con.execute("ROLLBACK")
+            return False  # a change came after the read: these facts may be stale
+        if meta.get("key") != key:
+            con.execute("DELETE FROM checkfact")  # another release or policy: start afresh
+            con.execute("DELETE FROM checkfactkey WHERE name = 'shared'")
+            con.execute("INSERT OR REPLACE INTO checkfactkey (name, value) VALUES ('key', ?)", (key,))
+        con.executemany("INSERT OR REPLACE INTO checkfact (household_id, since, until, members, steps, facts) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", rows)
+        if shared is not None:
+            con.execute("INSERT OR REPLACE INTO checkfactkey (name, value) VALUES ('shared', ?)",
+                        (json.dumps(shared, ensure_ascii=False),))
+        con.execute("COMMIT")
+        return True
+    except sqlite3.Error:
+        try:
+            con.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        return False
+    finally:
+        con.close()

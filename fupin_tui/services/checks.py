@@ -19,7 +19,7 @@ import gc
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -278,20 +278,79 @@ def _fen(value: int | None) -> Decimal:
     return (Decimal(value or 0) / 100).quantize(Decimal("0.01"))
 
 
-def _load_households(s: "_Source", villages: dict[int, str]):
-    day, word = _DayParser(), _Words()
+_MEMBER_SQL = ("SELECT household_id, name, id_number, relation, gender, birth_date, education, school_status, "
+               "health, labour_skill, phone FROM member WHERE NOT voided AND {where}")
+_STEP_SQL = ("SELECT household_id, procedure, step, seq, done_on, responsible, publicity_from, publicity_to, "
+             "basic_needs_met FROM procedurestep WHERE NOT voided AND {where}")
+
+
+def _members_of(s: "_Source", where: str, day, word) -> dict[int, list[MemberData]]:
     members: dict[int, list[MemberData]] = defaultdict(list)
     for (hid, name, number, relation, gender, birth, education, school, health, skill, phone) in s.rows(
-            "SELECT household_id, name, id_number, relation, gender, birth_date, education, school_status, "
-               "health, labour_skill, phone FROM member WHERE NOT voided"):
+            _MEMBER_SQL.format(where=where)):
         members[hid].append(MemberData(name, number, word[relation], word[gender], day[birth], word[education],
                                        word[school], word[health], word[skill], word[phone]))
+    return members
+
+
+def _steps_of(s: "_Source", where: str, day, word) -> dict[int, list[StepData]]:
     steps: dict[int, list[StepData]] = defaultdict(list)
-    for (hid, procedure, step, seq, done, responsible, pfrom, pto, needs) in s.rows(
-            "SELECT household_id, procedure, step, seq, done_on, responsible, publicity_from, publicity_to, "
-               "basic_needs_met FROM procedurestep WHERE NOT voided"):
+    for (hid, procedure, step, seq, done, responsible, pfrom, pto, needs) in s.rows(_STEP_SQL.format(where=where)):
         steps[hid].append(StepData(word[procedure], word[step], seq, day[done], word[responsible], day[pfrom],
                                    day[pto], bool(needs)))
+    return steps
+
+
+class _NotRead(Sequence):
+    """A household's members or steps left unread: its stored facts answer what the rules ask.
+
+    Knows its length (H01 asks whether there are members); anything else reads the rows then,
+    so a rule that needs them still gets them, only slower.
+    """
+
+    __slots__ = ("_n", "_read", "_rows")
+
+    def __init__(self, n: int, read) -> None:
+        self._n, self._read, self._rows = n, read, None
+
+    def _all(self) -> tuple:
+        if self._rows is None:
+            self._rows = tuple(self._read())
+        return self._rows
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __bool__(self) -> bool:
+        return self._n > 0
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def __eq__(self, other) -> bool:
+        return tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+
+def _load_households(s: "_Source", villages: dict[int, str], stored=check_store.NO_FACTS):
+    """``stored``: facts that hold (``check_store.read_facts``): those households' members and
+    steps are not read, on a source that reads one snapshot (the facts and rows agree)."""
+    day, word = _DayParser(), _Words()
+    skip = stored.skip_sql() if getattr(s, "snapshot", False) else check_store.EVERY_HOUSEHOLD
+    known = stored.households if skip != check_store.EVERY_HOUSEHOLD else {}
+    members = _members_of(s, skip, day, word)
+    steps = _steps_of(s, skip, day, word)
+
+    def not_read(hid: int, n_members: int, n_steps: int):
+        where = f"household_id = {int(hid)}"
+        return (_NotRead(n_members, lambda: _members_of(s, where, day, word).get(hid, ())),
+                _NotRead(n_steps, lambda: _steps_of(s, where, day, word).get(hid, ())))
+
     events: dict[int, list[EventData]] = defaultdict(list)
     for (hid, on, from_status, to_status, reason) in s.rows(
             "SELECT household_id, happened_on, from_status, to_status, reason FROM householdevent "
@@ -314,12 +373,20 @@ def _load_households(s: "_Source", villages: dict[int, str]):
             # pop: each household's lists go as soon as its tuples are made
             members=tuple(members.pop(hid, ())), steps=tuple(steps.pop(hid, ())),
             events=tuple(events.get(hid, ())), ledger_years=frozenset(ledger.get(hid, ())),
-        )
-    # One person in one household only (H05): the same number in several households
-    shared_rows = s.rows("SELECT UPPER(TRIM(id_number)) AS k, GROUP_CONCAT(DISTINCT household_id) FROM member "
-                          "WHERE NOT voided AND id_number <> '' GROUP BY k HAVING COUNT(DISTINCT household_id) > 1")
+        ) if hid not in known else HouseholdInfo(
+            hid, no, head, word[status], villages.get(village_id, ""), identified, income_year, _fen(per_capita),
+            (word[look_house], word[look_grain], word[look_labour], word[look_study]), word[entered_by],
+            word[checked_by], phone, helper_phone, *not_read(hid, known[hid][0], known[hid][1]),
+            tuple(events.get(hid, ())), frozenset(ledger.get(hid, ())))
+    shared_rows = stored.shared if stored.shared is not None and known else [tuple(r) for r in s.rows(
+        SHARED_SQL)]
     shared = tuple((k, tuple(infos[int(i)] for i in ids.split(",") if int(i) in infos)) for k, ids in shared_rows)
-    return infos, events, tuple((k, hs) for k, hs in shared if len(hs) > 1)
+    return infos, events, tuple((k, hs) for k, hs in shared if len(hs) > 1), shared_rows
+
+
+# One person in one household only (H05): the same number in several households
+SHARED_SQL = ("SELECT UPPER(TRIM(id_number)) AS k, GROUP_CONCAT(DISTINCT household_id) FROM member "
+              "WHERE NOT voided AND id_number <> '' GROUP BY k HAVING COUNT(DISTINCT household_id) > 1")
 
 
 def _load_entities(s: "_Source", households: dict[int, HouseholdInfo]) -> tuple[EntityData, ...]:
@@ -355,17 +422,21 @@ def _roster_kinds(ctx: AppContext) -> frozenset[str]:
     return frozenset(e.label for e in entries if e.flags.get("roster"))
 
 
-def load_from(src, roster_kinds: frozenset[str]) -> CheckData:
+def load_from(src, roster_kinds: frozenset[str], stored=check_store.NO_FACTS) -> CheckData:
     """Everything the rules read, as plain values, from a source (one query per table)."""
+    return _load_from(src, roster_kinds, stored)[0]
+
+
+def _load_from(src, roster_kinds: frozenset[str], stored) -> tuple[CheckData, list]:
     with _gc_paused():
         town = next(iter(src.rows("SELECT name FROM township")), (None,))[0]
         villages = dict(src.rows("SELECT id, name FROM village"))
-        households, events, shared = _load_households(src, villages)
+        households, events, shared, shared_rows = _load_households(src, villages, stored)
         projects = _load_projects(src, villages, households, events)
         entities = _load_entities(src, households)
         duties = load_duties(src.rows)  # RULES-2 part B
     return CheckData(township=town or "", projects=projects, households=tuple(households.values()),
-                     entities=entities, shared_ids=shared, roster_kinds=roster_kinds, duties=duties)
+                     entities=entities, shared_ids=shared, roster_kinds=roster_kinds, duties=duties), shared_rows
 
 
 def load_check_data(ctx: AppContext) -> CheckData:
@@ -375,21 +446,19 @@ def load_check_data(ctx: AppContext) -> CheckData:
 
 
 def check_source(src, db_path: Path | str | None, policy, today: date, roster_kinds: frozenset[str],
-                 rules: Iterable[str] | None = None, store: dict | None = None) -> list[Finding]:
-    """Load and run the rules, reusing the stored facts of unchanged households and storing the new ones."""
-    data = load_from(src, roster_kinds)
+                 rules: Iterable[str] | None = None) -> list[Finding]:
+    """Load and run the rules, reusing the stored facts of unchanged households and storing the new ones.
+
+    ``db_path`` None: nothing stored or reused (a database of another engine).
+    """
     if db_path is None:
-        return run_rules(data, policy, today, only=rules)
-    store = check_store.read(db_path) if store is None else store
-    versions = check_store.household_versions(src.rows)
-    old = check_store.usable_facts(store, versions, policy, today)
-    cache = check_store.prefill(old, data.households)
+        return run_rules(load_from(src, roster_kinds), policy, today, only=rules)
+    stored = check_store.read_facts(src.rows, policy, today)  # first: a change after it voids what we store
+    data, shared_rows = _load_from(src, roster_kinds, stored)
+    cache = check_store.prefill(stored, data.households)
     findings = run_rules(data, policy, today, only=rules, cache=cache)
-    new = check_store.collect(cache, data.households, versions, old, today, policy)
-    stored = (store.get("facts") or {}).get("households") or {}
-    if len(new) != len(stored) or any(stored.get(k) is not v for k, v in new.items()):
-        store["facts"] = {"key": check_store.facts_key(policy), "households": new}
-        check_store.write(db_path, store)
+    new = check_store.collect(cache, data.households, stored, today, policy)
+    check_store.write_facts(db_path, stored, new, policy, shared=[list(r) for r in shared_rows])
     return findings
 
 
@@ -497,10 +566,10 @@ def _run_full(ctx: AppContext, today: date) -> list[Finding]:
         if path and src.sqlite:
             schema = check_store.schema_hash(src.rows)
             if store.get("schema") != schema:
-                store.update(schema=schema, types=column_types())
+                check_store.write(path, {**store, "schema": schema, "types": column_types()})
         else:
             path = None
-        return check_source(src, path, ctx.policy, today, _roster_kinds(ctx), store=store)
+        return check_source(src, path, ctx.policy, today, _roster_kinds(ctx))
 
 
 def ack_key(f: Finding) -> tuple[str, str]:

@@ -155,3 +155,79 @@ def test_dashboard_summary_from_a_child_process_is_kept_until_something_changes(
         member.phone = "13900000000"
         s.add(member)
     assert check_fast.stored_summary(demo) is None
+
+
+def _pid(birth: str, seq: str) -> str:
+    from fupin_tui.domain.idcard import check_digit
+
+    first17 = "520123" + birth + seq
+    return first17 + check_digit(first17)
+
+
+def test_a_household_saved_through_the_registry_is_checked_again(tmp_path):
+    """The facts live in the database (checkfact) and its triggers void them with the save itself:
+    a finding a save brings appears on the next check, and goes when the next save mends it."""
+    import sqlite3
+
+    from fupin_tui.services import registry as reg
+    from fupin_tui.services.township import villages
+
+    path = tmp_path / "township.db"
+    generate(path, households=30, seed=7)
+    ctx = open_context(path, operator="张会计")
+    village = villages(ctx)[0].id
+    family = [reg.MemberInput("张三", _pid("19700101", "011"), "户主", education="小学", labour_skill="普通劳动力"),
+              reg.MemberInput("李四", _pid("19720202", "022"), "配偶", education="小学", labour_skill="普通劳动力")]
+    data = reg.HouseholdInput(village_id=village, main_cause="因病", wage_income="9,000")
+    saved = reg.save_household(ctx, data, family)
+    checks.run_checks(ctx)  # the ORM path: teaches the light path the column types, stores every fact
+    assert check_fast.run(path, today=TODAY) is not None
+    record = f"household:{saved.id}"
+
+    def spouse_findings():
+        fast = [_key(f) for f in check_fast.run(path, today=TODAY).findings]
+        assert fast == [_key(f) for f in _orm_without_store(ctx)]
+        return [k for k in fast if k[2] == record and "配偶最多1人" in k[4]]
+
+    assert spouse_findings() == []
+    con = sqlite3.connect(path)
+    stored = con.execute("SELECT COUNT(*) FROM checkfact").fetchone()[0]
+    assert stored >= 31 and con.execute("SELECT 1 FROM checkfact WHERE household_id = ?", (saved.id,)).fetchone()
+
+    detail = reg.load_household(ctx, saved.id)
+    members = [reg.MemberInput(m.name, m.id_number, m.relation, education="小学", labour_skill="普通劳动力", id=m.id)
+               for m in detail.members]
+    members.append(reg.MemberInput("陈二", _pid("19860606", "062"), "配偶", labour_skill="普通劳动力"))
+    data.household_no = saved.household_no
+    reg.save_household(ctx, data, members, saved.id)
+    assert con.execute("SELECT 1 FROM checkfact WHERE household_id = ?", (saved.id,)).fetchone() is None
+    assert con.execute("SELECT COUNT(*) FROM checkfact").fetchone()[0] == stored - 1  # the others still hold
+    assert len(spouse_findings()) == 1  # appears on the next check
+
+    detail = reg.load_household(ctx, saved.id)
+    members = [reg.MemberInput(m.name, m.id_number, m.relation, education="小学", labour_skill="普通劳动力", id=m.id,
+                               void_reason="录入错误" if m.name == "陈二" else "") for m in detail.members]
+    reg.save_household(ctx, data, members, saved.id)
+    assert spouse_findings() == []  # and goes once mended
+    con.close()
+    ctx.db.close()
+
+
+def test_a_warm_light_run_reads_no_member_or_step_of_an_unchanged_household(demo):
+    import sqlite3
+
+    ctx = open_context(demo, operator="张会计")
+    checks._last_run.clear()
+    checks.run_checks(ctx)
+    assert check_fast.run(demo, today=TODAY) is not None  # stores what the ORM run left out, if anything
+    con = sqlite3.connect(demo)
+    con.execute("BEGIN")
+    src = check_fast.SqliteSource(con, check_store.read(demo)["types"], snapshot=True)
+    stored = check_store.read_facts(src.rows, ctx.policy, TODAY)
+    data = checks.load_from(src, frozenset(), stored)
+    unread = [h for h in data.households if isinstance(h.members, checks._NotRead)]
+    assert len(unread) == len(data.households) == len(stored.households)
+    full = checks.load_check_data(ctx)  # read in full, the same rows
+    assert [(h.id, tuple(h.members), tuple(h.steps)) for h in unread] == [
+        (h.id, h.members, h.steps) for h in full.households]
+    con.close()

@@ -123,8 +123,7 @@ def h03(env: Env):
         elif missing:
             yield finding("H03", BREACH, h.record, h.label,
                           f"已脱贫，但退出程序缺少：{'、'.join(missing)}（两公示一公告）。请补录。", tab=TAB_PROCEDURE)
-        first = [s for s in h.steps if s.procedure == proc.EXIT and s.seq == 1]
-        if first and not max(first, key=lambda s: s.done_on).basic_needs_met:
+        if exit_needs_met(h, env) is False:
             yield finding("H03", BREACH, h.record, h.label,
                           "已脱贫，但退出时没有登记已达到“两不愁三保障”（不愁吃、不愁穿，义务教育、基本医疗、住房安全有保障）。"
                           "请核实并在退出程序中登记。", tab=TAB_PROCEDURE)
@@ -134,6 +133,18 @@ def h03(env: Env):
                 proc.check_exit_standard(h.per_capita_income, line, h.income_year, True)
             except DomainError as exc:
                 yield finding("H03", BREACH, h.record, h.label, f"{exc.message}。请核实收入或退出决定。", tab=TAB_BASIC)
+
+
+def exit_needs_met(h: HouseholdInfo, env: Env) -> bool | None:
+    """Whether the (latest) first exit step recorded 两不愁三保障; None without one.
+
+    In ``env.cache`` as ("exit_needs", household id), stored between runs like the replays.
+    """
+    key = ("exit_needs", h.id)
+    if key not in env.cache:
+        first = [s for s in h.steps if s.procedure == proc.EXIT and s.seq == 1]
+        env.cache[key] = max(first, key=lambda s: s.done_on).basic_needs_met if first else None
+    return env.cache[key]
 
 
 @_hrule("H04", "十二(六)", "有进有出，历史完整")
