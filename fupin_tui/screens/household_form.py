@@ -20,7 +20,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, Select, Static, TabbedContent, TabPane, Tabs
 
 from fupin_tui import keymap as km
 
@@ -31,6 +31,7 @@ from fupin_tui.domain.idcard import parse_id
 from fupin_tui.domain.money import format_money
 from fupin_tui.screens import household_visits as hv
 from fupin_tui.services import registry as reg
+from fupin_tui.widgets.footer import SteadyFooter
 from fupin_tui.widgets.lazy_table import fit
 from fupin_tui.widgets.forms import (
     CheckField, CodeSelect, DateInput, Field, FormScreen, IntInput, MoneyInput, TextInput,
@@ -86,6 +87,10 @@ class HouseholdFormScreen(FormScreen):
         self._members_snapshot: list[dict] = []
         self._members_ready: asyncio.Event | None = None  # set once the member editor is mounted
         self._drawn: set[str] = set()  # side tabs filled since the last load
+        # The form's Fields and scroll areas, found once: a query matches ~300 widgets, and a
+        # refill asked for them three times (a fifth of reopening). Forgotten when the member editor mounts.
+        self._fields: list[Field] | None = None
+        self._scrolls: list[VerticalScroll] | None = None
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -163,7 +168,7 @@ class HouseholdFormScreen(FormScreen):
                     yield Button("登记走访", id="btn-visit-add", variant="primary")
             with TabPane("历史", id="tab-history"), VerticalScroll():
                 yield Static("", markup=False, id="history")
-        yield Footer()
+        yield SteadyFooter()
 
     def _member_editor(self) -> VerticalScroll:
         ctx = self.app.ctx
@@ -195,6 +200,7 @@ class HouseholdFormScreen(FormScreen):
         if self._members_ready is None:
             self._members_ready = asyncio.Event()
             await self.query_one("#tab-members", TabPane).mount(self._member_editor())
+            self._fields = self._scrolls = None  # the editor's fields and scroll area join the form
             self.query_one("#members", DataTable).add_columns(*MEMBER_COLUMNS)
             self._members_ready.set()
             self._redraw_members()
@@ -260,7 +266,9 @@ class HouseholdFormScreen(FormScreen):
         self.ledger_year = ctx.today().year
         self.load(household_id)
         self.query_one(TabbedContent).active = TABS.get(tab or "", "tab-household")
-        for scroll in self.query(VerticalScroll):
+        if self._scrolls is None:
+            self._scrolls = list(self.query(VerticalScroll))
+        for scroll in self._scrolls:
             scroll.scroll_home(animate=False)
         self.mark_clean()
         self.call_after_refresh(self._clean_and_offer)
@@ -275,6 +283,11 @@ class HouseholdFormScreen(FormScreen):
         if getattr(self, "_refilled", False) and look == getattr(self, "_look", None):
             event.refresh_styles = False
         self._refilled, self._look = False, look
+
+    def fields(self) -> list[Field]:
+        if self._fields is None:
+            self._fields = super().fields()
+        return self._fields
 
     def load(self, household_id: int) -> None:
         detail = reg.load_household(self.app.ctx, household_id)
