@@ -101,7 +101,7 @@ def form(db: str, runs: int, opens: int) -> dict:
                 t.wait_for("列表", absent=("第33项",))
         with Terminal(app_argv(db), env=ENV) as t:
             _open_list(t)
-            t.press("Enter")  # from the search box to the table
+            t.press("Down")  # from the search box to the table (Enter there opens the household)
             time.sleep(1.0)  # not timed: the focus moves without changing any text
             for i in range(opens):
                 s = t.press("Enter")

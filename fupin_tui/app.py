@@ -52,6 +52,8 @@ class FupinApp(App):
     TITLE = "扶贫项目与建档立卡管理"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     MODES = {mode: _screen_factory(mode) for mode in JOBS}
+    MODES["county"] = lambda: importlib.import_module("fupin_tui.screens.county").CountyScreen()
+    county_mode = False  # a county database: the 县级汇总 screen, the townships' records read-only
     BINDINGS = [
         km.bind("help", "toggle_help", "帮助", tooltip="显示本页的按键", priority=True),  # in dialogs too
         *[km.bind(f"go-{mode}", f"go('{mode}')", JOBS[mode][2], show=False) for mode in JOB_KEYS],
@@ -162,7 +164,10 @@ class FupinApp(App):
                 return
         for message in self.warnings:
             self.notify(message, severity="warning", timeout=15)
-        if not township.is_set_up(self.ctx):
+        from fupin_tui import identity
+
+        self.county_mode = self.ctx.identity().kind == identity.COUNTY
+        if not self.county_mode and not township.is_set_up(self.ctx):
             from fupin_tui.screens.setup import SetupScreen
 
             self.push_screen(SetupScreen(), lambda _done: self._database_ready())
@@ -228,6 +233,9 @@ class FupinApp(App):
                 refresh()
         self._verify_audit_chain()
         queued, self.queued_mode = self.queued_mode, None
+        if self.county_mode:
+            queued = "county"
+            self.title = f"{self.TITLE}【县级汇总】  经办人：{self.ctx.operator}"
         if queued:
             self.switch_mode(queued)
         self.database_is_ready = True  # operator chosen, borders and title set: what a test waits for
@@ -254,6 +262,11 @@ class FupinApp(App):
             # pressed while the database opens (a slow PC): kept, and done when it is ready
             self.queued_mode = mode
             self.notify(f"正在打开数据库，打开后进入「{JOBS[mode][2]}」。", timeout=4)
+            return
+        if self.county_mode and mode != "county":
+            from fupin_tui.screens.county import READ_ONLY
+
+            self.notify(f"{READ_ONLY}（「{JOBS[mode][2]}」不可用）", severity="warning", timeout=8)
             return
         self.switch_mode(mode)
 
@@ -289,6 +302,11 @@ class FupinApp(App):
         With ``back_to`` (a mode, e.g. "check"), the record opens in its own job (建档立卡 /
         项目档案) and closing it comes back to that mode: the 体检 list stays the 体检 list.
         """
+        if self.county_mode:
+            from fupin_tui.screens.county import READ_ONLY
+
+            self.notify(READ_ONLY, severity="warning", timeout=8)
+            return
         kind, _, raw_id = record.partition(":")
         module = {"household": "fupin_tui.screens.registry", "project": "fupin_tui.screens.projects"}.get(kind)
         if module is None or not raw_id.isdigit():

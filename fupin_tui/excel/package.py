@@ -382,10 +382,12 @@ def _resolve_scope(ctx: AppContext, township_code: str | None, village_code: str
 
 def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None = None,
                    village_code: str | None = None, township_code: str | None = None,
-                   progress: Progress | None = None, cancel: threading.Event | None = None) -> ExportResult:
+                   progress: Progress | None = None, cancel: threading.Event | None = None,
+                   parallel: bool | None = None) -> ExportResult:
     """Write the submission package zip into ``out_dir`` and return where it is.
 
     Raises ExportCancelled when ``cancel`` is set; nothing is left behind then.
+    ``parallel``: write with a second process (None: when the package is big enough to gain).
     """
     period = check_period(period) if period else default_period(ctx.today())
     scope, (code, name, county) = _resolve_scope(ctx, township_code, village_code)
@@ -405,35 +407,20 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
     exported_at = datetime.combine(ctx.today(), datetime.now().time()).replace(microsecond=0)
     subtitle = f"{county}{name}（{code}）  报送期 {period}" + (f"  村 {scope.village_code}" if scope.village_code else "") \
         + "  金额单位：元"
-    book_file = None
+    names = schema.workbooks() + ([schema.CHECKS] if with_checks else [])
+    jobs = [BookJob(book, scope, name, subtitle, str(work)) for book in names]
+    if parallel is None:
+        parallel = _parallel_pays(ctx, counter.total)
     try:
-        books = []
-        for book in schema.workbooks():
-            book_file = TableBook(work / book, tmpdir=work)
-            sheets_meta = []
-            for sheet in schema.sheets_of(book):
-                counter.label = f"{book} / {sheet.name}"
-                rows = book_file.add_table(sheet.name, title=f"{name}{sheet.title}", subtitle=subtitle,
-                                           columns=columns_for(sheet), rows=_rows(ctx, sheet, scope, counter),
-                                           signatures=sheet.signatures, key_columns=sheet.keys)
-                sheets_meta.append({"name": sheet.name, "rows": rows, "columns": headers_for(sheet)})
-                counter.check()
-            if book == schema.PROJECTS:
-                counter.label = f"{book} / 期限"
-                rows = book_file.add_table("期限", title=f"{name}项目办理期限（工作日）",
-                                           subtitle=subtitle + f"  计算日 {ctx.today()}",
-                                           columns=DEADLINE_COLUMNS, rows=_deadline_rows(ctx, scope, counter))
-                sheets_meta.append({"name": "期限", "rows": rows, "columns": [c.header for c in DEADLINE_COLUMNS],
-                                    "shown_only": True})
-            books.append(_save(book_file, sheets_meta))
-            book_file = None
-        if with_checks:
-            book_file = TableBook(work / schema.CHECKS, tmpdir=work)
-            rows = book_file.add_table("体检问题", title=f"{name}体检问题清单", subtitle=subtitle, columns=CHECK_COLUMNS,
-                                       rows=_check_rows(ctx, scope, name))
-            meta = [{"name": "体检问题", "rows": rows, "columns": [c.header for c in CHECK_COLUMNS], "shown_only": True}]
-            books.append(_save(book_file, meta))
-            book_file = None
+        written = None
+        if parallel:
+            try:
+                written = _write_parallel(ctx, jobs, counter)
+            except _WorkerLost:  # the worker could not start or died: write it all here, as before
+                counter.done = 0
+        if written is None:
+            written = {job.book: write_book(ctx, job, counter) for job in jobs}
+        books = [written[job.book] for job in jobs]
         counter.check()
 
         manifest = {
@@ -458,8 +445,6 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
                         compress_type=zipfile.ZIP_DEFLATED)
         os.replace(partial, target)
     except BaseException:
-        if book_file is not None:
-            book_file.discard()
         for leftover in out_dir.glob("*.zip.part"):
             leftover.unlink(missing_ok=True)
         raise
@@ -470,14 +455,204 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
     return ExportResult(target, manifest, {m["name"]: m["rows"] for b in books for m in b["sheets"]})
 
 
+@dataclass(frozen=True)
+class BookJob:
+    """One workbook of the package to write (picklable: a worker process gets it as it is)."""
+
+    book: str
+    scope: Scope
+    township_name: str
+    subtitle: str
+    work: str  # the package's temporary folder
+
+
+def write_book(ctx: AppContext, job: BookJob, counter: _Counter) -> dict:
+    """Write one workbook of the package into ``job.work``; its manifest entry. Nothing is left on failure."""
+    name, subtitle, scope = job.township_name, job.subtitle, job.scope
+    book_file = TableBook(Path(job.work) / job.book, tmpdir=job.work)
+    try:
+        sheets_meta = []
+        if job.book == schema.CHECKS:
+            rows = book_file.add_table("体检问题", title=f"{name}体检问题清单", subtitle=subtitle, columns=CHECK_COLUMNS,
+                                       rows=_check_rows(ctx, scope, name))
+            sheets_meta.append({"name": "体检问题", "rows": rows, "columns": [c.header for c in CHECK_COLUMNS],
+                                "shown_only": True})
+        for sheet in schema.sheets_of(job.book):
+            counter.label = f"{job.book} / {sheet.name}"
+            rows = book_file.add_table(sheet.name, title=f"{name}{sheet.title}", subtitle=subtitle,
+                                       columns=columns_for(sheet), rows=_rows(ctx, sheet, scope, counter),
+                                       signatures=sheet.signatures, key_columns=sheet.keys)
+            sheets_meta.append({"name": sheet.name, "rows": rows, "columns": headers_for(sheet)})
+            counter.check()
+        if job.book == schema.PROJECTS:
+            counter.label = f"{job.book} / 期限"
+            rows = book_file.add_table("期限", title=f"{name}项目办理期限（工作日）",
+                                       subtitle=subtitle + f"  计算日 {ctx.today()}",
+                                       columns=DEADLINE_COLUMNS, rows=_deadline_rows(ctx, scope, counter))
+            sheets_meta.append({"name": "期限", "rows": rows, "columns": [c.header for c in DEADLINE_COLUMNS],
+                                "shown_only": True})
+        return _save(book_file, sheets_meta)
+    except BaseException:
+        book_file.discard()
+        raise
+
+
+# --------------------------------------------------------------------------- the second core
+#
+# The package is ten workbooks; the registry's (01) holds ~85% of the cells. With the
+# second core this process writes that one while one worker process writes all the
+# others (and runs the 体检 for 09), so the wall time is about the registry workbook's.
+# The worker opens the database read-only itself; its progress comes back through a
+# queue, a cancel or a failure here stops it through an event, and its refusal is raised
+# here as the same DomainError (same words) as a serial export would raise.
+
+_PARALLEL_ROWS = 50_000  # below this the worker's start (~1 s of imports) costs more than it saves
+
+
+def _parallel_pays(ctx: AppContext, rows: int) -> bool:
+    import sys
+
+    if rows < _PARALLEL_ROWS or getattr(ctx.db, "path", None) is None or (os.cpu_count() or 1) < 2:
+        return False
+    return not getattr(sys, "frozen", False)  # a bundled executable: no worker processes (no freeze_support)
+
+
+class _WorkerCounter(_Counter):
+    """The worker's counter: progress goes to the parent's queue, the parent's event cancels."""
+
+    def __init__(self, book: str) -> None:
+        super().__init__(0, None, None)
+        self.book = book
+
+    def check(self) -> None:
+        if _worker["stop"].is_set():
+            raise ExportCancelled()
+        _worker["queue"].put((self.book, self.done, self.label))
+
+
+_worker: dict = {}
+
+
+def _worker_start(queue, stop) -> None:
+    _worker.update(queue=queue, stop=stop)
+
+
+def _fixed_day(day: date) -> date:
+    return day
+
+
+def _worker_books(db_path: str, operator: str, today: date, jobs: list[BookJob]) -> dict:
+    """In the worker process: write ``jobs`` one after the other; their manifest entries by workbook."""
+    import functools
+
+    from fupin_tui.db import open_database
+
+    ctx = AppContext(db=open_database(Path(db_path), create=False, read_only=True), operator=operator,
+                     today_fn=functools.partial(_fixed_day, today))
+    try:
+        out = {}
+        for job in jobs:
+            counter = _WorkerCounter(job.book)
+            try:
+                out[job.book] = write_book(ctx, job, counter)
+            except BaseException as exc:
+                raise _portable(exc) from None
+            counter.check()
+        return out
+    finally:
+        ctx.db.close()
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` as it can cross to the parent process with the same class and words (else a DomainError)."""
+    import pickle
+
+    try:
+        back = pickle.loads(pickle.dumps(exc))
+        if type(back) is type(exc) and str(back) == str(exc):
+            return exc
+    except Exception:  # noqa: BLE001 - an exception that does not pickle: keep its words
+        pass
+    if isinstance(exc, DomainError):
+        return DomainError(str(exc), rule=exc.rule, section=exc.section)
+    return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+class _ParentCounter(_Counter):
+    """This process's counter while the worker writes: adds the worker's progress, stops on its failure."""
+
+    def __init__(self, outer: _Counter, queue, future) -> None:
+        super().__init__(outer.total, outer.progress, outer.cancel)
+        self.queue, self.future = queue, future
+        self.mine, self.theirs = 0, {}
+
+    def tick(self, n: int = 1) -> None:
+        self.mine += n
+        super().tick(n)
+
+    def drain(self) -> None:
+        import queue as queue_module
+
+        while True:
+            try:
+                book, done, _label = self.queue.get_nowait()
+            except queue_module.Empty:
+                break
+            self.theirs[book] = done
+        self.done = self.mine + sum(self.theirs.values())
+
+    def check(self) -> None:
+        self.drain()
+        if self.future.done() and self.future.exception() is not None:
+            raise self.future.exception()
+        super().check()
+        self.done = self.mine  # tick() counts on from this process's own rows
+
+
+class _WorkerLost(Exception):
+    """The worker process did not start or died (not a refusal of the data): the export is redone here."""
+
+
+def _write_parallel(ctx: AppContext, jobs: list[BookJob], counter: _Counter) -> dict:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import wait as wait_for
+    from concurrent.futures.process import BrokenProcessPool
+
+    spawn = multiprocessing.get_context("spawn")  # as on Windows, everywhere: no state inherited by fork
+    queue, stop = spawn.Queue(), spawn.Event()
+    first, rest = jobs[0], jobs[1:]
+    pool = ProcessPoolExecutor(1, mp_context=spawn, initializer=_worker_start, initargs=(queue, stop))
+    try:
+        future = pool.submit(_worker_books, str(ctx.db.path), ctx.operator, ctx.today(), rest)
+        mine = _ParentCounter(counter, queue, future)
+        written = {first.book: write_book(ctx, first, mine)}
+        while not wait_for([future], timeout=0.2).done:
+            mine.check()  # progress, cancel and the worker's failure while it finishes
+        written.update(future.result())
+        mine.drain()
+        counter.done, counter.label = mine.done, mine.label
+        return written
+    except BrokenProcessPool as exc:
+        stop.set()
+        raise _WorkerLost() from exc
+    except BaseException:
+        stop.set()  # the worker stops at its next check (every 500 rows) and removes its files
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        queue.close()
+
+
 def _save(book_file: TableBook, sheets_meta: list[dict]) -> dict:
     path = book_file.close()
     return {"file": path.name, "sha256": _sha256(path), "bytes": path.stat().st_size, "sheets": sheets_meta}
 
 
 def export_all(ctx: AppContext, out_dir: Path | str, *, period: str | None = None, village_code: str | None = None,
-               progress: Progress | None = None, cancel: threading.Event | None = None) -> list[ExportResult]:
+               progress: Progress | None = None, cancel: threading.Event | None = None,
+               parallel: bool | None = None) -> list[ExportResult]:
     """One package per township held in the database (a county database holds several)."""
     codes = [t[0] for t in townships(ctx)] if _is_county(ctx) else [None]
     return [export_package(ctx, out_dir, period=period, village_code=village_code, township_code=code,
-                           progress=progress, cancel=cancel) for code in codes]
+                           progress=progress, cancel=cancel, parallel=parallel) for code in codes]

@@ -9,10 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fupin_tui import keymap as km
+from fupin_tui.widgets.footer import SteadyFooter
 
 NAV = [
     ("registry", "建档立卡", "F3"),
@@ -51,7 +52,7 @@ class DashboardScreen(Screen):
                 yield Static("", id="warnings", classes="-empty")
                 yield Static("正在打开数据库，请稍候", id="township")
                 yield Static("", id="counts", classes="panel-counts")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#nav", OptionList).focus()

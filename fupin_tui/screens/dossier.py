@@ -388,9 +388,12 @@ class ProjectDossierScreen(Screen):
         self.query_one("#archive-note", Static).update(
             f"档号：{self.dossier.file_number or '未编号（归档时自动编号）'}　材料{present}/{len(needed)}"
             "　n/e 登记所选材料　o 打开扫描件　p 打印卷内目录")
-        self._fill(self.query_one("#archive", DataTable), ["序号", "材料", "状态", "收到日期", "份数", "存放位置", "扫描件"],
+        # 来源: a document ticked by the record that stands for it says which record (not unticked by hand)
+        self._fill(self.query_one("#archive", DataTable),
+                   ["序号", "材料", "状态", "收到日期", "来源", "份数", "存放位置", "扫描件"],
                    [[str(r.doc_no), r.title, ("有" if r.present else "缺") if r.needed else "不需",
-                     _d(r.received_on), str(r.copies or ""), r.storage_place, "有" if r.scan_path else ""]
+                     _d(r.received_on), r.source or ("手工登记" if r.version is not None and r.present else ""),
+                     str(r.copies or ""), r.storage_place, "有" if r.scan_path else ""]
                     for r in rows])
 
     def _load_8(self) -> None:  # 日志
@@ -635,6 +638,10 @@ class ProjectDossierScreen(Screen):
                 self.ctx, row.id, r, loaded_version=row.version))
         elif tab == "档案":
             row = self._selected(tab, "#archive")
+            if row is not None and row.source:  # say why, before asking for a reason that cannot help
+                self.notify(f"「{row.title}」{row.source}，随该记录自动勾选，不能手工撤销；"
+                            "如登记有误，请作废或更正该记录。", severity="warning")
+                return
             what = row and row.present and row.title
             call = lambda r: archive.void_document(self.ctx, self.project_id, row.doc_no, r,  # noqa: E731
                                                    loaded_version=row.version)

@@ -20,10 +20,11 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, Select, Static, TabbedContent, TabPane, Tabs
 
 from fupin_tui import keymap as km
 
+from fupin_tui.dialogs.confirm import ReasonDialog
 from fupin_tui.dialogs.kit import FormDialog
 from fupin_tui.domain import procedures as proc
 from fupin_tui.domain.errors import DomainError, InputError
@@ -31,6 +32,7 @@ from fupin_tui.domain.idcard import parse_id
 from fupin_tui.domain.money import format_money
 from fupin_tui.screens import household_visits as hv
 from fupin_tui.services import registry as reg
+from fupin_tui.widgets.footer import SteadyFooter
 from fupin_tui.widgets.lazy_table import fit
 from fupin_tui.widgets.forms import (
     CheckField, CodeSelect, DateInput, Field, FormScreen, IntInput, MoneyInput, TextInput,
@@ -86,6 +88,10 @@ class HouseholdFormScreen(FormScreen):
         self._members_snapshot: list[dict] = []
         self._members_ready: asyncio.Event | None = None  # set once the member editor is mounted
         self._drawn: set[str] = set()  # side tabs filled since the last load
+        # The form's Fields and scroll areas, found once: a query matches ~300 widgets, and a
+        # refill asked for them three times (a fifth of reopening). Forgotten when the member editor mounts.
+        self._fields: list[Field] | None = None
+        self._scrolls: list[VerticalScroll] | None = None
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -163,7 +169,7 @@ class HouseholdFormScreen(FormScreen):
                     yield Button("登记走访", id="btn-visit-add", variant="primary")
             with TabPane("历史", id="tab-history"), VerticalScroll():
                 yield Static("", markup=False, id="history")
-        yield Footer()
+        yield SteadyFooter()
 
     def _member_editor(self) -> VerticalScroll:
         ctx = self.app.ctx
@@ -195,6 +201,7 @@ class HouseholdFormScreen(FormScreen):
         if self._members_ready is None:
             self._members_ready = asyncio.Event()
             await self.query_one("#tab-members", TabPane).mount(self._member_editor())
+            self._fields = self._scrolls = None  # the editor's fields and scroll area join the form
             self.query_one("#members", DataTable).add_columns(*MEMBER_COLUMNS)
             self._members_ready.set()
             self._redraw_members()
@@ -260,7 +267,9 @@ class HouseholdFormScreen(FormScreen):
         self.ledger_year = ctx.today().year
         self.load(household_id)
         self.query_one(TabbedContent).active = TABS.get(tab or "", "tab-household")
-        for scroll in self.query(VerticalScroll):
+        if self._scrolls is None:
+            self._scrolls = list(self.query(VerticalScroll))
+        for scroll in self._scrolls:
             scroll.scroll_home(animate=False)
         self.mark_clean()
         self.call_after_refresh(self._clean_and_offer)
@@ -275,6 +284,11 @@ class HouseholdFormScreen(FormScreen):
         if getattr(self, "_refilled", False) and look == getattr(self, "_look", None):
             event.refresh_styles = False
         self._refilled, self._look = False, look
+
+    def fields(self) -> list[Field]:
+        if self._fields is None:
+            self._fields = super().fields()
+        return self._fields
 
     def load(self, household_id: int) -> None:
         detail = reg.load_household(self.app.ctx, household_id)
@@ -610,8 +624,9 @@ class HouseholdFormScreen(FormScreen):
             return
         self.query_one(TabbedContent).active = "tab-procedures"
         first_exit = procedure == proc.EXIT and not view.exit
-        self.app.push_screen(StepDialog(self.household_id, procedure, step, view.publicity_days, first_exit),
-                             lambda done: done and self.load(self.household_id))
+        self.app.push_screen(StepDialog(self.household_id, procedure, step, view.publicity_days, first_exit,
+                                        getattr(self, "loaded_version", None)),
+                             lambda done: done and self.load(self.household_id))  # load: the new version
 
     @on(Button.Pressed, "#btn-next-step")
     def _next_step_pressed(self) -> None:
@@ -620,20 +635,11 @@ class HouseholdFormScreen(FormScreen):
     @on(Button.Pressed, "#btn-void-step")
     def _void_step_pressed(self) -> None:
         """A step recorded wrongly is voided with a reason (kept in 历史), then recorded again."""
-        from fupin_tui.dialogs.confirm import ReasonDialog
-
-        def done(reason: str | None) -> None:
-            if not reason:
-                return
-            try:
-                what = reg.void_last_step(self.app.ctx, self.household_id, reason)
-            except DomainError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
+        def void(reason: str) -> None:
+            what = reg.void_last_step(self.app.ctx, self.household_id, reason, getattr(self, "loaded_version", None))
             self.notify(f"已作废：{what}。原因：{reason}", markup=False)
-            self.load(self.household_id)
 
-        self.app.push_screen(ReasonDialog("作废最后一步程序", "作废原因", placeholder="如：日期录错，重新登记"), done)
+        self._act_with_reason("作废最后一步程序", "作废原因", void, placeholder="如：日期录错，重新登记")
 
     @on(Button.Pressed, "#btn-return")
     def _return_pressed(self) -> None:
@@ -644,20 +650,18 @@ class HouseholdFormScreen(FormScreen):
         self._status_with_reason("清退本户", "清退原因（如 识别不准、家有财政供养人员）", reg.remove_household)
 
     def _status_with_reason(self, title: str, prompt: str, action) -> None:
-        from fupin_tui.dialogs.confirm import ReasonDialog
+        def change(reason: str) -> None:
+            action(self.app.ctx, self.household_id, self.app.ctx.today(), reason, getattr(self, "loaded_version", None))
+            self.notify(f"已{title}：{reason}", markup=False)
 
-        def done(reason: str | None) -> None:
-            if not reason:
-                return
-            try:
-                action(self.app.ctx, self.household_id, self.app.ctx.today(), reason)
-            except DomainError as exc:
-                self.notify(str(exc), severity="error", timeout=8, markup=False)
-                return
-            self.notify(f"已{title}：{reason}")
-            self.load(self.household_id)
+        self._act_with_reason(title, prompt, change)
 
-        self.app.push_screen(ReasonDialog(title, prompt), done)
+    def _act_with_reason(self, title: str, prompt: str, act, placeholder: str = "") -> None:
+        """Ask the reason and act in the dialog: a refusal (another operator changed the household
+        meanwhile, a rule) is shown there with the reason still typed; done, the form reloads
+        (and so takes the household's new version for the next step)."""
+        self.app.push_screen(ActWithReasonDialog(title, prompt, act, placeholder=placeholder),
+                             lambda done: done and self.load(self.household_id))
 
     # -- ledger -----------------------------------------------------------------------
     def _ledger_year_to_fill(self) -> None:
@@ -779,10 +783,12 @@ class StepDialog(FormDialog):
     """Record the next step of a procedure, fields in the order the paper is filled:
     办理日期, (公示期), 责任人, 文号, 备注."""
 
-    def __init__(self, household_id: int, procedure: str, step: str, publicity_days: int, first_exit: bool) -> None:
+    def __init__(self, household_id: int, procedure: str, step: str, publicity_days: int, first_exit: bool,
+                 loaded_version: int | None = None) -> None:
         super().__init__(f"{procedure}程序：{step}")
         self.household_id, self.procedure, self.step = household_id, procedure, step
         self.publicity_days, self.first_exit = publicity_days, first_exit
+        self.loaded_version = loaded_version  # the household as the form showed it: no lost update
 
     def compose_fields(self) -> ComposeResult:
         today = self.app.ctx.today()
@@ -802,8 +808,20 @@ class StepDialog(FormDialog):
         status = reg.record_step(self.app.ctx, self.household_id, self.procedure, self.step, values["done_on"],
                                  values["responsible"], values.get("publicity_from"), values.get("publicity_to"),
                                  values.get("document_no", ""), values.get("note", ""),
-                                 bool(values.get("basic_needs_met")))
+                                 bool(values.get("basic_needs_met")), self.loaded_version)
         self.app.notify(f"已登记「{self.step}」，当前状态：{status}")
+        return True
+
+
+class ActWithReasonDialog(ReasonDialog):
+    """A reason dialog that acts on 确定 (``act(reason)``): a refusal stays in the dialog."""
+
+    def __init__(self, title: str, prompt: str, act, *, placeholder: str = "") -> None:
+        super().__init__(title, prompt, placeholder=placeholder)
+        self.act = act
+
+    def submit(self, confirmed: bool = False) -> bool:
+        self.act(super().submit(confirmed))
         return True
 
 

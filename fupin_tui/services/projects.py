@@ -820,6 +820,6 @@ def list_projects(ctx: AppContext, *, text: str = "", year: int | None = None, v
             q = q.where(or_(col(Project.name).like(like), col(Project.search_keys).like(like),
                             col(Project.file_number).like(like), col(Project.content).like(like)))
         rows = s.exec(q.limit(limit)).all()
-        done = archive.completeness_for(ctx, s, [(p.id, p.subsidy) for p, _ in rows])
+        done = archive.completeness_for(ctx, s, [p for p, _ in rows])
         return [ProjectRow(p.id, p.year, v or "", p.name, p.category, p.state, p.side_state, p.subsidy,
                            p.file_number or "", str(done[p.id]), done[p.id].complete) for p, v in rows]

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from fupin_tui.domain import lifecycle
+from fupin_tui.domain.archive_known import DossierSources, known_documents
 from fupin_tui.domain.deadlines import yearly_deadlines
 from fupin_tui.domain.rules.base import BREACH, DUE_SOON, NOTICE, OVERDUE, Env, finding, rule
 from fupin_tui.domain.rules.facts import ProjectData
@@ -39,6 +40,22 @@ def expected_documents(p: ProjectData, policy) -> list[int]:
     return out
 
 
+def dossier_sources(p: ProjectData) -> DossierSources:
+    """The same sources the checklist reads (services/archive.py), from the rule engine's facts."""
+    d = p.dates
+    return DossierSources(
+        fund_plan_issued_on=d.fund_plan_issued_on, approved_on=d.approved_on, plan_approved_on=d.plan_approved_on,
+        site_notice_on=d.site_notice_on, beneficiaries=len(p.beneficiaries),
+        initial_inspection_on=d.initial_inspection_on, acceptance_requested_on=d.acceptance_requested_on,
+        audit_opinion_on=p.audit_opinion_on, accepted_on=d.accepted_on, acceptance_grade=d.acceptance_grade,
+        handed_over_on=p.handed_over_on, assets=len(p.assets))
+
+
+def present_documents(p: ProjectData) -> frozenset[int]:
+    """Recorded in the checklist, or known from the record that stands for it."""
+    return p.archive_docs | frozenset(known_documents(dossier_sources(p)))
+
+
 def _pattern_regex(pattern: str, township: str) -> re.Pattern:
     out, pos = "", 0
     for m in re.finditer(r"\{(\w+)(?::([^}]*))?\}", pattern):
@@ -69,7 +86,8 @@ def r01(env: Env):
 def r02(env: Env):
     minimum = Decimal(str(env.policy.roster_poor_share_min))
     for p in env.data.projects:
-        missing = [n for n in expected_documents(p, env.policy) if n not in p.archive_docs]
+        present = present_documents(p)
+        missing = [n for n in expected_documents(p, env.policy) if n not in present]
         if missing:
             names = "、".join(f"{n}{DOC_NAMES[n]}" for n in missing)
             if reached(p, "已归档"):

@@ -1,0 +1,119 @@
+"""县级汇总 on screen: the county mode of the app (a county database is opened).
+
+The 全县汇总 figures by township (``services.county_summary``, the same as the workbook) and
+the merge history (合并记录) with undo (``services.county_merges``, after a confirm dialog).
+The townships' records are their own: the county reads them and never edits them here (the
+app refuses the township jobs in county mode, ``FupinApp.action_go``).
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+READ_ONLY = "县级汇总库：各乡镇的记录只读，只能在乡镇自己的数据库中修改后重新上报。"
+
+
+def _cell(value) -> str:
+    from fupin_tui.services.county_summary import NOT_REPORTED
+
+    if value is None:
+        return NOT_REPORTED
+    return f"{value:,.2f}" if not isinstance(value, int) else str(value)
+
+
+class CountyScreen(Screen):
+    DEFAULT_CSS = """
+    CountyScreen > Vertical { padding: 0 1; }
+    CountyScreen .county-title { text-style: bold; height: auto; }
+    CountyScreen .county-note { color: $text-muted; height: auto; }
+    CountyScreen #county-summary { height: 1fr; min-height: 6; }
+    CountyScreen #county-merges { height: 1fr; min-height: 6; }
+    """
+    BINDINGS = [
+        Binding("u", "undo_merge", "撤销合并"),
+        Binding("r", "reload", "刷新"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static("全县汇总（按乡镇）", classes="county-title")
+            yield Static(READ_ONLY, classes="county-note", id="county-read-only")
+            yield DataTable(id="county-summary", cursor_type="row", zebra_stripes=True)
+            yield Static("合并记录（选中一条按 U 撤销该次合并）", classes="county-title")
+            yield DataTable(id="county-merges", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        summary = self.query_one("#county-summary", DataTable)
+        summary.add_columns("乡镇", "报送期", "户数", "人数", "在册", "已脱贫", "项目数", "批复资金", "已拨付", "已报账")
+        merges = self.query_one("#county-merges", DataTable)
+        merges.add_columns("编号", "合并时间", "经办人", "乡镇", "报送期", "上报包", "状态")
+        if getattr(self.app, "ctx", None) is not None:
+            self.action_reload()
+
+    def database_ready(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="county-load")
+    def _load(self) -> None:
+        from fupin_tui.services import county_merges, county_summary
+
+        ctx = self.app.ctx
+        summary = county_summary.build(ctx)
+        history = county_merges.history(ctx)
+        self.app.call_from_thread(self._show, summary, history)
+
+    def _show(self, summary, history) -> None:
+        from fupin_tui.services.county_summary import NOT_REPORTED
+
+        table = self.query_one("#county-summary", DataTable)
+        table.clear()
+        for t in [*summary.towns, summary.total]:
+            status = (lambda s: NOT_REPORTED if t.by_status is None else str(t.by_status.get(s, 0)))
+            table.add_row(t.label if t.code else t.name, t.period, str(t.households), _cell(t.people),
+                          status("在册"), status("已脱贫"), str(t.projects), _cell(t.approved),
+                          _cell(t.disbursed), _cell(t.reimbursed))
+        merges = self.query_one("#county-merges", DataTable)
+        merges.clear()
+        for m in history:
+            merges.add_row(str(m.id), f"{m.merged_at:%Y-%m-%d %H:%M}", m.merged_by or "-", m.township, m.period,
+                           m.file_name, m.state, key=str(m.id))
+        self.history = {m.id: m for m in history}
+
+    def action_undo_merge(self) -> None:
+        from fupin_tui.dialogs.confirm import ConfirmDialog
+
+        merges = self.query_one("#county-merges", DataTable)
+        if not merges.row_count:
+            self.notify("还没有合并记录。", severity="warning")
+            return
+        key = merges.coordinate_to_cell_key(merges.cursor_coordinate).row_key.value
+        entry = self.history[int(key)]
+        if not entry.live:
+            self.notify(f"合并 {entry.id} 已撤销，不能再撤销。", severity="warning")
+            return
+        message = (f"撤销合并 {entry.id}：{entry.township} {entry.period}（{entry.file_name}）？\n"
+                   "该乡镇恢复到这次合并之前的数据；撤下的数据保留在汇总库中，重新导入同一上报包即可恢复。")
+        self.app.push_screen(ConfirmDialog(message, title="撤销合并", yes="撤销"),
+                             lambda yes: self._undo(entry.id) if yes else None)
+
+    def _undo(self, merge_id: int) -> None:
+        from fupin_tui.domain.errors import DomainError
+        from fupin_tui.services import county_merges
+
+        try:
+            outcome = county_merges.undo(self.app.ctx, merge_id)
+        except DomainError as exc:
+            self.notify(str(exc), severity="error", timeout=15, markup=False)
+            return
+        self.notify("\n".join(outcome.lines()), title="已撤销合并", timeout=15, markup=False)
+        self.action_reload()
