@@ -412,9 +412,13 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
     if parallel is None:
         parallel = _parallel_pays(ctx, counter.total)
     try:
+        written = None
         if parallel:
-            written = _write_parallel(ctx, jobs, counter)
-        else:
+            try:
+                written = _write_parallel(ctx, jobs, counter)
+            except _WorkerLost:  # the worker could not start or died: write it all here, as before
+                counter.done = 0
+        if written is None:
             written = {job.book: write_book(ctx, job, counter) for job in jobs}
         books = [written[job.book] for job in jobs]
         counter.check()
@@ -605,6 +609,10 @@ class _ParentCounter(_Counter):
         self.done = self.mine  # tick() counts on from this process's own rows
 
 
+class _WorkerLost(Exception):
+    """The worker process did not start or died (not a refusal of the data): the export is redone here."""
+
+
 def _write_parallel(ctx: AppContext, jobs: list[BookJob], counter: _Counter) -> dict:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -627,7 +635,7 @@ def _write_parallel(ctx: AppContext, jobs: list[BookJob], counter: _Counter) -> 
         return written
     except BrokenProcessPool as exc:
         stop.set()
-        raise DomainError("导出未完成：写表的后台进程意外退出（可能是内存不足），没有生成上报包。请关闭其他程序后重试。") from exc
+        raise _WorkerLost() from exc
     except BaseException:
         stop.set()  # the worker stops at its next check (every 500 rows) and removes its files
         raise

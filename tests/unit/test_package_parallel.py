@@ -69,3 +69,28 @@ def test_a_refusal_in_the_worker_is_the_serial_refusal_and_leaves_no_package(fil
     assert "超过 Excel 单元格上限" in str(alone.value)
     assert str(together.value) == str(alone.value)
     assert list((tmp_path / "parallel").iterdir()) == []  # no zip, no .part, no temporary folder
+
+
+WORKER_DIES = '''
+import os, sys
+if __name__ == "__mp_main__":
+    os._exit(3)  # the worker process dies as it starts
+from fupin_tui.context import open_context
+from fupin_tui.excel.package import export_package
+if __name__ == "__main__":
+    result = export_package(open_context(sys.argv[1], operator="x"), sys.argv[2], parallel=True)
+    print(result.rows["户表"])
+'''
+
+
+def test_a_worker_that_dies_leaves_the_export_to_this_process(filled, tmp_path):
+    import subprocess
+
+    script = tmp_path / "worker_dies.py"
+    script.write_text(WORKER_DIES, encoding="utf-8")
+    filled.db.close()
+    out = subprocess.run([sys.executable, str(script), str(filled.db.path), str(tmp_path / "out")],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["12"]
+    assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".zip"]
