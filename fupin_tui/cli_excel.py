@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, ctx_or_path) -> int:
 
 
 def _export(args, ctx) -> int:
-    from fupin_tui.excel.package import export_all
+    from fupin_tui.excel.package import export_all, stripped_report
 
     def progress(done: int, total: int, label: str) -> None:
         if sys.stderr.isatty():
@@ -86,6 +86,8 @@ def _export(args, ctx) -> int:
         print(f"已导出 {r.path}（{rows.get('户表', 0)} 户，{rows.get('成员表', 0)} 人，{rows.get('项目', 0)} 个项目）")
         if not r.manifest.get("checks_included"):
             print("  注意：体检模块尚未安装，上报包中没有体检问题清单。")
+        for line in stripped_report(r, shown=50):
+            print(f"  {line}")
     return 0
 
 

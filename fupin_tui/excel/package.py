@@ -30,7 +30,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.excel import schema
 from fupin_tui.excel.schema import F, Sheet
-from fupin_tui.excel.styles import Column
+from fupin_tui.excel.styles import STRIPPED, Column
 from fupin_tui.excel.xlsx_tables import TableBook
 from fupin_tui.filenames import open_private
 from fupin_tui.models import CountyOwned, Project, Township, Village
@@ -55,6 +55,20 @@ class ExportResult:
     path: Path
     manifest: dict
     rows: dict[str, int] = field(default_factory=dict)  # sheet name -> data rows
+    stripped: list[str] = field(default_factory=list)  # cells whose control characters were removed
+
+
+def stripped_report(result: ExportResult, shown: int = 10) -> list[str]:
+    """What the export changed: the cells whose control characters (typed before the input checks
+    existed) Excel cannot hold and were removed, by table, row and column, so the clerk can fix them."""
+    if not result.stripped:
+        return []
+    lines = [f"注意：{len(result.stripped)} 处内容含 Excel 不能保存的控制字符，导出时已去掉"
+             "（上报包与本机数据在这些地方不同，请打开该记录改正后重新导出）："]
+    lines += [f"  {x}" for x in result.stripped[:shown]]
+    if len(result.stripped) > shown:
+        lines.append(f"  …… 另有 {len(result.stripped) - shown} 处")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -421,6 +435,7 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
         if written is None:
             written = {job.book: write_book(ctx, job, counter) for job in jobs}
         books = [written[job.book] for job in jobs]
+        stripped = [x for b in books for x in b.pop("stripped", [])]  # reported, not in the manifest
         counter.check()
 
         manifest = {
@@ -452,7 +467,7 @@ def export_package(ctx: AppContext, out_dir: Path | str, *, period: str | None =
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
         progress(counter.total, counter.total, "完成")
-    return ExportResult(target, manifest, {m["name"]: m["rows"] for b in books for m in b["sheets"]})
+    return ExportResult(target, manifest, {m["name"]: m["rows"] for b in books for m in b["sheets"]}, stripped)
 
 
 @dataclass(frozen=True)
@@ -470,6 +485,7 @@ def write_book(ctx: AppContext, job: BookJob, counter: _Counter) -> dict:
     """Write one workbook of the package into ``job.work``; its manifest entry. Nothing is left on failure."""
     name, subtitle, scope = job.township_name, job.subtitle, job.scope
     book_file = TableBook(Path(job.work) / job.book, tmpdir=job.work)
+    mark = len(STRIPPED)
     try:
         sheets_meta = []
         if job.book == schema.CHECKS:
@@ -491,10 +507,12 @@ def write_book(ctx: AppContext, job: BookJob, counter: _Counter) -> dict:
                                        columns=DEADLINE_COLUMNS, rows=_deadline_rows(ctx, scope, counter))
             sheets_meta.append({"name": "期限", "rows": rows, "columns": [c.header for c in DEADLINE_COLUMNS],
                                 "shown_only": True})
-        return _save(book_file, sheets_meta)
+        return {**_save(book_file, sheets_meta), "stripped": STRIPPED[mark:]}
     except BaseException:
         book_file.discard()
         raise
+    finally:
+        del STRIPPED[mark:]
 
 
 # --------------------------------------------------------------------------- the second core

@@ -115,7 +115,26 @@ class CellTooLong(DomainError):
                          f"{EXCEL_CELL_LIMIT} 个字。为免被截断，没有生成文件；请先把这一项改短或分成几项。")
 
 
-def safe_text(value: Any) -> str:
+# Cells whose control characters were removed (Excel cannot hold them), in this process: data
+# typed before the input checks existed may hold them, and nothing leaves the machine changed
+# without a word. A table writer labels its entries (`label_stripped`); an export reports them.
+STRIPPED: list = []  # "「表」第 n 行「列」：…" once labelled, (row index, column index, removed) before
+
+
+def _removed(text: str) -> str:
+    return " ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(ILLEGAL_CHARACTERS_RE.findall(text)))
+
+
+def label_stripped(mark: int, title: str, columns: list, row_no) -> None:
+    """Name the table, row and column of the entries added since ``mark`` (``row_no(r)``: the row as shown)."""
+    for k in range(mark, len(STRIPPED)):
+        entry = STRIPPED[k]
+        if isinstance(entry, tuple):
+            r, c, removed = entry
+            STRIPPED[k] = f"「{title}」第 {row_no(r)} 行「{columns[c].header}」：去掉了 {removed}"
+
+
+def safe_text(value: Any, at: tuple[int, int] | None = None) -> str:
     """Text fit for a cell: None -> "", characters Excel refuses removed; too long is refused (``CellTooLong``).
 
     Formula protection is applied when the text is written: `write_table` and
@@ -129,7 +148,10 @@ def safe_text(value: Any) -> str:
         raise CellTooLong(len(text))
     if text.isprintable():  # the usual case, checked in C: nothing to remove
         return text
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if at is not None and cleaned != text:  # a data cell: reported (`STRIPPED`), not changed silently
+        STRIPPED.append((*at, _removed(text)))
+    return cleaned
 
 
 def looks_like_formula(text: str) -> bool:

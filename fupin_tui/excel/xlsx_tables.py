@@ -35,6 +35,7 @@ from fupin_tui.excel.styles import (
     MARGIN_TOP_IN,
     NUMBER_FORMATS,
     SAMPLE_ROWS,
+    STRIPPED,
     SUBTITLE_ROW,
     TITLE_ROW,
     CellTooLong,
@@ -43,6 +44,7 @@ from fupin_tui.excel.styles import (
     column_widths,
     looks_like_formula,
     print_layout,
+    label_stripped,
     safe_text,
     signature_text,
     wrapped_lines,
@@ -189,6 +191,7 @@ class TableBook:
         ncols = len(columns)
         as_text = [k == "id" for k in kinds]  # an ID, account or code number stays text even when it is a number
         r = FIRST_DATA_ROW - 1
+        mark = len(STRIPPED)
         for values in rows:
             if len(values) > ncols:
                 values = values[:ncols]
@@ -198,6 +201,7 @@ class TableBook:
                 c = next(i for i, v in enumerate(values) if v is not None and len(str(v)) > EXCEL_CELL_LIMIT)
                 raise CellTooLong(exc.length, f"「{title}」第 {r - FIRST_DATA_ROW + 2} 行「{columns[c].header}」") from None
             r += 1
+        label_stripped(mark, title, columns, lambda row: row - FIRST_DATA_ROW + 2)
         return r - (FIRST_DATA_ROW - 1)
 
     def _write_row(self, ws, r: int, values: Sequence, wrapped, plain, quoted, dated, as_text) -> None:
@@ -214,7 +218,7 @@ class TableBook:
             t = type(value)
             if t is str:
                 if len(value) > EXCEL_CELL_LIMIT or not value.isprintable():
-                    value = safe_text(value)  # refuses what a cell cannot hold (CellTooLong)
+                    value = safe_text(value, (r, c))  # refuses what a cell cannot hold (CellTooLong)
                 if not value:
                     continue
                 if value[0] in _FORMULA_FIRST and looks_like_formula(value):

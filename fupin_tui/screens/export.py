@@ -185,12 +185,14 @@ class ExportScreen(Screen):
             self.query_one("#export-progress", ProgressBar).update(total=1, progress=0)
             self._status(problem, error=True)
             return
+        from fupin_tui.excel.package import stripped_report
+
         rows = result.rows
         checks = "" if result.manifest.get("checks_included") else "（未含体检问题清单）"
         self._status("导出完成。")
-        self.query_one("#export-result", Static).update(
-            f"已保存：{result.path}\n户 {rows.get('户表', 0)}，成员 {rows.get('成员表', 0)}，项目 {rows.get('项目', 0)}，"
-            f"凭证 {rows.get('报账凭证', 0)}{checks}")
+        summary = (f"已保存：{result.path}\n户 {rows.get('户表', 0)}，成员 {rows.get('成员表', 0)}，"
+                   f"项目 {rows.get('项目', 0)}，凭证 {rows.get('报账凭证', 0)}{checks}")
+        self.query_one("#export-result", Static).update("\n".join([summary, *stripped_report(result)]))
         self.notify(f"上报包已保存到 {result.path}", title="导出完成")
 
     def _status(self, text: str, error: bool = False) -> None:

@@ -24,6 +24,7 @@ from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, S
 
 from fupin_tui import keymap as km
 
+from fupin_tui.dialogs.confirm import ReasonDialog
 from fupin_tui.dialogs.kit import FormDialog
 from fupin_tui.domain import procedures as proc
 from fupin_tui.domain.errors import DomainError, InputError
@@ -623,8 +624,9 @@ class HouseholdFormScreen(FormScreen):
             return
         self.query_one(TabbedContent).active = "tab-procedures"
         first_exit = procedure == proc.EXIT and not view.exit
-        self.app.push_screen(StepDialog(self.household_id, procedure, step, view.publicity_days, first_exit),
-                             lambda done: done and self.load(self.household_id))
+        self.app.push_screen(StepDialog(self.household_id, procedure, step, view.publicity_days, first_exit,
+                                        getattr(self, "loaded_version", None)),
+                             lambda done: done and self.load(self.household_id))  # load: the new version
 
     @on(Button.Pressed, "#btn-next-step")
     def _next_step_pressed(self) -> None:
@@ -633,20 +635,11 @@ class HouseholdFormScreen(FormScreen):
     @on(Button.Pressed, "#btn-void-step")
     def _void_step_pressed(self) -> None:
         """A step recorded wrongly is voided with a reason (kept in 历史), then recorded again."""
-        from fupin_tui.dialogs.confirm import ReasonDialog
-
-        def done(reason: str | None) -> None:
-            if not reason:
-                return
-            try:
-                what = reg.void_last_step(self.app.ctx, self.household_id, reason)
-            except DomainError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
+        def void(reason: str) -> None:
+            what = reg.void_last_step(self.app.ctx, self.household_id, reason, getattr(self, "loaded_version", None))
             self.notify(f"已作废：{what}。原因：{reason}", markup=False)
-            self.load(self.household_id)
 
-        self.app.push_screen(ReasonDialog("作废最后一步程序", "作废原因", placeholder="如：日期录错，重新登记"), done)
+        self._act_with_reason("作废最后一步程序", "作废原因", void, placeholder="如：日期录错，重新登记")
 
     @on(Button.Pressed, "#btn-return")
     def _return_pressed(self) -> None:
@@ -657,20 +650,18 @@ class HouseholdFormScreen(FormScreen):
         self._status_with_reason("清退本户", "清退原因（如 识别不准、家有财政供养人员）", reg.remove_household)
 
     def _status_with_reason(self, title: str, prompt: str, action) -> None:
-        from fupin_tui.dialogs.confirm import ReasonDialog
+        def change(reason: str) -> None:
+            action(self.app.ctx, self.household_id, self.app.ctx.today(), reason, getattr(self, "loaded_version", None))
+            self.notify(f"已{title}：{reason}", markup=False)
 
-        def done(reason: str | None) -> None:
-            if not reason:
-                return
-            try:
-                action(self.app.ctx, self.household_id, self.app.ctx.today(), reason)
-            except DomainError as exc:
-                self.notify(str(exc), severity="error", timeout=8, markup=False)
-                return
-            self.notify(f"已{title}：{reason}")
-            self.load(self.household_id)
+        self._act_with_reason(title, prompt, change)
 
-        self.app.push_screen(ReasonDialog(title, prompt), done)
+    def _act_with_reason(self, title: str, prompt: str, act, placeholder: str = "") -> None:
+        """Ask the reason and act in the dialog: a refusal (another operator changed the household
+        meanwhile, a rule) is shown there with the reason still typed; done, the form reloads
+        (and so takes the household's new version for the next step)."""
+        self.app.push_screen(ActWithReasonDialog(title, prompt, act, placeholder=placeholder),
+                             lambda done: done and self.load(self.household_id))
 
     # -- ledger -----------------------------------------------------------------------
     def _ledger_year_to_fill(self) -> None:
@@ -792,10 +783,12 @@ class StepDialog(FormDialog):
     """Record the next step of a procedure, fields in the order the paper is filled:
     办理日期, (公示期), 责任人, 文号, 备注."""
 
-    def __init__(self, household_id: int, procedure: str, step: str, publicity_days: int, first_exit: bool) -> None:
+    def __init__(self, household_id: int, procedure: str, step: str, publicity_days: int, first_exit: bool,
+                 loaded_version: int | None = None) -> None:
         super().__init__(f"{procedure}程序：{step}")
         self.household_id, self.procedure, self.step = household_id, procedure, step
         self.publicity_days, self.first_exit = publicity_days, first_exit
+        self.loaded_version = loaded_version  # the household as the form showed it: no lost update
 
     def compose_fields(self) -> ComposeResult:
         today = self.app.ctx.today()
@@ -815,8 +808,20 @@ class StepDialog(FormDialog):
         status = reg.record_step(self.app.ctx, self.household_id, self.procedure, self.step, values["done_on"],
                                  values["responsible"], values.get("publicity_from"), values.get("publicity_to"),
                                  values.get("document_no", ""), values.get("note", ""),
-                                 bool(values.get("basic_needs_met")))
+                                 bool(values.get("basic_needs_met")), self.loaded_version)
         self.app.notify(f"已登记「{self.step}」，当前状态：{status}")
+        return True
+
+
+class ActWithReasonDialog(ReasonDialog):
+    """A reason dialog that acts on 确定 (``act(reason)``): a refusal stays in the dialog."""
+
+    def __init__(self, title: str, prompt: str, act, *, placeholder: str = "") -> None:
+        super().__init__(title, prompt, placeholder=placeholder)
+        self.act = act
+
+    def submit(self, confirmed: bool = False) -> bool:
+        self.act(super().submit(confirmed))
         return True
 
 

@@ -308,14 +308,15 @@ class _NotRead(Sequence):
     so a rule that needs them still gets them, only slower.
     """
 
-    __slots__ = ("_n", "_read", "_rows")
+    __slots__ = ("_n", "_read", "_hid", "_rows")
 
-    def __init__(self, n: int, read) -> None:
-        self._n, self._read, self._rows = n, read, None
+    def __init__(self, n: int, read, hid: int) -> None:
+        # ``read(where)``: rows by household id (one reader shared by all: 100,000 of these stay small)
+        self._n, self._read, self._hid, self._rows = n, read, hid, None
 
     def _all(self) -> tuple:
         if self._rows is None:
-            self._rows = tuple(self._read())
+            self._rows = tuple(self._read(f"household_id = {int(self._hid)}").get(self._hid, ()))
         return self._rows
 
     def __len__(self) -> int:
@@ -346,10 +347,14 @@ def _load_households(s: "_Source", villages: dict[int, str], stored=check_store.
     members = _members_of(s, skip, day, word)
     steps = _steps_of(s, skip, day, word)
 
+    def read_members(where: str):
+        return _members_of(s, where, day, word)
+
+    def read_steps(where: str):
+        return _steps_of(s, where, day, word)
+
     def not_read(hid: int, n_members: int, n_steps: int):
-        where = f"household_id = {int(hid)}"
-        return (_NotRead(n_members, lambda: _members_of(s, where, day, word).get(hid, ())),
-                _NotRead(n_steps, lambda: _steps_of(s, where, day, word).get(hid, ())))
+        return _NotRead(n_members, read_members, hid), _NotRead(n_steps, read_steps, hid)
 
     events: dict[int, list[EventData]] = defaultdict(list)
     for (hid, on, from_status, to_status, reason) in s.rows(

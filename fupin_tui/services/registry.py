@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, select
 
 from fupin_tui.context import AppContext
@@ -559,6 +560,23 @@ def procedure_view(ctx: AppContext, household_id: int) -> ProcedureView:
                          int(ctx.policy.publicity_days))
 
 
+def _household_as_seen(s: Session, household_id: int, loaded_version: int | None) -> Household:
+    """The household, refused when another operator changed it since the clerk's form loaded it
+    (``loaded_version``: the form's ``row_version``; None skips the check, for scripts)."""
+    h = s.get(Household, household_id)
+    if h is None:
+        raise DomainError("该户不存在")
+    refuse_if_changed(h, loaded_version, f"户 {h.household_no}（户主 {h.head_name}）")
+    return h
+
+
+def _touch(s: Session, h: Household) -> None:
+    """A step or a void is a change to the household: its row_version moves (``db._stamp``), so a
+    form or dialog opened before it is refused instead of acting on a sequence it never saw."""
+    flag_modified(h, "updated_at")  # even within the second of the last change (same value)
+    s.add(h)
+
+
 def _change_status(s: Session, h: Household, to_status: str, on: date, reason: str, document_no: str = "") -> None:
     s.add(HouseholdEvent(household_id=h.id, happened_on=on, from_status=h.status, to_status=to_status,
                          reason=reason, document_no=document_no))
@@ -570,13 +588,11 @@ def _change_status(s: Session, h: Household, to_status: str, on: date, reason: s
 
 def record_step(ctx: AppContext, household_id: int, procedure: str, step: str, done_on: date, responsible: str,
                 publicity_from: date | None = None, publicity_to: date | None = None, document_no: str = "",
-                note: str = "", basic_needs_met: bool = False) -> str:
+                note: str = "", basic_needs_met: bool = False, loaded_version: int | None = None) -> str:
     """Record one procedure step (H02/H03); return the household's status afterwards."""
     entry = proc.StepEntry(procedure, step, done_on, _clean(responsible), publicity_from, publicity_to)
     with ctx.transaction() as s:
-        h = s.get(Household, household_id)
-        if h is None:
-            raise DomainError("该户不存在")
+        h = _household_as_seen(s, household_id, loaded_version)
         round_no = _exit_round(s, household_id) if procedure == proc.EXIT else 1
         done = [proc.StepDone(r.step, r.done_on, r.publicity_to) for r in _steps(s, household_id, procedure, round_no)]
         seq = proc.check_step(entry, done, h.status, publicity_days=int(ctx.policy.publicity_days), today=ctx.today())
@@ -595,10 +611,11 @@ def record_step(ctx: AppContext, household_id: int, procedure: str, step: str, d
         if new_status:
             reason = "识别程序完成（县复核公告）" if procedure == proc.IDENTIFICATION else "脱贫退出（两公示一公告）"
             _change_status(s, h, new_status, done_on, reason, _clean(document_no))
+        _touch(s, h)
         return h.status
 
 
-def void_last_step(ctx: AppContext, household_id: int, reason: str) -> str:
+def void_last_step(ctx: AppContext, household_id: int, reason: str, loaded_version: int | None = None) -> str:
     """作废 the step recorded last (a slip: wrong date, wrong person), with a reason; nothing is deleted.
 
     Only the last one: the steps are a sequence, each checked against the one before.  If that step
@@ -607,9 +624,7 @@ def void_last_step(ctx: AppContext, household_id: int, reason: str) -> str:
     """
     reason = require_reason(reason)
     with ctx.transaction() as s:
-        h = s.get(Household, household_id)
-        if h is None:
-            raise DomainError("该户不存在")
+        h = _household_as_seen(s, household_id, loaded_version)
         live = list(s.exec(select(ProcedureStep).where(ProcedureStep.household_id == household_id,
                                                        ProcedureStep.voided == False)))  # noqa: E712
         if not live:
@@ -622,25 +637,24 @@ def void_last_step(ctx: AppContext, household_id: int, reason: str) -> str:
                 proc.IDENTIFYING if last.procedure == proc.IDENTIFICATION else proc.REGISTERED)
             _change_status(s, h, back, ctx.today(), f"作废程序步骤“{last.step}”：{reason}")
         void(s, last, reason)
+        _touch(s, h)
         return f"{last.procedure}·{last.step}（{last.done_on.isoformat()}）"
 
 
-def record_return(ctx: AppContext, household_id: int, on: date, reason: str) -> None:
+def record_return(ctx: AppContext, household_id: int, on: date, reason: str,
+                  loaded_version: int | None = None) -> None:
     """返贫: an exited household back in the registry (H04); exit steps start a new round."""
     with ctx.transaction() as s:
-        h = s.get(Household, household_id)
-        if h is None:
-            raise DomainError("该户不存在")
+        h = _household_as_seen(s, household_id, loaded_version)
         to_status = proc.check_return(h.status, reason)
         _change_status(s, h, to_status, on, _clean(reason))
 
 
-def remove_household(ctx: AppContext, household_id: int, on: date, reason: str) -> None:
+def remove_household(ctx: AppContext, household_id: int, on: date, reason: str,
+                     loaded_version: int | None = None) -> None:
     """清退 with a reason (H04): the household stays, with its history, marked 清退."""
     with ctx.transaction() as s:
-        h = s.get(Household, household_id)
-        if h is None:
-            raise DomainError("该户不存在")
+        h = _household_as_seen(s, household_id, loaded_version)
         to_status = proc.check_removal(h.status, reason)
         _change_status(s, h, to_status, on, _clean(reason))
 

@@ -17,3 +17,21 @@ async def app_ready(pilot) -> None:
     await until(pilot, lambda: app.database_is_ready, "数据库就绪")
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def no_worker_running(app) -> bool:
+    return not any(w.is_running or w.state.name == "PENDING" for w in app.workers)
+
+
+async def check_loaded(pilot) -> None:
+    """体检 is on top and shows the result of its latest run (no run still going)."""
+    app = pilot.app
+    await until(pilot, lambda: type(app.screen).__name__ == "CheckScreen" and app.screen.result is not None
+                and "正在体检" not in str(app.screen.query_one("#check-summary").render())
+                and no_worker_running(app), "体检结果")
+
+
+async def dashboard_settled(pilot) -> None:
+    """工作台 draws the answer to its latest load in every panel."""
+    app = pilot.app
+    await until(pilot, lambda: getattr(app.screen, "settled", False) and no_worker_running(app), "工作台就绪")

@@ -3,7 +3,7 @@
 import pytest
 
 from fupin_tui.app import make_app
-from tests.pilot.ready import app_ready, until
+from tests.pilot.ready import app_ready, no_worker_running, until
 from tests.screen_text import screen_text
 
 WIDE_OR_BOX = {chr(c) for c in range(0x2500, 0x25A0)} | set("…—·●→⭘━▔▏▼▲🔎╸╺")
@@ -43,8 +43,9 @@ async def test_no_wide_or_box_glyph_on_the_main_screens(ascii_db, key):
     async with app.run_test(size=(120, 40)) as pilot:
         await app_ready(pilot)
         await pilot.press(key)
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        # the screen switched and its loads answered: a late table would bring its own glyphs
+        await until(pilot, lambda: app.screen is not None and no_worker_running(app)
+                    and getattr(app.screen, "settled", True), "screen loaded")
         await pilot.pause()
         shown = screen_text(app)
     assert not (set(shown) & WIDE_OR_BOX), sorted(set(shown) & WIDE_OR_BOX)

@@ -10,6 +10,7 @@ from textual.widgets import TabbedContent
 from fupin_tui.app import make_app
 from fupin_tui.models import CashLedgerLine, Household
 
+from tests.pilot.ready import no_worker_running, check_loaded, until
 from tests.pilot.test_dialog_kit import seen
 from tests.screen_text import screen_text
 
@@ -31,13 +32,11 @@ def demo_db(demo_once, tmp_path):
 
 
 async def _check_filtered(app, pilot, needle: str):
-    await app.workers.wait_for_complete()
+    await until(pilot, lambda: app.database_is_ready, "数据库就绪")
     await pilot.press("f8")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await check_loaded(pilot)
     await pilot.press("ctrl+f", *needle, "enter")
-    await pilot.pause()
+    await until(pilot, lambda: app.screen.current is not None or not needle, f"体检 filtered to {needle}")
 
 
 async def _settle(app, pilot):
@@ -81,8 +80,9 @@ async def test_h07_opens_the_ledger_at_the_missing_year_and_the_fix_clears_it(de
                                                          CashLedgerLine.year == 2025)).all()
         assert (line.direction, line.category, line.amount) == ("收入", "工资性收入", 8000)
         await pilot.press("escape")
-        await _settle(app, pilot)
-        # back on the 体检 list, on the finding's place; the fixed finding is gone
+        # back on the 体检 list, on the finding's place; the fixed finding is gone (once checked again)
+        await until(pilot, lambda: app.screen is check and all(f.record != finding.record for f in check.source.rows)
+                    and no_worker_running(app), "体检 again without the fixed finding")
         assert app.screen is check and app.current_mode == "check"
         assert all(f.record != finding.record for f in check.source.rows)
         assert check.query_one("#check-findings").cursor_row == 1  # where it was: now the next one
@@ -187,7 +187,9 @@ async def test_p16_platform_entry_is_recorded_after_archiving_and_the_finding_go
         with app.ctx.read() as s:
             assert s.get(Project, project_id).acceptance_entered_on == accepted_on
         await pilot.press("escape")
-        await _settle(app, pilot)
+        await until(pilot, lambda: app.screen is check and not [
+            f for f in check.result.findings if f.rule == "P16" and f.record == finding.record]
+            and no_worker_running(app), "体检 again without the P16 finding")
         assert app.screen is check
         assert not [f for f in check.result.findings if f.rule == "P16" and f.record == finding.record]
         assert "没有符合条件" in str(check.query_one("#check-detail").render())

@@ -5,16 +5,14 @@ from sqlmodel import select
 from fupin_tui.app import make_app
 from fupin_tui.models import FindingAck
 from tests.checks_data import build_township
-from tests.pilot.ready import until
+from tests.pilot.ready import check_loaded, dashboard_settled, until
 from tests.screen_text import screen_text
 
 
 async def _open_check(app, pilot):
-    await app.workers.wait_for_complete()
+    await until(pilot, lambda: app.database_is_ready, "数据库就绪")
     await app.switch_mode("check")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await check_loaded(pilot)
 
 
 async def test_filter_then_enter_opens_the_project_at_the_right_tab(ctx, db_path, monkeypatch):
@@ -50,9 +48,7 @@ async def test_acknowledge_with_a_reason_is_kept_and_shown(ctx, db_path):
         await pilot.pause()
         assert type(app.screen).__name__ == "ReasonDialog"
         await pilot.press(*"不可抗力平台停机", "enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: "已确认1" in screen_text(app), "确认后重新体检")
         text = screen_text(app)
         assert "[已确认]" in text and "已确认：不可抗力平台停机（张会计" in text
         assert "已确认1" in text
@@ -102,10 +98,8 @@ async def test_dashboard_panels_show_counts_deadlines_and_pictures(ctx, db_path)
     build_township(ctx)
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(120, 60)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await dashboard_settled(pilot)
+        await until(pilot, lambda: "逾期 1" in screen_text(app), "工作台 counts")
         text = screen_text(app)
         assert "逾期 1" in text and "即将到期 5" in text
         # the next deadlines: P05 of the cistern project is the first still ahead

@@ -3,6 +3,7 @@
 from fupin_tui.app import make_app
 from fupin_tui.demo import generate
 from tests.screen_text import screen_text
+from tests.pilot.ready import dashboard_settled, until
 
 
 async def test_demo_database_opened_by_path_is_shown_as_demo(tmp_path):
@@ -10,8 +11,7 @@ async def test_demo_database_opened_by_path_is_shown_as_demo(tmp_path):
     generate(path, households=5, seed=1)
     app = make_app(path, operator="张会计")  # no --demo: only the file knows
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: "演示数据" in app.title and "演示数据" in screen_text(app), "演示数据 mark")
         assert "演示数据" in app.title
         assert "演示数据" in screen_text(app)
 
@@ -19,6 +19,5 @@ async def test_demo_database_opened_by_path_is_shown_as_demo(tmp_path):
 async def test_a_township_database_is_not_called_demo(ctx):
     app = make_app(ctx.db.path, operator="张会计")
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await dashboard_settled(pilot)
         assert "演示数据" not in screen_text(app)

@@ -7,6 +7,7 @@ from fupin_tui.widgets.funds_panel import FundsPanel
 from tests.funds_data import make_households, make_project
 from tests.pilot.test_dialog_kit import seen, text_of
 from tests.screen_text import screen_text
+from tests.pilot.ready import dashboard_settled, until
 
 
 async def test_progress_then_funds_then_dossier_are_current(ctx, db_path):
@@ -54,21 +55,22 @@ async def test_progress_then_funds_then_dossier_are_current(ctx, db_path):
 async def test_dashboard_counts_follow_a_save_without_r(ctx, db_path):
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "合计" in screen_text(app)
+        await dashboard_settled(pilot)
+        await until(pilot, lambda: "合计" in screen_text(app), "工作台 counts")
         before = rq.counts(ctx, rq.HouseholdFilter())[0]
         await app.switch_mode("registry")
         await pilot.pause()
         make_households(ctx)  # saved elsewhere (another screen's service call): the signal carries it
         await pilot.pause()
         await app.switch_mode("dashboard")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         after = rq.counts(ctx, rq.HouseholdFilter())[0]
         assert after == before + 3
+
+        def total_shown() -> bool:
+            lines = [x for x in screen_text(app).splitlines() if "合计" in x]
+            return bool(lines) and str(after) in lines[0].split()
+
+        await until(pilot, total_shown, "工作台 count after the save")
         assert seen(app.screen.query_one("#counts"))
         line = next(x for x in screen_text(app).splitlines() if "合计" in x)
         assert str(after) in line.split(), line

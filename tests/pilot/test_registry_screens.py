@@ -12,6 +12,7 @@ from fupin_tui.models.registry import Household, HouseholdEvent, Member, Procedu
 from fupin_tui.services import registry as reg
 from fupin_tui.services.township import villages
 from fupin_tui.widgets.lazy_table import LazyTable
+from tests.pilot.ready import until
 
 
 def pid(birth: str, seq: str) -> str:
@@ -225,8 +226,8 @@ async def test_quality_run_lists_problems_and_removal_keeps_the_household(app, c
         await app.switch_mode("registry")
         await pilot.pause()
         await pilot.press("ctrl+t")  # 数据检查 over the whole registry
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: type(app.screen).__name__ == "QualityScreen"
+                    and app.screen.query_one(LazyTable).current is not None, "数据检查 result")
         assert type(app.screen).__name__ == "QualityScreen"
         problem = app.screen.query_one(LazyTable).current
         assert (problem.rule, problem.household_no) == ("H08", saved.household_no)

@@ -7,6 +7,7 @@ from sqlmodel import select
 from fupin_tui.app import make_app
 from fupin_tui.models import AuditLog, PolicyOverride, Township
 from tests.screen_text import screen_text
+from tests.pilot.ready import dashboard_settled, until
 
 
 async def test_first_start_asks_for_the_township_and_operator_before_anything_else(db_path):
@@ -56,8 +57,8 @@ async def test_dashboard_counts_households_and_projects(tmp_path):
     generate(path, households=200, seed=2)
     app = make_app(path, operator="张会计")
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await dashboard_settled(pilot)
+        await until(pilot, lambda: "新安镇（示例县）" in screen_text(app) and "实施中" in screen_text(app), "工作台 figures")
         shown = screen_text(app)
     assert "新安镇（示例县）" in shown
     assert "200" in shown  # households in total
@@ -136,8 +137,8 @@ async def test_ascii_borders_leave_no_box_drawing_characters_on_the_dashboard(ct
     township.set_setting(ctx, "border_style", "ascii")
     app = make_app(ctx.db.path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await dashboard_settled(pilot)
+        await until(pilot, lambda: app.has_class("-ascii") and "建档立卡" in screen_text(app), "ASCII 工作台")
         assert app.has_class("-ascii")
         shown = screen_text(app)
     assert "建档立卡" in shown

@@ -11,6 +11,7 @@ from fupin_tui.services import registry as reg
 from tests.funds_data import make_households, make_project
 from tests.pilot.test_dialog_kit import seen
 from tests.screen_text import screen_text
+from tests.pilot.ready import check_loaded, until
 
 
 async def test_enter_in_the_search_box_opens_the_only_match_and_a_whole_id_shows(ctx, db_path):
@@ -62,10 +63,8 @@ async def test_total_investment_adds_up_the_budget_lines(ctx, db_path):
         await pilot.pause()
         projects.add_budget_line(app.ctx, pid, item="水泥", unit="吨", quantity=Decimal("10"),
                                  unit_price=Decimal("550.50"), spending_kind="工程建设")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        # 60,000 + 40,000 + 5,505
+        # 60,000 + 40,000 + 5,505, once the change signal has refilled the dossier
+        await until(pilot, lambda: "总投资：105,505.00元" in screen_text(app), "总投资 refreshed")
         assert "总投资：105,505.00元" in screen_text(app)
         [line] = [b for b in projects.budget_lines(app.ctx, pid) if b.item == "水泥"]
         projects.void_budget_line(app.ctx, line.id, "录错了")
@@ -90,11 +89,10 @@ async def test_f04_says_its_calendar_days_in_working_days_too(ctx, db_path):
     assert "后30天，合" in f04.message and "个工作日" in f04.message.split("后30天，合")[1]
     app = make_app(db_path, operator="张会计")
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await until(pilot, lambda: app.database_is_ready, "数据库就绪")
         await pilot.press("f8")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await check_loaded(pilot)
         await pilot.press("ctrl+f", *"F04", "enter")
-        await pilot.pause()
+        await until(pilot, lambda: "后30天，合" in screen_text(app), "F04 detail")
         detail = app.screen.query_one("#check-detail")
         assert seen(detail) and "后30天，合" in screen_text(app)

@@ -206,6 +206,18 @@ def _touch_param(other, key):
     return "value", "6"
 
 
+def _household_in(status, *steps):
+    """A household in ``status``, with identification ``steps`` already recorded (by this window)."""
+    def make(ctx):
+        hid = _household(ctx)
+        with ctx.transaction() as s:
+            s.get(Household, hid).status = status
+        for step, day in steps:
+            registry.record_step(ctx, hid, "识别", step, day, "李干部")
+        return hid
+    return make
+
+
 CASES = [
     Case("项目 修改基本信息", Project, _project, _set(Project, "location", "新寨村二组"),
          lambda c, k, v: projects.update_basics(c, k, {"content": "改过的内容"}, loaded_version=v)),
@@ -241,6 +253,16 @@ CASES = [
     Case("项目库 作废条目", LibraryEntry, _entry, _set(LibraryEntry, "location", "新寨村四组"),
          lambda c, k, v: library.void_entry(c, k, "重复", loaded_version=v)),
     Case("贫困户 保存", Household, _household, _set(Household, "phone", "13800000000"), _save_household),
+    # procedures, returns and removals share the household form's version (issue 12, item 4)
+    Case("贫困户 办理程序步骤", Household, _household_in("识别中"), _set(Household, "phone", "13800000000"),
+         lambda c, k, v: registry.record_step(c, k, "识别", "申请", date(2026, 9, 1), "李干部", loaded_version=v)),
+    Case("贫困户 作废程序步骤", Household, _household_in("识别中", ("申请", date(2026, 9, 1))),
+         _set(Household, "phone", "13800000000"),
+         lambda c, k, v: registry.void_last_step(c, k, "日期录错", loaded_version=v)),
+    Case("贫困户 登记返贫", Household, _household_in("已脱贫"), _set(Household, "phone", "13800000000"),
+         lambda c, k, v: registry.record_return(c, k, date(2026, 9, 1), "因病返贫", loaded_version=v)),
+    Case("贫困户 清退", Household, _household_in("在册"), _set(Household, "phone", "13800000000"),
+         lambda c, k, v: registry.remove_household(c, k, date(2026, 9, 1), "识别不准", loaded_version=v)),
     Case("设置 乡镇", Township, _township, _set(Township, "county", "示例区"),
          lambda c, k, v: township.save_township(c, "示例县", "新安镇", "520123101", loaded_version=v)),
     Case("设置 村", Village, _village, _set(Village, "is_poor_village", False),
@@ -294,3 +316,34 @@ def test_the_version_a_list_shows_is_the_one_a_save_checks(ctx):
     policy_settings.set_param(ctx, "warning_wd", "4")
     rows = {r.name: r for r in policy_settings.param_rows(ctx)}
     assert rows["warning_wd"].version == 1
+
+
+def test_a_step_another_window_recorded_refuses_a_step_dialog_opened_before_it(ctx):
+    """The real clash: two clerks record the same household's next step. The second is refused,
+    naming the first, although the first changed no field of the household (a step is a change)."""
+    hid = _household_in("识别中")(ctx)
+    seen = registry.load_household(ctx, hid).version
+    other = open_context(ctx.db.path, operator=OTHER)
+    try:
+        registry.record_step(other, hid, "识别", "申请", date(2026, 9, 1), "王干部")
+    finally:
+        other.db.close()
+    with pytest.raises(ChangedMeanwhile) as refused:
+        registry.record_step(ctx, hid, "识别", "申请", date(2026, 9, 2), "李干部", loaded_version=seen)
+    assert OTHER in str(refused.value) and "没有保存" in str(refused.value)
+    assert [r.responsible for r in registry.procedure_view(ctx, hid).identification] == ["王干部"]
+
+
+def test_the_clerks_own_steps_follow_each_other_within_one_second(ctx):
+    """After each own step the form reloads the version (``load_household``): the next step, the
+    void of it and the save of the form all go through, even all in the same second."""
+    hid = _household_in("识别中")(ctx)
+    versions = [registry.load_household(ctx, hid).version]
+    for step, day in (("申请", date(2026, 9, 1)), ("入户调查", date(2026, 9, 3))):
+        registry.record_step(ctx, hid, "识别", step, day, "李干部", loaded_version=versions[-1])
+        versions.append(registry.load_household(ctx, hid).version)
+    registry.void_last_step(ctx, hid, "日期录错", loaded_version=versions[-1])
+    versions.append(registry.load_household(ctx, hid).version)
+    _save_household(ctx, hid, versions[-1])
+    assert len(set(versions)) == len(versions), f"every step moves the version: {versions}"
+    assert [r.step for r in registry.procedure_view(ctx, hid).identification] == ["申请"]
