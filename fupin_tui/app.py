@@ -82,6 +82,7 @@ class FupinApp(App):
         self.startup_problem: str | None = None
         self.change_relay = None
         self.queued_mode: str | None = None  # an F-key pressed before the database was ready
+        self.queued_keys: list = []  # keys typed after it (Ctrl+F, a name, Enter): for that job, not dropped
         # things the clerk must see but that do not stop the work (read-only file, failed backup …)
         self.warnings: list[str] = []
         if demo:
@@ -238,6 +239,9 @@ class FupinApp(App):
             self.title = f"{self.TITLE}【县级汇总】  经办人：{self.ctx.operator}"
         if queued:
             self.switch_mode(queued)
+            keys, self.queued_keys = self.queued_keys, []
+            # after the job's screen is shown and focused, in the order they were typed
+            self.call_after_refresh(lambda: [self.post_message(k) for k in keys])
         self.database_is_ready = True  # operator chosen, borders and title set: what a test waits for
 
     @work(thread=True, exclusive=True, group="audit-chain", description="检查审计日志")
@@ -255,6 +259,17 @@ class FupinApp(App):
             show = getattr(screen, "show_warnings", None)
             if show:
                 show()
+
+    async def on_event(self, event) -> None:
+        from textual import events
+
+        if (self.queued_mode is not None and isinstance(event, events.Key) and not event.is_forwarded
+                and not self.database_is_ready and not event.key.startswith("f")):
+            # typed after an F-key while the database opens: meant for that job (a fresh copy
+            # is replayed, the original event's handled state must not travel)
+            self.queued_keys.append(events.Key(event.key, event.character))
+            return
+        await super().on_event(event)
 
     # -- navigation -----------------------------------------------------------
     def action_go(self, mode: str) -> None:
