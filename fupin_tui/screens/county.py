@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+
+from fupin_tui import keymap as km
 
 READ_ONLY = "县级汇总库：各乡镇的记录只读，只能在乡镇自己的数据库中修改后重新上报。"
 
@@ -35,8 +36,8 @@ class CountyScreen(Screen):
     CountyScreen #county-merges { height: 1fr; min-height: 6; }
     """
     BINDINGS = [
-        Binding("u", "undo_merge", "撤销合并"),
-        Binding("r", "reload", "刷新"),
+        km.bind("void", "undo_merge", "撤销合并"),  # undoing a merge voids it: the same key as every 作废
+        km.bind("reload", "reload"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -45,7 +46,7 @@ class CountyScreen(Screen):
             yield Static("全县汇总（按乡镇）", classes="county-title")
             yield Static(READ_ONLY, classes="county-note", id="county-read-only")
             yield DataTable(id="county-summary", cursor_type="row", zebra_stripes=True)
-            yield Static("合并记录（选中一条按 U 撤销该次合并）", classes="county-title")
+            yield Static(f"合并记录（选中一条按 {km.shown('void')} 撤销该次合并）", classes="county-title")
             yield DataTable(id="county-merges", cursor_type="row", zebra_stripes=True)
         yield Footer()
 

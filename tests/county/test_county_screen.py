@@ -58,7 +58,7 @@ async def test_county_database_opens_the_summary_refuses_edits_and_undoes_a_merg
         merges = app.screen.query_one("#county-merges", DataTable)
         merges.focus()
         merges.move_cursor(row=0)
-        await pilot.press("u")
+        await pilot.press("ctrl+x")
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog", "确认撤销")
         assert "撤销合并" in screen_text(app) and "坪山乡" in screen_text(app)
         await until(pilot, lambda: app.screen.query_one("#yes").region.area > 0, "撤销按钮")
