@@ -71,6 +71,9 @@ KEYS: tuple[KeyDef, ...] = (
     KeyDef("prev-year", "minus", "上一年", COMMON, "全镇资金概况、绩效自评", display="-"),
     KeyDef("next-year", "plus,equals_sign", "下一年", COMMON, "全镇资金概况、绩效自评", display="+"),
     *(KeyDef(f"tab-{n}", str(n), f"第{n}页", COMMON, "项目档案、报账的分页") for n in range(1, 10)),
+    # a form is all inputs, where digits are typed: its pages need keys that are not text
+    KeyDef("next-tab", "ctrl+pagedown", "下一页（户表、项目档案的分页）", COMMON, "户表、项目档案"),
+    KeyDef("prev-tab", "ctrl+pageup", "上一页（户表、项目档案的分页）", COMMON, "户表、项目档案"),
     KeyDef("yes", "y", "确定（确认对话框）", COMMON, "确认对话框"),
     # -- one screen each, a key no other screen uses -----------------------------------
     KeyDef("sort", "ctrl+o", "排序：按下一列排序，再按一次反序", SPECIAL, "建档立卡"),

@@ -112,6 +112,8 @@ class ProjectDossierScreen(Screen):
         km.bind("deposit", "deposit", "保证金", show=False, tooltip="登记质量保证金收取/退还/转入"),
         km.bind("back", "back", "返回"),
         *[km.bind(f"tab-{i + 1}", f"tab({i})", name, show=False) for i, name in enumerate(TABS[:9])],
+        km.bind("next-tab", "turn_page(1)", "下一页", show=False, priority=True),
+        km.bind("prev-tab", "turn_page(-1)", "上一页", show=False, priority=True),
     ]
 
     def __init__(self, project_id: int, tab: str | None = None) -> None:
@@ -441,6 +443,11 @@ class ProjectDossierScreen(Screen):
     # -- actions --------------------------------------------------------------
     def action_tab(self, index: int) -> None:
         self.query_one("#tabs", TabbedContent).active = TAB_IDS[TABS[index]]
+
+    def action_turn_page(self, step: int) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        order = [TAB_IDS[name] for name in TABS]
+        tabs.active = order[(order.index(tabs.active) + step) % len(order)]
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -75,6 +75,8 @@ class HouseholdFormScreen(FormScreen):
         km.bind("act", "next_step", "办理程序", tooltip="登记识别或退出程序的下一步"),
         km.bind("history", "show_history", "历史", tooltip="状态变更与修改记录"),
         km.bind("print", "print_table", "打印", tooltip="导出贫困户基本情况统计表（Excel）"),
+        km.bind("next-tab", "turn_page(1)", "下一页", show=False, priority=True),
+        km.bind("prev-tab", "turn_page(-1)", "上一页", show=False, priority=True),
     ]
 
     def __init__(self, household_id: int | None = None, *, tab: str | None = None) -> None:
@@ -207,6 +209,13 @@ class HouseholdFormScreen(FormScreen):
             self._redraw_members()
             self._show_member(self.current)
         await self._members_ready.wait()
+
+    def action_turn_page(self, step: int) -> None:
+        """户信息 → 成员 → 程序 …: the pages by keyboard, the cursor on the first field of the page shown."""
+        tabs = self.query_one(TabbedContent)
+        order = list(TABS.values())
+        tabs.active = order[(order.index(tabs.active) + step) % len(order)]
+        self._focus_start()
 
     @on(TabbedContent.TabActivated)
     async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
