@@ -633,8 +633,10 @@ class HouseholdFormScreen(FormScreen):
             return
         self.query_one(TabbedContent).active = "tab-procedures"
         first_exit = procedure == proc.EXIT and not view.exit
+        done = view.identification if procedure == proc.IDENTIFICATION else view.exit
         self.app.push_screen(StepDialog(self.household_id, procedure, step, view.publicity_days, first_exit,
-                                        getattr(self, "loaded_version", None)),
+                                        getattr(self, "loaded_version", None),
+                                        responsible=done[-1].responsible if done else ""),
                              lambda done: done and self.load(self.household_id))  # load: the new version
 
     @on(Button.Pressed, "#btn-next-step")
@@ -793,8 +795,9 @@ class StepDialog(FormDialog):
     办理日期, (公示期), 责任人, 文号, 备注."""
 
     def __init__(self, household_id: int, procedure: str, step: str, publicity_days: int, first_exit: bool,
-                 loaded_version: int | None = None) -> None:
+                 loaded_version: int | None = None, *, responsible: str = "") -> None:
         super().__init__(f"{procedure}程序：{step}")
+        self.responsible = responsible  # the previous step's: one person usually carries the whole procedure
         self.household_id, self.procedure, self.step = household_id, procedure, step
         self.publicity_days, self.first_exit = publicity_days, first_exit
         self.loaded_version = loaded_version  # the household as the form showed it: no lost update
@@ -806,7 +809,7 @@ class StepDialog(FormDialog):
             end = proc.earliest_publicity_end(today, self.publicity_days)
             yield Field("公示开始", DateInput(today.isoformat(), id="publicity_from", required=True))
             yield Field("公示结束", DateInput(end.isoformat(), id="publicity_to", required=True))
-        yield Field("责任人", TextInput(id="responsible", required=True))
+        yield Field("责任人", TextInput(self.responsible, id="responsible", required=True))
         yield Field("文号", TextInput(id="document_no"))
         yield Field("备注", TextInput(id="note"))
         if self.first_exit:

@@ -101,3 +101,26 @@ async def test_two_own_steps_one_after_the_other_both_go_through(ctx, db_path):
         steps = s.exec(select(ProcedureStep).where(ProcedureStep.household_id == hid)
                        .order_by(ProcedureStep.seq)).all()
         assert [(x.step, x.responsible) for x in steps] == [("申请", "李干部"), ("入户调查", "王干部")]
+
+
+async def test_the_next_steps_responsible_person_is_the_previous_steps(ctx, db_path):
+    """One person usually carries the procedure: the next step's 责任人 starts as the last one's,
+    shown in the dialog, and is saved as shown when the clerk keeps it (found walking in tmux)."""
+    hid = _identifying(ctx)
+    app = make_app(db_path=db_path, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _open_form(app, pilot, hid)
+        await _record_next_step(app, pilot, form, "李干部")
+        await until(pilot, lambda: app.screen is form and form.query_one("#btn-next-step").label.plain
+                    == "办理：入户调查", "「申请」登记后回到户表")
+        form.action_next_step()
+        await until(pilot, lambda: type(app.screen).__name__ == "StepDialog" and app.screen.query("#responsible"),
+                    "程序步骤对话框")
+        field = app.screen.query_one("#responsible")
+        await until(pilot, lambda: field.value == "李干部" and _shown(field), "责任人已带出上一步的「李干部」")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is form, "「入户调查」登记后回到户表")
+    with ctx.read() as s:
+        steps = s.exec(select(ProcedureStep).where(ProcedureStep.household_id == hid)
+                       .order_by(ProcedureStep.seq)).all()
+        assert [(x.step, x.responsible) for x in steps] == [("申请", "李干部"), ("入户调查", "李干部")]
