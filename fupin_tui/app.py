@@ -308,6 +308,9 @@ class FupinApp(App):
         if self.ctx is None:
             self.notify("数据库尚未打开，请稍候。", severity="warning")
             return
+        if self.county_mode:
+            self.action_go("check")  # refused there, with the words every township job gets
+            return
         self.switch_mode("check")
         self.call_after_refresh(lambda: self.screen.show_rule(rule_id))
 

@@ -53,6 +53,9 @@ async def test_county_database_opens_the_summary_refuses_edits_and_undoes_a_merg
         await pilot.press("f3")
         await until(pilot, lambda: "不可用" in screen_text(app).replace("\n", ""), "只读的提示（显示在屏幕上）")
         assert type(app.screen).__name__ == "CountyScreen"
+        app.show_rule("H01")  # the palette's way into 体检 is refused the same way
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CountyScreen" and app.current_mode == "county"
 
         # undo the newest merge (坪山乡's, listed first) after the confirm dialog
         merges = app.screen.query_one("#county-merges", DataTable)
