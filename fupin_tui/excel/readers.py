@@ -35,7 +35,7 @@ class SpreadsheetProblem(DomainError):
 
 
 @dataclass
-class Sheet:
+class SheetRead:
     name: str
     rows: list[list[Any]]  # cell values: str, float, int, bool, date, datetime; "" when empty
     # merged areas ((first row, first col), (last row, last col)), 0-based: only the first cell holds the value
@@ -142,11 +142,11 @@ class Book:
             raise SpreadsheetProblem(_too_many(self.name, sheet_name, sheet.total_height, self.max_rows, self.what))
         return sheet
 
-    def sheet(self, sheet_name: str) -> Sheet:
+    def sheet(self, sheet_name: str) -> SheetRead:
         """The whole sheet as lists, from cell A1, with its merged areas (WPS and Excel merge 村名 down a village)."""
         try:
             sheet = self._sheet(sheet_name)
-            return Sheet(sheet_name, [_shared(row) for row in _from_a1(sheet)], _merged(sheet))
+            return SheetRead(sheet_name, [_shared(row) for row in _from_a1(sheet)], _merged(sheet))
         except SpreadsheetProblem:
             raise
         except Exception:  # noqa: BLE001
@@ -188,7 +188,7 @@ def _merged(sheet) -> list:
         return []
 
 
-def _calamine_sheets(source, name: str, max_rows: int = MAX_ROWS, what: str = "") -> list[Sheet]:
+def _calamine_sheets(source, name: str, max_rows: int = MAX_ROWS, what: str = "") -> list[SheetRead]:
     book = Book(source, name, max_rows, what)
     try:
         return [book.sheet(sheet_name) for sheet_name in book.sheet_names]
@@ -198,7 +198,7 @@ def _calamine_sheets(source, name: str, max_rows: int = MAX_ROWS, what: str = ""
         raise _unreadable(name) from None
 
 
-def _csv_sheets(path: Path, max_rows: int = MAX_ROWS, what: str = "") -> list[Sheet]:
+def _csv_sheets(path: Path, max_rows: int = MAX_ROWS, what: str = "") -> list[SheetRead]:
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise SpreadsheetProblem(f"文件 {path.name} 不是文本格式的 CSV。")
@@ -218,10 +218,10 @@ def _csv_sheets(path: Path, max_rows: int = MAX_ROWS, what: str = "") -> list[Sh
     rows = list(itertools.islice(csv.reader(io.StringIO(text), dialect), max_rows + 1))
     if len(rows) > max_rows:
         raise SpreadsheetProblem(_too_many(path.name, "", text.count("\n") + 1, max_rows, what))
-    return [Sheet(path.stem, rows)]
+    return [SheetRead(path.stem, rows)]
 
 
-def read_sheets(path: Path | str, *, max_rows: int = MAX_ROWS, what: str = "") -> list[Sheet]:
+def read_sheets(path: Path | str, *, max_rows: int = MAX_ROWS, what: str = "") -> list[SheetRead]:
     """Every sheet of the file as rows of cell values, after the safety checks.
 
     A sheet taller than ``max_rows`` is refused before its rows become Python lists; ``what``
@@ -237,7 +237,7 @@ def read_sheets(path: Path | str, *, max_rows: int = MAX_ROWS, what: str = "") -
     return _calamine_sheets(path, path.name, max_rows, what)
 
 
-def read_xlsx_bytes(data: bytes, name: str) -> list[Sheet]:
+def read_xlsx_bytes(data: bytes, name: str) -> list[SheetRead]:
     """A workbook held in memory (a member of a submission package)."""
     check_zip(io.BytesIO(data), name)
     return _calamine_sheets(io.BytesIO(data), name)

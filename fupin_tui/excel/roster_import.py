@@ -34,7 +34,7 @@ from fupin_tui.domain import text_check
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import InvalidIdNumber, looks_like_excel_mangled, parse_id
 from fupin_tui.domain.money import parse_date
-from fupin_tui.excel.readers import Sheet, read_sheets
+from fupin_tui.excel.readers import SheetRead, read_sheets
 from fupin_tui.excel.styles import Column, write_table
 from fupin_tui.models import Household, Member, Village
 from fupin_tui.filenames import safe_name, save_workbook
@@ -232,7 +232,7 @@ def load(path: Path | str, sheet: str | None = None) -> Loaded:
     if path.is_file() and path.stat().st_size > MAX_FILE_MB * 1024 * 1024:
         raise DomainError(f"花名册文件 {path.name} 有 {path.stat().st_size // (1024 * 1024)} MB，超过 {MAX_FILE_MB} MB "
                           "的上限，已拒绝（一个乡镇的花名册通常不到 10 MB）。请按村分成几个文件再导入。")
-    sheets: list[Sheet] = read_sheets(path, max_rows=MAX_ROWS, what="花名册")
+    sheets: list[SheetRead] = read_sheets(path, max_rows=MAX_ROWS, what="花名册")
     names = [s.name for s in sheets]
     candidates = [s for s in sheets if sheet is None or s.name == sheet]
     if not candidates:
