@@ -72,7 +72,7 @@ def _dialogs(ctx, household_id, project_id):
     from fupin_tui.dialogs.kit import FieldListDialog, SpecDialog
     from fupin_tui.dialogs.lifecycle_dialog import LifecycleDialog
     from fupin_tui.dialogs.operator import OperatorDialog
-    from fupin_tui.screens.household_form import LedgerDialog, StepDialog
+    from fupin_tui.screens.household_form import ActWithReasonDialog, LedgerDialog, StepDialog
     from fupin_tui.screens.settings import ParamDialog
     from fupin_tui.screens.voucher_entry import VoucherEntryScreen
     from fupin_tui.services.policy_settings import param_rows
@@ -93,6 +93,8 @@ def _dialogs(ctx, household_id, project_id):
                        ("ctrl+s",), "#dialog-error", "责任人"),
         "LedgerDialog": (lambda: LedgerDialog(household_id, 2026), ("ctrl+s",), "#dialog-error", "收支"),
         "ReasonDialog": (lambda: ReasonDialog("作废凭证", "作废原因"), ("ctrl+s",), "#dialog-error", "不能为空"),
+        "ActWithReasonDialog": (lambda: ActWithReasonDialog("清退", "清退原因", _refuse), (*"重复识别", "ctrl+s"),
+                                "#dialog-error", "F02"),
         "ParamDialog": (lambda: ParamDialog(row), ("ctrl+a", "ctrl+k", *"abc", "ctrl+s"), "#dialog-error", row.label),
         "OperatorDialog": (lambda: OperatorDialog([], None), ("enter",), ".dialog-error", "不能为空"),
         "VoucherEntryScreen": (lambda: VoucherEntryScreen(project_id), ("ctrl+s",), "#voucher-error", ""),
@@ -118,6 +120,7 @@ def test_every_input_dialog_is_covered():
     _all_modules()
     modal = {c.__name__ for c in _subclasses(ModalScreen) if c.__module__.startswith("fupin_tui.")}
     covered = {"SpecDialog", "LifecycleDialog", "FieldListDialog", "StepDialog", "LedgerDialog", "ReasonDialog",
+               "ActWithReasonDialog",
                "ParamDialog", "OperatorDialog", "VoucherEntryScreen", "VisitDialog", "ProcurementDialog",
                "DelegationDialog", "DateDialog", "ConditionsDialog"}
     no_input = {"ConfirmDialog", "ActionMenu", "FormDialog", "KeyHelpScreen", "FupinPalette",
