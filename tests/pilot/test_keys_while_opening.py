@@ -7,16 +7,22 @@ from fupin_tui.app import make_app
 from tests.pilot.test_dialog_kit import seen
 
 
-async def test_f3_pressed_during_the_open_lands_in_the_registry(ctx, db_path):
+def _slow_app(db_path):
+    """The app on a slow PC: its database opens only once the returned event is set."""
     app = make_app(db_path, operator="张会计", defer_open=True)
     opening = threading.Event()
     real_open = app._open_database
 
-    def slow_open():  # a slow PC: the open waits until the clerk has pressed F3
+    def slow_open():
         opening.wait(10)
         real_open()
 
     app._open_database = slow_open
+    return app, opening
+
+
+async def test_f3_pressed_during_the_open_lands_in_the_registry(ctx, db_path):
+    app, opening = _slow_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.ctx is None
@@ -45,15 +51,7 @@ async def test_keys_typed_after_the_queued_f3_find_and_open_the_household(ctx, d
     vid = villages(ctx)[0].id
     reg.save_household(ctx, reg.HouseholdInput(village_id=vid, main_cause="因病"), [reg.MemberInput("王五", HEAD_ID, "户主")])
     reg.save_household(ctx, reg.HouseholdInput(village_id=vid, main_cause="因病"), [reg.MemberInput("杨开秀", WIFE_ID, "户主")])
-    app = make_app(db_path, operator="张会计", defer_open=True)
-    opening = threading.Event()
-    real_open = app._open_database
-
-    def slow_open():
-        opening.wait(10)
-        real_open()
-
-    app._open_database = slow_open
+    app, opening = _slow_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.ctx is None
