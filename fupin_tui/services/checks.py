@@ -31,7 +31,7 @@ from fupin_tui.domain.deadlines import MoneyEvent, ProjectDates, project_deadlin
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.quality import MemberData
 from fupin_tui.domain.rules import (
-    BREACH, DUE_SOON, NOTICE, OVERDUE, SEVERITIES, Ack, CheckData, Finding, rule_specs, run_rules,
+    BREACH, DUE_SOON, NOTICE, OVERDUE, SEVERITIES, Ack, CheckData, Finding, ack_key, ack_of, rule_specs, run_rules,
 )
 from fupin_tui.domain.rules.facts import (
     ZERO, AdjustmentData, AssetData, BeneficiaryData, BudgetLineData, CollectiveIncomeData, DividendData,
@@ -467,13 +467,6 @@ def check_source(src, db_path: Path | str | None, policy, today: date, roster_ki
     return findings
 
 
-def ack_of(reason: str, by: str, at) -> Ack:
-    """An Ack from a findingack row (``at`` is a datetime, or ISO text from plain sqlite3)."""
-    from datetime import datetime
-
-    return Ack(reason, by, at if isinstance(at, datetime) else datetime.fromisoformat(at))
-
-
 def acks_from(src) -> dict[tuple[str, str], Ack]:
     out = {}
     for rule, record, reason, by, at in src.rows(
@@ -575,17 +568,6 @@ def _run_full(ctx: AppContext, today: date) -> list[Finding]:
         else:
             path = None
         return check_source(src, path, ctx.policy, today, _roster_kinds(ctx))
-
-
-def ack_key(f: Finding) -> tuple[str, str]:
-    """What an acknowledgement is stored under: the rule and the record.
-
-    A yearly duty is acknowledged per date (the 自查报告 done says nothing of the 实地核查);
-    a township-wide finding by its text.
-    """
-    if f.record.startswith("year:") and f.due:
-        return (f.rule, f"{f.record}@{f.due.isoformat()}")
-    return (f.rule, f.record or f.message)
 
 
 def acknowledge(ctx: AppContext, finding: Finding, reason: str) -> None:

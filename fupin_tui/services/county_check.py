@@ -83,7 +83,7 @@ def township_acks(ctx: AppContext) -> dict[tuple[str, str, str], object]:
     not the same finding."""
     from sqlalchemy import text
 
-    from fupin_tui.services.checks import ack_of
+    from fupin_tui.domain.rules import ack_of
 
     names = {t.code: t.name for t in towns(ctx)}
     out = {}
@@ -99,7 +99,7 @@ def township_acks(ctx: AppContext) -> dict[tuple[str, str, str], object]:
 
 
 def apply_township_acks(ctx: AppContext, findings: list[Finding]) -> list[Finding]:
-    from fupin_tui.services.checks import ack_key
+    from fupin_tui.domain.rules import ack_key
 
     acks = township_acks(ctx)
     out = []

@@ -14,7 +14,8 @@ from datetime import date
 from fupin_tui.domain.rules import archive, funds, linkage, projects, registry  # noqa: F401  (register rules)
 from fupin_tui.domain.rules import duties_linkage, duties_projects, duties_registry  # noqa: F401  (RULES-2 part B)
 from fupin_tui.domain.rules.base import (  # noqa: F401
-    BREACH, DUE_SOON, FAILING, NOTICE, OVERDUE, REGISTRY, SEVERITIES, Ack, Env, Finding, RuleSpec, no_data,
+    BREACH, DUE_SOON, FAILING, NOTICE, OVERDUE, REGISTRY, SEVERITIES, Ack, Env, Finding, RuleSpec, ack_key, ack_of,
+    no_data,
 )
 from fupin_tui.domain.rules.facts import CheckData
 

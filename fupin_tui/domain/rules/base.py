@@ -46,6 +46,22 @@ class Finding:
         return self.severity in FAILING and self.ack is None
 
 
+def ack_key(f: Finding) -> tuple[str, str]:
+    """What an acknowledgement is stored under: the rule and the record.
+
+    A yearly duty is acknowledged per date (the 自查报告 done says nothing of the 实地核查);
+    a township-wide finding by its text.
+    """
+    if f.record.startswith("year:") and f.due:
+        return (f.rule, f"{f.record}@{f.due.isoformat()}")
+    return (f.rule, f.record or f.message)
+
+
+def ack_of(reason: str, by: str, at) -> Ack:
+    """An Ack from a findingack row (``at`` is a datetime, or ISO text from plain sqlite3)."""
+    return Ack(reason, by, at if isinstance(at, datetime) else datetime.fromisoformat(at))
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     id: str
