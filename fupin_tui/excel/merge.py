@@ -44,6 +44,9 @@ from fupin_tui.excel.styles import FIRST_DATA_ROW, HEADER_ROW
 from fupin_tui import package_safety as safety
 from fupin_tui.package_safety import MAX_PACKAGE_BYTES, PackageRefused  # noqa: F401  (re-exported)
 from fupin_tui.services import county_merges
+from fupin_tui.services.county_merges import (  # noqa: F401  (UNREPORTED re-exported)
+    UNREPORTED, _ensure_county_tables, _subtree_ids,
+)
 from fupin_tui.models import CountyMerge, CountyMergeRow, CountyOwned, CountyPackage, Household, Member, Project, Township
 from fupin_tui.models.projects import STATES
 
@@ -283,20 +286,6 @@ def _absent(column) -> Any:
 # Columns a township's package did not carry (an older format), kept with the county data: a NOT NULL
 # column among them holds the table's default, which is no answer of the township's. Readers of the
 # county database (summaries, 体检) ask ``unreported_columns`` before they count such a column.
-_COUNTY_META = sa.MetaData()
-UNREPORTED = sa.Table(
-    "countyunreported", _COUNTY_META,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("township_code", sa.String, nullable=False, index=True),
-    sa.Column("sheet", sa.String, nullable=False),  # 户表
-    sa.Column("header", sa.String, nullable=False),  # 卫生厕所
-    sa.Column("table_name", sa.String, nullable=False),  # household
-    sa.Column("column_name", sa.String, nullable=False),  # sanitary_toilet
-    sa.Column("not_null", sa.Boolean, nullable=False),  # True: the county holds the default, not NULL
-    sa.Column("format_version", sa.Integer, nullable=False),
-)
-
-
 def unreported_columns(ctx: AppContext, township_code: str | None = None) -> dict[str, set[tuple[str, str]]]:
     """township code -> {(table, column)} its latest package did not carry."""
     if not sa.inspect(ctx.db.engine).has_table(UNREPORTED.name):
@@ -314,40 +303,12 @@ def unreported_columns(ctx: AppContext, township_code: str | None = None) -> dic
 # --------------------------------------------------------------------------- writing
 
 
-def _ensure_county_tables(ctx: AppContext) -> None:
-    for model in (CountyPackage, CountyOwned, CountyMerge, CountyMergeRow):
-        model.__table__.create(ctx.db.engine, checkfirst=True)
-    UNREPORTED.create(ctx.db.engine, checkfirst=True)
-
-
 def _refuse_township_database(s) -> None:
     households = s.execute(select(func.count()).select_from(Household)).scalar_one()
     owned = s.execute(select(func.count()).select_from(CountyOwned).where(
         CountyOwned.table_name == "household")).scalar_one()
     if households > owned:
         raise DomainError("这个数据库有乡镇自己登记的数据，不是县级汇总库。请用一个新的数据库文件（--db 县级汇总.db）。")
-
-
-def _owned_ids(s, code: str, table: str) -> list[int]:
-    return list(s.execute(select(CountyOwned.row_id).where(
-        CountyOwned.township_code == code, CountyOwned.table_name == table)).scalars())
-
-
-def _subtree_ids(s, code: str) -> dict[str, list[int]]:
-    """Ids of every row the township owns, per table (roots by ownership, children by their parent)."""
-    ids: dict[str, list[int]] = {}
-    for table in schema.INSERT_ORDER:
-        if table in schema.ROOTS:
-            ids[table] = _owned_ids(s, code, table)
-        else:
-            fk, parent = schema.PARENT[table]
-            model = schema.MODELS[table].__table__
-            parents = ids.get(parent, [])
-            found: list[int] = []
-            for chunk in range(0, len(parents), 900):
-                found += s.execute(select(model.c.id).where(model.c[fk].in_(parents[chunk:chunk + 900]))).scalars()
-            ids[table] = found
-    return ids
 
 
 def _previous(s, code: str) -> tuple[dict[str, str], dict[int, tuple[str, str]]]:

@@ -24,6 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Callable
 
+import sqlalchemy as sa
 from sqlalchemy import Date, DateTime, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -31,7 +32,7 @@ from fupin_tui import server
 from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError
 from fupin_tui.excel import schema
-from fupin_tui.models import CountyMerge, CountyMergeRow, CountyOwned, Township
+from fupin_tui.models import CountyMerge, CountyMergeRow, CountyOwned, CountyPackage, Township
 from fupin_tui.models.base import now
 from fupin_tui.models.types import _ScaledInteger
 
@@ -39,11 +40,54 @@ REPLACED, UNDONE = "replaced", "undone"
 _CHUNK = 900  # ids per IN (…): below SQLite's old 999-parameter limit
 _BATCH = 2000  # rows per INSERT
 _OWNED = "countyowned"
-_UNREPORTED = "countyunreported"  # columns the township's package lacked (excel.merge.UNREPORTED)
+_UNREPORTED = "countyunreported"  # columns the township's package lacked (UNREPORTED below)
 _TOWNSHIP = "township"
 
 # What a merge writes for a township, parents first (also: ids the server's sequences must pass).
 LIVE_TABLES = (*schema.INSERT_ORDER, _OWNED, _UNREPORTED)
+
+
+# What the county keeps beside the models: the columns a township's package lacked (v1 packages).
+_COUNTY_META = sa.MetaData()
+UNREPORTED = sa.Table(
+    "countyunreported", _COUNTY_META,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("township_code", sa.String, nullable=False, index=True),
+    sa.Column("sheet", sa.String, nullable=False),  # 户表
+    sa.Column("header", sa.String, nullable=False),  # 卫生厕所
+    sa.Column("table_name", sa.String, nullable=False),  # household
+    sa.Column("column_name", sa.String, nullable=False),  # sanitary_toilet
+    sa.Column("not_null", sa.Boolean, nullable=False),  # True: the county holds the default, not NULL
+    sa.Column("format_version", sa.Integer, nullable=False),
+)
+
+
+def _ensure_county_tables(ctx: AppContext) -> None:
+    for model in (CountyPackage, CountyOwned, CountyMerge, CountyMergeRow):
+        model.__table__.create(ctx.db.engine, checkfirst=True)
+    UNREPORTED.create(ctx.db.engine, checkfirst=True)
+
+
+def _owned_ids(s, code: str, table: str) -> list[int]:
+    return list(s.execute(select(CountyOwned.row_id).where(
+        CountyOwned.township_code == code, CountyOwned.table_name == table)).scalars())
+
+
+def _subtree_ids(s, code: str) -> dict[str, list[int]]:
+    """Ids of every row the township owns, per table (roots by ownership, children by their parent)."""
+    ids: dict[str, list[int]] = {}
+    for table in schema.INSERT_ORDER:
+        if table in schema.ROOTS:
+            ids[table] = _owned_ids(s, code, table)
+        else:
+            fk, parent = schema.PARENT[table]
+            model = schema.MODELS[table].__table__
+            parents = ids.get(parent, [])
+            found: list[int] = []
+            for chunk in range(0, len(parents), 900):
+                found += s.execute(select(model.c.id).where(model.c[fk].in_(parents[chunk:chunk + 900]))).scalars()
+            ids[table] = found
+    return ids
 
 
 class MergeRefused(DomainError):
@@ -85,15 +129,11 @@ def _decode(data: str, decoders: dict[str, Callable]) -> dict:
 def _tables() -> dict:
     from sqlmodel import SQLModel
 
-    from fupin_tui.excel.merge import UNREPORTED
-
     return {**SQLModel.metadata.tables, _UNREPORTED: UNREPORTED}
 
 
 def township_rows(s, code: str) -> dict[str, list[int]]:
     """Ids of every live row the township owns, per table, and of its ``countyowned`` rows."""
-    from fupin_tui.excel.merge import _subtree_ids
-
     ids = _subtree_ids(s, code)
     ids[_OWNED] = list(s.execute(select(CountyOwned.id).where(CountyOwned.township_code == code)).scalars())
     unreported = _tables()[_UNREPORTED]
@@ -240,8 +280,6 @@ class UndoOutcome:
 def undo(ctx: AppContext, merge_id: int) -> UndoOutcome:
     """Undo merge ``merge_id`` (the newest live merge of its township), in one transaction."""
     from fupin_tui.db import write_audit
-    from fupin_tui.excel.merge import _ensure_county_tables
-
     _ensure_county_tables(ctx)  # a county database from before a table existed
     try:
         with ctx.transaction() as s:
