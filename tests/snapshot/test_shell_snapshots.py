@@ -33,6 +33,7 @@ async def _settle(pilot):
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
+    await pilot.pause()  # the panels' second layout pass (DashboardPanel._loaded)
     assert getattr(app.screen, "settled", True)
 
 
