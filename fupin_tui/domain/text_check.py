@@ -33,6 +33,17 @@ _NAMES = {"\u200b": "零宽空格", "\u200c": "零宽非连接符", "\u200d": "�
           "\x1b": "转义符（ESC）", "\r": "回车符"}
 
 
+# Full-width digits and Latin letters (an IME left in full-width mode: １３９, ＡＢ) and the ideographic
+# space fold to their plain forms; Chinese punctuation (，（）：) is the clerk's text and stays.
+_WIDTH_FOLD = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
+               **{0xFF41 + i: 0x61 + i for i in range(26)}, 0x3000: 0x20}
+
+
+def fold_width(text: str | None) -> str:
+    """What the services store of typed text: full-width digits and letters made plain, stripped."""
+    return (text or "").translate(_WIDTH_FOLD).strip()
+
+
 def bad_character(text: str, *, multiline: bool = True) -> str | None:
     """The first character that must not be stored, described in Chinese (None: all fine)."""
     for ch in text:

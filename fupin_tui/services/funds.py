@@ -7,7 +7,6 @@ total is always recomputed from its live lines in the same transaction.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from fupin_tui.context import AppContext
 from fupin_tui.db import refuse_if_changed
+from fupin_tui.domain.text_check import fold_width
 from fupin_tui.domain import disbursement as dis
 from fupin_tui.domain.deadlines import Deadline, MoneyEvent
 from fupin_tui.domain.lifecycle import Schedule
@@ -33,7 +33,7 @@ SPENDING_LIST = "支出类别"
 
 
 def _norm(text: str | None) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+    return fold_width(text)  # not NFKC: it turned the clerk's ，（）： into ASCII
 
 
 def roster_kinds(ctx: AppContext) -> tuple[str, ...]:

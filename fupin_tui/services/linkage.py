@@ -6,7 +6,6 @@ gathers each entity's facts for them.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,6 +13,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from fupin_tui.context import AppContext
+from fupin_tui.domain.text_check import fold_width
 from fupin_tui.domain import linkage as rules
 from fupin_tui.domain.disbursement import RuleProblem
 from fupin_tui.domain.errors import DomainError, InputError
@@ -26,7 +26,7 @@ POOR_STATUSES = (REGISTERED, RETURNED)  # households that count as poor members
 
 
 def _norm(text: str | None) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+    return fold_width(text)  # not NFKC: it turned the clerk's ，（）： into ASCII
 
 
 @dataclass(frozen=True)

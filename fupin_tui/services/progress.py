@@ -7,7 +7,6 @@ never deleted, only voided with a reason.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,6 +15,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from fupin_tui.context import AppContext
+from fupin_tui.domain.text_check import fold_width
 from fupin_tui.domain.disbursement import pct
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.models.funds import ProgressReport
@@ -71,8 +71,8 @@ class ProgressRow:
     version: int = 0
 
 
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+def _norm(text: str | None) -> str:
+    return fold_width(text)  # not NFKC: it turned the clerk's ，（）： into ASCII
 
 
 def find_projects(ctx: AppContext, text: str = "", *, active_only: bool = True, limit: int = 50) -> list[ProjectChoice]:

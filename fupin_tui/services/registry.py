@@ -20,6 +20,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.db import refuse_if_changed
 from fupin_tui.domain import procedures as proc
 from fupin_tui.domain import text_check as tc
+from fupin_tui.domain.text_check import fold_width
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import parse_id
 from fupin_tui.domain.money import format_money, parse_amount
@@ -127,7 +128,7 @@ class SavedHousehold:
 
 
 def _clean(text: str | None) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
+    return fold_width(text)  # not NFKC: it turned the clerk's ，（）： into ASCII
 
 
 def _money(value: Decimal | str | None, label: str) -> Decimal:
