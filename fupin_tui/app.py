@@ -8,10 +8,11 @@ paint.  Tests build the app with the database already open.
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from typing import Callable
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.screen import Screen
 
@@ -46,6 +47,9 @@ def _screen_factory(mode: str) -> Callable[[], Screen]:
         return getattr(module, class_name)()
 
     return build
+
+
+_F_KEY = re.compile(r"f\d{1,2}")  # another job's F-key replaces the queued one; "f", "full_stop" are typed
 
 
 class FupinApp(App):
@@ -261,10 +265,8 @@ class FupinApp(App):
                 show()
 
     async def on_event(self, event) -> None:
-        from textual import events
-
         if (self.queued_mode is not None and isinstance(event, events.Key) and not event.is_forwarded
-                and not self.database_is_ready and not event.key.startswith("f")):
+                and not self.database_is_ready and not _F_KEY.fullmatch(event.key)):
             # typed after an F-key while the database opens: meant for that job (a fresh copy
             # is replayed, the original event's handled state must not travel)
             self.queued_keys.append(events.Key(event.key, event.character))

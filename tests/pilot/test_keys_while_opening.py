@@ -59,3 +59,16 @@ async def test_keys_typed_after_the_queued_f3_find_and_open_the_household(ctx, d
         opening.set()
         await until(pilot, lambda: type(app.screen).__name__ == "HouseholdFormScreen", "户表打开")
         await until(pilot, lambda: "杨开秀" in str(app.screen.title), "户主杨开秀的户表")
+
+
+async def test_letters_typed_while_opening_are_kept_the_letter_f_too(ctx, db_path):
+    """Only another F-key replaces the queued job; an "f" typed into the search is text (pinyin 范, 冯)."""
+    from tests.pilot.ready import until
+
+    app, opening = _slow_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f3", "ctrl+f", "f", "x")
+        opening.set()
+        await until(pilot, lambda: type(app.screen).__name__ == "HouseholdListScreen"
+                    and app.screen.query_one("#search").value == "fx", "查找框里是 fx")
