@@ -1,4 +1,4 @@
-"""Reading spreadsheets a clerk brings: .xlsx, .xls, .ods (python-calamine) and .csv.
+"""Reading spreadsheets a clerk brings: .xlsx (streamed, ``xlsx_stream``), .xls, .ods (python-calamine) and .csv.
 
 A file is looked at before any parser touches it: it must really be a
 spreadsheet (by its first bytes, not its name), not password-protected, not
@@ -20,6 +20,7 @@ from typing import Any, Iterator
 import python_calamine as calamine
 
 from fupin_tui.domain.errors import DomainError
+from fupin_tui.excel import xlsx_stream
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # a township roster is a few MB; 100 MB is not a roster
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024  # total of an .xlsx's parts once unpacked
@@ -108,16 +109,24 @@ def _unreadable(name: str) -> SpreadsheetProblem:
 
 
 class Book:
-    """A workbook opened for reading one sheet at a time.
+    """A workbook opened for reading one sheet at a time, row by row.
 
-    calamine holds the whole of a sheet once it is asked for, but only that
-    sheet: reading a big workbook sheet by sheet, row by row, keeps one sheet
-    in memory instead of every sheet as Python lists.
+    An .xlsx is streamed (``xlsx_stream``): its rows are parsed as they are unzipped and dropped
+    once yielded, so memory does not grow with the rows (a county merge, a 199,999-row roster).
+    .xls and .ods go through calamine, which holds one sheet at a time (.xls stops at 65,536 rows).
     """
 
     def __init__(self, source, name: str, max_rows: int = MAX_ROWS, what: str = "") -> None:
         self.name = name
         self.max_rows, self.what = max_rows, what
+        self._xlsx: xlsx_stream.XlsxBook | None = None
+        self._wb = None
+        if _is_xlsx(source):
+            try:
+                self._xlsx = xlsx_stream.XlsxBook(source)
+            except xlsx_stream.XlsxProblem:
+                raise _unreadable_file(name) from None
+            return
         try:
             self._wb = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, (str, Path)) \
                 else calamine.CalamineWorkbook.from_path(str(source))
@@ -127,11 +136,11 @@ class Book:
             text = str(exc).lower()
             if "password" in text or "encrypt" in text:
                 raise SpreadsheetProblem(f"文件 {name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。") from None
-            raise SpreadsheetProblem(f"文件 {name} 无法读取（已损坏或不是电子表格）。") from None
+            raise _unreadable_file(name) from None
 
     @property
     def sheet_names(self) -> list[str]:
-        return list(self._wb.sheet_names)
+        return self._xlsx.sheet_names if self._xlsx else list(self._wb.sheet_names)
 
     def _sheet(self, sheet_name: str):
         try:
@@ -143,23 +152,53 @@ class Book:
         return sheet
 
     def sheet(self, sheet_name: str) -> SheetRead:
-        """The whole sheet as lists, from cell A1, with its merged areas (WPS and Excel merge 村名 down a village)."""
+        """The whole sheet as lists, from cell A1, with its merged areas (for small sheets and tests)."""
+        return SheetRead(sheet_name, [_shared(row) for row in self.rows(sheet_name)], self.merged(sheet_name))
+
+    def merged(self, sheet_name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """The sheet's merged areas, known before its rows are read (WPS and Excel merge 村名 down a village)."""
         try:
-            sheet = self._sheet(sheet_name)
-            return SheetRead(sheet_name, [_shared(row) for row in _from_a1(sheet)], _merged(sheet))
+            if self._xlsx:
+                return self._xlsx.merged(sheet_name)
+            return _merged(self._sheet(sheet_name))
         except SpreadsheetProblem:
             raise
         except Exception:  # noqa: BLE001
             raise _unreadable(self.name) from None
 
     def rows(self, sheet_name: str) -> Iterator[list[Any]]:
-        """The sheet's rows one by one, as ``sheet(...)`` has them (from cell A1)."""
+        """The sheet's rows one by one, from cell A1; a sheet over ``max_rows`` is refused before its
+        first row (by its dimension) or, when the dimension lies, as soon as a row passes the limit."""
         try:
-            yield from _from_a1(self._sheet(sheet_name))
+            if self._xlsx:
+                claimed = self._xlsx.dimension_rows(sheet_name)
+                if claimed is not None and claimed > self.max_rows:
+                    raise SpreadsheetProblem(_too_many(self.name, sheet_name, claimed, self.max_rows, self.what))
+                yield from self._xlsx.rows(sheet_name, self.max_rows)
+            else:
+                yield from _from_a1(self._sheet(sheet_name))
+        except xlsx_stream.RowLimit:
+            raise SpreadsheetProblem(_too_many(self.name, sheet_name, 0, self.max_rows, self.what)) from None
         except SpreadsheetProblem:
             raise
         except Exception:  # noqa: BLE001
             raise _unreadable(self.name) from None
+
+
+def _is_xlsx(source) -> bool:
+    """An OOXML package (not .ods, which also is a zip): it has [Content_Types].xml."""
+    try:
+        with zipfile.ZipFile(source) as zf:
+            return "[Content_Types].xml" in zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+
+
+def _unreadable_file(name: str) -> SpreadsheetProblem:
+    return SpreadsheetProblem(f"文件 {name} 无法读取（已损坏或不是电子表格）。")
 
 
 def _from_a1(sheet) -> Iterator[list[Any]]:
@@ -176,8 +215,10 @@ def _shared(row: list[Any]) -> list[Any]:
 
 
 def _too_many(name: str, sheet: str, rows: int, limit: int, what: str) -> str:
+    """``rows`` 0: the count is not known (the reading stopped at the limit)."""
     where = f"的工作表「{sheet}」" if sheet else ""
-    return (f"文件 {name}{where}有 {rows} 行，超过{what or '表格'}的上限 {limit} 行，已拒绝（没有读入任何内容）。"
+    count = f"有 {rows} 行，" if rows else ""
+    return (f"文件 {name}{where}{count}超过{what or '表格'}的上限 {limit} 行，已拒绝（没有读入任何内容）。"
             + ("请按村分成几个文件再导入。" if what else ""))
 
 
