@@ -1,0 +1,210 @@
+"""Roster import and sheet reading: peak memory and time against bare calamine (issue 12 item 7).
+
+    python bench/bench_roster_read.py --work /tmp/h12 --rows 20000 --rows 199999 [--runs 2]
+    FUPIN_BENCH_ROOT=/work/main python bench/bench_roster_read.py ...   # the same on another checkout
+
+Makes a township-style roster under ``--work`` (title merged over the columns, 村 merged down each
+village, one row per member, shared strings, as WPS and Excel save it; never in the repository) and
+a township database with its villages. Each job runs in its own process (its peak RSS is its own);
+runs alternate the bare baseline and the app so both see the same load:
+
+- ``calamine``: python-calamine loads the sheet and its rows are walked (what the reader did);
+- ``stream``: ``readers.open_book(...).rows(...)`` walked (the streaming reader, when present);
+- ``dry``: ``roster_import.load`` + ``preview`` (what 检查 does);
+- ``import``: load + preview + ``import_roster`` into a fresh copy of the township database.
+
+Prints wall seconds, peak RSS (MB) and the load average; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, os.environ.get("FUPIN_BENCH_ROOT", str(ROOT)))
+os.environ.setdefault("FUPIN_TUI_TODAY", "2026-11-27")
+
+VILLAGES = [(f"520123101{i:03d}", f"第{i}村") for i in range(1, 41)]
+RELATIONS = ["户主", "配偶", "之子", "之女", "孙子", "孙女"]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_roster(path: Path, rows: int, seed: int = 1) -> None:
+    """``rows`` sheet rows in all (title and header included), households of 1–6 members."""
+    import xlsxwriter
+
+    from fupin_tui.domain.idcard import check_digit
+
+    rng = random.Random(seed)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("花名册")
+    headers = ["村", "户编号", "户主姓名", "家庭人口", "姓名", "与户主关系", "公民身份号码", "联系电话"]
+    ws.merge_range(0, 0, 0, len(headers) - 1, "新安镇建档立卡贫困户花名册")
+    ws.write_row(1, 0, headers)
+    r, household, used = 2, 0, set()
+    per_village = (rows - 2) // len(VILLAGES) + 1
+    while r < rows:
+        village = VILLAGES[min((r - 2) // per_village, len(VILLAGES) - 1)]
+        household += 1
+        size = min(rng.randint(1, 6), rows - r)
+        head = f"户主{household}"
+        for k in range(size):
+            while True:
+                born = date(1940 + rng.randrange(80), 1 + rng.randrange(12), 1 + rng.randrange(28))
+                first17 = f"520123{born:%Y%m%d}{rng.randrange(1000):03d}"
+                if first17 not in used:
+                    used.add(first17)
+                    break
+            ws.write_row(r, 1, [f"{village[0]}{household:05d}", head, size, head if k == 0 else f"成员{household}-{k}",
+                                RELATIONS[k], first17 + check_digit(first17), f"138{rng.randrange(10**8):08d}"])
+            r += 1
+    # 村 merged down each village's rows, its value in the first cell only (as WPS saves it)
+    for i, (_code, name) in enumerate(VILLAGES):
+        first, last = 2 + i * per_village, min(2 + (i + 1) * per_village, rows) - 1
+        if first > last:
+            break
+        if last > first:
+            ws.merge_range(first, 0, last, 0, name)
+        else:
+            ws.write(first, 0, name)
+    wb.close()
+
+
+def make_township(path: Path) -> None:
+    from fupin_tui.context import open_context
+    from fupin_tui.services import township
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    ctx = open_context(path, operator="基准")
+    township.save_township(ctx, "某某县", "新安镇", "520123101")
+    for code, name in VILLAGES:
+        township.save_village(ctx, code, name, True)
+    ctx.db.close()
+
+
+# --------------------------------------------------------------------------- jobs (one per process)
+
+
+def job_calamine(roster: str) -> dict:
+    import python_calamine as calamine
+
+    start = time.perf_counter()
+    sheet = calamine.CalamineWorkbook.from_path(roster).get_sheet_by_name("花名册")
+    n = sum(1 for _ in sheet.iter_rows())
+    return {"seconds": time.perf_counter() - start, "rows": n, "peak_mb": _peak_mb()}
+
+
+def job_stream(roster: str) -> dict:
+    from fupin_tui.excel import readers
+
+    start = time.perf_counter()
+    book = readers.open_book(Path(roster))
+    n = sum(1 for _ in book.rows("花名册"))
+    return {"seconds": time.perf_counter() - start, "rows": n, "peak_mb": _peak_mb()}
+
+
+def job_dry(db: str, roster: str) -> dict:
+    from fupin_tui.context import open_context
+    from fupin_tui.excel import roster_import as ri
+
+    ctx = open_context(Path(db), operator="基准")
+    start = time.perf_counter()
+    loaded = ri.load(roster)
+    plan = ri.preview(ctx, loaded)
+    return {"seconds": time.perf_counter() - start, "rows": plan.member_rows, "households": len_households(plan),
+            "peak_mb": _peak_mb()}
+
+
+def len_households(plan) -> int:
+    return plan.counts()["户数"]
+
+
+def job_import(db: str, roster: str) -> dict:
+    from fupin_tui.context import open_context
+    from fupin_tui.excel import roster_import as ri
+
+    ctx = open_context(Path(db), operator="基准")
+    start = time.perf_counter()
+    loaded = ri.load(roster)
+    plan = ri.preview(ctx, loaded)
+    summary = ri.import_roster(ctx, plan)
+    return {"seconds": time.perf_counter() - start, "rows": plan.member_rows, "households": summary.households,
+            "members": summary.members, "peak_mb": _peak_mb()}
+
+
+JOBS = {"calamine": job_calamine, "stream": job_stream, "dry": job_dry, "import": job_import}
+
+
+def _child(job: str, *args: str) -> dict | None:
+    out = subprocess.run([sys.executable, __file__, "--job", job, *args], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        if "open_book" in out.stderr:  # a checkout without the streaming reader
+            return None
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work", type=Path, default=Path("/tmp/h12"))
+    parser.add_argument("--rows", type=int, action="append", help="sheet rows of a roster (repeatable)")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--jobs", default="calamine,stream,dry,import")
+    parser.add_argument("--job")
+    parser.add_argument("args", nargs="*")
+    args = parser.parse_args()
+    if args.job:
+        print(json.dumps(JOBS[args.job](*args.args)))
+        return
+    args.work.mkdir(parents=True, exist_ok=True)
+    base = args.work / "township.db"
+    if not base.exists():
+        make_township(base)
+    print(f"roster reading, code {os.environ.get('FUPIN_BENCH_ROOT', ROOT)}, median of {args.runs}, "
+          f"{datetime.now():%Y-%m-%d %H:%M}, load average before {_load()}")
+    print(f"| {'sheet rows':>10} | {'job':<9} | {'wall s':>7} | {'peak MB':>7} |")
+    print(f"|{'-' * 12}|{'-' * 11}|{'-' * 9}|{'-' * 9}|")
+    for rows in args.rows or [20000]:
+        roster = args.work / f"roster-{rows}.xlsx"
+        if not roster.exists():
+            write_roster(roster, rows)
+        results: dict[str, list[dict]] = {}
+        for _ in range(args.runs):
+            for job in args.jobs.split(","):
+                if job in ("calamine", "stream"):
+                    result = _child(job, str(roster))
+                else:
+                    db = args.work / f"township-{job}.db"
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(str(db) + suffix).unlink(missing_ok=True)
+                    shutil.copy(base, db)
+                    result = _child(job, str(db), str(roster))
+                if result is not None:
+                    results.setdefault(job, []).append(result)
+        for job, runs in results.items():
+            print(f"| {rows:>10,} | {job:<9} | {statistics.median(r['seconds'] for r in runs):>7.2f} "
+                  f"| {max(r['peak_mb'] for r in runs):>7.0f} |")
+    print(f"load average after {_load()}")
+
+
+if __name__ == "__main__":
+    main()
