@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import xlsxwriter
+import xlsxwriter.worksheet
 
 from fupin_tui.excel.styles import (
     EXCEL_CELL_LIMIT,
@@ -77,6 +78,23 @@ def _serial(value: _dt.date) -> float:
     delta = value.replace(tzinfo=None) - _EPOCH
     days = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
     return days + 1 if days > 59 else days  # Excel's phantom 1900-02-29
+
+
+class StyledCellWorksheet(xlsxwriter.worksheet.Worksheet):
+    """xlsxwriter's worksheet with one shortcut: a cell's style number needs no XML escaping.
+
+    Every data cell carries its style (font, border, number format) as ``s="3"``; stock
+    xlsxwriter runs its escaping regular expression on that integer and catches the TypeError,
+    which made a styled cell cost about 1.2 × an unstyled one (callgrind: 59.6 k against 49.2 k
+    instructions a cell; 55.3 k with this). The bytes written are the same
+    (tests/unit/test_xlsx_styled_cells.py). The method is xlsxwriter's own, not a public one:
+    if a later release renames it, this override is simply never called.
+    """
+
+    def _escape_attributes(self, attribute):
+        if attribute.__class__ is int:
+            return attribute
+        return super()._escape_attributes(attribute)
 
 
 class TableBook:
@@ -147,7 +165,7 @@ class TableBook:
         """
         if not columns:
             raise ValueError("a table needs at least one column")
-        ws = self.wb.add_worksheet(name)
+        ws = self.wb.add_worksheet(name, worksheet_class=StyledCellWorksheet)
         ncols = len(columns)
         rows = iter(rows)
         sample = list(itertools.islice(rows, SAMPLE_ROWS))
