@@ -78,7 +78,8 @@ class FupinApp(App):
         super().__init__()
         self.set_keymap(self.keymap)
         km.set_active(self.keymap)
-        self.db_path = Path(db_path)
+        # a county database on a server (postgresql://…) stays text: a Path would fold its "//"
+        self.db_path = db_path if _on_server(db_path) else Path(db_path)
         self.demo = demo
         self.requested_operator = operator
         self.ctx = None
@@ -115,8 +116,13 @@ class FupinApp(App):
         self.configuration = configuration.load(self.db_path, db=self.ctx.db, operator=self.ctx.operator)
         self.ctx.db.changes.publish(Change(ALL))
 
+    @property
+    def on_server(self) -> bool:
+        """A county database on a PostgreSQL server: no file to check or back up, county mode only."""
+        return _on_server(self.db_path)
+
     def on_mount(self) -> None:
-        self.switch_mode("dashboard")
+        self.switch_mode("county" if self.on_server else "dashboard")  # a server database is a county one
         for problem in self.keymap_problems:  # said at start, never dropped silently
             self.notify(problem, severity="warning", timeout=15)
         if self.ctx is None:
@@ -133,13 +139,14 @@ class FupinApp(App):
             from fupin_tui import backup
             from fupin_tui.db import integrity_ok
 
-            # a damaged page anywhere is found now, not in the middle of a clerk's save (0.13 s at 20,000 households)
-            if not integrity_ok(self.db_path, quick=True):
+            # a damaged page anywhere is found now, not in the middle of a clerk's save (0.13 s at 20,000 households);
+            # a server checks its own pages
+            if not self.on_server and not integrity_ok(self.db_path, quick=True):
                 raise DatabaseProblem(f"数据库 {self.db_path} 已损坏（完整性检查未通过）。", kind="damaged")
         except DatabaseProblem as exc:
             self.call_from_thread(self._startup_failed, str(exc), exc.kind)
             return
-        if not self.read_only:
+        if not self.read_only and not self.on_server:  # a server's database: the server's own backups
             try:
                 backup.backup_if_due(self.db_path)
             except DatabaseProblem as exc:  # a failed backup is a warning: the work goes on
@@ -253,7 +260,7 @@ class FupinApp(App):
         """A broken audit chain is a warning on the dashboard (not a 体检 finding)."""
         from fupin_tui import audit_chain
 
-        report = audit_chain.verify(self.db_path)
+        report = audit_chain.verify_database(self.ctx.db)  # a file, or a query on the server
         if not report.ok:
             self.warnings.append(report.describe())
             self.call_from_thread(self._show_warnings)
@@ -351,6 +358,8 @@ class FupinApp(App):
         return done
 
     def action_export_copy(self) -> None:
+        if self._server_backs_up():
+            return
         from fupin_tui import backup
         from fupin_tui.cli_safety import default_copy_folder
         from fupin_tui.db import DatabaseProblem
@@ -363,6 +372,8 @@ class FupinApp(App):
         self.notify(f"已导出数据库副本 {path}")
 
     def action_backup_now(self) -> None:
+        if self._server_backs_up():
+            return
         from fupin_tui import backup
         from fupin_tui.db import DatabaseProblem
 
@@ -372,6 +383,20 @@ class FupinApp(App):
             self.notify(f"备份失败：{exc}", severity="error")
             return
         self.notify(f"已备份到 {path}")
+
+
+    def _server_backs_up(self) -> bool:
+        if self.on_server:
+            from fupin_tui.screens.county import SERVER_BACKUP
+
+            self.notify(SERVER_BACKUP, severity="warning", timeout=8)
+        return self.on_server
+
+
+def _on_server(target) -> bool:
+    from fupin_tui.server import is_server_url
+
+    return is_server_url(target)
 
 
 def _palette():
@@ -405,4 +430,4 @@ def make_app(db_path: Path | str | None = None, *, operator: str | None = None, 
         from fupin_tui.config import default_db_path
 
         db_path = default_db_path()
-    return FupinApp(Path(db_path), operator=operator, defer_open=defer_open, demo=demo)
+    return FupinApp(db_path if _on_server(db_path) else Path(db_path), operator=operator, defer_open=defer_open, demo=demo)

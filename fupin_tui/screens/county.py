@@ -17,6 +17,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from fupin_tui import keymap as km
 
 READ_ONLY = "县级汇总库：各乡镇的记录只读，只能在乡镇自己的数据库中修改后重新上报。"
+# said once, on this screen, not as a warning at every start: a server keeps its own backups
+SERVER_BACKUP = "服务器上的县级汇总库由服务器自己备份（请管理员用 pg_dump 等定期备份），本程序不做文件备份。"
 
 
 def _cell(value) -> str:
@@ -45,6 +47,7 @@ class CountyScreen(Screen):
         with Vertical():
             yield Static("全县汇总（按乡镇）", classes="county-title")
             yield Static(READ_ONLY, classes="county-note", id="county-read-only")
+            yield Static("", classes="county-note", id="county-where", markup=False)
             yield DataTable(id="county-summary", cursor_type="row", zebra_stripes=True)
             yield Static(f"合并记录（选中一条按 {km.shown('void')} 撤销该次合并）", classes="county-title")
             yield DataTable(id="county-merges", cursor_type="row", zebra_stripes=True)
@@ -56,9 +59,12 @@ class CountyScreen(Screen):
         merges = self.query_one("#county-merges", DataTable)
         merges.add_columns("编号", "合并时间", "经办人", "乡镇", "报送期", "上报包", "状态")
         if getattr(self.app, "ctx", None) is not None:
-            self.action_reload()
+            self.database_ready()
 
     def database_ready(self) -> None:
+        db = self.app.ctx.db
+        where = f"数据库：{db.where}" + (f"。{SERVER_BACKUP}" if db.is_server else "")
+        self.query_one("#county-where", Static).update(where)
         self.action_reload()
 
     def action_reload(self) -> None:
