@@ -15,6 +15,8 @@ from fupin_tui.excel.package import export_package
 from tests.pilot.ready import app_ready, until
 from tests.screen_text import screen_text
 
+import excel_sample
+
 
 @pytest.fixture
 def county_db(town, other_town, tmp_path):
@@ -47,7 +49,8 @@ async def test_county_database_opens_the_summary_refuses_edits_and_undoes_a_merg
         rows = _rows(app, "#county-summary")
         assert [r[0] for r in rows] == ["520123101 新安镇", "520123102 坪山乡", "全县合计"]
         assert rows[0][2] == "10" and rows[1][2] == "6" and rows[2][2] == "16"
-        assert "全县汇总" in screen_text(app) and "新安镇" in screen_text(app)
+        # the rows are in the table before they are painted: wait for what the clerk sees
+        await until(pilot, lambda: "全县汇总" in screen_text(app) and "新安镇" in screen_text(app), "汇总画在屏幕上")
         assert "县级汇总" in app.title
 
         # a township's records cannot be edited here: the job is refused, said on screen
@@ -98,8 +101,8 @@ async def test_the_app_on_a_server_database_opens_the_county_summary(town, other
         assert [r[0] for r in rows] == ["520123101 新安镇", "520123102 坪山乡", "全县合计"]
         assert rows[2][2] == "16"
         assert app.county_mode and app.startup_problem is None and app.warnings == []  # the chain is whole
-        text = screen_text(app).replace("\n", "")
-        assert "由服务器自己备份" in text and "县级汇总" in app.title
+        await until(pilot, lambda: "由服务器自己备份" in screen_text(app).replace("\n", ""), "服务器备份的说明")
+        assert "县级汇总" in app.title
         # the township's records stay read-only on the server too
         await pilot.press("f3")
         await until(pilot, lambda: "不可用" in screen_text(app).replace("\n", ""), "只读的提示")
@@ -146,3 +149,44 @@ def test_the_command_line_app_start_refuses_a_bad_server_in_one_line(pg_url, cap
     from pg_cluster import query
 
     assert query(pg_url, "select count(*) from pg_tables where schemaname = 'public'") == [(0,)]
+
+
+async def test_the_summary_shows_the_last_check_per_township_on_either_engine(town, other_town, county, tmp_path,
+                                                                              capsys):
+    """No 体检 at start: the findings column shows what the last ``fupin-tui check`` found, with its time;
+    a township never checked says 未体检, one merged again since its 体检 says 合并后未体检."""
+    import json
+
+    from fupin_tui import cli
+
+    import_packages([export_package(town, tmp_path / "a").path, export_package(other_town, tmp_path / "b").path],
+                    county, operator="县汇总")
+    assert cli.main(["--db", str(county), "check", "--township", "520123101", "--json"]) in (0, 1)
+    found = json.loads(capsys.readouterr().out)
+    by_severity: dict[str, int] = {}
+    for f in found:
+        if not f["acknowledged"]:
+            by_severity[f["severity"]] = by_severity.get(f["severity"], 0) + 1
+    assert by_severity  # the sample township has findings
+    expected = " ".join(f"{k} {by_severity[k]}" for k in ("逾期", "即将到期", "不合规", "提示") if k in by_severity)
+
+    app = make_app(county, operator="县汇总", defer_open=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app_ready(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
+                    and app.screen.query_one("#county-summary", DataTable).row_count == 3, "全县汇总显示")
+        rows = _rows(app, "#county-summary")
+        assert rows[0][7] == expected and rows[0][8].startswith("体检于 ")
+        assert rows[1][7:9] == ["", "未体检"]
+        assert rows[2][7] == expected and rows[2][8] == "1 个乡镇未体检"
+        await until(pilot, lambda: expected in screen_text(app), "体检问题画在屏幕上")
+
+    # 新安镇 sends a newer package: its old 体检 no longer speaks for it
+    excel_sample.fill(town, households=1, projects=0, seed=5)
+    import_packages([export_package(town, tmp_path / "c").path], county, operator="县汇总")
+    app = make_app(county, operator="县汇总", defer_open=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app_ready(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
+                    and app.screen.query_one("#county-summary", DataTable).row_count == 3, "全县汇总显示")
+        assert _rows(app, "#county-summary")[0][7:9] == ["", "合并后未体检"]
