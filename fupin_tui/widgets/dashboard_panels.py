@@ -80,8 +80,6 @@ class DashboardPanel(Widget):
     def on_mount(self) -> None:
         if getattr(self.app, "ctx", None) is not None:
             self.reload()
-        elif getattr(self.app, "db_path", None) is not None:
-            self._load_early()  # while the database layer is still loading: stored results, if current
 
     def reload(self) -> None:
         self._asked += 1
@@ -92,22 +90,18 @@ class DashboardPanel(Widget):
         """The figures drawn answer the latest reload (what a snapshot or a test waits for)."""
         return self._answered == self._asked
 
-    def fetch_early(self, db_path):
-        """Figures kept from the last run while nothing changed (plain sqlite3), or None."""
+    def early(self, summary: dict):
+        """Figures from the kept summary (``check_fast.stored_summary``), shown while the database
+        layer is still loading; None: this panel waits for its own load."""
         return None
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="early")
-    def _load_early(self) -> None:
-        try:
-            data = self.fetch_early(self.app.db_path)
-        except Exception:  # noqa: BLE001 - only a head start: the full load follows
-            return
-        if data is not None:
-            self.app.call_from_thread(self._loaded_early, data)
-
-    def _loaded_early(self, data) -> None:
+    def show_early(self, summary: dict) -> None:
         if self.data is None:
-            self._loaded(data)
+            data = self.early(summary)
+            if data is not None and self.is_mounted:
+                self._loaded(data)
+            elif data is not None:
+                self.data = data  # drawn with it at mount
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self, asked: int) -> None:
@@ -157,9 +151,8 @@ class DashboardPanel(Widget):
 class SeverityCounts(DashboardPanel):
     TITLE = "体检（F8 查看详情）"
 
-    def fetch_early(self, db_path):
-        summary = _stored(db_path)
-        return summary["counts"] if summary else None
+    def early(self, summary: dict):
+        return summary["counts"]
 
     def fetch(self, ctx):
         return _summary(self.app, ctx)["counts"]
@@ -172,18 +165,25 @@ class SeverityCounts(DashboardPanel):
         return [line]
 
 
-SHORT_SCREEN = 30  # terminal rows below which the dashboard is drawn compact
-SHORT_SCREEN_DEADLINES = 5
+SHORT_SCREEN_DEADLINES = 5  # deadlines shown on a short terminal (screens.dashboard.SHORT_SCREEN)
 
 
 class NextDeadlines(DashboardPanel):
     TITLE = "近期期限（工作日）"
+    # a short terminal (80x24) shows the nearest few, so the fund line below still fits on the screen;
+    # set by the dashboard at mount and resize (``set_short``), never measured inside ``render``, so a
+    # height taken from one drawing always matches the next
+    short = False
 
-    def fetch_early(self, db_path):
+    def set_short(self, short: bool) -> None:
+        if short != self.short:
+            self.short = short
+            self.refresh(layout=True)
+
+    def early(self, summary: dict):
         from fupin_tui.services.check_fast import deadlines_of
 
-        summary = _stored(db_path)
-        return deadlines_of(summary) if summary else None
+        return deadlines_of(summary)
 
     def fetch(self, ctx):
         from fupin_tui.services.check_fast import deadlines_of
@@ -200,8 +200,7 @@ class NextDeadlines(DashboardPanel):
         who_w = max(rest - what_w - 1, 6)
         out = [Text(fit("截止日期", 10) + " " + fit("剩余", 6, "right") + " " + fit("事项", what_w) + " "
                     + fit("对象", who_w), style="dim")]
-        # a short terminal (80x24) shows the nearest few, so the fund line below still fits on the screen
-        shown = self.data[:SHORT_SCREEN_DEADLINES] if self.app.size.height < SHORT_SCREEN else self.data
+        shown = self.data[:SHORT_SCREEN_DEADLINES] if self.short else self.data
         for u in shown:
             left = "今天" if u.workdays_left == 0 else f"{u.workdays_left}天"
             style = "bold yellow" if u.workdays_left <= 5 else ""
