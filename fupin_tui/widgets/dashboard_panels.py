@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rich.cells import cell_len
+from rich.cells import cell_len, chop_cells
 from rich.text import Text
 from textual import work
 from textual.widget import Widget
@@ -52,6 +52,17 @@ def scaled(values: list[Decimal | int], total: Decimal | int, width: int) -> lis
     return out
 
 
+def parts_in_lines(parts: list[str], width: int, style: str = "") -> list[Text]:
+    """Parts joined by two spaces, a new line where the next would not fit (the panels never wrap)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(part) <= width:
+            lines[-1] += "  " + part
+        else:
+            lines.append(part)
+    return [Text(line, style=style) for line in lines]
+
+
 def legend(styles: dict[str, str]) -> Text:
     out = Text("图例 ")
     for name, style in styles.items():
@@ -63,8 +74,11 @@ def legend(styles: dict[str, str]) -> Text:
 class DashboardPanel(Widget):
     """Shared: a title, a thread worker that loads, and drawing for the current width."""
 
+    # Drawn for the width of the last layout, and the layout after the figures' scrollbar came
+    # measures it two cells narrower: wrapped there, each full line counted twice (blank lines under
+    # 近期期限 at 80x24 until the next frame). Never wrapped, the height is the lines drawn.
     DEFAULT_CSS = """
-    DashboardPanel { height: auto; margin-bottom: 1; }
+    DashboardPanel { height: auto; margin-bottom: 1; text-wrap: nowrap; text-overflow: clip; }
     """
     TITLE = ""
 
@@ -140,7 +154,7 @@ class DashboardPanel(Widget):
         width = max(self.size.width, 20)
         lines = [Text(self.TITLE, style="bold")]
         if self.failed:
-            lines.append(Text(f"无法读取：{self.failed}", style="red"))
+            lines += [Text(part, style="red") for part in chop_cells(f"无法读取：{self.failed}", width)]
         elif self.data is None:
             lines.append(Text("正在统计…", style="dim"))
         else:
@@ -271,8 +285,8 @@ class FundExecutionChart(DashboardPanel):
         bar_w = max(width - name_w - figure_w - 2, 10)
         biggest = max(r.approved for r in rows)
         total = [sum((getattr(r, k) for r in self.data), Decimal(0)) for k in ("approved", "disbursed", "reimbursed")]
-        out = [Text(f"全乡镇：批复{total[0]:,.0f}元  已拨付{_share(total[1], total[0])}  "
-                    f"已报账{_share(total[2], total[0])}（共{len(self.data)}个项目）")]
+        out = parts_in_lines([f"全乡镇：批复{total[0]:,.0f}元", f"已拨付{_share(total[1], total[0])}",
+                              f"已报账{_share(total[2], total[0])}（共{len(self.data)}个项目）"], width)
         for r in rows:
             length = scaled([r.approved], biggest, bar_w)[0]
             reimbursed = min(r.reimbursed, r.approved)
@@ -317,7 +331,7 @@ class HouseholdsByVillageChart(DashboardPanel):
             out.append(line)
         out.append(legend({s: STATUS_STYLES[s] for s in statuses}))
         totals = {s: sum(c.get(s, 0) for _v, c in self.data) for s in statuses}
-        out.append(Text("  ".join(f"{s}{n}户" for s, n in totals.items()), style="dim"))
+        out += parts_in_lines([f"{s}{n}户" for s, n in totals.items()], width, style="dim")
         return out
 
 
