@@ -72,21 +72,24 @@ class DashboardScreen(Screen):
         from fupin_tui.services.check_fast import stored_summary
         from fupin_tui.services.overview import read_overview
 
-        overview = summary = None
-        try:
-            overview = read_overview(self.app.db_path)
+        summary = overview = None
+        try:  # what needs doing first (体检 counts, 近期期限), then the counts by status
             summary = stored_summary(self.app.db_path)
+            self.app.call_from_thread(self._show_early_summary, summary)
+            overview = read_overview(self.app.db_path)
         except Exception:  # noqa: BLE001 - only a head start: the full open says what is wrong
             pass
-        self.app.call_from_thread(self._show_early, overview, summary)
+        self.app.call_from_thread(self._show_early_overview, overview)
 
-    def _show_early(self, overview, summary) -> None:
-        if overview is not None and self._overview_answered < 0:
-            self._show(overview)
+    def _show_early_summary(self, summary) -> None:
         if summary is not None and self.app.ctx is None:
             self._early = summary
             for panel in self.query(".panel"):
                 panel.show_early(summary)
+
+    def _show_early_overview(self, overview) -> None:
+        if overview is not None and self._overview_answered < 0:
+            self._show(overview)
         # the database layer's imports hold the GIL for a while: only once these figures are drawn
         self.call_after_refresh(self.app.open_database_soon)
 
