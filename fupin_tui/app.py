@@ -57,6 +57,9 @@ class FupinApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     MODES = {mode: _screen_factory(mode) for mode in JOBS}
     MODES["county"] = lambda: importlib.import_module("fupin_tui.screens.county").CountyScreen()
+    # the first screen is the dashboard itself, not Textual's blank default switched away from at
+    # mount (that switch parsed every stylesheet twice more before the first paint)
+    DEFAULT_MODE = "dashboard"
     county_mode = False  # a county database: the 县级汇总 screen, the townships' records read-only
     BINDINGS = [
         km.bind("help", "toggle_help", "帮助", tooltip="显示本页的按键", priority=True),  # in dialogs too
@@ -122,13 +125,27 @@ class FupinApp(App):
         return _on_server(self.db_path)
 
     def on_mount(self) -> None:
-        self.switch_mode("county" if self.on_server else "dashboard")  # a server database is a county one
+        if self.on_server:  # a server database is a county one: its screen from the start, no file to read early
+            self.switch_mode("county")
+            self.call_after_refresh(self.open_database_soon)
         for problem in self.keymap_problems:  # said at start, never dropped silently
             self.notify(problem, severity="warning", timeout=15)
         if self.ctx is None:
-            self.call_after_refresh(self._open_in_background)  # after the first paint: its imports hold the GIL
+            # the dashboard asks for the open once its kept figures are drawn (open_database_soon);
+            # this is in case it cannot (a locked file keeps its early read waiting)
+            self.set_timer(2.0, self.open_database_soon)
         else:
             self.call_after_refresh(self._after_open)
+
+    _opening = False
+    _backup_due = False  # the app opened the database itself: the daily backup follows, once it is ready
+
+    def open_database_soon(self) -> None:
+        """Open the database in a thread, once: after the first paint and the dashboard's kept
+        figures, since the database layer's imports hold the GIL for a while."""
+        if self.ctx is None and not self._opening:
+            self._opening = True
+            self._open_in_background()
 
     @work(thread=True, exclusive=True, group="startup", description="打开数据库")
     def _open_in_background(self) -> None:
@@ -136,7 +153,6 @@ class FupinApp(App):
 
         try:
             self._open_database()
-            from fupin_tui import backup
             from fupin_tui.db import integrity_ok
 
             # a damaged page anywhere is found now, not in the middle of a clerk's save (0.13 s at 20,000 households);
@@ -146,12 +162,22 @@ class FupinApp(App):
         except DatabaseProblem as exc:
             self.call_from_thread(self._startup_failed, str(exc), exc.kind)
             return
-        if not self.read_only and not self.on_server:  # a server's database: the server's own backups
-            try:
-                backup.backup_if_due(self.db_path)
-            except DatabaseProblem as exc:  # a failed backup is a warning: the work goes on
-                self.warnings.append(f"今天的自动备份没有完成：{exc}")
+        self._backup_due = not self.read_only and not self.on_server  # a server's database: the server's own backups
         self.call_from_thread(self._after_open)
+
+    @work(thread=True, exclusive=True, group="backup", description="自动备份")
+    def _daily_backup(self) -> None:
+        """The day's backup, after the dashboard is drawn and the keys work, at a lower priority, so
+        the clerk's first minutes (and the 体检 child on the other core) go first."""
+        from fupin_tui import backup
+        from fupin_tui.db import DatabaseProblem
+
+        _lower_this_thread()
+        try:
+            backup.backup_if_due(self.db_path)
+        except DatabaseProblem as exc:  # a failed backup is a warning: the work goes on
+            self.warnings.append(f"今天的自动备份没有完成：{exc}")
+            self.call_from_thread(self._show_warnings)
 
     @property
     def read_only(self) -> bool:
@@ -244,6 +270,9 @@ class FupinApp(App):
             if refresh:
                 refresh()
         self._verify_audit_chain()
+        if self._backup_due:
+            self._backup_due = False
+            self.call_after_refresh(self._daily_backup)
         queued, self.queued_mode = self.queued_mode, None
         if self.county_mode:
             queued = "county"
@@ -384,7 +413,6 @@ class FupinApp(App):
             return
         self.notify(f"已备份到 {path}")
 
-
     def _server_backs_up(self) -> bool:
         if self.on_server:
             from fupin_tui.screens.county import SERVER_BACKUP
@@ -397,6 +425,25 @@ def _on_server(target) -> bool:
     from fupin_tui.server import is_server_url
 
     return is_server_url(target)
+
+
+def _lower_this_thread() -> None:
+    """This thread only at a lower CPU priority (Linux: a thread has its own nice value; Windows:
+    below normal); elsewhere, or if refused, as it was."""
+    import os
+    import sys
+    import threading
+
+    try:
+        if sys.platform.startswith("linux"):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        elif os.name == "nt":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), -1)  # THREAD_PRIORITY_BELOW_NORMAL
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def _palette():

@@ -5,6 +5,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.db import open_database
 from fupin_tui.services import township
 from tests.disks import fill, remount, small_disk
+from tests.pilot.ready import until
 from tests.screen_text import screen_text
 
 
@@ -56,6 +57,8 @@ async def test_a_failed_backup_at_start_is_a_warning_and_the_app_goes_on(tmp_pat
         async with app.run_test(size=(100, 30)) as pilot:
             await _started(app, pilot)
             assert type(app.screen).__name__ == "DashboardScreen"
+            # the day's backup runs once the dashboard is drawn and the database ready, in its own worker
+            await until(pilot, lambda: "备份" in str(app.screen.query_one("#warnings").render()), "备份警告")
             shown = _warning_box(app)
             assert "磁盘空间已满" in shown and "备份" in shown and "损坏" not in shown
         assert not list(disk.rglob("*.part"))
