@@ -30,10 +30,13 @@ def routed(app, key: str, held: bool) -> None:
 def write(where: str, key: str, screen: object, focused: object, value: str | None = None) -> None:
     global _out
     if _out is None:
-        _out = open(os.environ[ENV], "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - kept open, line-buffered
+        from fupin_tui.filenames import open_private
+
+        _out = open_private(os.environ[ENV], "w")  # one run's log, owner-only like every file the app writes
     name = lambda w: "-" if w is None else f"{type(w).__name__}#{getattr(w, 'id', None) or ''}"  # noqa: E731
     _out.write(f"{time.monotonic():.4f}\t{where}\t{key}\t{name(screen)}\t{name(focused)}"
                + (f"\t{value!r}" if value is not None else "") + "\n")
+    _out.flush()  # read while the app runs
 
 
 def watch_inputs() -> None:
