@@ -50,8 +50,11 @@ class KnownDocument:
     source: str  # shown to the clerk: where the tick came from
 
 
+KNOWN = "已登记："  # a tick's source starts with it; the checklist's 来源 column leaves it out
+
+
 def _labelled(what: str, value: str) -> str:
-    return f"已登记：{what} {value}" if value else f"已登记：{what}"
+    return f"{KNOWN}{what} {value}" if value else f"{KNOWN}{what}"
 
 
 def known_documents(k: DossierSources) -> dict[int, KnownDocument]:
