@@ -59,6 +59,9 @@ class FupinApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     MODES = {mode: _screen_factory(mode) for mode in JOBS}
     MODES["county"] = lambda: importlib.import_module("fupin_tui.screens.county").CountyScreen()
+    # the first screen is the dashboard itself, not Textual's blank default switched away from at
+    # mount (that switch parsed every stylesheet twice more before the first paint)
+    DEFAULT_MODE = "dashboard"
     county_mode = False  # a county database: the 县级汇总 screen, the townships' records read-only
     BINDINGS = [
         km.bind("help", "toggle_help", "帮助", tooltip="显示本页的按键", priority=True),  # in dialogs too
@@ -121,13 +124,24 @@ class FupinApp(App):
         self.ctx.db.changes.publish(Change(ALL))
 
     def on_mount(self) -> None:
-        self.switch_mode("dashboard")
         for problem in self.keymap_problems:  # said at start, never dropped silently
             self.notify(problem, severity="warning", timeout=15)
         if self.ctx is None:
-            self.call_after_refresh(self._open_in_background)  # after the first paint: its imports hold the GIL
+            # the dashboard asks for the open once its kept figures are drawn (open_database_soon);
+            # this is in case it cannot (a locked file keeps its early read waiting)
+            self.set_timer(2.0, self.open_database_soon)
         else:
             self.call_after_refresh(self._after_open)
+
+    _opening = False
+    _backup_due = False  # the app opened the database itself: the daily backup follows, once it is ready
+
+    def open_database_soon(self) -> None:
+        """Open the database in a thread, once: after the first paint and the dashboard's kept
+        figures, since the database layer's imports hold the GIL for a while."""
+        if self.ctx is None and not self._opening:
+            self._opening = True
+            self._open_in_background()
 
     @work(thread=True, exclusive=True, group="startup", description="打开数据库")
     def _open_in_background(self) -> None:
@@ -135,7 +149,6 @@ class FupinApp(App):
 
         try:
             self._open_database()
-            from fupin_tui import backup
             from fupin_tui.db import integrity_ok
 
             # a damaged page anywhere is found now, not in the middle of a clerk's save (0.13 s at 20,000 households)
@@ -144,12 +157,22 @@ class FupinApp(App):
         except DatabaseProblem as exc:
             self.call_from_thread(self._startup_failed, str(exc), exc.kind)
             return
-        if not self.read_only:
-            try:
-                backup.backup_if_due(self.db_path)
-            except DatabaseProblem as exc:  # a failed backup is a warning: the work goes on
-                self.warnings.append(f"今天的自动备份没有完成：{exc}")
+        self._backup_due = not self.read_only
         self.call_from_thread(self._after_open)
+
+    @work(thread=True, exclusive=True, group="backup", description="自动备份")
+    def _daily_backup(self) -> None:
+        """The day's backup, after the dashboard is drawn and the keys work, at a lower priority, so
+        the clerk's first minutes (and the 体检 child on the other core) go first."""
+        from fupin_tui import backup
+        from fupin_tui.db import DatabaseProblem
+
+        _lower_this_thread()
+        try:
+            backup.backup_if_due(self.db_path)
+        except DatabaseProblem as exc:  # a failed backup is a warning: the work goes on
+            self.warnings.append(f"今天的自动备份没有完成：{exc}")
+            self.call_from_thread(self._show_warnings)
 
     @property
     def read_only(self) -> bool:
@@ -242,6 +265,9 @@ class FupinApp(App):
             if refresh:
                 refresh()
         self._verify_audit_chain()
+        if self._backup_due:
+            self._backup_due = False
+            self.call_after_refresh(self._daily_backup)
         queued, self.queued_mode = self.queued_mode, None
         if self.county_mode:
             queued = "county"
@@ -383,6 +409,25 @@ class FupinApp(App):
             self.notify(f"备份失败：{exc}", severity="error")
             return
         self.notify(f"已备份到 {path}")
+
+
+def _lower_this_thread() -> None:
+    """This thread only at a lower CPU priority (Linux: a thread has its own nice value; Windows:
+    below normal); elsewhere, or if refused, as it was."""
+    import os
+    import sys
+    import threading
+
+    try:
+        if sys.platform.startswith("linux"):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        elif os.name == "nt":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), -1)  # THREAD_PRIORITY_BELOW_NORMAL
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def _palette():

@@ -30,6 +30,7 @@ NAV = [
 # tall one the counts come first and everything still fits.
 URGENT_PANELS = ("SeverityCounts", "NextDeadlines", "FundExecutionChart")
 OTHER_PANELS = ("HouseholdsByVillageChart", "ProjectsByStateChart")
+SHORT_SCREEN = 30  # terminal rows below which the dashboard is drawn compact
 
 
 class DashboardScreen(Screen):
@@ -59,10 +60,38 @@ class DashboardScreen(Screen):
         if self.app.ctx is not None:
             self.database_ready()
         else:
-            # after the first paint: the counts straight from the file while the database layer is
-            # still loading, then the panels with kept figures, if current
-            self.call_after_refresh(self._load)
+            # after the first paint: the counts straight from the file and the kept 体检 figures
+            # (plain sqlite3, one read), drawn before the database layer starts loading
             self.call_after_refresh(self._mount_panels)
+            self.call_after_refresh(self._load_early)
+
+    _early: dict | None = None  # the kept 体检 summary read at start, while it was current
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-early")
+    def _load_early(self) -> None:
+        from fupin_tui.services.check_fast import stored_summary
+        from fupin_tui.services.overview import read_overview
+
+        summary = overview = None
+        try:  # what needs doing first (体检 counts, 近期期限), then the counts by status
+            summary = stored_summary(self.app.db_path)
+            self.app.call_from_thread(self._show_early_summary, summary)
+            overview = read_overview(self.app.db_path)
+        except Exception:  # noqa: BLE001 - only a head start: the full open says what is wrong
+            pass
+        self.app.call_from_thread(self._show_early_overview, overview)
+
+    def _show_early_summary(self, summary) -> None:
+        if summary is not None and self.app.ctx is None:
+            self._early = summary
+            for panel in self.query(".panel"):
+                panel.show_early(summary)
+
+    def _show_early_overview(self, overview) -> None:
+        if overview is not None and self._overview_answered < 0:
+            self._show(overview)
+        # the database layer's imports hold the GIL for a while: only once these figures are drawn
+        self.call_after_refresh(self.app.open_database_soon)
 
     _overview_asked = 0
     _overview_answered = -1
@@ -97,21 +126,27 @@ class DashboardScreen(Screen):
             return
         figures = self.query_one("#figures")
         self._panels_live = self.app.ctx is not None
-        figures.mount_all([getattr(module, name)(classes="panel -urgent") for name in URGENT_PANELS])
-        figures.mount_all([getattr(module, name)(classes="panel") for name in OTHER_PANELS])
+        panels = [getattr(module, name)(classes="panel -urgent") for name in URGENT_PANELS]
+        panels += [getattr(module, name)(classes="panel") for name in OTHER_PANELS]
+        if self._early is not None and not self._panels_live:
+            for panel in panels:
+                panel.show_early(self._early)
+        figures.mount_all(panels)
         self._arrange()
 
     def on_resize(self) -> None:
         self._arrange()
 
     def _arrange(self) -> None:
-        from fupin_tui.widgets.dashboard_panels import SHORT_SCREEN
-
         urgent = list(self.query(".-urgent"))
         if not urgent:
             return
         figures, counts = self.query_one("#figures"), self.query_one("#counts")
         short = self.app.size.height < SHORT_SCREEN
+        for panel in urgent:
+            set_short = getattr(panel, "set_short", None)
+            if set_short:
+                set_short(short)
         if short and figures.children.index(counts) < figures.children.index(urgent[0]):
             figures.move_child(counts, after=urgent[-1])
         elif not short and figures.children.index(counts) > figures.children.index(urgent[0]):
