@@ -16,6 +16,8 @@ from textual import events, work
 from textual.app import App
 from textual.screen import Screen
 
+from fupin_tui import keylog
+from fupin_tui.key_order import KeyGate
 from fupin_tui import keymap as km
 
 # mode name -> (module, class, title shown in navigation)
@@ -78,6 +80,8 @@ class FupinApp(App):
         # keymap.toml in the config folder: remaps checked (unknown ids, bad keys, clashes) before the app is built
         self.keymap, self.keymap_problems = configuration.load_keymap()
         textual_zh.install(textual_zh.taken_keys(self.keymap))
+        if keylog.enabled():
+            keylog.watch_inputs()
         super().__init__()
         self.set_keymap(self.keymap)
         km.set_active(self.keymap)
@@ -90,6 +94,7 @@ class FupinApp(App):
         self.startup_problem: str | None = None
         self.change_relay = None
         self.queued_mode: str | None = None  # an F-key pressed before the database was ready
+        self.key_gate = KeyGate(self)  # each key to the widget focused once the keys before it are done
         self.queued_keys: list = []  # keys typed after it (Ctrl+F, a name, Enter): for that job, not dropped
         # things the clerk must see but that do not stop the work (read-only file, failed backup …)
         self.warnings: list[str] = []
@@ -301,6 +306,12 @@ class FupinApp(App):
                 show()
 
     async def on_event(self, event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            admitted = self.key_gate.admit(event)
+            if keylog.enabled():
+                keylog.routed(self, event.key, held=not admitted)
+            if not admitted:
+                return  # typed before the last key was done: it comes back in its turn
         if (self.queued_mode is not None and isinstance(event, events.Key) and not event.is_forwarded
                 and not self.database_is_ready and not _F_KEY.fullmatch(event.key)):
             # typed after an F-key while the database opens: meant for that job (a fresh copy
