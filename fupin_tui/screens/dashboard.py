@@ -60,10 +60,29 @@ class DashboardScreen(Screen):
         if self.app.ctx is not None:
             self.database_ready()
         else:
-            # after the first paint: the counts straight from the file and the kept 体检 figures
-            # (plain sqlite3, one read), drawn before the database layer starts loading
-            self.call_after_refresh(self._mount_panels)
-            self.call_after_refresh(self._load_early)
+            # after the first frame: the counts straight from the file and the kept 体检 figures
+            # (plain sqlite3, one read), drawn before the database layer starts loading.
+            # ``call_after_refresh`` ran before the first frame was written (at start the screen
+            # is idle before it is current): the frame itself says when (``_compositor_refresh``),
+            # and a timer in case it never does.
+            self.set_timer(0.5, self._after_first_frame)
+
+    _first_frame = False
+
+    def _compositor_refresh(self) -> None:  # Textual 8.2.8 (pinned): writes a frame of this screen
+        app = self.app
+        # the frame is written only once the app runs and no update is held back (App._display)
+        written = app._running and not app._batch_count and self is app.screen
+        super()._compositor_refresh()
+        if written and not self._first_frame and app.ctx is None:
+            self.call_next(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        if self._first_frame:
+            return
+        self._first_frame = True
+        self._mount_panels()
+        self._load_early()
 
     _early: dict | None = None  # the kept 体检 summary read at start, while it was current
 
