@@ -9,9 +9,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Header, Input, Label, ProgressBar, Select, Static
 
 from fupin_tui import keymap as km
+from fupin_tui.widgets.footer import SteadyFooter
 
 ALL_VILLAGES = "__all__"
 # What the print key writes: the package, or one project's signed or posted list.
@@ -76,7 +77,7 @@ class ExportScreen(Screen):
             yield ProgressBar(id="export-progress", show_eta=False)
             yield Static(f"按 {km.shown('print')} 导出或打印；导出时按 Esc 取消。", id="export-status", classes="muted")
             yield Static("", id="export-result")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         from fupin_tui.excel.package import default_period
