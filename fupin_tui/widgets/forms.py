@@ -53,9 +53,20 @@ class TextInput(_Parsing, Input):
 
     def __init__(self, value: str = "", *, required: bool = False, placeholder: str = "",
                  max_length: int = 0, id: str | None = None, classes: str | None = None) -> None:
+        # Reached by Tab (or Enter from the field before), the text is selected and typing replaces
+        # it, as in a Windows edit box: 12000 -> 15000 is five keys, not five Backspaces first.
+        # A click puts the cursor where clicked (Input's mouse-down, after the focus); a field
+        # focused again when a dialog closes keeps its cursor (Textual sends it no new Focus).
         super().__init__(value=value, placeholder=placeholder, max_length=max_length, id=id, classes=classes,
-                         select_on_focus=False)
+                         select_on_focus=True)
         self.required = required
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        if not self.selection.is_empty:
+            # A value put in by the program (a refill, a draft restored) must not keep a selection from
+            # Tab over part of it: the next key would replace that part. Typing sets its own cursor after.
+            self.cursor_position = len(value)
 
     def text(self) -> str:
         return self.value.strip()
