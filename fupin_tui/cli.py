@@ -115,7 +115,8 @@ def _generate_demo(path: Path, households: int, seed: int, force: bool = False) 
 
 
 # Commands that work on a county database on a server (postgresql://…); the others need a file.
-SERVER_COMMANDS = {"import-package", "check", "merges", "undo-merge", "county-summary"}
+SERVER_COMMANDS = {"import-package", "check", "merges", "undo-merge", "county-summary", "county-decide",
+                   "export-update"}
 
 
 def _refuse_server_for(args) -> None:

@@ -9,7 +9,6 @@ reason (kept and shown); the check itself runs in a thread.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from textual import on, work
@@ -20,6 +19,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fupin_tui import keymap as km
+from fupin_tui.domain.text_check import fold_search
 
 from fupin_tui.widgets.lazy_table import LazyColumn, LazyTable
 from fupin_tui.widgets.footer import SteadyFooter
@@ -44,7 +44,7 @@ def group_of(finding) -> str:
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower()
+    return fold_search(text)
 
 
 def matches(finding, needle: str) -> bool:

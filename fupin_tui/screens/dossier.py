@@ -29,6 +29,7 @@ from fupin_tui.domain.lifecycle import FieldSpec
 from fupin_tui.domain.money import format_money, parse_amount, parse_date, parse_decimal
 from fupin_tui.filenames import safe_name
 from fupin_tui.widgets.footer import SteadyFooter
+from fupin_tui.widgets.pages import turn_page
 
 TABS = ("基本信息", "资金概算", "受益户", "公示", "进度", "报账", "验收", "档案", "日志",
         "采购备案")  # 采购备案: RULES-2 P22-P25 (screens.dossier_procurement); last, so 1-9 keep their tabs
@@ -446,9 +447,7 @@ class ProjectDossierScreen(Screen):
         self.query_one("#tabs", TabbedContent).active = TAB_IDS[TABS[index]]
 
     def action_turn_page(self, step: int) -> None:
-        tabs = self.query_one("#tabs", TabbedContent)
-        order = [TAB_IDS[name] for name in TABS]
-        tabs.active = order[(order.index(tabs.active) + step) % len(order)]
+        turn_page(self.query_one("#tabs", TabbedContent), step)
 
     def action_back(self) -> None:
         self.dismiss(None)
