@@ -59,7 +59,7 @@ def record(ctx: AppContext, findings: Iterable[Finding], township_code: str | No
             key = ACKNOWLEDGED if f.ack else f.severity
             counts[code][key] = counts[code].get(key, 0) + 1
     with ctx.transaction() as s:
-        server.lock(s.connection(), KEY)  # two county users checking at once: one after the other
+        server.write_lock(s.connection(), KEY)  # two county users checking at once: one after the other
         current = s.execute(select(AppSetting.value).where(AppSetting.key == KEY)).scalar()
         kept = {} if current is None or township_code is None else _parse(current)
         merges = _standing_merges(s)
