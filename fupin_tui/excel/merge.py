@@ -9,7 +9,7 @@ one already read is refused.
 
 Every merge is reversible (``services.county_merges``): the rows it replaces are kept whole
 under its history row before they leave the live tables, and ``fupin-tui undo-merge N`` puts
-them back. Merges and undos take one lock (``server.lock``), so two county users merging at
+them back. Merges and undos take one lock (``server.write_lock``), so two county users merging at
 once on a server wait for each other instead of colliding.
 
 Memory stays flat with the size of the township: sheets are read one at a
@@ -626,7 +626,8 @@ def merge_one(ctx: AppContext, path: Path | str, progress: Callable[[str], None]
         with ctx.transaction() as s:
             # Two county users merging at once: one waits for the other, then decides on what the
             # other committed (a newer package merged meanwhile makes this one older: refused).
-            server.lock(s.connection(), "county-merge")
+            server.write_lock(s.connection(), "county-merge", waiting=lambda: progress and progress(
+                f"{name}：等待另一位县级用户的合并或撤销完成……"))
             if _is_unchanged(s, code, pkg, m):
                 outcome.status = "未变化"
                 return outcome
