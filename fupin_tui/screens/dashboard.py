@@ -31,6 +31,7 @@ NAV = [
 URGENT_PANELS = ("SeverityCounts", "NextDeadlines", "FundExecutionChart")
 OTHER_PANELS = ("HouseholdsByVillageChart", "ProjectsByStateChart")
 SHORT_SCREEN = 30  # terminal rows below which the dashboard is drawn compact
+FRAME_SHOWN = 0.08  # s after the first frame is written before the figures load (the terminal draws it)
 
 
 class DashboardScreen(Screen):
@@ -75,7 +76,8 @@ class DashboardScreen(Screen):
         written = app._running and not app._batch_count and self is app.screen
         super()._compositor_refresh()
         if written and not self._first_frame and app.ctx is None:
-            self.call_next(self._after_first_frame)
+            # a moment for the terminal (a process too, on the same two cores) to draw the frame
+            self.set_timer(FRAME_SHOWN, self._after_first_frame)
 
     def _after_first_frame(self) -> None:
         if self._first_frame:
