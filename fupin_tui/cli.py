@@ -129,7 +129,7 @@ def _probe_server(url: str) -> None:
 
 # Commands that work on a county database on a server (postgresql://…); the others need a file.
 SERVER_COMMANDS = {"import-package", "check", "merges", "undo-merge", "county-summary", "county-decide",
-                   "export-update"}
+                   "export-update", "verify-audit"}
 
 
 def _refuse_server_for(args) -> None:
