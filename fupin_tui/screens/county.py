@@ -12,9 +12,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fupin_tui import keymap as km
+from fupin_tui.widgets.footer import SteadyFooter
 
 READ_ONLY = "县级汇总库：各乡镇的记录只读，只能在乡镇自己的数据库中修改后重新上报。"
 # said once, on this screen, not as a warning at every start: a server keeps its own backups
@@ -51,7 +52,7 @@ class CountyScreen(Screen):
             yield DataTable(id="county-summary", cursor_type="row", zebra_stripes=True)
             yield Static(f"合并记录（选中一条按 {km.shown('void')} 撤销该次合并）", classes="county-title")
             yield DataTable(id="county-merges", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         summary = self.query_one("#county-summary", DataTable)

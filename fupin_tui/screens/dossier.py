@@ -20,7 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from fupin_tui import keymap as km
 
@@ -29,6 +29,7 @@ from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.lifecycle import FieldSpec
 from fupin_tui.domain.money import format_money, parse_amount, parse_date, parse_decimal
 from fupin_tui.filenames import safe_name
+from fupin_tui.widgets.footer import SteadyFooter
 from fupin_tui.widgets.pages import turn_page
 
 TABS = ("基本信息", "资金概算", "受益户", "公示", "进度", "报账", "验收", "档案", "日志",
@@ -137,7 +138,7 @@ class ProjectDossierScreen(Screen):
         with TabbedContent(initial=TAB_IDS[self.initial_tab], id="tabs"):
             for name in TABS:
                 yield TabPane(name, id=TAB_IDS[name])
-        yield Footer()
+        yield SteadyFooter()
 
     def _pane(self, name: str) -> list:
         """The widgets of one tab, built the first time the tab is shown."""
