@@ -403,6 +403,7 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
     owned: list[tuple[str, int, int]] = []  # (table, new id, 记录号) of top-level rows
 
     written: dict[str, int] = {}
+    total = sum(_expected(pkg, sh) for sh in schema.SHEETS) or 1  # the package's rows: the bar's 100 %
 
     def flush(model, table: str, batch: list[dict], sheet: schema.Sheet) -> None:
         if table == "member":
@@ -413,7 +414,8 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
             s.execute(insert(model), batch)
         written[sheet.name] = written.get(sheet.name, 0) + len(batch)
         if progress:
-            progress(f"{name}：{sheet.name} {written[sheet.name]}/{_expected(pkg, sheet)} 行")
+            progress(f"{progress_bar(sum(written.values()), total)} {name}：{sheet.name} "
+                     f"{written[sheet.name]}/{_expected(pkg, sheet)} 行")
 
     missing: dict[str, list[str]] = {}
     for workbook in schema.workbooks():
@@ -460,6 +462,13 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
         s.execute(insert(CountyOwned), [dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
                                         for table, row_id, source_id in owned[start:start + _CHUNK]])
     return seen
+
+
+def progress_bar(done: int, total: int, width: int = 20) -> str:
+    """"[########------------]  40%": plain ASCII, drawn alike on every console (old Windows ones too)."""
+    share = min(max(done / total, 0.0), 1.0) if total else 1.0
+    filled = int(share * width)
+    return f"[{'#' * filled}{'-' * (width - filled)}] {share:4.0%}"
 
 
 def _expected(pkg: _Package, sheet: schema.Sheet) -> int:

@@ -205,3 +205,20 @@ def test_two_merges_of_the_same_township_at_once_never_interleave(town, county, 
     if str(county).startswith("postgresql"):  # the waiting user is told why nothing moves
         assert "新安镇：等待另一位县级用户的合并或撤销完成……" in said
     assert _chain_intact(county)
+
+
+def test_a_merge_goes_in_batches_with_a_progress_bar(town, county, tmp_path, monkeypatch):
+    """Rows are written a batch at a time, and each batch moves the bar: the clerk sees how far a
+    20,000-household package has got (here batches of 10 rows)."""
+    import re
+
+    from fupin_tui.excel import merge
+
+    monkeypatch.setattr(merge, "_CHUNK", 10)
+    said: list[str] = []
+    import_packages([export_package(town, tmp_path / "a").path], county, rows_progress=said.append)
+    members = [line.split("成员表 ")[1] for line in said if "成员表" in line]
+    assert members[:5] == ["10/44 行", "20/44 行", "30/44 行", "40/44 行", "44/44 行"]
+    shares = [int(re.match(r"\[[#-]{20}\]\s+(\d+)%", line).group(1)) for line in said]
+    assert shares == sorted(shares) and shares[-1] == 100 and shares[0] < 50
+    assert said[-1].startswith("[####################] 100% 新安镇：")
