@@ -9,10 +9,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, ProgressBar, Select, Static
+from textual.widgets import Header, Input, Label, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
 
 from fupin_tui import keymap as km
+from fupin_tui.widgets.footer import SteadyFooter
 
 ALL_VILLAGES = "__all__"
 # What the print key writes: the package, or one project's signed or posted list.
@@ -82,7 +83,7 @@ class ExportScreen(Screen):
             yield Static("", id="export-result")
             # cells whose control characters were removed, one a line: Enter opens the record to fix it
             yield OptionList(id="export-stripped")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         from fupin_tui.excel.package import default_period
