@@ -63,20 +63,27 @@ def peak_mb(term: Terminal) -> float:
 
 def startup(db: str, runs: int) -> dict:
     bare, paint, filled, every, mem = [], [], [], [], []
+    bare_cpu, paint_cpu, filled_cpu = [], [], []
     for _ in range(runs):
         with Terminal(bare_argv("label"), env=ENV) as t:
             bare.append(t.wait_for("你好"))
+            bare_cpu.append(t.cpu())
         with Terminal(app_argv(db), env=ENV) as t:
             paint.append(t.wait_for(NAV_TEXT))
+            paint_cpu.append(t.cpu())
             filled.append(t.wait_for(*FILLED, timeout=600))  # a first start at 100,000 households: minutes
+            filled_cpu.append(t.cpu())
             every.append(t.wait_for(*FILLED, absent=("正在统计", "正在打开数据库"), timeout=600))
             time.sleep(0.5)  # the app settles (e.g. a 体检 child process returns)
             mem.append(peak_mb(t))
     b = statistics.median(bare)
-    return {"bare_paint": b, "paint": statistics.median(paint), "paint_ratio": statistics.median(paint) / b,
+    med = statistics.median
+    return {"bare_paint": b, "bare_cpu": med(bare_cpu), "paint_cpu": med(paint_cpu), "filled_cpu": med(filled_cpu),
+            "paint_cpu_ratio": med(paint_cpu) / med(bare_cpu), "filled_cpu_ratio": med(filled_cpu) / med(bare_cpu), "paint": statistics.median(paint), "paint_ratio": statistics.median(paint) / b,
             "filled": statistics.median(filled), "filled_ratio": statistics.median(filled) / b,
             "all_panels": statistics.median(every),
-            "app_peak_mb": max(mem), "samples": {"bare": bare, "paint": paint, "filled": filled, "all": every}}
+            "app_peak_mb": max(mem), "samples": {"bare": bare, "paint": paint, "filled": filled, "all": every,
+                        "bare_cpu": bare_cpu, "paint_cpu": paint_cpu, "filled_cpu": filled_cpu}}
 
 
 def _open_list(t: Terminal) -> str:
@@ -184,7 +191,9 @@ def main() -> None:
             print(f"first paint: bare {r['bare_paint']:.3f} s, app {r['paint']:.3f} s = {r['paint_ratio']:.2f} x "
                   f"(target 1.5); dashboard filled (近期期限 and counts) {r['filled']:.3f} s = {r['filled_ratio']:.2f} x "
                   f"(target 3), every panel {r['all_panels']:.3f} s; "
-                  f"app peak {r['app_peak_mb']:.0f} MB", flush=True)
+                  f"app peak {r['app_peak_mb']:.0f} MB; CPU seconds to first paint: bare {r['bare_cpu']:.2f}, "
+                  f"app {r['paint_cpu']:.2f} = {r['paint_cpu_ratio']:.2f} x, to filled {r['filled_cpu']:.2f} = "
+                  f"{r['filled_cpu_ratio']:.2f} x", flush=True)
         if "form" in wanted:
             r = out["form"] = form(args.db, max(1, args.runs // 2), args.opens)
             print(f"form open: first {r['first'] * 1000:.0f} ms, later median {r['later'] * 1000:.0f} ms "

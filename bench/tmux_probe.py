@@ -58,6 +58,20 @@ class Terminal:
     def __exit__(self, *exc) -> None:
         _tmux("kill-session", "-t", self.name, check=False)
 
+    def pid(self) -> str:
+        if not getattr(self, "_pid", None):
+            self._pid = _tmux("display-message", "-p", "-t", self.name, "#{pane_pid}").strip()
+        return self._pid
+
+    def cpu(self) -> float:
+        """CPU seconds (user + system, all threads) the program has used so far: what a loaded
+        machine's wall times hide (six engineers share two cores)."""
+        try:
+            fields = open(f"/proc/{self.pid()}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def screen(self) -> str:
         return _tmux("capture-pane", "-p", "-t", self.name, check=False)
 

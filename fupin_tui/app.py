@@ -16,6 +16,8 @@ from textual import events, work
 from textual.app import App
 from textual.screen import Screen
 
+from fupin_tui import keylog
+from fupin_tui.key_order import KeyGate
 from fupin_tui import keymap as km
 
 # mode name -> (module, class, title shown in navigation)
@@ -57,6 +59,9 @@ class FupinApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     MODES = {mode: _screen_factory(mode) for mode in JOBS}
     MODES["county"] = lambda: importlib.import_module("fupin_tui.screens.county").CountyScreen()
+    # the first screen is the dashboard itself, not Textual's blank default switched away from at
+    # mount (that switch parsed every stylesheet twice more before the first paint)
+    DEFAULT_MODE = "dashboard"
     county_mode = False  # a county database: the 县级汇总 screen, the townships' records read-only
     BINDINGS = [
         km.bind("help", "toggle_help", "帮助", tooltip="显示本页的按键", priority=True),  # in dialogs too
@@ -75,10 +80,13 @@ class FupinApp(App):
         # keymap.toml in the config folder: remaps checked (unknown ids, bad keys, clashes) before the app is built
         self.keymap, self.keymap_problems = configuration.load_keymap()
         textual_zh.install(textual_zh.taken_keys(self.keymap))
+        if keylog.enabled():
+            keylog.watch_inputs()
         super().__init__()
         self.set_keymap(self.keymap)
         km.set_active(self.keymap)
-        self.db_path = Path(db_path)
+        # a county database on a server (postgresql://…) stays text: a Path would fold its "//"
+        self.db_path = db_path if _on_server(db_path) else Path(db_path)
         self.demo = demo
         self.requested_operator = operator
         self.ctx = None
@@ -86,6 +94,7 @@ class FupinApp(App):
         self.startup_problem: str | None = None
         self.change_relay = None
         self.queued_mode: str | None = None  # an F-key pressed before the database was ready
+        self.key_gate = KeyGate(self)  # each key to the widget focused once the keys before it are done
         self.queued_keys: list = []  # keys typed after it (Ctrl+F, a name, Enter): for that job, not dropped
         # things the clerk must see but that do not stop the work (read-only file, failed backup …)
         self.warnings: list[str] = []
@@ -115,14 +124,33 @@ class FupinApp(App):
         self.configuration = configuration.load(self.db_path, db=self.ctx.db, operator=self.ctx.operator)
         self.ctx.db.changes.publish(Change(ALL))
 
+    @property
+    def on_server(self) -> bool:
+        """A county database on a PostgreSQL server: no file to check or back up, county mode only."""
+        return _on_server(self.db_path)
+
     def on_mount(self) -> None:
-        self.switch_mode("dashboard")
+        if self.on_server:  # a server database is a county one: its screen from the start, no file to read early
+            self.switch_mode("county")
+            self.call_after_refresh(self.open_database_soon)
         for problem in self.keymap_problems:  # said at start, never dropped silently
             self.notify(problem, severity="warning", timeout=15)
         if self.ctx is None:
-            self.call_after_refresh(self._open_in_background)  # after the first paint: its imports hold the GIL
+            # the dashboard asks for the open once its kept figures are drawn (open_database_soon);
+            # this is in case it cannot (a locked file keeps its early read waiting)
+            self.set_timer(2.0, self.open_database_soon)
         else:
             self.call_after_refresh(self._after_open)
+
+    _opening = False
+    _backup_due = False  # the app opened the database itself: the daily backup follows, once it is ready
+
+    def open_database_soon(self) -> None:
+        """Open the database in a thread, once: after the first paint and the dashboard's kept
+        figures, since the database layer's imports hold the GIL for a while."""
+        if self.ctx is None and not self._opening:
+            self._opening = True
+            self._open_in_background()
 
     @work(thread=True, exclusive=True, group="startup", description="打开数据库")
     def _open_in_background(self) -> None:
@@ -130,21 +158,31 @@ class FupinApp(App):
 
         try:
             self._open_database()
-            from fupin_tui import backup
             from fupin_tui.db import integrity_ok
 
-            # a damaged page anywhere is found now, not in the middle of a clerk's save (0.13 s at 20,000 households)
-            if not integrity_ok(self.db_path, quick=True):
+            # a damaged page anywhere is found now, not in the middle of a clerk's save (0.13 s at 20,000 households);
+            # a server checks its own pages
+            if not self.on_server and not integrity_ok(self.db_path, quick=True):
                 raise DatabaseProblem(f"数据库 {self.db_path} 已损坏（完整性检查未通过）。", kind="damaged")
         except DatabaseProblem as exc:
             self.call_from_thread(self._startup_failed, str(exc), exc.kind)
             return
-        if not self.read_only:
-            try:
-                backup.backup_if_due(self.db_path)
-            except DatabaseProblem as exc:  # a failed backup is a warning: the work goes on
-                self.warnings.append(f"今天的自动备份没有完成：{exc}")
+        self._backup_due = not self.read_only and not self.on_server  # a server's database: the server's own backups
         self.call_from_thread(self._after_open)
+
+    @work(thread=True, exclusive=True, group="backup", description="自动备份")
+    def _daily_backup(self) -> None:
+        """The day's backup, after the dashboard is drawn and the keys work, at a lower priority, so
+        the clerk's first minutes (and the 体检 child on the other core) go first."""
+        from fupin_tui import backup
+        from fupin_tui.db import DatabaseProblem
+
+        _lower_this_thread()
+        try:
+            backup.backup_if_due(self.db_path)
+        except DatabaseProblem as exc:  # a failed backup is a warning: the work goes on
+            self.warnings.append(f"今天的自动备份没有完成：{exc}")
+            self.call_from_thread(self._show_warnings)
 
     @property
     def read_only(self) -> bool:
@@ -237,6 +275,9 @@ class FupinApp(App):
             if refresh:
                 refresh()
         self._verify_audit_chain()
+        if self._backup_due:
+            self._backup_due = False
+            self.call_after_refresh(self._daily_backup)
         queued, self.queued_mode = self.queued_mode, None
         if self.county_mode:
             queued = "county"
@@ -253,7 +294,7 @@ class FupinApp(App):
         """A broken audit chain is a warning on the dashboard (not a 体检 finding)."""
         from fupin_tui import audit_chain
 
-        report = audit_chain.verify(self.db_path)
+        report = audit_chain.verify_database(self.ctx.db)  # a file, or a query on the server
         if not report.ok:
             self.warnings.append(report.describe())
             self.call_from_thread(self._show_warnings)
@@ -265,6 +306,12 @@ class FupinApp(App):
                 show()
 
     async def on_event(self, event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            admitted = self.key_gate.admit(event)
+            if keylog.enabled():
+                keylog.routed(self, event.key, held=not admitted)
+            if not admitted:
+                return  # typed before the last key was done: it comes back in its turn
         if (self.queued_mode is not None and isinstance(event, events.Key) and not event.is_forwarded
                 and not self.database_is_ready and not _F_KEY.fullmatch(event.key)):
             # typed after an F-key while the database opens: meant for that job (a fresh copy
@@ -351,6 +398,8 @@ class FupinApp(App):
         return done
 
     def action_export_copy(self) -> None:
+        if self._server_backs_up():
+            return
         from fupin_tui import backup
         from fupin_tui.cli_safety import default_copy_folder
         from fupin_tui.db import DatabaseProblem
@@ -363,6 +412,8 @@ class FupinApp(App):
         self.notify(f"已导出数据库副本 {path}")
 
     def action_backup_now(self) -> None:
+        if self._server_backs_up():
+            return
         from fupin_tui import backup
         from fupin_tui.db import DatabaseProblem
 
@@ -372,6 +423,38 @@ class FupinApp(App):
             self.notify(f"备份失败：{exc}", severity="error")
             return
         self.notify(f"已备份到 {path}")
+
+    def _server_backs_up(self) -> bool:
+        if self.on_server:
+            from fupin_tui.screens.county import SERVER_BACKUP
+
+            self.notify(SERVER_BACKUP, severity="warning", timeout=8)
+        return self.on_server
+
+
+def _on_server(target) -> bool:
+    from fupin_tui.server import is_server_url
+
+    return is_server_url(target)
+
+
+def _lower_this_thread() -> None:
+    """This thread only at a lower CPU priority (Linux: a thread has its own nice value; Windows:
+    below normal); elsewhere, or if refused, as it was."""
+    import os
+    import sys
+    import threading
+
+    try:
+        if sys.platform.startswith("linux"):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        elif os.name == "nt":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), -1)  # THREAD_PRIORITY_BELOW_NORMAL
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def _palette():
@@ -405,4 +488,4 @@ def make_app(db_path: Path | str | None = None, *, operator: str | None = None, 
         from fupin_tui.config import default_db_path
 
         db_path = default_db_path()
-    return FupinApp(Path(db_path), operator=operator, defer_open=defer_open, demo=demo)
+    return FupinApp(db_path if _on_server(db_path) else Path(db_path), operator=operator, defer_open=defer_open, demo=demo)

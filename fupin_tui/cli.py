@@ -75,8 +75,12 @@ def _db_path(args) -> Path:
 
 
 def _run_app(args) -> int:
+    from fupin_tui.server import is_server_url
+
     path = _db_path(args)
-    if args.demo and not path.exists():
+    if is_server_url(path):
+        _probe_server(path)
+    elif args.demo and not path.exists():
         _generate_demo(path, households=20000, seed=1)
     from fupin_tui.app import make_app
 
@@ -114,18 +118,30 @@ def _generate_demo(path: Path, households: int, seed: int, force: bool = False) 
     print(f"已生成演示数据库 {path}：{stats}（用时 {time.monotonic() - started:.0f} 秒）")
 
 
+def _probe_server(url: str) -> None:
+    """A server URL is opened once before the app starts: a wrong or unreachable address, a missing
+    driver, an old server or an empty database is one line and exit 2 (``DatabaseProblem``), not a
+    screen; nothing is created (``create=False``)."""
+    from fupin_tui.db import open_database
+
+    open_database(url, create=False).close()
+
+
 # Commands that work on a county database on a server (postgresql://…); the others need a file.
-SERVER_COMMANDS = {"import-package", "check", "merges", "undo-merge", "county-summary"}
+SERVER_COMMANDS = {"import-package", "check", "merges", "undo-merge", "county-summary", "county-decide",
+                   "export-update", "verify-audit"}
 
 
 def _refuse_server_for(args) -> None:
     from fupin_tui.server import is_server_url
 
     target = _db_path(args)
-    if is_server_url(target) and args.command not in SERVER_COMMANDS:
-        what = f"命令 {args.command}" if args.command else "程序界面"
+    # the app too (args.command None): it opens a server database in county mode
+    if is_server_url(target) and args.command is not None and args.command not in SERVER_COMMANDS:
+        what = f"命令 {args.command}"
         usable = "、".join(sorted(SERVER_COMMANDS))
-        raise CliError(f"{what}只用于数据库文件，不能用于服务器上的县级汇总库；服务器库可用的命令：{usable}。未作任何改动。")
+        raise CliError(f"{what}只用于数据库文件，不能用于服务器上的县级汇总库；服务器库可用的命令：{usable}"
+                       "（不带命令则打开县级汇总界面）。未作任何改动。")
 
 
 def _run(args) -> int:

@@ -148,6 +148,11 @@ def run(args, ctx, out=None) -> int:
     except InputError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    if rules is None:  # a whole 体检 of a county database: its counts for the 县级汇总 screen
+        from fupin_tui.services import county_check, county_findings
+
+        if county_check.is_county(ctx):
+            county_findings.record(ctx, result.findings, getattr(args, "township", None))
     return _report(args, result, out)
 
 

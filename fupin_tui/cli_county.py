@@ -105,7 +105,7 @@ def _merges(args, ctx) -> int:
 
 def _summary(args, ctx) -> int:
     from fupin_tui.excel.county_summary import write_county_summary
-    from fupin_tui.services import county_check, county_summary
+    from fupin_tui.services import county_check, county_findings, county_summary
     from fupin_tui.services.checks import run_checks
 
     if not county_check.is_county(ctx):
@@ -114,6 +114,7 @@ def _summary(args, ctx) -> int:
         raise DomainError("这个数据库还没有合并任何乡镇上报包，不是县级汇总库（先用 fupin-tui import-package）。未导出。")
     print("正在体检各乡镇（用于统计未处理的问题）……", file=sys.stderr, flush=True)
     findings = run_checks(ctx).findings
+    county_findings.record(ctx, findings)  # the 县级汇总 screen shows this 体检 too
     summary = county_summary.build(ctx, args.year, findings)
     path = write_county_summary(summary, args.out)
     total = summary.total

@@ -24,9 +24,15 @@ def _verify_audit(args, db_path: Path) -> int:
     from fupin_tui import audit_chain
     from fupin_tui.db import open_database
 
-    _existing(db_path)
-    open_database(db_path, create=False).close()  # ours, current schema
-    report = audit_chain.verify(db_path)
+    from fupin_tui.server import is_server_url
+
+    if not is_server_url(db_path):
+        _existing(db_path)
+    db = open_database(db_path, create=False)  # ours, current schema
+    try:
+        report = audit_chain.verify_database(db)  # a file, or a query on the county's server
+    finally:
+        db.close()
     print(report.describe())
     return 0 if report.ok else 1
 

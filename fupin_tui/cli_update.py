@@ -68,29 +68,40 @@ def add_parsers(sub) -> None:
     imp.set_defaults(handler=run)
 
 
-def _county_db(args, command: str) -> Path:
+def _county_db(args, command: str) -> Path | str:
     from fupin_tui.cli_args import db_from_environment
     from fupin_tui.domain.errors import DomainError
 
     path = getattr(args, "db", None) or db_from_environment()
     if path is None:
-        raise DomainError(f"{command} 需要用 --db 指定县级汇总数据库（如 --db 县级汇总.db）。")
+        raise DomainError(f"{command} 需要用 --db 指定县级汇总数据库（如 --db 县级汇总.db，"
+                          "或服务器上的 postgresql://用户名@服务器/数据库名）。")
     return path
 
 
 def _open_county(args, command: str):
+    """The county database (a file or a server's), refused unless it is a county one."""
     from fupin_tui import identity
-    from fupin_tui.context import open_context
-    from fupin_tui.db import DatabaseProblem
+    from fupin_tui.context import AppContext, open_context
+    from fupin_tui.db import DatabaseProblem, open_database
+    from fupin_tui.server import is_server_url
 
-    path = _county_db(args, command)
-    if not Path(path).exists():
-        raise DatabaseProblem(f"数据库 {path} 不存在。")
-    found = identity.read(path, infer=True)
+    operator = getattr(args, "operator", None) or "县级汇总"
+    target = _county_db(args, command)
+    if is_server_url(target):  # a server database is only ever a county one; its kind is in the identity row
+        ctx = AppContext(db=open_database(target, create=False), operator=operator)
+        found = ctx.identity()
+        if found is None or found.kind != identity.COUNTY:
+            ctx.db.close()
+            raise DatabaseProblem(f"{ctx.db.where} 不是县级汇总数据库；{command} 只在县级汇总数据库上使用。")
+        return ctx
+    if not Path(target).exists():
+        raise DatabaseProblem(f"数据库 {target} 不存在。")
+    found = identity.read(target, infer=True)
     if found is None or found.kind != identity.COUNTY:
         what = found.label if found else "不是本软件的数据库"
-        raise DatabaseProblem(f"{path} 是{what}，不是县级汇总数据库；{command} 只在县级汇总数据库上使用。")
-    return open_context(Path(path), operator=getattr(args, "operator", None) or "县级汇总")
+        raise DatabaseProblem(f"{target} 是{what}，不是县级汇总数据库；{command} 只在县级汇总数据库上使用。")
+    return open_context(Path(target), operator=operator)
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:

@@ -56,6 +56,35 @@ def lock(conn, name: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
 
 
+WAIT_SECONDS = 900  # how long a county merge waits for another one on a file (a big merge takes minutes)
+
+
+def write_lock(conn, name: str, waiting=None) -> None:
+    """Hold the lock ``name`` for the rest of the transaction, before anything is read: what is
+    read next is what the writer before committed, and nobody writes until this one ends.
+
+    PostgreSQL: the advisory lock (``waiting()`` is called first when another holds it).
+    SQLite: the file's write lock itself, taken now by a write that changes nothing (pysqlite
+    would begin the transaction only at the first real write, after the reads it rests on),
+    waiting up to ``WAIT_SECONDS`` for another writer instead of the usual few seconds."""
+    from sqlalchemy import text
+
+    if conn.dialect.name == "postgresql":
+        key = lock_key(name)
+        if waiting is not None and not conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                                    {"key": key}).scalar():
+            waiting()
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        elif waiting is None:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        return
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {WAIT_SECONDS * 1000}")
+    try:
+        conn.exec_driver_sql("UPDATE countymerge SET id = id WHERE 0")  # takes the write lock, writes nothing
+    finally:
+        conn.exec_driver_sql("PRAGMA busy_timeout = 5000")  # db._set_pragmas' value for every other save
+
+
 def shown(url: "str | URL") -> str:
     """The URL as a clerk may see it: the password replaced by ***."""
     from urllib.parse import unquote

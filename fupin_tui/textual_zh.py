@@ -65,29 +65,42 @@ def _rewrite(binding, taken: frozenset[str]):
                    id=binding.id, system=binding.system, group=binding.group)
 
 
-def install(taken_keys: set[str]) -> None:
-    """Make Textual's built-in bindings Chinese and free ``taken_keys`` (the key map's keys) in them."""
-    global _installed_for
-    # Textual defines its widgets on first import: import the ones with bindings now, so all are rewritten
-    from textual import command, widgets  # noqa: F401
-    from textual.widgets import (  # noqa: F401
-        Button, Checkbox, Collapsible, DataTable, Input, ListView, MaskedInput, OptionList, RadioSet, Select,
-        SelectionList, Switch, TabbedContent, Tabs, TextArea, Tree,
-    )
+def _rewrite_class(cls, taken: frozenset[str]) -> bool:
+    if not cls.__module__.startswith("textual.") or "BINDINGS" not in cls.__dict__:
+        return False
+    if cls.__name__ == "App":
+        return False  # the app's own keys (Ctrl+Q, Ctrl+C) are set by FupinApp
+    original = cls.__dict__.get("_fupin_original_bindings") or list(cls.__dict__["BINDINGS"])
+    cls._fupin_original_bindings = original
+    cls.BINDINGS = [b for b in (_rewrite(b, taken) for b in original) if b is not None]
+    return True
 
+
+_textual_init_subclass = DOMNode.__dict__["__init_subclass__"]
+
+
+def _init_subclass(cls, **kwargs) -> None:
+    """A Textual widget imported after ``install`` (TextArea, DataTable ... on their screen's first
+    use) is rewritten as it is defined; classes defined later merge from the rewritten ones."""
+    _textual_init_subclass.__func__(cls, **kwargs)
+    if _installed_for is not None and _rewrite_class(cls, _installed_for):
+        cls._merged_bindings = cls._merge_bindings()
+
+
+def install(taken_keys: set[str]) -> None:
+    """Make Textual's built-in bindings Chinese and free ``taken_keys`` (the key map's keys) in them.
+
+    The widgets imported so far are rewritten now; the rest as they are imported (importing them all
+    here cost a tenth of the first paint)."""
+    global _installed_for
     taken = frozenset(taken_keys)
     classes = _textual_classes()
     for cls in classes:
-        if not cls.__module__.startswith("textual.") or "BINDINGS" not in cls.__dict__:
-            continue
-        if cls.__name__ == "App":
-            continue  # the app's own keys (Ctrl+Q, Ctrl+C) are set by FupinApp
-        original = cls.__dict__.get("_fupin_original_bindings") or list(cls.__dict__["BINDINGS"])
-        cls._fupin_original_bindings = original
-        cls.BINDINGS = [b for b in (_rewrite(b, taken) for b in original) if b is not None]
+        _rewrite_class(cls, taken)
     for cls in classes:  # merged maps include the bases' lists: recompute for every class
         cls._merged_bindings = cls._merge_bindings()
     _installed_for = taken
+    DOMNode.__init_subclass__ = classmethod(_init_subclass)
 
 
 def taken_keys(keymap: dict[str, str] | None = None) -> set[str]:

@@ -54,9 +54,8 @@ class FormDialog(DraftKeeping, ModalScreen[Any]):
     FormDialog .dialog-error { color: $error; text-style: bold; height: auto; display: none; }
     FormDialog .dialog-error.-shown { display: block; }
     FormDialog .dialog-keys { color: $text-muted; text-align: right; height: 1; }
-    FormDialog Field.-tall > Horizontal { height: auto; }
-    FormDialog Field TextArea { height: 4; width: 1fr; }
-    FormDialog Field > Horizontal > TextInput, FormDialog Field > Horizontal > CodeSelect { width: 1fr; }
+    FormDialog Field > TextArea { height: 4; width: 1fr; }
+    FormDialog Field > TextInput, FormDialog Field > CodeSelect { width: 1fr; }
     """
     BINDINGS = [
         km.bind("save", "submit", "确定", tooltip="保存（一次完整保存）"),
@@ -278,10 +277,7 @@ class SpecDialog(FormDialog):
             widget = self._widget(spec)
             if not isinstance(widget, TextArea):
                 widget.required = spec.required  # the label is marked *, an empty one is named on leaving it
-            field = Field(spec.label, widget, label_width=18)
-            if spec.kind == "lines":
-                field.add_class("-tall")
-            yield field
+            yield Field(spec.label, widget, label_width=18)  # a TextArea's row is as tall as it is
 
     def raw_values(self) -> dict[str, Any]:
         values = super().raw_values()

@@ -35,6 +35,14 @@ class DossierSources:
     assets: int = 0
 
 
+def filed(voided: bool, received_on: object) -> bool:
+    """A document listed in the checklist is in the dossier once it has been received (a date)
+    and not voided. 九(五) names what the dossier's 归档资料 are; a line with no received date
+    (an imported 档案目录 row, a document still to come) is not yet one of them. R02, the
+    checklist's ticks and the project list's 材料 n/17 all count by this."""
+    return not voided and received_on is not None
+
+
 @dataclass(frozen=True)
 class KnownDocument:
     doc_no: int
@@ -42,8 +50,11 @@ class KnownDocument:
     source: str  # shown to the clerk: where the tick came from
 
 
+KNOWN = "已登记："  # a tick's source starts with it; the checklist's 来源 column leaves it out
+
+
 def _labelled(what: str, value: str) -> str:
-    return f"已登记：{what} {value}" if value else f"已登记：{what}"
+    return f"{KNOWN}{what} {value}" if value else f"{KNOWN}{what}"
 
 
 def known_documents(k: DossierSources) -> dict[int, KnownDocument]:

@@ -44,6 +44,12 @@ def fold_width(text: str | None) -> str:
     return (text or "").translate(_WIDTH_FOLD).strip()
 
 
+def fold_search(text: str | None) -> str:
+    """A search needle or haystack as compared: folded as saves fold it (``fold_width``: ，stays
+    ，, １ becomes 1), lower case. NFKC here would turn a typed ， into , and miss the stored ，."""
+    return fold_width(text).lower()
+
+
 def bad_character(text: str, *, multiline: bool = True) -> str | None:
     """The first character that must not be stored, described in Chinese (None: all fine)."""
     for ch in text:

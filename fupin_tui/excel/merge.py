@@ -9,7 +9,7 @@ one already read is refused.
 
 Every merge is reversible (``services.county_merges``): the rows it replaces are kept whole
 under its history row before they leave the live tables, and ``fupin-tui undo-merge N`` puts
-them back. Merges and undos take one lock (``server.lock``), so two county users merging at
+them back. Merges and undos take one lock (``server.write_lock``), so two county users merging at
 once on a server wait for each other instead of colliding.
 
 Memory stays flat with the size of the township: sheets are read one at a
@@ -403,6 +403,7 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
     owned: list[tuple[str, int, int]] = []  # (table, new id, 记录号) of top-level rows
 
     written: dict[str, int] = {}
+    total = sum(_expected(pkg, sh) for sh in schema.SHEETS) or 1  # the package's rows: the bar's 100 %
 
     def flush(model, table: str, batch: list[dict], sheet: schema.Sheet) -> None:
         if table == "member":
@@ -413,7 +414,8 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
             s.execute(insert(model), batch)
         written[sheet.name] = written.get(sheet.name, 0) + len(batch)
         if progress:
-            progress(f"{name}：{sheet.name} {written[sheet.name]}/{_expected(pkg, sheet)} 行")
+            progress(f"{progress_bar(sum(written.values()), total)} {name}：{sheet.name} "
+                     f"{written[sheet.name]}/{_expected(pkg, sheet)} 行")
 
     missing: dict[str, list[str]] = {}
     for workbook in schema.workbooks():
@@ -460,6 +462,13 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
         s.execute(insert(CountyOwned), [dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
                                         for table, row_id, source_id in owned[start:start + _CHUNK]])
     return seen
+
+
+def progress_bar(done: int, total: int, width: int = 20) -> str:
+    """"[########------------]  40%": plain ASCII, drawn alike on every console (old Windows ones too)."""
+    share = min(max(done / total, 0.0), 1.0) if total else 1.0
+    filled = int(share * width)
+    return f"[{'#' * filled}{'-' * (width - filled)}] {share:4.0%}"
 
 
 def _expected(pkg: _Package, sheet: schema.Sheet) -> int:
@@ -626,7 +635,8 @@ def merge_one(ctx: AppContext, path: Path | str, progress: Callable[[str], None]
         with ctx.transaction() as s:
             # Two county users merging at once: one waits for the other, then decides on what the
             # other committed (a newer package merged meanwhile makes this one older: refused).
-            server.lock(s.connection(), "county-merge")
+            server.write_lock(s.connection(), "county-merge", waiting=lambda: progress and progress(
+                f"{name}：等待另一位县级用户的合并或撤销完成……"))
             if _is_unchanged(s, code, pkg, m):
                 outcome.status = "未变化"
                 return outcome

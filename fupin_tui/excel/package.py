@@ -9,6 +9,7 @@ streaming queries, so memory stays flat however many households there are.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -30,7 +31,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.excel import schema
 from fupin_tui.excel.schema import F, Sheet
-from fupin_tui.excel.styles import STRIPPED, Column
+from fupin_tui.excel.styles import STRIPPED, Column, StrippedCell
 from fupin_tui.excel.xlsx_tables import TableBook
 from fupin_tui.filenames import open_private
 from fupin_tui.models import CountyOwned, Project, Township, Village
@@ -55,20 +56,52 @@ class ExportResult:
     path: Path
     manifest: dict
     rows: dict[str, int] = field(default_factory=dict)  # sheet name -> data rows
-    stripped: list[str] = field(default_factory=list)  # cells whose control characters were removed
+    stripped: list[StrippedCell] = field(default_factory=list)  # cells whose control characters were removed
+
+
+def stripped_heading(count: int) -> str:
+    return (f"注意：{count} 处内容含 Excel 不能保存的控制字符，导出时已去掉"
+            "（上报包与本机数据在这些地方不同，请打开该记录改正后重新导出）：")
 
 
 def stripped_report(result: ExportResult, shown: int = 10) -> list[str]:
     """What the export changed: the cells whose control characters (typed before the input checks
-    existed) Excel cannot hold and were removed, by table, row and column, so the clerk can fix them."""
+    existed) Excel cannot hold and were removed, by table, row, column and record, so the clerk can fix them."""
     if not result.stripped:
         return []
-    lines = [f"注意：{len(result.stripped)} 处内容含 Excel 不能保存的控制字符，导出时已去掉"
-             "（上报包与本机数据在这些地方不同，请打开该记录改正后重新导出）："]
+    lines = [stripped_heading(len(result.stripped))]
     lines += [f"  {x}" for x in result.stripped[:shown]]
     if len(result.stripped) > shown:
         lines.append(f"  …… 另有 {len(result.stripped) - shown} 处")
     return lines
+
+
+def record_of(sheet: Sheet):
+    """(record, number) of one of ``sheet``'s rows: its household or project, which the clerk opens to
+    fix it, named by 户编号 where the sheet shows it (else 户记录号 / 项目记录号); else its 记录号."""
+    attrs = [f.attr for f in sheet.fields]
+    for kind in ("household", "project"):
+        if sheet.table == kind:
+            at, no = 0, "household_no"
+        else:
+            at = next((i for i, f in enumerate(sheet.fields) if f.ref == kind), None)
+            no = "household.household_no"
+        if at is None:
+            continue
+        if kind == "household" and no in attrs:
+            number = functools.partial(_labelled, "户编号", attrs.index(no))
+        else:
+            number = functools.partial(_labelled, "户记录号" if kind == "household" else "项目记录号", at)
+        return functools.partial(_record, kind, at, number)
+    return functools.partial(_record, "", 0, functools.partial(_labelled, "记录号", 0))
+
+
+def _labelled(label: str, at: int, row) -> str:
+    return f"{label} {row[at]}"
+
+
+def _record(kind: str, at: int, number, row) -> tuple[str, str]:
+    return (f"{kind}:{row[at]}" if kind and row[at] is not None else "", number(row))
 
 
 @dataclass(frozen=True)
@@ -321,11 +354,25 @@ def _in_scope_ids(ctx: AppContext, table: str, scope: Scope) -> set[int] | None:
         return set(conn.execute(select(model.c.id).where(cond)).scalars())
 
 
-def _check_rows(ctx: AppContext, scope: Scope, township_name: str) -> Iterator[list]:
+def _findings(ctx: AppContext, scope: Scope):
+    """The 体检 findings: on a township's file from the facts stored in it, read with plain sqlite3
+    (``check_fast``, as ``fupin-tui check`` does: the same findings, without building every row's
+    model object again); otherwise, or when the light path cannot, through the ORM."""
     from fupin_tui.services import checks
 
+    path = getattr(ctx.db, "path", None)
+    if path is not None and not scope.owned:
+        from fupin_tui.services import check_fast
+
+        result = check_fast.run(path, today=ctx.today())
+        if result is not None:
+            return result.findings
+    return checks.run_checks(ctx).findings
+
+
+def _check_rows(ctx: AppContext, scope: Scope, township_name: str) -> Iterator[list]:
     keep = {t: _in_scope_ids(ctx, t, scope) for t in ("project", "household")}
-    for f in checks.run_checks(ctx).findings:
+    for f in _findings(ctx, scope):
         kind, _, rid = (f.record or "").partition(":")
         ids = keep.get(kind)
         if ids is not None and rid.isdigit() and int(rid) not in ids:
@@ -497,14 +544,17 @@ def write_book(ctx: AppContext, job: BookJob, counter: _Counter) -> dict:
             counter.label = f"{job.book} / {sheet.name}"
             rows = book_file.add_table(sheet.name, title=f"{name}{sheet.title}", subtitle=subtitle,
                                        columns=columns_for(sheet), rows=_rows(ctx, sheet, scope, counter),
-                                       signatures=sheet.signatures, key_columns=sheet.keys)
+                                       signatures=sheet.signatures, key_columns=sheet.keys,
+                                       record_of=record_of(sheet))
             sheets_meta.append({"name": sheet.name, "rows": rows, "columns": headers_for(sheet)})
             counter.check()
         if job.book == schema.PROJECTS:
             counter.label = f"{job.book} / 期限"
             rows = book_file.add_table("期限", title=f"{name}项目办理期限（工作日）",
                                        subtitle=subtitle + f"  计算日 {ctx.today()}",
-                                       columns=DEADLINE_COLUMNS, rows=_deadline_rows(ctx, scope, counter))
+                                       columns=DEADLINE_COLUMNS, rows=_deadline_rows(ctx, scope, counter),
+                                       record_of=functools.partial(_record, "project", 0,
+                                                                   functools.partial(_labelled, "项目记录号", 0)))
             sheets_meta.append({"name": "期限", "rows": rows, "columns": [c.header for c in DEADLINE_COLUMNS],
                                 "shown_only": True})
         return {**_save(book_file, sheets_meta), "stripped": STRIPPED[mark:]}
@@ -561,8 +611,6 @@ def _fixed_day(day: date) -> date:
 
 def _worker_books(db_path: str, operator: str, today: date, jobs: list[BookJob]) -> dict:
     """In the worker process: write ``jobs`` one after the other; their manifest entries by workbook."""
-    import functools
-
     from fupin_tui.db import open_database
 
     ctx = AppContext(db=open_database(Path(db_path), create=False, read_only=True), operator=operator,

@@ -117,21 +117,55 @@ class CellTooLong(DomainError):
 
 # Cells whose control characters were removed (Excel cannot hold them), in this process: data
 # typed before the input checks existed may hold them, and nothing leaves the machine changed
-# without a word. A table writer labels its entries (`label_stripped`); an export reports them.
-STRIPPED: list = []  # "「表」第 n 行「列」：…" once labelled, (row index, column index, removed) before
+# without a word. Every writer reports each such cell with `report_stripped`; an export or a
+# printout then lists them, each with the record to open and fix.
+STRIPPED: list = []  # StrippedCell entries once reported, (row index, column index, text) pending before
 
 
-def _removed(text: str) -> str:
+@dataclass(frozen=True)
+class StrippedCell:
+    """One cell written without the control characters its text held, and the record it came from."""
+
+    table: str
+    row: int  # the data row as printed (the first data row is 1)
+    column: str
+    removed: str  # "U+0007 U+001B"
+    record: str = ""  # "household:12" or "project:5": what the 导出 screen opens (FupinApp.open_record)
+    number: str = ""  # the record as the clerk knows it, e.g. "户编号 5201231010001"
+
+    def __str__(self) -> str:
+        whose = f"（{self.number}）" if self.number else ""
+        return f"「{self.table}」第 {self.row} 行「{self.column}」{whose}：去掉了 {self.removed}"
+
+
+def removed_characters(text: str) -> str:
+    """The characters Excel cannot hold in ``text``, as "U+0007 U+001B" (each once)."""
     return " ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(ILLEGAL_CHARACTERS_RE.findall(text)))
 
 
-def label_stripped(mark: int, title: str, columns: list, row_no) -> None:
-    """Name the table, row and column of the entries added since ``mark`` (``row_no(r)``: the row as shown)."""
-    for k in range(mark, len(STRIPPED)):
-        entry = STRIPPED[k]
+def report_stripped(table: str, row: int, column: str, text: str, record: str = "", number: str = "") -> StrippedCell:
+    """Report that ``text`` went into a cell without its control characters (the one way every writer does).
+
+    ``row`` is the data row as printed; ``record`` ("household:12", "project:5") and ``number``
+    ("户编号 …") say whose record it is, so the clerk can open it and fix it.
+    """
+    entry = StrippedCell(table, row, column, removed_characters(text), record, number)
+    STRIPPED.append(entry)
+    return entry
+
+
+def label_stripped(mark: int, title: str, columns: list, row_no, record=None) -> None:
+    """Report the cells left pending since ``mark`` (``row_no(r)``: the row as shown; ``record(r)``:
+    (record, number) of row index r, or None)."""
+    entries = STRIPPED[mark:]
+    del STRIPPED[mark:]
+    for entry in entries:
         if isinstance(entry, tuple):
-            r, c, removed = entry
-            STRIPPED[k] = f"「{title}」第 {row_no(r)} 行「{columns[c].header}」：去掉了 {removed}"
+            r, c, text = entry
+            rec, number = (record(r) if record is not None else None) or ("", "")
+            report_stripped(title, row_no(r), columns[c].header, text, rec, number)
+        else:
+            STRIPPED.append(entry)
 
 
 def safe_text(value: Any, at: tuple[int, int] | None = None) -> str:
@@ -150,7 +184,7 @@ def safe_text(value: Any, at: tuple[int, int] | None = None) -> str:
         return text
     cleaned = ILLEGAL_CHARACTERS_RE.sub("", text)
     if at is not None and cleaned != text:  # a data cell: reported (`STRIPPED`), not changed silently
-        STRIPPED.append((*at, _removed(text)))
+        STRIPPED.append((*at, text))
     return cleaned
 
 

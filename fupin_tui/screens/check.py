@@ -9,19 +9,20 @@ reason (kept and shown); the check itself runs in a thread.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fupin_tui import keymap as km
+from fupin_tui.domain.text_check import fold_search
 
 from fupin_tui.widgets.lazy_table import LazyColumn, LazyTable
+from fupin_tui.widgets.footer import SteadyFooter
 
 SEVERITIES = ("逾期", "即将到期", "不合规", "提示")
 ACKED = "已确认"
@@ -43,7 +44,7 @@ def group_of(finding) -> str:
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower()
+    return fold_search(text)
 
 
 def matches(finding, needle: str) -> bool:
@@ -108,7 +109,7 @@ class CheckScreen(Screen):
                                  LazyColumn("剩余", 4, "right"), LazyColumn("对象", 18), LazyColumn("说明", 10)],
                                 self.source, id="check-findings")
                 yield Static("", id="check-detail")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(LazyTable)

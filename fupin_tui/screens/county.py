@@ -12,11 +12,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fupin_tui import keymap as km
+from fupin_tui.widgets.footer import SteadyFooter
 
 READ_ONLY = "县级汇总库：各乡镇的记录只读，只能在乡镇自己的数据库中修改后重新上报。"
+# said once, on this screen, not as a warning at every start: a server keeps its own backups
+SERVER_BACKUP = "服务器上的县级汇总库由服务器自己备份（请管理员用 pg_dump 等定期备份），本程序不做文件备份。"
 
 
 def _cell(value) -> str:
@@ -43,22 +46,27 @@ class CountyScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical():
-            yield Static("全县汇总（按乡镇）", classes="county-title")
+            yield Static("全县汇总（按乡镇；体检问题是最近一次 fupin-tui check 的结果）", classes="county-title")
             yield Static(READ_ONLY, classes="county-note", id="county-read-only")
+            yield Static("", classes="county-note", id="county-where", markup=False)
             yield DataTable(id="county-summary", cursor_type="row", zebra_stripes=True)
             yield Static(f"合并记录（选中一条按 {km.shown('void')} 撤销该次合并）", classes="county-title")
             yield DataTable(id="county-merges", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         summary = self.query_one("#county-summary", DataTable)
-        summary.add_columns("乡镇", "报送期", "户数", "人数", "在册", "已脱贫", "项目数", "批复资金", "已拨付", "已报账")
+        summary.add_columns("乡镇", "报送期", "户数", "人数", "在册", "已脱贫", "项目数", "体检问题", "体检时间",
+                            "批复资金", "已拨付", "已报账")
         merges = self.query_one("#county-merges", DataTable)
         merges.add_columns("编号", "合并时间", "经办人", "乡镇", "报送期", "上报包", "状态")
         if getattr(self.app, "ctx", None) is not None:
-            self.action_reload()
+            self.database_ready()
 
     def database_ready(self) -> None:
+        db = self.app.ctx.db
+        where = f"数据库：{db.where}" + (f"。{SERVER_BACKUP}" if db.is_server else "")
+        self.query_one("#county-where", Static).update(where)
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -66,14 +74,16 @@ class CountyScreen(Screen):
 
     @work(thread=True, exclusive=True, group="county-load")
     def _load(self) -> None:
-        from fupin_tui.services import county_merges, county_summary
+        from fupin_tui.services import county_findings, county_merges, county_summary
 
         ctx = self.app.ctx
         summary = county_summary.build(ctx)
+        county_findings.apply(ctx, summary)  # the last `fupin-tui check`'s counts, not a 体检 now
         history = county_merges.history(ctx)
         self.app.call_from_thread(self._show, summary, history)
 
     def _show(self, summary, history) -> None:
+        from fupin_tui.services.county_findings import shown
         from fupin_tui.services.county_summary import NOT_REPORTED
 
         table = self.query_one("#county-summary", DataTable)
@@ -81,8 +91,8 @@ class CountyScreen(Screen):
         for t in [*summary.towns, summary.total]:
             status = (lambda s: NOT_REPORTED if t.by_status is None else str(t.by_status.get(s, 0)))
             table.add_row(t.label if t.code else t.name, t.period, str(t.households), _cell(t.people),
-                          status("在册"), status("已脱贫"), str(t.projects), _cell(t.approved),
-                          _cell(t.disbursed), _cell(t.reimbursed))
+                          status("在册"), status("已脱贫"), str(t.projects), shown(t.findings), t.checked,
+                          _cell(t.approved), _cell(t.disbursed), _cell(t.reimbursed))
         merges = self.query_one("#county-merges", DataTable)
         merges.clear()
         for m in history:

@@ -30,6 +30,8 @@ NAV = [
 # tall one the counts come first and everything still fits.
 URGENT_PANELS = ("SeverityCounts", "NextDeadlines", "FundExecutionChart")
 OTHER_PANELS = ("HouseholdsByVillageChart", "ProjectsByStateChart")
+SHORT_SCREEN = 30  # terminal rows below which the dashboard is drawn compact
+FRAME_SHOWN = 0.08  # s after the first frame is written before the figures load (the terminal draws it)
 
 
 class DashboardScreen(Screen):
@@ -59,10 +61,58 @@ class DashboardScreen(Screen):
         if self.app.ctx is not None:
             self.database_ready()
         else:
-            # after the first paint: the counts straight from the file while the database layer is
-            # still loading, then the panels with kept figures, if current
-            self.call_after_refresh(self._load)
-            self.call_after_refresh(self._mount_panels)
+            # after the first frame: the counts straight from the file and the kept 体检 figures
+            # (plain sqlite3, one read), drawn before the database layer starts loading.
+            # ``call_after_refresh`` ran before the first frame was written (at start the screen
+            # is idle before it is current): the frame itself says when (``_compositor_refresh``),
+            # and a timer in case it never does.
+            self.set_timer(0.5, self._after_first_frame)
+
+    _first_frame = False
+
+    def _compositor_refresh(self) -> None:  # Textual 8.2.8 (pinned): writes a frame of this screen
+        app = self.app
+        # the frame is written only once the app runs and no update is held back (App._display)
+        written = app._running and not app._batch_count and self is app.screen
+        super()._compositor_refresh()
+        if written and not self._first_frame and app.ctx is None:
+            # a moment for the terminal (a process too, on the same two cores) to draw the frame
+            self.set_timer(FRAME_SHOWN, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        if self._first_frame:
+            return
+        self._first_frame = True
+        self._mount_panels()
+        self._load_early()
+
+    _early: dict | None = None  # the kept 体检 summary read at start, while it was current
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-early")
+    def _load_early(self) -> None:
+        from fupin_tui.services.check_fast import stored_summary
+        from fupin_tui.services.overview import read_overview
+
+        summary = overview = None
+        try:  # what needs doing first (体检 counts, 近期期限), then the counts by status
+            summary = stored_summary(self.app.db_path)
+            self.app.call_from_thread(self._show_early_summary, summary)
+            overview = read_overview(self.app.db_path)
+        except Exception:  # noqa: BLE001 - only a head start: the full open says what is wrong
+            pass
+        self.app.call_from_thread(self._show_early_overview, overview)
+
+    def _show_early_summary(self, summary) -> None:
+        if summary is not None and self.app.ctx is None:
+            self._early = summary
+            for panel in self.query(".panel"):
+                panel.show_early(summary)
+
+    def _show_early_overview(self, overview) -> None:
+        if overview is not None and self._overview_answered < 0:
+            self._show(overview)
+        # the database layer's imports hold the GIL for a while: only once these figures are drawn
+        self.call_after_refresh(self.app.open_database_soon)
 
     _overview_asked = 0
     _overview_answered = -1
@@ -97,21 +147,27 @@ class DashboardScreen(Screen):
             return
         figures = self.query_one("#figures")
         self._panels_live = self.app.ctx is not None
-        figures.mount_all([getattr(module, name)(classes="panel -urgent") for name in URGENT_PANELS])
-        figures.mount_all([getattr(module, name)(classes="panel") for name in OTHER_PANELS])
+        panels = [getattr(module, name)(classes="panel -urgent") for name in URGENT_PANELS]
+        panels += [getattr(module, name)(classes="panel") for name in OTHER_PANELS]
+        if self._early is not None and not self._panels_live:
+            for panel in panels:
+                panel.show_early(self._early)
+        figures.mount_all(panels)
         self._arrange()
 
     def on_resize(self) -> None:
         self._arrange()
 
     def _arrange(self) -> None:
-        from fupin_tui.widgets.dashboard_panels import SHORT_SCREEN
-
         urgent = list(self.query(".-urgent"))
         if not urgent:
             return
         figures, counts = self.query_one("#figures"), self.query_one("#counts")
         short = self.app.size.height < SHORT_SCREEN
+        for panel in urgent:
+            set_short = getattr(panel, "set_short", None)
+            if set_short:
+                set_short(short)
         if short and figures.children.index(counts) < figures.children.index(urgent[0]):
             figures.move_child(counts, after=urgent[-1])
         elif not short and figures.children.index(counts) > figures.children.index(urgent[0]):

@@ -20,14 +20,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from fupin_tui import keymap as km
 
+from fupin_tui.domain.archive_known import KNOWN
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.lifecycle import FieldSpec
 from fupin_tui.domain.money import format_money, parse_amount, parse_date, parse_decimal
 from fupin_tui.filenames import safe_name
+from fupin_tui.widgets.footer import SteadyFooter
+from fupin_tui.widgets.pages import turn_page
 
 TABS = ("基本信息", "资金概算", "受益户", "公示", "进度", "报账", "验收", "档案", "日志",
         "采购备案")  # 采购备案: RULES-2 P22-P25 (screens.dossier_procurement); last, so 1-9 keep their tabs
@@ -135,7 +138,7 @@ class ProjectDossierScreen(Screen):
         with TabbedContent(initial=TAB_IDS[self.initial_tab], id="tabs"):
             for name in TABS:
                 yield TabPane(name, id=TAB_IDS[name])
-        yield Footer()
+        yield SteadyFooter()
 
     def _pane(self, name: str) -> list:
         """The widgets of one tab, built the first time the tab is shown."""
@@ -390,11 +393,14 @@ class ProjectDossierScreen(Screen):
         self.query_one("#archive-note", Static).update(
             f"档号：{self.dossier.file_number or '未编号（归档时自动编号）'}　材料{present}/{len(needed)}"
             "　n/e 登记所选材料　o 打开扫描件　p 打印卷内目录")
-        # 来源: a document ticked by the record that stands for it says which record (not unticked by hand)
+        # 来源: a document ticked by the record that stands for it says which record (not unticked by hand).
+        # At 80 columns a title's bracketed detail gives way, so that 来源 is read whole.
+        narrow = self.app.size.width < 110
         self._fill(self.query_one("#archive", DataTable),
                    ["序号", "材料", "状态", "收到日期", "来源", "份数", "存放位置", "扫描件"],
-                   [[str(r.doc_no), r.title, ("有" if r.present else "缺") if r.needed else "不需",
-                     _d(r.received_on), r.source or ("手工登记" if r.version is not None and r.present else ""),
+                   [[str(r.doc_no), r.title.split("（")[0] if narrow else r.title,
+                     ("有" if r.present else "缺") if r.needed else "不需", _d(r.received_on),
+                     r.source.removeprefix(KNOWN) or ("手工登记" if r.version is not None and r.present else ""),
                      str(r.copies or ""), r.storage_place, "有" if r.scan_path else ""]
                     for r in rows])
 
@@ -445,9 +451,7 @@ class ProjectDossierScreen(Screen):
         self.query_one("#tabs", TabbedContent).active = TAB_IDS[TABS[index]]
 
     def action_turn_page(self, step: int) -> None:
-        tabs = self.query_one("#tabs", TabbedContent)
-        order = [TAB_IDS[name] for name in TABS]
-        tabs.active = order[(order.index(tabs.active) + step) % len(order)]
+        turn_page(self.query_one("#tabs", TabbedContent), step)
 
     def action_back(self) -> None:
         self.dismiss(None)

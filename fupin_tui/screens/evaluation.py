@@ -12,9 +12,10 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fupin_tui import keymap as km
+from fupin_tui.widgets.footer import SteadyFooter
 
 
 def default_year(today) -> int:
@@ -45,7 +46,7 @@ class EvaluationScreen(Screen):
         yield Static("", id="eval-title")
         yield DataTable(id="eval-table", cursor_type="row", zebra_stripes=True)
         yield Static("数值由系统按台账计算，请核对后写入自评报告（每年3月底前报送，Y01）。", id="eval-note")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -5,19 +5,22 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Header, Input, Label, OptionList, ProgressBar, Select, Static
+from textual.widgets.option_list import Option
 
 from fupin_tui import keymap as km
+from fupin_tui.widgets.footer import SteadyFooter
 
 ALL_VILLAGES = "__all__"
 # What the print key writes: the package, or one project's signed or posted list.
 PACKAGE, ROSTER, NOTICE = "package", "roster", "notice"
 WHAT = [("上报包（全部工作簿）", PACKAGE), ("到户补助发放花名册（一个项目）", ROSTER), ("受益户公示（一个项目）", NOTICE)]
 NO_PROJECT = "__none__"
+_LISTED = 200  # stripped cells listed on the screen (each opens its record)
 
 
 def default_out_dir() -> Path:
@@ -42,6 +45,8 @@ class ExportScreen(Screen):
     ExportScreen #export-progress { margin: 1 1 0 1; }
     ExportScreen #export-status { padding: 0 1; height: auto; }
     ExportScreen #export-result { padding: 0 1; height: auto; }
+    ExportScreen #export-stripped { height: auto; max-height: 12; margin: 0 1; display: none; }
+    ExportScreen #export-stripped.shown { display: block; }
     """
 
     def __init__(self) -> None:
@@ -76,7 +81,9 @@ class ExportScreen(Screen):
             yield ProgressBar(id="export-progress", show_eta=False)
             yield Static(f"按 {km.shown('print')} 导出或打印；导出时按 Esc 取消。", id="export-status", classes="muted")
             yield Static("", id="export-result")
-        yield Footer()
+            # cells whose control characters were removed, one a line: Enter opens the record to fix it
+            yield OptionList(id="export-stripped")
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         from fupin_tui.excel.package import default_period
@@ -113,6 +120,7 @@ class ExportScreen(Screen):
         self._cancel = threading.Event()
         self.running = True
         self.query_one("#export-result", Static).update("")
+        self._show_stripped([])
         self.query_one("#export-progress", ProgressBar).update(total=1, progress=0)
         self._status("正在导出……")
         self._run(period, None if village == ALL_VILLAGES else str(village), Path(out_dir).expanduser(), self._cancel)
@@ -185,15 +193,43 @@ class ExportScreen(Screen):
             self.query_one("#export-progress", ProgressBar).update(total=1, progress=0)
             self._status(problem, error=True)
             return
-        from fupin_tui.excel.package import stripped_report
+        from fupin_tui.excel.package import stripped_heading
 
         rows = result.rows
         checks = "" if result.manifest.get("checks_included") else "（未含体检问题清单）"
         self._status("导出完成。")
         summary = (f"已保存：{result.path}\n户 {rows.get('户表', 0)}，成员 {rows.get('成员表', 0)}，"
                    f"项目 {rows.get('项目', 0)}，凭证 {rows.get('报账凭证', 0)}{checks}")
-        self.query_one("#export-result", Static).update("\n".join([summary, *stripped_report(result)]))
+        if result.stripped:
+            summary += "\n" + stripped_heading(len(result.stripped)) + "\n在下面的清单中按 Enter 打开该记录。"
+        self.query_one("#export-result", Static).update(summary)
+        self._show_stripped(result.stripped)
         self.notify(f"上报包已保存到 {result.path}", title="导出完成")
+
+    def _show_stripped(self, cells: list) -> None:
+        listing = self.query_one("#export-stripped", OptionList)
+        listing.clear_options()
+        listing.add_options([Option(str(cell), id=str(i)) for i, cell in enumerate(cells[:_LISTED])])
+        if len(cells) > _LISTED:
+            listing.add_option(Option(f"…… 另有 {len(cells) - _LISTED} 处（命令行 fupin-tui export 列出前 50 处）",
+                                      disabled=True))
+        listing.set_class(bool(cells), "shown")
+        if cells:
+            listing.highlighted = 0
+            listing.focus()
+            # on a small terminal the list is below the form: bring the heading and the list into view
+            self.call_after_refresh(self.query_one("#export-result", Static).scroll_visible, top=True)
+
+    @on(OptionList.OptionSelected, "#export-stripped")
+    def _open_stripped(self, event: OptionList.OptionSelected) -> None:
+        cell = self.last_result.stripped[int(event.option.id)] if self.last_result and event.option.id else None
+        if cell is None:
+            return
+        if cell.record:
+            self.app.open_record(cell.record, back_to="export")  # closing the record comes back here
+        else:
+            self.notify(f"这一处（「{cell.table}」{cell.number}）不属于某一户或某个项目，请在相应的设置或清单中改正。",
+                        severity="information")
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#export-status", Static)

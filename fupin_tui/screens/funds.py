@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fupin_tui import keymap as km
 
@@ -19,6 +19,7 @@ from fupin_tui.screens.project_pick import ProjectPickScreen
 from fupin_tui.services import funds as service
 from fupin_tui.services import progress as progress_service
 from fupin_tui.widgets.funds_panel import FundsPanel
+from fupin_tui.widgets.footer import SteadyFooter
 
 
 class ReimbursementScreen(ProjectPickScreen):
@@ -90,7 +91,7 @@ class TownshipFundsScreen(Screen):
         yield DataTable(id="town-projects", cursor_type="row", zebra_stripes=True)
         yield Static("资金用途分配（33112）：", classes="title")
         yield DataTable(id="town-split", cursor_type="row")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.year = self.app.ctx.today().year

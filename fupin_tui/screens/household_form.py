@@ -34,6 +34,7 @@ from fupin_tui.screens import household_visits as hv
 from fupin_tui.services import registry as reg
 from fupin_tui.widgets.footer import SteadyFooter
 from fupin_tui.widgets.lazy_table import fit
+from fupin_tui.widgets.pages import turn_page
 from fupin_tui.widgets.forms import (
     CheckField, CodeSelect, DateInput, Field, FormScreen, IntInput, MoneyInput, TextInput,
 )
@@ -212,9 +213,7 @@ class HouseholdFormScreen(FormScreen):
 
     def action_turn_page(self, step: int) -> None:
         """户信息 → 成员 → 程序 …: the pages by keyboard, the cursor on the first field of the page shown."""
-        tabs = self.query_one(TabbedContent)
-        order = list(TABS.values())
-        tabs.active = order[(order.index(tabs.active) + step) % len(order)]
+        turn_page(self.query_one(TabbedContent), step)
         self._focus_start()
 
     @on(TabbedContent.TabActivated)

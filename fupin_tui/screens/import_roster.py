@@ -8,9 +8,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from fupin_tui import keymap as km
+from fupin_tui.widgets.footer import SteadyFooter
 
 NO_COLUMN = -1
 FROM_SHEET = "__sheet__"
@@ -66,7 +67,7 @@ class ImportRosterScreen(Screen):
                                      id=f"map-{field}")
             yield Static("", id="roster-counts")
             yield DataTable(id="roster-problems", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         from fupin_tui.services import township

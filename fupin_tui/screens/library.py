@@ -8,12 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from fupin_tui import keymap as km
 
 from fupin_tui.domain.money import format_money
 from fupin_tui.widgets.forms import CodeSelect, DateInput, Field, FormScreen, IntInput, MoneyInput, TextInput
+from fupin_tui.widgets.footer import SteadyFooter
 
 
 class LibraryScreen(Screen):
@@ -45,7 +46,7 @@ class LibraryScreen(Screen):
         yield Input(placeholder="筛选：项目名称、拼音首字母、建设内容或地点", id="library-filter")
         yield Static("", id="library-count")
         yield DataTable(id="library", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "项目库"
@@ -242,7 +243,7 @@ class LibraryEntryForm(FormScreen):
             yield text("benefit_mechanism")
             yield text("participation")
             yield number("priority")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fupin_tui import keymap as km
 
@@ -20,6 +20,7 @@ from fupin_tui.services import progress as progress_service
 from fupin_tui.widgets.forms import CodeSelect, DateInput, Field, IntInput, MoneyInput, TextInput
 from fupin_tui.dialogs.kit import FieldListDialog
 from fupin_tui.screens import linkage_conditions as lc
+from fupin_tui.widgets.footer import SteadyFooter
 
 
 class LinkageScreen(Screen):
@@ -48,7 +49,7 @@ class LinkageScreen(Screen):
         yield DataTable(id="entities", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="shares", cursor_type="row", zebra_stripes=True)
         yield Static("", id="linkage-problems")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         choice = progress_service.project_choice(self.app.ctx, self.project_id)

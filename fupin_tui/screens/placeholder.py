@@ -1,6 +1,7 @@
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+from fupin_tui.widgets.footer import SteadyFooter
 
 
 class PlaceholderScreen(Screen):
@@ -13,4 +14,4 @@ class PlaceholderScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"「{self.job_title}」尚在建设中。按 F2 返回工作台。", classes="muted")
-        yield Footer()
+        yield SteadyFooter()

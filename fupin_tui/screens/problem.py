@@ -8,9 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from fupin_tui import keymap as km
+from fupin_tui.widgets.footer import SteadyFooter
 
 
 class DatabaseProblemScreen(Screen):
@@ -49,7 +50,7 @@ class DatabaseProblemScreen(Screen):
             else:
                 yield Static("没有找到可用的备份。请联系县扶贫办或技术人员，不要删除当前文件。")
             yield Button("退出", id="quit")
-        yield Footer()
+        yield SteadyFooter()
 
     @on(Button.Pressed, "#restore")
     def _restore(self) -> None:

@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from fupin_tui import keymap as km
 
 from fupin_tui.widgets.search_picker import SearchPicker
+from fupin_tui.widgets.footer import SteadyFooter
 
 
 def project_search(ctx):
@@ -42,7 +43,7 @@ class ProjectPickScreen(Screen):
         yield Static("", id=f"{self.PREFIX}-project", classes="picked-project")
         with Vertical(id=f"{self.PREFIX}-body", classes="picked-body"):
             yield Static(self.HINT, id=f"{self.PREFIX}-hint", classes="picked-hint")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one(SearchPicker).focus()

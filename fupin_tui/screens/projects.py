@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from fupin_tui import keymap as km
 
 from fupin_tui.domain.lifecycle import ALL_STATES
 from fupin_tui.domain.money import format_money
+from fupin_tui.widgets.footer import SteadyFooter
 
 
 def open_record(app, project_id: int, tab: str | None = None, back_to: str | None = None) -> None:
@@ -54,7 +55,7 @@ class ProjectListScreen(Screen):
         yield Input(placeholder="筛选：项目名称、拼音首字母（如 zzt）、档号或状态（如 实施中）", id="project-filter")
         yield Static("", id="project-count")
         yield DataTable(id="projects", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("年度", "村", "项目名称", "状态", "补助（元）", "档案", "档号")

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from fupin_tui import keymap as km
 
@@ -17,6 +17,7 @@ from fupin_tui.domain.money import format_money
 from fupin_tui.services import registry_query as rq
 from fupin_tui.widgets.forms import CodeSelect
 from fupin_tui.widgets.lazy_table import PAGE, LazyColumn, LazyTable
+from fupin_tui.widgets.footer import SteadyFooter
 
 STATUSES = ("识别中", "在册", "已脱贫", "返贫", "清退", "作废")
 COLUMNS = [
@@ -92,7 +93,7 @@ class HouseholdListScreen(Screen):
             yield CodeSelect([], id="attribute", prompt="全部属性")
         yield Static("", id="counts")
         yield LazyTable(COLUMNS, HouseholdSource(self), id="households")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = "建档立卡"
@@ -266,7 +267,7 @@ class QualityScreen(Screen):
         yield Static(f"数据质量检查：发现 {len(self.problems)} 个问题（H05 身份证号，H08 县级上报前检查）", id="counts")
         yield LazyTable([LazyColumn("规则", 4), LazyColumn("户编号", 16), LazyColumn("成员", 8),
                          LazyColumn("问题", 60)], QualitySource(self.problems))
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = "数据质量检查"

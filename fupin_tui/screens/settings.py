@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from fupin_tui import keymap as km
 
@@ -15,6 +15,7 @@ from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.widgets.forms import CheckField, CodeSelect, Field, TextInput
 from fupin_tui.widgets.holidays_panel import HolidaysPanel
 from fupin_tui.widgets.update_panel import UpdatePanel
+from fupin_tui.widgets.footer import SteadyFooter
 
 
 class ParamDialog(FormDialog):
@@ -89,7 +90,7 @@ class SettingsScreen(Screen):
                 yield Static("", id="config-done", classes="hint")
             with TabPane("更新包", id="tab-update"):
                 yield UpdatePanel(id="update")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.editing_village: int | None = None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from fupin_tui.widgets.forms import Field, FormScreen, TextInput
+from fupin_tui.widgets.footer import SteadyFooter
 
 
 class SetupScreen(FormScreen):
@@ -24,7 +25,7 @@ class SetupScreen(FormScreen):
             yield Field("乡镇名称", TextInput(required=True, id="name", placeholder="如：新安镇"))
             yield Field("乡镇代码", TextInput(required=True, id="code", placeholder="9 位行政区划代码", max_length=9))
             yield Field("经办人", TextInput(required=True, id="operator", placeholder="您的姓名"))
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

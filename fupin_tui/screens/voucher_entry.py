@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from fupin_tui import keymap as km
 
@@ -26,6 +26,7 @@ from fupin_tui.domain.money import format_money
 from fupin_tui.services import funds as service
 from fupin_tui.widgets.forms import CheckField, CodeSelect, DateInput, Field, IntInput, MoneyInput, TextInput
 from fupin_tui.widgets.search_picker import SearchPicker
+from fupin_tui.widgets.footer import SteadyFooter
 
 LINE_FIELDS = ("budget_line_id", "amount", "invoice_code", "invoice_no", "invoice_date", "seller", "attachments",
                "id_number", "signed_on")
@@ -93,7 +94,7 @@ class VoucherEntryScreen(ModalScreen[int | None]):
             yield DataTable(id="pending", cursor_type="row", zebra_stripes=True)
             yield Static("合计：0.00元", id="voucher-total")
             yield Static("", id="voucher-error")
-        yield Footer()
+        yield SteadyFooter()
 
     def _payees(self, text: str):
         return [(p.label, (p.household_id, p.id_number)) for p in service.find_payees(self.app.ctx, text)]

@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 
 from fupin_tui.context import AppContext
 from fupin_tui.db import refuse_if_changed
-from fupin_tui.domain.archive_known import DossierSources, KnownDocument, known_documents
+from fupin_tui.domain.archive_known import DossierSources, KnownDocument, filed, known_documents
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.lifecycle import needs_audit_opinion
 from fupin_tui.models.projects import ArchiveItem, Asset, Beneficiary, Notice, Project
@@ -74,7 +74,7 @@ def _needed(doc: Document, subsidy: Decimal, policy) -> bool:
 
 
 def _present(item: ArchiveItem | None) -> bool:
-    return item is not None and not item.voided and item.received_on is not None
+    return item is not None and filed(item.voided, item.received_on)
 
 
 SITE_NOTICE = "现场公示"
@@ -154,11 +154,11 @@ def completeness_for(ctx: AppContext, s: Session, projects: Iterable[Project]) -
     present: dict[int, set[int]] = {}
     ids = [p for p, _ in pairs]
     for chunk in range(0, len(ids), 900):  # SQLite's bound-parameter limit
-        q = select(ArchiveItem.project_id, ArchiveItem.doc_no).where(
-            ArchiveItem.project_id.in_(ids[chunk:chunk + 900]), ArchiveItem.voided == False,  # noqa: E712
-            ArchiveItem.received_on.is_not(None))
-        for pid, doc_no in s.exec(q):
-            present.setdefault(pid, set()).add(doc_no)
+        q = select(ArchiveItem.project_id, ArchiveItem.doc_no, ArchiveItem.voided, ArchiveItem.received_on).where(
+            ArchiveItem.project_id.in_(ids[chunk:chunk + 900]))
+        for pid, doc_no, voided, received_on in s.exec(q):
+            if filed(voided, received_on):
+                present.setdefault(pid, set()).add(doc_no)
     for pid, docs_known in known.items():
         present.setdefault(pid, set()).update(docs_known)
     out = {}

@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fupin_tui.domain.archive_known import filed
 from fupin_tui.domain.deadlines import MoneyEvent, ProjectDates, project_deadlines, yearly_deadlines
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.quality import MemberData
@@ -155,8 +156,10 @@ def _load_projects(s: "_Source", villages: dict[int, str], households: dict[int,
     rects = _group(s.live("rectification"), "project_id")
     assets = _group(s.live("asset"), "project_id")
     archive: dict[int, set[int]] = defaultdict(set)
-    for project_id, doc_no in s.rows("SELECT project_id, doc_no FROM archiveitem WHERE NOT voided"):
-        archive[project_id].add(doc_no)
+    for project_id, doc_no, voided, received_on in s.rows(
+            "SELECT project_id, doc_no, voided, received_on FROM archiveitem"):
+        if filed(voided, received_on):  # received, not voided: what the checklist counts too
+            archive[project_id].add(doc_no)
 
     out = []
     for p in projects:

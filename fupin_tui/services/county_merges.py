@@ -7,7 +7,7 @@ of a township puts those rows back with their ids and keeps the rows the merge h
 (role 'undone'): nothing is hard-deleted, the database only moves rows between the live
 tables and the kept ones. Merging the same package again redoes an undone merge.
 
-Works on SQLite and PostgreSQL: a merge and an undo take the same lock (``server.lock``) and
+Works on SQLite and PostgreSQL: a merge and an undo take the same lock (``server.write_lock``) and
 an undo saves only over the history row's ``row_version`` it read, so two county users can
 neither undo the same merge twice nor undo one while a merge of that township runs.
 
@@ -283,7 +283,7 @@ def undo(ctx: AppContext, merge_id: int) -> UndoOutcome:
     _ensure_county_tables(ctx)  # a county database from before a table existed
     try:
         with ctx.transaction() as s:
-            server.lock(s.connection(), "county-merge")  # not while a merge or another undo runs
+            server.write_lock(s.connection(), "county-merge")  # not while a merge or another undo runs
             m = s.get(CountyMerge, merge_id)
             if m is None:
                 raise MergeRefused(f"没有编号为 {merge_id} 的合并记录（fupin-tui merges 列出全部合并）。")

@@ -64,6 +64,7 @@ class TownSummary:
     reimbursed: Decimal | None = ZERO
     allocation: dict[str, Decimal] | None = field(default_factory=dict)  # use -> approved amount (F08)
     findings: dict[str, int] | None = None  # severity (and 已确认) -> count; None: 体检 not run
+    checked: str = ""  # when that 体检 ran, as the county screen shows it (services.county_findings)
     unreported: frozenset[str] = frozenset()  # names of FIGURES not counted
 
     @property

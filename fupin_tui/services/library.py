@@ -7,7 +7,6 @@ full pinyin through the stored ``search_keys`` column, as in the registry.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
@@ -19,6 +18,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.db import refuse_if_changed
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.pinyin import search_keys
+from fupin_tui.domain.text_check import fold_search
 from fupin_tui.models.projects import LibraryEntry
 from fupin_tui.models.settings import Village
 from fupin_tui.services.voiding import live_row, require_reason, void
@@ -201,7 +201,7 @@ def list_entries(ctx: AppContext, *, text: str = "", year: int | None = None, vi
             q = q.where(LibraryEntry.category == category)
         if status:
             q = q.where(LibraryEntry.status == status)
-        needle = unicodedata.normalize("NFKC", text or "").strip().lower()
+        needle = fold_search(text)
         if needle:
             like = f"%{needle}%"
             q = q.where(or_(col(LibraryEntry.name).like(like), col(LibraryEntry.content).like(like),

@@ -9,7 +9,6 @@ writes a ``ProjectEvent`` in it.  The rules themselves live in
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,6 +24,7 @@ from fupin_tui.domain import lifecycle as lc
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.money import parse_amount
 from fupin_tui.domain.pinyin import search_keys
+from fupin_tui.domain.text_check import fold_search
 from fupin_tui.domain.policy import format_file_number
 from fupin_tui.models.audit import AuditLog
 from fupin_tui.models.funds import ProgressReport, Tranche, Voucher
@@ -577,7 +577,7 @@ def budget_lines(ctx: AppContext, project_id: int) -> list[BudgetRow]:
 
 def find_households(ctx: AppContext, text: str, limit: int = 20) -> list[tuple[int, str, str, str]]:
     """(id, household_no, head_name, status) matching a household number, name or pinyin."""
-    needle = unicodedata.normalize("NFKC", text or "").strip().lower()
+    needle = fold_search(text)
     if not needle:
         return []
     with ctx.read() as s:
@@ -814,7 +814,7 @@ def list_projects(ctx: AppContext, *, text: str = "", year: int | None = None, v
             q = q.where(Project.village_id == village_id)
         if state:
             q = q.where(or_(Project.state == state, Project.side_state == state))
-        needle = unicodedata.normalize("NFKC", text or "").strip().lower()
+        needle = fold_search(text)
         if needle:
             like = f"%{needle}%"
             q = q.where(or_(col(Project.name).like(like), col(Project.search_keys).like(like),

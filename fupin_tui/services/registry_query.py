@@ -8,7 +8,6 @@ keystroke costs one indexed-free scan of a short column, not pypinyin.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from fupin_tui.context import AppContext
+from fupin_tui.domain.text_check import fold_search
 from fupin_tui.domain.quality import HouseholdData, MemberData, QualityProblem, check_household
 from fupin_tui.models.registry import Household, Member
 from fupin_tui.models.settings import Village
@@ -62,7 +62,7 @@ class HouseholdRow:
 
 
 def _words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = fold_search(text)
     return [w for w in text.split() if w]
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rich.cells import cell_len
+from rich.cells import cell_len, chop_cells
 from rich.text import Text
 from textual import work
 from textual.widget import Widget
@@ -52,6 +52,17 @@ def scaled(values: list[Decimal | int], total: Decimal | int, width: int) -> lis
     return out
 
 
+def parts_in_lines(parts: list[str], width: int, style: str = "") -> list[Text]:
+    """Parts joined by two spaces, a new line where the next would not fit (the panels never wrap)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(part) <= width:
+            lines[-1] += "  " + part
+        else:
+            lines.append(part)
+    return [Text(line, style=style) for line in lines]
+
+
 def legend(styles: dict[str, str]) -> Text:
     out = Text("图例 ")
     for name, style in styles.items():
@@ -63,8 +74,11 @@ def legend(styles: dict[str, str]) -> Text:
 class DashboardPanel(Widget):
     """Shared: a title, a thread worker that loads, and drawing for the current width."""
 
+    # Drawn for the width of the last layout, and the layout after the figures' scrollbar came
+    # measures it two cells narrower: wrapped there, each full line counted twice (blank lines under
+    # 近期期限 at 80x24 until the next frame). Never wrapped, the height is the lines drawn.
     DEFAULT_CSS = """
-    DashboardPanel { height: auto; margin-bottom: 1; }
+    DashboardPanel { height: auto; margin-bottom: 1; text-wrap: nowrap; text-overflow: clip; }
     """
     TITLE = ""
 
@@ -80,8 +94,6 @@ class DashboardPanel(Widget):
     def on_mount(self) -> None:
         if getattr(self.app, "ctx", None) is not None:
             self.reload()
-        elif getattr(self.app, "db_path", None) is not None:
-            self._load_early()  # while the database layer is still loading: stored results, if current
 
     def reload(self) -> None:
         self._asked += 1
@@ -92,22 +104,18 @@ class DashboardPanel(Widget):
         """The figures drawn answer the latest reload (what a snapshot or a test waits for)."""
         return self._answered == self._asked
 
-    def fetch_early(self, db_path):
-        """Figures kept from the last run while nothing changed (plain sqlite3), or None."""
+    def early(self, summary: dict):
+        """Figures from the kept summary (``check_fast.stored_summary``), shown while the database
+        layer is still loading; None: this panel waits for its own load."""
         return None
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="early")
-    def _load_early(self) -> None:
-        try:
-            data = self.fetch_early(self.app.db_path)
-        except Exception:  # noqa: BLE001 - only a head start: the full load follows
-            return
-        if data is not None:
-            self.app.call_from_thread(self._loaded_early, data)
-
-    def _loaded_early(self, data) -> None:
+    def show_early(self, summary: dict) -> None:
         if self.data is None:
-            self._loaded(data)
+            data = self.early(summary)
+            if data is not None and self.is_mounted:
+                self._loaded(data)
+            elif data is not None:
+                self.data = data  # drawn with it at mount
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self, asked: int) -> None:
@@ -146,7 +154,7 @@ class DashboardPanel(Widget):
         width = max(self.size.width, 20)
         lines = [Text(self.TITLE, style="bold")]
         if self.failed:
-            lines.append(Text(f"无法读取：{self.failed}", style="red"))
+            lines += [Text(part, style="red") for part in chop_cells(f"无法读取：{self.failed}", width)]
         elif self.data is None:
             lines.append(Text("正在统计…", style="dim"))
         else:
@@ -157,9 +165,8 @@ class DashboardPanel(Widget):
 class SeverityCounts(DashboardPanel):
     TITLE = "体检（F8 查看详情）"
 
-    def fetch_early(self, db_path):
-        summary = _stored(db_path)
-        return summary["counts"] if summary else None
+    def early(self, summary: dict):
+        return summary["counts"]
 
     def fetch(self, ctx):
         return _summary(self.app, ctx)["counts"]
@@ -172,18 +179,25 @@ class SeverityCounts(DashboardPanel):
         return [line]
 
 
-SHORT_SCREEN = 30  # terminal rows below which the dashboard is drawn compact
-SHORT_SCREEN_DEADLINES = 5
+SHORT_SCREEN_DEADLINES = 5  # deadlines shown on a short terminal (screens.dashboard.SHORT_SCREEN)
 
 
 class NextDeadlines(DashboardPanel):
     TITLE = "近期期限（工作日）"
+    # a short terminal (80x24) shows the nearest few, so the fund line below still fits on the screen;
+    # set by the dashboard at mount and resize (``set_short``), never measured inside ``render``, so a
+    # height taken from one drawing always matches the next
+    short = False
 
-    def fetch_early(self, db_path):
+    def set_short(self, short: bool) -> None:
+        if short != self.short:
+            self.short = short
+            self.refresh(layout=True)
+
+    def early(self, summary: dict):
         from fupin_tui.services.check_fast import deadlines_of
 
-        summary = _stored(db_path)
-        return deadlines_of(summary) if summary else None
+        return deadlines_of(summary)
 
     def fetch(self, ctx):
         from fupin_tui.services.check_fast import deadlines_of
@@ -200,8 +214,7 @@ class NextDeadlines(DashboardPanel):
         who_w = max(rest - what_w - 1, 6)
         out = [Text(fit("截止日期", 10) + " " + fit("剩余", 6, "right") + " " + fit("事项", what_w) + " "
                     + fit("对象", who_w), style="dim")]
-        # a short terminal (80x24) shows the nearest few, so the fund line below still fits on the screen
-        shown = self.data[:SHORT_SCREEN_DEADLINES] if self.app.size.height < SHORT_SCREEN else self.data
+        shown = self.data[:SHORT_SCREEN_DEADLINES] if self.short else self.data
         for u in shown:
             left = "今天" if u.workdays_left == 0 else f"{u.workdays_left}天"
             style = "bold yellow" if u.workdays_left <= 5 else ""
@@ -272,8 +285,8 @@ class FundExecutionChart(DashboardPanel):
         bar_w = max(width - name_w - figure_w - 2, 10)
         biggest = max(r.approved for r in rows)
         total = [sum((getattr(r, k) for r in self.data), Decimal(0)) for k in ("approved", "disbursed", "reimbursed")]
-        out = [Text(f"全乡镇：批复{total[0]:,.0f}元  已拨付{_share(total[1], total[0])}  "
-                    f"已报账{_share(total[2], total[0])}（共{len(self.data)}个项目）")]
+        out = parts_in_lines([f"全乡镇：批复{total[0]:,.0f}元", f"已拨付{_share(total[1], total[0])}",
+                              f"已报账{_share(total[2], total[0])}（共{len(self.data)}个项目）"], width)
         for r in rows:
             length = scaled([r.approved], biggest, bar_w)[0]
             reimbursed = min(r.reimbursed, r.approved)
@@ -318,7 +331,7 @@ class HouseholdsByVillageChart(DashboardPanel):
             out.append(line)
         out.append(legend({s: STATUS_STYLES[s] for s in statuses}))
         totals = {s: sum(c.get(s, 0) for _v, c in self.data) for s in statuses}
-        out.append(Text("  ".join(f"{s}{n}户" for s, n in totals.items()), style="dim"))
+        out += parts_in_lines([f"{s}{n}户" for s, n in totals.items()], width, style="dim")
         return out
 
 

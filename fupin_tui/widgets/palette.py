@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
@@ -29,6 +28,7 @@ from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits
 from textual.widgets.option_list import Option
 
 from fupin_tui import keymap as km
+from fupin_tui.domain.text_check import fold_search
 
 PLACEHOLDER = "查找：命令（可用拼音或首字母）、户主姓名、身份证号、户编号、项目、档号、规则号"
 NO_MATCHES = "没有找到"
@@ -36,7 +36,7 @@ RECORD_LIMIT = 8  # households and projects shown per query
 
 
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip().lower()
+    return fold_search(text)
 
 
 def pinyin_keys(text: str) -> str:

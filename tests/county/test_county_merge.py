@@ -157,3 +157,68 @@ def test_check_finds_the_same_on_both_engines(town, other_town, pg_url, tmp_path
         finally:
             ctx.db.close()
     assert found[0] and found[0] == found[1]
+
+
+def test_two_merges_of_the_same_township_at_once_never_interleave(town, county, tmp_path, monkeypatch):
+    """Two county users merge two packages of one township at the same moment: the newer one is
+    half-way (it holds the lock) when the older one starts. The older waits, then reads what the
+    newer committed and is refused as older, in words; the township is never the older package's."""
+    import time
+
+    from fupin_tui.services import county_merges
+
+    old = export_package(town, tmp_path / "old", period="2026-10").path
+    excel_sample.fill(town, households=1, projects=0, seed=5)
+    new = export_package(town, tmp_path / "new", period="2026-11").path
+    import_packages([], county)
+    holding = threading.Event()
+    real_start = county_merges.start
+
+    def start_slowly(s, **kw):  # the newer merge, inside its transaction: the older one begins meanwhile
+        merge_id = real_start(s, **kw)
+        if kw["period"] == "2026-11":
+            holding.set()
+            time.sleep(1.5)
+        return merge_id
+
+    monkeypatch.setattr(county_merges, "start", start_slowly)
+    outcomes, errors, said = [], [], []
+
+    def merge(pkg, who, after=None):
+        try:
+            if after is not None:
+                after.wait(30)
+            outcomes.extend(import_packages([pkg], county, operator=who, rows_progress=said.append))
+        except PackageRefused as exc:
+            errors.append(str(exc))
+
+    threads = [threading.Thread(target=merge, args=(new, "赵")), threading.Thread(target=merge, args=(old, "王", holding))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [o.status for o in outcomes] == ["新导入"]
+    assert len(errors) == 1 and "比已导入的 2026-11" in errors[0] and "旧" in errors[0], errors
+    assert query(county, "select count(*) from countyowned where table_name = 'household'") == [(11,)]
+    assert query(county, "select count(*) from household") == [(11,)]
+    assert query(county, "select period from countymerge where undone_at is null") == [("2026-11",)]
+    if str(county).startswith("postgresql"):  # the waiting user is told why nothing moves
+        assert "新安镇：等待另一位县级用户的合并或撤销完成……" in said
+    assert _chain_intact(county)
+
+
+def test_a_merge_goes_in_batches_with_a_progress_bar(town, county, tmp_path, monkeypatch):
+    """Rows are written a batch at a time, and each batch moves the bar: the clerk sees how far a
+    20,000-household package has got (here batches of 10 rows)."""
+    import re
+
+    from fupin_tui.excel import merge
+
+    monkeypatch.setattr(merge, "_CHUNK", 10)
+    said: list[str] = []
+    import_packages([export_package(town, tmp_path / "a").path], county, rows_progress=said.append)
+    members = [line.split("成员表 ")[1] for line in said if "成员表" in line]
+    assert members[:5] == ["10/44 行", "20/44 行", "30/44 行", "40/44 行", "44/44 行"]
+    shares = [int(re.match(r"\[[#-]{20}\]\s+(\d+)%", line).group(1)) for line in said]
+    assert shares == sorted(shares) and shares[-1] == 100 and shares[0] < 50
+    assert said[-1].startswith("[####################] 100% 新安镇：")

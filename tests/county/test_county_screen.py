@@ -3,6 +3,7 @@ records refused for editing (visibly), and a merge undone from the screen after 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -13,6 +14,8 @@ from fupin_tui.excel.merge import import_packages
 from fupin_tui.excel.package import export_package
 from tests.pilot.ready import app_ready, until
 from tests.screen_text import screen_text
+
+import excel_sample
 
 
 @pytest.fixture
@@ -46,7 +49,8 @@ async def test_county_database_opens_the_summary_refuses_edits_and_undoes_a_merg
         rows = _rows(app, "#county-summary")
         assert [r[0] for r in rows] == ["520123101 新安镇", "520123102 坪山乡", "全县合计"]
         assert rows[0][2] == "10" and rows[1][2] == "6" and rows[2][2] == "16"
-        assert "全县汇总" in screen_text(app) and "新安镇" in screen_text(app)
+        # the rows are in the table before they are painted: wait for what the clerk sees
+        await until(pilot, lambda: "全县汇总" in screen_text(app) and "新安镇" in screen_text(app), "汇总画在屏幕上")
         assert "县级汇总" in app.title
 
         # a township's records cannot be edited here: the job is refused, said on screen
@@ -79,3 +83,110 @@ async def test_a_township_database_is_not_in_county_mode(ctx):
     async with app.run_test(size=(100, 30)) as pilot:
         await app_ready(pilot)
         assert not app.county_mode and type(app.screen).__name__ != "CountyScreen"
+
+
+async def test_the_app_on_a_server_database_opens_the_county_summary(town, other_town, pg_url, tmp_path):
+    """``fupin-tui --db postgresql://…``: the start-up checks the server's audit chain by a query, backs
+    nothing up (said once on the screen), and shows the same 全县汇总 as a file; the merge is undone there."""
+    from pg_cluster import query
+
+    import_packages([export_package(town, tmp_path / "a").path, export_package(other_town, tmp_path / "b").path],
+                    pg_url, operator="县汇总")
+    app = make_app(pg_url, operator="县汇总", defer_open=True)  # as the command line starts it
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await app_ready(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
+                    and app.screen.query_one("#county-summary", DataTable).row_count == 3, "全县汇总显示")
+        rows = _rows(app, "#county-summary")
+        assert [r[0] for r in rows] == ["520123101 新安镇", "520123102 坪山乡", "全县合计"]
+        assert rows[2][2] == "16"
+        assert app.county_mode and app.startup_problem is None and app.warnings == []  # the chain is whole
+        await until(pilot, lambda: "由服务器自己备份" in screen_text(app).replace("\n", ""), "服务器备份的说明")
+        assert "县级汇总" in app.title
+        # the township's records stay read-only on the server too
+        await pilot.press("f3")
+        await until(pilot, lambda: "不可用" in screen_text(app).replace("\n", ""), "只读的提示")
+        assert type(app.screen).__name__ == "CountyScreen"
+    assert query(pg_url, "select count(*) from countymerge where undone_at is not null") == [(0,)]
+
+
+async def test_a_broken_audit_chain_on_the_server_is_said_at_start(town, pg_url, tmp_path):
+    from pg_cluster import query
+
+    import_packages([export_package(town, tmp_path / "a").path], pg_url, operator="县汇总")
+    query(pg_url, "select 1")  # the cluster is up
+    from sqlalchemy import create_engine, text
+
+    from fupin_tui import server
+
+    engine = create_engine(server.engine_url(pg_url))
+    with engine.begin() as conn:  # someone edits the log with a SQL tool
+        conn.execute(text("update auditlog set operator = '改过' where id = (select min(id) from auditlog)"))
+    engine.dispose()
+    app = make_app(pg_url, operator="县汇总", defer_open=True)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await app_ready(pilot)
+        await until(pilot, lambda: any("审计日志被改动过" in w for w in app.warnings), "审计链断开的提示")
+
+
+def test_the_command_line_app_start_refuses_a_bad_server_in_one_line(pg_url, capsys, monkeypatch):
+    """A wrong database name, an unreachable server, an empty database: one Chinese line, exit 2, nothing
+    created — before any screen is drawn."""
+    from fupin_tui import cli
+
+    started = []
+    monkeypatch.setattr("fupin_tui.app.FupinApp.run", lambda self: started.append(self))
+    nosuch = re.sub(r"/t\d+\?", "/nosuch?", pg_url)
+    for url, words in ((pg_url, "是空的"), (nosuch, "没有这个数据库"),
+                       ("postgresql://county@/x?host=/nonexistent", "连接不上服务器"),
+                       ("postgresql://county@10.0.0.5", "缺少数据库名")):
+        assert cli.main(["--db", url]) == 2, url
+        err = capsys.readouterr().err
+        assert words in err and err.count("\n") == 1 and "Traceback" not in err, err
+    monkeypatch.setenv("FUPIN_TUI_DB", pg_url)
+    assert cli.main([]) == 2 and "是空的" in capsys.readouterr().err
+    assert started == []
+    from pg_cluster import query
+
+    assert query(pg_url, "select count(*) from pg_tables where schemaname = 'public'") == [(0,)]
+
+
+async def test_the_summary_shows_the_last_check_per_township_on_either_engine(town, other_town, county, tmp_path,
+                                                                              capsys):
+    """No 体检 at start: the findings column shows what the last ``fupin-tui check`` found, with its time;
+    a township never checked says 未体检, one merged again since its 体检 says 合并后未体检."""
+    import json
+
+    from fupin_tui import cli
+
+    import_packages([export_package(town, tmp_path / "a").path, export_package(other_town, tmp_path / "b").path],
+                    county, operator="县汇总")
+    assert cli.main(["--db", str(county), "check", "--township", "520123101", "--json"]) in (0, 1)
+    found = json.loads(capsys.readouterr().out)
+    by_severity: dict[str, int] = {}
+    for f in found:
+        if not f["acknowledged"]:
+            by_severity[f["severity"]] = by_severity.get(f["severity"], 0) + 1
+    assert by_severity  # the sample township has findings
+    expected = " ".join(f"{k} {by_severity[k]}" for k in ("逾期", "即将到期", "不合规", "提示") if k in by_severity)
+
+    app = make_app(county, operator="县汇总", defer_open=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app_ready(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
+                    and app.screen.query_one("#county-summary", DataTable).row_count == 3, "全县汇总显示")
+        rows = _rows(app, "#county-summary")
+        assert rows[0][7] == expected and rows[0][8].startswith("体检于 ")
+        assert rows[1][7:9] == ["", "未体检"]
+        assert rows[2][7] == expected and rows[2][8] == "1 个乡镇未体检"
+        await until(pilot, lambda: expected in screen_text(app), "体检问题画在屏幕上")
+
+    # 新安镇 sends a newer package: its old 体检 no longer speaks for it
+    excel_sample.fill(town, households=1, projects=0, seed=5)
+    import_packages([export_package(town, tmp_path / "c").path], county, operator="县汇总")
+    app = make_app(county, operator="县汇总", defer_open=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app_ready(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
+                    and app.screen.query_one("#county-summary", DataTable).row_count == 3, "全县汇总显示")
+        assert _rows(app, "#county-summary")[0][7:9] == ["", "合并后未体检"]

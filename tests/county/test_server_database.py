@@ -170,7 +170,31 @@ def test_an_old_server_is_refused_before_anything_is_written(pg_url, monkeypatch
 
 def test_file_only_commands_refuse_a_server_url(pg_url, capsys, monkeypatch):
     monkeypatch.setenv("FUPIN_TUI_DB", pg_url)  # the environment variable counts like --db
-    for command in (["backup"], ["export", "--out", "x"], ["verify-audit"]):
+    for command in (["backup"], ["export", "--out", "x"], ["export-copy", "x"]):
         assert cli.main(command) == 2
         assert "不能用于服务器" in _one_chinese_line(capsys)
     assert _tables(pg_url) == []
+
+
+def test_verify_audit_on_the_server_walks_the_chain_by_a_query(pg_url, capsys):
+    from sqlalchemy import create_engine, text
+
+    open_database(pg_url).close()
+    from fupin_tui.excel.merge import import_packages
+
+    import_packages([], pg_url)
+    db = open_database(pg_url)
+    identity.mark(db, kind=identity.COUNTY, township_name="", operator="县汇总")  # no change: no row
+    with db.session("县汇总") as s:
+        from fupin_tui.db import write_audit
+
+        write_audit(s, "appsetting", "x", "修改", note="试")
+    db.close()
+    assert cli.main(["--db", pg_url, "verify-audit"]) == 0
+    assert "审计日志完整：共 1 条记录" in capsys.readouterr().out
+    engine = create_engine(server.engine_url(pg_url))
+    with engine.begin() as conn:
+        conn.execute(text("update auditlog set note = '改过'"))
+    engine.dispose()
+    assert cli.main(["--db", pg_url, "verify-audit"]) == 1
+    assert "审计日志被改动过：第 1 条记录" in capsys.readouterr().out

@@ -42,3 +42,18 @@ async def test_deadlines_and_fund_line_on_the_first_screen(demo_db, size):
         # the deadline panel is wholly inside the visible part of the scroll area
         figures = app.screen.query_one("#figures")
         assert deadlines.region.bottom <= figures.region.bottom
+
+
+async def test_the_deadline_panel_is_as_tall_as_the_lines_it_draws_at_a_narrower_width(demo_db):
+    """The 80x24 flake (blank lines under 近期期限): the panel draws for its last width, and the layout
+    after the figures' scrollbar came measures it two cells narrower; wrapped there, each full line
+    counted twice. The height must be the lines drawn, whatever width measures them."""
+    app = make_app(demo_db, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settled(pilot)
+        panel = app.screen.query_one(NextDeadlines)
+        assert panel.short  # set by the dashboard for a short terminal, not measured while drawing
+        drawn = panel.render().plain.split("\n")
+        assert len(drawn) >= 5 and panel.region.height == len(drawn)
+        size = panel.size
+        assert panel.get_content_height(size, size, size.width - 2) == len(drawn)

@@ -13,10 +13,11 @@ from fupin_tui.models import Household, Member
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import excel_sample  # noqa: E402
 
+from tests.pilot.ready import until  # noqa: E402
 
-async def _wait(pilot, screen, attr="running"):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+
+def _shows(widget, text: str):
+    return lambda: text in str(widget.render())
 
 
 async def test_export_writes_the_package(ctx, db_path, tmp_path):
@@ -29,7 +30,7 @@ async def test_export_writes_the_package(ctx, db_path, tmp_path):
         out = screen.query_one("#export-dir")
         out.value = str(tmp_path / "上报")
         await pilot.press("ctrl+d")
-        await _wait(pilot, screen)
+        await until(pilot, _shows(screen.query_one("#export-result"), ".zip"), "导出结果")
         result = str(screen.query_one("#export-result").render())
         assert "520123101-新安镇-2026-11.zip" in result and "户 8" in result
         zips = list((tmp_path / "上报").glob("*.zip"))
@@ -50,8 +51,7 @@ async def test_bad_period_is_named(ctx, db_path, tmp_path):
         period.focus()
         await pilot.press(*"2026-13")
         await pilot.press("ctrl+d")
-        await _wait(pilot, screen)
-        assert "报送期" in str(screen.query_one("#export-status").render())
+        await until(pilot, _shows(screen.query_one("#export-status"), "报送期"), "报送期有误")
         assert not (tmp_path / "x").exists() or not list((tmp_path / "x").glob("*.zip"))
 
 
@@ -64,8 +64,8 @@ async def test_cancel_stops_the_export(ctx, db_path, tmp_path):
         screen.query_one("#export-dir").value = str(tmp_path / "c")
         screen.action_export()
         screen._cancel.set()  # the clerk pressed Ctrl+X before the first rows were written
-        await _wait(pilot, screen)
-        assert "取消" in str(screen.query_one("#export-status").render())
+        await until(pilot, _shows(screen.query_one("#export-status"), "取消"), "已取消")
+        await app.workers.wait_for_complete()
         assert list((tmp_path / "c").glob("*.zip")) == []
 
 
@@ -91,21 +91,16 @@ async def test_roster_import_from_the_export_screen(ctx, db_path, tmp_path):
         screen.query_one("#roster-path").focus()
         await pilot.press(*str(path))
         await pilot.press("enter")
-        for _ in range(100):  # reading, then checking: two workers one after the other
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-            if pilot.app.screen.plan is not None:
-                break
+        # reading, then checking: two workers one after the other
+        await until(pilot, lambda: screen.plan is not None, "名册已读、已校验")
         assert screen.query_one("#map-id_number").value == 2
         table = screen.query_one("#roster-problems")
         assert table.row_count == 1
         assert "校验码" in str(table.get_row_at(0)[3])
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: app.screen.query("#yes"), "导入前确认")
         await pilot.click("#yes")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "已导入 1 户、2 人" in str(screen.query_one("#roster-info").render())
+        await until(pilot, _shows(screen.query_one("#roster-info"), "已导入 1 户、2 人"), "已导入")
     with ctx.read() as s:
         assert s.execute(select(func.count()).select_from(Household)).scalar_one() == 1
         assert s.execute(select(func.count()).select_from(Member)).scalar_one() == 2
@@ -133,22 +128,21 @@ async def test_print_key_writes_a_projects_payment_roster_and_notice(tmp_path):
         screen.query_one("#export-dir").value = str(tmp_path / "打印")
         screen.query_one("#export-what").focus()
         await pilot.press("enter", "down", "enter")  # 到户补助发放花名册
-        await pilot.pause()
-        assert screen.query_one("#export-what").value == "roster"
+        await until(pilot, lambda: screen.query_one("#export-what").value == "roster", "选了发放花名册")
         await pilot.press("ctrl+d")
-        await pilot.pause()
         status = screen.query_one("#export-status")
-        assert "项目：请选择" in str(status.render()) and status.region.height > 0
+        await until(pilot, _shows(status, "项目：请选择"), "没选项目，说出来")
+        assert status.region.height > 0
         screen.query_one("#export-project").value = project
         await pilot.press("ctrl+d")
-        await pilot.pause()
+        await until(pilot, lambda: list((tmp_path / "打印").glob("发放花名册_*.xlsx"))
+                    and "发放花名册" in str(screen.query_one("#export-result").render()), "花名册已写")
         [book] = (tmp_path / "打印").glob("发放花名册_*.xlsx")
         assert name in book.name and str(book) in str(screen.query_one("#export-result").render())
         ws = openpyxl.load_workbook(book).active
         assert ws.cell(3, 10).value == "领款人签名"
         screen.query_one("#export-what").focus()
         await pilot.press("enter", "down", "enter")  # 受益户公示
-        await pilot.pause()
+        await until(pilot, lambda: screen.query_one("#export-what").value != "roster", "选了受益户公示")
         await pilot.press("ctrl+d")
-        await pilot.pause()
-        assert list((tmp_path / "打印").glob("受益户公示_*.xlsx"))
+        await until(pilot, lambda: list((tmp_path / "打印").glob("受益户公示_*.xlsx")), "受益户公示已写")

@@ -42,6 +42,10 @@ async def _ready(app, pilot):
     await pilot.pause()
 
 
+def on(app, name: str) -> bool:
+    return type(app.screen).__name__ == name
+
+
 def meanings_on(screen) -> dict[str, str]:
     """key -> binding id of everything active on ``screen`` that comes from the key map."""
     return {key: a.binding.id for key, a in screen.active_bindings.items() if a.binding.id in km.BY_ID}
@@ -73,23 +77,23 @@ async def test_every_key_means_the_same_on_every_screen(demo_path):
         await app.switch_mode("registry")
         await _ready(app, pilot)
         await pilot.press("ctrl+n")  # 新增户: the form
+        await until(pilot, lambda: on(app, "HouseholdFormScreen"), "新增户的表")
         await _ready(app, pilot)
-        assert type(app.screen).__name__ == "HouseholdFormScreen"
         record()
         await pilot.press("ctrl+n")  # in the form, the same meaning: a new member row
-        await pilot.pause()
-        assert app.screen.query_one("#m_name").has_focus
+        await until(pilot, lambda: app.screen.query("#m_name") and app.screen.query_one("#m_name").has_focus,
+                    "光标在成员「姓名」")
         await pilot.press("escape")
-        await pilot.pause()
-        if type(app.screen).__name__ == "ConfirmDialog":
+        await until(pilot, lambda: on(app, "ConfirmDialog") or on(app, "HouseholdListScreen"), "离开表")
+        if on(app, "ConfirmDialog"):
             record()
             await pilot.press("y")
-            await pilot.pause()
+            await until(pilot, lambda: on(app, "HouseholdListScreen"), "回到列表")
         await app.switch_mode("projects")
         await _ready(app, pilot)
         await pilot.press("ctrl+k")  # 项目库
+        await until(pilot, lambda: on(app, "LibraryScreen"), "项目库")
         await _ready(app, pilot)
-        assert type(app.screen).__name__ == "LibraryScreen"
         record()
     assert seen["new"] >= {"HouseholdListScreen", "HouseholdFormScreen", "LibraryScreen"}
     assert seen["help"] >= {"DashboardScreen", "CheckScreen", "SettingsScreen"}
@@ -103,8 +107,8 @@ async def test_f1_at_80_columns_is_a_full_width_overlay_in_chinese(demo_path):
         await _ready(app, pilot)
         beneath = app.screen
         await pilot.press("f1")
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "KeyHelpScreen"
+        await until(pilot, lambda: on(app, "KeyHelpScreen") and app.screen.query_one("#key-help-here").region.height,
+                    "F1 按键一览")
         panel = app.screen.query_one("#key-help-here")
         assert panel.region.width >= 70 and panel.region.height > 0
         text = str(panel.render()) + str(app.screen.query_one("#key-help-everywhere").render())
@@ -112,8 +116,7 @@ async def test_f1_at_80_columns_is_a_full_width_overlay_in_chinese(demo_path):
         assert not english_words(text), english_words(text)
         assert beneath.query_one("#check-findings").region.width > 40  # the screen beneath keeps its size
         await pilot.press("f1")
-        await pilot.pause(0.3)
-        assert app.screen is beneath
+        await until(pilot, lambda: app.screen is beneath, "再按 F1 回到体检")
 
 
 @pytest.mark.parametrize("query, first", [
@@ -123,15 +126,8 @@ async def test_palette_finds_commands_by_pinyin(demo_path, query, first):
     app = make_app(demo_path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(app, pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*query)
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.3)
-        from textual.command import CommandList
-
-        options = app.screen.query_one(CommandList)
-        assert options.option_count and str(options.get_option_at_index(0).prompt).startswith(first)
+        shown = await _palette_pick(app, pilot, query, first, first=True)
+        assert shown and shown[0].startswith(first), shown
         await pilot.press("enter")
         await _ready(app, pilot)
         assert app.current_mode == {"体检": "check", "报账": "funds", "建档立卡": "registry"}[first]
@@ -185,12 +181,12 @@ async def test_palette_finds_households_projects_and_rules(demo_path):
             shown = await _palette_pick(app, pilot, query, f"户 {head}")
             assert any(s.startswith(f"户 {head}") for s in shown), (query, shown)
             await pilot.press("escape")
-            await pilot.pause()
+            await until(pilot, lambda: not on(app, "FupinPalette"), "面板关闭")
         for query in (project, search_keys(project).split()[0], file_no):
             shown = await _palette_pick(app, pilot, query, f"项目 {project}")
             assert any(s.startswith(f"项目 {project}") for s in shown), (query, shown)
             await pilot.press("escape")
-            await pilot.pause()
+            await until(pilot, lambda: not on(app, "FupinPalette"), "面板关闭")
         shown = await _palette_pick(app, pilot, "P13", "规则 P13", first=True)  # the exact id on top
         assert shown[0].startswith("规则 P13")
         await pilot.press("enter")
@@ -217,7 +213,7 @@ async def test_remapped_key_works_and_a_clash_is_reported_at_start(demo_path, tm
         assert meanings_on(app.screen).get("f10") == "check"
         assert "ctrl+t" not in meanings_on(app.screen)
         await pilot.press("f1")
-        await pilot.pause()
+        await until(pilot, lambda: on(app, "KeyHelpScreen"), "F1 按键一览")
         assert "F10" in str(app.screen.query_one("#key-help-here").render())
 
 
@@ -241,10 +237,10 @@ async def test_no_english_on_any_screen_at_80x24(demo_path):
             await _ready(app, pilot)
             look(mode)
             await pilot.press("f1")
-            await pilot.pause(0.3)
+            await until(pilot, lambda: on(app, "KeyHelpScreen"), f"{mode} F1")
             look(f"{mode} F1")
             await pilot.press("escape")
-            await pilot.pause()
+            await until(pilot, lambda: not on(app, "KeyHelpScreen"), "F1 关闭")
         await app.switch_mode("registry")
         await _ready(app, pilot)
         await pilot.press("enter", "enter")
@@ -273,13 +269,12 @@ async def test_no_english_on_any_screen_at_80x24(demo_path):
         await _ready(app, pilot)
         look("evaluation")
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await until(pilot, lambda: CommandPalette.is_open(app), "命令面板")
         look("palette")
         await pilot.press(*"zzzzqqq")
-        await pilot.pause(0.8)
+        await until(pilot, lambda: "没有找到" in screen_text(app), "没有找到")
         assert CommandPalette.is_open(app)
         text = screen_text(app)
-        assert "没有找到" in text
         words = english_words(text) - {"zzzzqqq"}  # what the clerk typed
         assert not words, words
     assert not found, found

@@ -32,3 +32,24 @@ async def test_ctrl_pagedown_and_pageup_turn_the_household_forms_pages(ctx, db_p
         await until(pilot, lambda: app.focused is not None and app.focused.id == "village_id", "光标回到「村」")
         await pilot.press("ctrl+pageup")  # from the first page, round to the last
         await until(pilot, lambda: tabs.active == "tab-history", "翻到最后一页「历史」")
+
+
+async def test_ctrl_pagedown_and_pageup_turn_the_dossiers_pages(ctx, db_path):
+    from fupin_tui.screens.dossier import TAB_IDS, TABS, ProjectDossierScreen
+    from fupin_tui.screens.projects import open_record
+    from tests.pilot.test_project_screens import make_project
+
+    pid = make_project(ctx)
+    app = make_app(db_path, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app_ready(pilot)
+        open_record(app, pid, "档案")
+        await until(pilot, lambda: isinstance(app.screen, ProjectDossierScreen), "项目档案")
+        tabs = app.screen.query_one("#tabs")
+        await until(pilot, lambda: tabs.active == TAB_IDS["档案"], "「档案」")
+        await pilot.press("ctrl+pagedown")
+        await until(pilot, lambda: tabs.active == TAB_IDS["日志"], "翻到「日志」")
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")  # past the last page, round to the first
+        await until(pilot, lambda: tabs.active == TAB_IDS[TABS[0]], "翻回「基本信息」")
+        await pilot.press("ctrl+pageup")
+        await until(pilot, lambda: tabs.active == TAB_IDS[TABS[-1]], "翻到最后一页「采购备案」")

@@ -196,7 +196,7 @@ async def test_duplicate_id_is_refused_naming_the_other_household(app, ctx):
         form.query_one("#m_id_number").value = HEAD_ID
         await pilot.press("ctrl+s")
         await pilot.pause()
-        error = str(form.query_one("#m_id_number").parent.parent.query_one(".field-error").content)
+        error = str(form.query_one("#m_id_number").parent.query_one(".field-error").content)
         assert f"已登记在 户号 {first.household_no}（户主 王五）" in error
         assert form.query_one("#m_name").value == "赵六"  # nothing typed is lost
         assert form.household_id is None

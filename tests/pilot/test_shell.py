@@ -20,7 +20,7 @@ async def test_first_start_asks_for_the_township_and_operator_before_anything_el
         await pilot.pause()
         # a 5-digit code is refused next to the field, nothing is saved, the typing stays
         assert type(app.screen).__name__ == "SetupScreen"
-        assert "9 位数字" in str(app.screen.query_one("#code").parent.parent.query_one(".field-error").render())
+        assert "9 位数字" in str(app.screen.query_one("#code").parent.query_one(".field-error").render())
         assert app.ctx.township() is None
         app.screen.query_one("#code").value = "520123101"
         await pilot.press("ctrl+s")

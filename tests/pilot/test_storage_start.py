@@ -5,6 +5,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.db import open_database
 from fupin_tui.services import township
 from tests.disks import fill, remount, small_disk
+from tests.pilot.ready import no_worker_running, until
 from tests.screen_text import screen_text
 
 
@@ -18,18 +19,19 @@ def _township_db(path):
 
 
 async def _started(app, pilot):
-    for _ in range(200):
-        await pilot.pause(0.05)
-        if type(app.screen).__name__ in ("DashboardScreen", "DatabaseProblemScreen") and app.ctx is not None:
-            break
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await until(pilot, lambda: type(app.screen).__name__ in ("DashboardScreen", "DatabaseProblemScreen")
+                and app.ctx is not None, "数据库已打开")
+    await until(pilot, lambda: no_worker_running(app), "启动时的检查已做完")
 
 
-def _warning_box(app):
-    box = app.screen.query_one("#warnings")
-    assert box.display and box.region.height > 0
-    return str(box.render())
+async def _warning_box(app, pilot, word: str) -> str:
+    """The warning banner once it says ``word``: displayed, with a non-zero region."""
+    def shown() -> bool:
+        box = app.screen.query_one("#warnings")
+        return box.display and box.region.height > 0 and word in str(box.render())
+
+    await until(pilot, shown, f"警告栏：{word}")
+    return str(app.screen.query_one("#warnings").render())
 
 
 async def test_a_read_only_stick_opens_for_looking_with_a_visible_banner(tmp_path):
@@ -41,7 +43,7 @@ async def test_a_read_only_stick_opens_for_looking_with_a_visible_banner(tmp_pat
         async with app.run_test(size=(100, 30)) as pilot:
             await _started(app, pilot)
             assert type(app.screen).__name__ == "DashboardScreen"
-            assert "只读" in _warning_box(app) and "只读" in app.title
+            assert "只读" in await _warning_box(app, pilot, "只读") and "只读" in app.title
             assert "已损坏" not in screen_text(app) and "新安镇" in screen_text(app)
 
 
@@ -56,6 +58,7 @@ async def test_a_failed_backup_at_start_is_a_warning_and_the_app_goes_on(tmp_pat
         async with app.run_test(size=(100, 30)) as pilot:
             await _started(app, pilot)
             assert type(app.screen).__name__ == "DashboardScreen"
-            shown = _warning_box(app)
+            # the day's backup runs once the dashboard is drawn and the database ready, in its own worker
+            shown = await _warning_box(app, pilot, "备份")
             assert "磁盘空间已满" in shown and "备份" in shown and "损坏" not in shown
         assert not list(disk.rglob("*.part"))

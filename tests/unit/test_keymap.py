@@ -110,3 +110,28 @@ def test_textual_text_fields_leave_ctrl_letters_to_the_key_map():
         for bindings in widget._merged_bindings.key_to_bindings.values():
             for b in bindings:
                 assert not re.search(r"[A-Za-z]", b.description), (widget, b)
+
+
+def test_textual_widgets_imported_after_install_are_rewritten_too():
+    """install() no longer imports every Textual widget before the first paint: TextArea, DataTable
+    and the others are rewritten as they are first imported (a fresh process, so none is loaded yet)."""
+    import subprocess
+    import sys
+
+    code = """
+import re, sys
+from fupin_tui import textual_zh
+textual_zh.install(textual_zh.taken_keys())
+assert "textual.widgets._text_area" not in sys.modules and "textual.widgets._data_table" not in sys.modules
+from textual.widgets import DataTable, Input, TextArea
+class Mine(TextArea):
+    pass
+for widget in (Input, TextArea, DataTable, Mine):
+    keys = set(widget._merged_bindings.key_to_bindings)
+    assert not keys & {"ctrl+e", "ctrl+x", "ctrl+k", "ctrl+u", "ctrl+w", "f6", "f7"}, (widget, keys)
+    for bindings in widget._merged_bindings.key_to_bindings.values():
+        for b in bindings:
+            assert not re.search(r"[A-Za-z]", b.description), (widget, b)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

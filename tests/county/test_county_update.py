@@ -1,0 +1,68 @@
+"""county-decide and export-update on the county database, the same on SQLite and on PostgreSQL:
+a decision recorded, listed and voided; the update package exported and applied by the township."""
+
+from __future__ import annotations
+
+import pytest
+
+from fupin_tui import cli
+from fupin_tui.excel.merge import import_packages
+from fupin_tui.excel.package import export_package
+from fupin_tui.models import Project
+
+from pg_cluster import query
+from tests.unit.test_update_package import applied_project
+
+APPROVE = ["立项批复", "--date", "2026-11-20", "--doc", "示县扶发〔2026〕12号", "--approver", "县扶贫开发领导小组",
+           "--subsidy", "300000"]
+
+
+@pytest.fixture
+def merged(ctx, county, tmp_path):
+    """新安镇 with one project in 申报, merged into the county database; (target, project 记录号)."""
+    pid = applied_project(ctx)
+    import_packages([export_package(ctx, tmp_path / "up").path], county)
+    return str(county), pid
+
+
+def test_decide_list_void_and_export_on_either_engine(ctx, merged, tmp_path, capsys):
+    county, pid = merged
+    assert cli.main(["--db", county, "county-decide", "520123101", str(pid), *APPROVE]) == 0
+    assert "已登记决定 1" in capsys.readouterr().out
+    assert cli.main(["--db", county, "county-decide", "520123101", str(pid), "收回", "--date", "2026-11-21", "--doc", "示县扶发〔2026〕13号",
+                     "--reason", "重复申报", "--amount", "1000"]) == 0
+    assert "已登记决定 2" in capsys.readouterr().out
+    assert cli.main(["--db", county, "county-decide", "--void", "2", "--reason", "录错"]) == 0
+    assert cli.main(["--db", county, "county-decide", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert "立项批复 2026-11-20 示县扶发〔2026〕12号" in listed and "收回" not in listed
+    assert query(county, "select action, voided from countydecision order by id") == [("立项批复", False),
+                                                                                      ("收回", True)]
+
+    out = tmp_path / "down"
+    assert cli.main(["--db", county, "export-update", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "520123101 新安镇 第1号" in printed and "决定 1" in printed
+    package, = out.glob("*.zip")
+    assert query(county, "select township_code, sequence from updateissued") == [("520123101", 1)]
+    # the township applies it as it applies one from a county file
+    assert cli.main(["--db", str(ctx.db.path), "import-update", str(package)]) == 0
+    assert "[已办理] 县级决定" in capsys.readouterr().out
+    with ctx.read() as s:
+        assert s.get(Project, pid).state == "立项"
+
+
+def test_bad_decisions_are_refused_with_exit_2_and_nothing_written(merged, capsys):
+    county, _pid = merged
+    assert cli.main(["--db", county, "county-decide", "520123199", "1", "验收", "--date", "2026-11-20"]) == 2
+    assert "汇总库中没有乡镇 520123199" in capsys.readouterr().err
+    assert cli.main(["--db", county, "county-decide", "520123101", "1", "立项批复", "--date", "2026-11-20", "--doc", "文",
+                     "--approver", "县"]) == 2
+    assert "批复财政补助（元）：不能为空" in capsys.readouterr().err
+    assert query(county, "select count(*) from countydecision") == [(0,)]
+
+
+def test_an_empty_server_database_is_refused_not_created(pg_url, tmp_path, capsys):
+    assert cli.main(["--db", pg_url, "export-update", "--out", str(tmp_path / "x")]) == 2
+    assert "是空的" in capsys.readouterr().err
+    assert query(pg_url, "select count(*) from pg_tables where schemaname = 'public'") == [(0,)]

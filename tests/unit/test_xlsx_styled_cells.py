@@ -1,0 +1,56 @@
+"""The package's worksheets write every styled cell's ``s="…"`` without xlsxwriter's escaping
+detour (a regular expression tried on an integer, then a caught TypeError, for each of millions
+of cells), and the workbook's bytes stay exactly those stock xlsxwriter writes."""
+
+import datetime as dt
+import zipfile
+from decimal import Decimal
+
+import xlsxwriter.worksheet
+import xlsxwriter.xmlwriter
+
+from fupin_tui.excel import xlsx_tables
+from fupin_tui.excel.styles import Column
+
+COLUMNS = [Column("记录号", kind="int"), Column("户编号", kind="id"), Column("姓名"), Column("金额", kind="money"),
+           Column("日期", kind="date"), Column("说明", width=20, wrap=True), Column("比例", kind="ratio")]
+ROWS = [
+    [1, "5201231012010001", "王大山", Decimal("9842.40"), dt.date(2026, 3, 2), "土木结构，年久失修", 0.25],
+    [2, "5201231012010002", "=1+1", None, None, "很长的说明" * 12, None],
+    [3, None, "李\x07小梅", Decimal("0.00"), dt.date(1900, 3, 1), "", 1],
+]
+
+
+def _write(path):
+    book = xlsx_tables.TableBook(path)
+    book.add_table("户表", title="新安镇花名册", subtitle="报送期 2026-11", columns=COLUMNS, rows=ROWS)
+    return book.close()
+
+
+def _parts(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:  # docProps/core.xml holds the time of writing
+        return {n: zf.read(n) for n in zf.namelist() if n != "docProps/core.xml"}
+
+
+def test_the_bytes_are_those_of_stock_xlsxwriter(tmp_path, monkeypatch):
+    ours = _parts(_write(tmp_path / "ours.xlsx"))
+    monkeypatch.setattr(xlsx_tables, "StyledCellWorksheet", xlsxwriter.worksheet.Worksheet)
+    stock = _parts(_write(tmp_path / "stock.xlsx"))
+    assert ours == stock
+    assert b' s="' in ours["xl/worksheets/sheet1.xml"], "the data cells carry their style"
+
+
+def test_a_cells_style_number_skips_the_escaping_detour(tmp_path, monkeypatch):
+    original = xlsxwriter.xmlwriter.XMLwriter._escape_attributes
+    seen = []
+
+    def counting(self, attribute):
+        if isinstance(self, xlsxwriter.worksheet.Worksheet):  # the sheets' cells, not styles.xml and the rest
+            seen.append(type(attribute))
+        return original(self, attribute)
+
+    # the shortcut overrides xlsxwriter's own method: if a release renames it, this test says so
+    assert "_escape_attributes" in vars(xlsxwriter.xmlwriter.XMLwriter)
+    monkeypatch.setattr(xlsxwriter.xmlwriter.XMLwriter, "_escape_attributes", counting)
+    _write(tmp_path / "ours.xlsx")
+    assert seen and int not in seen, "no style number went through the stock escaping"
