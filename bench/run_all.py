@@ -118,7 +118,7 @@ def main() -> None:
         add("fupin-tui check", c, max(r[1] for r in ours), f"{c / b:.2f} x bare (target 1.5)")
 
     if "excel" not in skip:
-        excel_jobs(db, work, env, args.excel_runs, add)
+        excel_jobs(db, work, env, args.excel_runs, add, roster="roster" not in skip)
 
     if "backup" not in skip:
         s, mb, _ = measure([PY, "-m", "fupin_tui", "--db", str(db), "backup"], args.runs, env)
