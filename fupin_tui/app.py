@@ -19,18 +19,8 @@ from textual.screen import Screen
 from fupin_tui import keylog
 from fupin_tui.key_order import KeyGate
 from fupin_tui import keymap as km
+from fupin_tui.jobs import JOBS
 
-# mode name -> (module, class, title shown in navigation)
-JOBS: dict[str, tuple[str, str, str]] = {
-    "dashboard": ("fupin_tui.screens.dashboard", "DashboardScreen", "工作台"),
-    "registry": ("fupin_tui.screens.registry", "HouseholdListScreen", "建档立卡"),
-    "projects": ("fupin_tui.screens.projects", "ProjectListScreen", "项目档案"),
-    "progress": ("fupin_tui.screens.progress", "ProgressEntryScreen", "进度录入"),
-    "funds": ("fupin_tui.screens.funds", "ReimbursementScreen", "报账"),
-    "export": ("fupin_tui.screens.export", "ExportScreen", "导出"),
-    "check": ("fupin_tui.screens.check", "CheckScreen", "体检"),
-    "settings": ("fupin_tui.screens.settings", "SettingsScreen", "设置"),
-}
 JOB_KEYS = {mode: km.BY_ID[f"go-{mode}"].key for mode in JOBS}  # F2..F9, from the one key map
 
 

@@ -1,1 +1,1 @@
-from fupin_tui.dialogs.confirm import ConfirmDialog, ReasonDialog  # noqa: F401
+"""Dialogs: plain questions (confirm), the form-dialog kit (kit), reasons (reason), lifecycle steps, operators."""

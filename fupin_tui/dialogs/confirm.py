@@ -1,4 +1,4 @@
-"""Typed dialogs: a yes/no question and a reason to give (作废, 确认 …)."""
+"""Plain questions: yes or no, and what to do with a kept draft. Below every form and dialog kit, so any of them can ask."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from fupin_tui import keymap as km
-
-from fupin_tui.dialogs.kit import FormDialog
-from fupin_tui.widgets.forms import Field, TextInput
 
 DIALOG_CSS = """
 {name} {{ align: center middle; background: $background 60%; }}
@@ -82,19 +79,3 @@ class DraftOfferDialog(ModalScreen[str | None]):
 
     def action_later(self) -> None:
         self.dismiss(None)
-
-
-class ReasonDialog(FormDialog):
-    """Asks for a reason; an empty reason is refused (作废 and 确认 must say why). Dismisses with the text or None."""
-
-    def __init__(self, title: str, prompt: str = "原因", *, placeholder: str = "") -> None:
-        short = prompt.split("（")[0]  # 清退原因（如 识别不准…）: the example goes above the field
-        super().__init__(title, notes=[prompt] if short != prompt else [])
-        self.prompt, self.placeholder = short, placeholder
-
-    def compose_fields(self) -> ComposeResult:
-        yield Field(self.prompt, TextInput(id="reason", required=True, placeholder=self.placeholder),
-                    label_width=min(len(self.prompt) * 2 + 2, 20))
-
-    def submit(self, confirmed: bool = False) -> str:
-        return self.parsed_values()["reason"]

@@ -283,7 +283,7 @@ class CheckScreen(Screen):
         if f.ack:
             self.notify(f"本条已确认：{f.ack.reason}", severity="information")
             return
-        from fupin_tui.dialogs.confirm import ReasonDialog
+        from fupin_tui.dialogs.reason import ReasonDialog
 
         self.app.push_screen(
             ReasonDialog(f"确认 {f.rule}：{f.record_label}", "确认原因", placeholder="如：不可抗力、已线下报送县扶贫办"),
@@ -307,7 +307,7 @@ class CheckScreen(Screen):
         f = self.current
         if f is None or not f.ack:
             return
-        from fupin_tui.dialogs.confirm import ReasonDialog
+        from fupin_tui.dialogs.reason import ReasonDialog
 
         self.app.push_screen(ReasonDialog(f"撤销确认 {f.rule}：{f.record_label}", "撤销原因"),
                              lambda reason: self._withdrawn(f, reason))

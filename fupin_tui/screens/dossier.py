@@ -635,7 +635,7 @@ class ProjectDossierScreen(Screen):
         self._dialog("修改基本信息", fields, submit, initial=initial, draft="basics")
 
     def action_void(self) -> None:
-        from fupin_tui.dialogs.confirm import ReasonDialog
+        from fupin_tui.dialogs.reason import ReasonDialog
         from fupin_tui.services import archive, projects
 
         tab = self.current_tab()

@@ -24,7 +24,7 @@ from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, S
 
 from fupin_tui import keymap as km
 
-from fupin_tui.dialogs.confirm import ReasonDialog
+from fupin_tui.dialogs.reason import ReasonDialog
 from fupin_tui.dialogs.kit import FormDialog
 from fupin_tui.domain import procedures as proc
 from fupin_tui.domain.errors import DomainError, InputError
@@ -518,7 +518,7 @@ class HouseholdFormScreen(FormScreen):
             self._redraw_members()
             self._show_member(self.current)
             return
-        from fupin_tui.dialogs.confirm import ReasonDialog
+        from fupin_tui.dialogs.reason import ReasonDialog
 
         def done(reason: str | None) -> None:
             if reason:

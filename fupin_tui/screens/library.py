@@ -131,7 +131,7 @@ class LibraryScreen(Screen):
                                              {"date": self.ctx.today().isoformat()}), done)
 
     def action_void(self) -> None:
-        from fupin_tui.dialogs.confirm import ReasonDialog
+        from fupin_tui.dialogs.reason import ReasonDialog
         from fupin_tui.domain.errors import DomainError
         from fupin_tui.services import library
 

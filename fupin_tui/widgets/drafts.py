@@ -57,9 +57,8 @@ class DraftKeeping:
     def draft_fields(self) -> list:
         """The form's Fields, looked up once: walking a 250-widget form costs ~10 ms on a busy PC."""
         if self._draft_field_cache is None:
-            from fupin_tui.widgets.forms import Field
-
-            self._draft_field_cache = list(self.query(Field))  # type: ignore[attr-defined]
+            # by type name, not class: forms.py mixes this in, so importing Field here would be a circle
+            self._draft_field_cache = list(self.query("Field"))  # type: ignore[attr-defined]
         return self._draft_field_cache
 
     _draft_baseline: Any = None  # draft_values() as loaded or last saved (set by the form's mark_clean)

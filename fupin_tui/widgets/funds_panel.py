@@ -281,7 +281,7 @@ class FundsPanel(Vertical):
         self.app.call_from_thread(self.notify, f"报账单已保存：{path}", timeout=10)
 
     def action_void(self) -> None:
-        from fupin_tui.dialogs.confirm import ReasonDialog
+        from fupin_tui.dialogs.reason import ReasonDialog
 
         ctx = self.app.ctx
         tabs = self.query_one(TabbedContent)

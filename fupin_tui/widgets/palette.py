@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from fupin_tui import keymap as km
 from fupin_tui.domain.text_check import fold_search
+from fupin_tui.jobs import JOBS
 
 PLACEHOLDER = "查找：命令（可用拼音或首字母）、户主姓名、身份证号、户编号、项目、档号、规则号"
 NO_MATCHES = "没有找到"
@@ -93,8 +94,6 @@ def screen_commands(app, screen) -> list[Command]:
 
 
 def app_commands(app) -> list[Command]:
-    from fupin_tui.app import JOBS
-
     cmds = [Command(title, f"{km.key_text(km.keys_of(f'go-{mode}', app.keymap))}  切换到「{title}」", partial(app.action_go, mode), 0.97)
             for mode, (_m, _c, title) in JOBS.items()]
     cmds += [

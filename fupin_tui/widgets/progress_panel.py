@@ -197,7 +197,7 @@ class ProgressPanel(Vertical):
         if not self.editable or table.row_count == 0:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        from fupin_tui.dialogs.confirm import ReasonDialog
+        from fupin_tui.dialogs.reason import ReasonDialog
 
         def done(reason: str | None) -> None:
             if not reason:

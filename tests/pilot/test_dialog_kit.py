@@ -68,7 +68,7 @@ def _refuse(*_args):
 
 def _dialogs(ctx, household_id, project_id):
     """Every dialog of the app that can refuse, built as its screen builds it, and how to make it refuse."""
-    from fupin_tui.dialogs.confirm import ReasonDialog
+    from fupin_tui.dialogs.reason import ReasonDialog
     from fupin_tui.dialogs.kit import FieldListDialog, SpecDialog
     from fupin_tui.dialogs.lifecycle_dialog import LifecycleDialog
     from fupin_tui.dialogs.operator import OperatorDialog
