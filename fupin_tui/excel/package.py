@@ -611,7 +611,7 @@ def _fixed_day(day: date) -> date:
 
 def _worker_books(db_path: str, operator: str, today: date, jobs: list[BookJob]) -> dict:
     """In the worker process: write ``jobs`` one after the other; their manifest entries by workbook."""
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
 
     ctx = AppContext(db=open_database(Path(db_path), create=False, read_only=True), operator=operator,
                      today_fn=functools.partial(_fixed_day, today))
