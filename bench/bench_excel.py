@@ -185,7 +185,7 @@ def job_roster(db: str, roster: str) -> dict:
     summary = ri.import_roster(ctx, plan)
     total = time.perf_counter() - start
     return {"seconds": total, "read": t_read, "check": t_check, "write": total - t_read - t_check,
-            "rows": len(loaded.rows), "households": summary.households, "members": summary.members,
+            "rows": plan.member_rows, "households": summary.households, "members": summary.members,
             "problems": len(plan.problems), "peak_mb": _peak_mb()}
 
 

@@ -309,18 +309,20 @@ DEADLINE_COLUMNS = [
 def _deadline_rows(ctx: AppContext, scope: Scope, counter: _Counter) -> Iterator[list]:
     try:
         from fupin_tui.domain import deadlines as dl
-        from fupin_tui.services.projects import _project_dates
+        from fupin_tui.services.projects import _projects_dates
     except ImportError:  # the project service is not there: no deadline sheet content
         return
     today = ctx.today()
     policy = ctx.policy
     cond = _condition("project", scope)
+    where = Project.voided == False  # noqa: E712
+    if cond is not None:
+        where = and_(where, cond)
     with ctx.read() as s:
-        stmt = select(Project).where(Project.voided == False).order_by(Project.id)  # noqa: E712
-        if cond is not None:
-            stmt = stmt.where(cond)
-        for p in s.scalars(stmt).all():
-            for d in dl.project_deadlines(_project_dates(s, p), policy, today):
+        projects = s.scalars(select(Project).where(where).order_by(Project.id)).all()
+        dates = _projects_dates(s, projects, where)  # one query for all, not five per project
+        for p in projects:
+            for d in dl.project_deadlines(dates[p.id], policy, today):
                 if d.done_on is None:
                     state = "已超期" if d.is_overdue(today) else "未到期"
                 else:
