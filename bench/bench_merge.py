@@ -86,7 +86,7 @@ def job_bare(county: str, *zips: str) -> dict:
     import sqlalchemy as sa
 
     from fupin_tui.opening import open_database
-    from fupin_tui.excel import schema
+    from fupin_tui import sheets as schema
     from fupin_tui.excel.readers import open_xlsx_bytes
     from fupin_tui.excel.styles import FIRST_DATA_ROW
 

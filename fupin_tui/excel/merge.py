@@ -2,7 +2,7 @@
 
 Order of work for each package: the zip and its manifest are checked (every
 workbook's SHA-256) before anything is read; the workbooks are read back by
-the sheet declarations of ``excel.schema``; then, in one transaction, the
+the sheet declarations of ``sheets``; then, in one transaction, the
 township's older data is replaced by the package's and what changed is
 reported. The same package twice changes nothing; an older package than the
 one already read is refused.
@@ -38,7 +38,7 @@ from fupin_tui import identity, identity_change, server
 from fupin_tui.db import write_audit
 from fupin_tui.opening import open_database
 from fupin_tui.domain.errors import DomainError
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.package import MANIFEST, PACKAGE_FORMAT, headers_for
 from fupin_tui.excel.readers import Book, SpreadsheetProblem, open_xlsx_bytes
 from fupin_tui.excel.styles import FIRST_DATA_ROW, HEADER_ROW

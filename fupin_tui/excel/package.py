@@ -1,6 +1,6 @@
 """The submission package (导出上报包): one zip per township and period.
 
-The zip holds the print-ready workbooks declared in ``excel.schema`` plus
+The zip holds the print-ready workbooks declared in ``sheets`` plus
 ``manifest.json`` (format version, township, period, export time, operator,
 app version and, for each workbook, its sheets, row counts and SHA-256).
 Sheets are streamed with xlsxwriter (``excel.xlsx_tables``) straight from
@@ -29,8 +29,8 @@ from sqlalchemy.sql import ColumnElement
 from fupin_tui import __version__
 from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
-from fupin_tui.excel import schema
-from fupin_tui.excel.schema import F, Sheet
+from fupin_tui import sheets as schema
+from fupin_tui.sheets import F, Sheet
 from fupin_tui.excel.styles import STRIPPED, Column, StrippedCell
 from fupin_tui.excel.xlsx_tables import TableBook
 from fupin_tui.filenames import open_private

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from fupin_tui import audit_chain
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.merge import PackageRefused, import_packages
 from fupin_tui.excel.package import export_package
 from fupin_tui.models import Household, Member, Project

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from fupin_tui.cli import main
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.merge import import_packages
 from fupin_tui.excel.package import export_package
 
