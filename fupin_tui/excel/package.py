@@ -1,6 +1,6 @@
 """The submission package (导出上报包): one zip per township and period.
 
-The zip holds the print-ready workbooks declared in ``excel.schema`` plus
+The zip holds the print-ready workbooks declared in ``sheets`` plus
 ``manifest.json`` (format version, township, period, export time, operator,
 app version and, for each workbook, its sheets, row counts and SHA-256).
 Sheets are streamed with xlsxwriter (``excel.xlsx_tables``) straight from
@@ -29,8 +29,8 @@ from sqlalchemy.sql import ColumnElement
 from fupin_tui import __version__
 from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
-from fupin_tui.excel import schema
-from fupin_tui.excel.schema import F, Sheet
+from fupin_tui import sheets as schema
+from fupin_tui.sheets import F, Sheet
 from fupin_tui.excel.styles import STRIPPED, Column, StrippedCell
 from fupin_tui.excel.styles import stripped_heading as styles_heading
 from fupin_tui.excel.xlsx_tables import TableBook
@@ -613,7 +613,7 @@ def _fixed_day(day: date) -> date:
 
 def _worker_books(db_path: str, operator: str, today: date, jobs: list[BookJob]) -> dict:
     """In the worker process: write ``jobs`` one after the other; their manifest entries by workbook."""
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
 
     ctx = AppContext(db=open_database(Path(db_path), create=False, read_only=True), operator=operator,
                      today_fn=functools.partial(_fixed_day, today))
