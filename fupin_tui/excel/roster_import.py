@@ -75,7 +75,7 @@ MAX_ROWS = 200_000  # rows of one sheet (members and blank lines)
 CELL_LIMIT = text_check.SHORT  # characters of one cell (an address is the longest field)
 REPORT_ROWS = 20_000  # problems listed in the report; a last line counts the rest
 HELD_BACK_SHOWN = 10  # households held back whole, named in the summary
-BATCH = 500  # households checked against the registry at a time (memory holds one batch)
+BATCH = 2000  # households checked against the registry at a time (memory holds one batch)
 ERROR, NOTE = "错误", "提示"
 
 
