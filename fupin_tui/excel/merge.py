@@ -410,8 +410,9 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
             outcome.duplicates += _duplicates(s, name, batch)
         elif table == "voucherline":
             _refuse_invoices_used_elsewhere(s, pkg, batch)
-        if batch:
-            s.execute(insert(model), batch)
+        # Core rows, not the ORM's bulk insert: that leaves out a row's None values and so splits a
+        # chunk into one executemany per pattern of empty cells; on a server one COPY a chunk
+        server.bulk_insert(s.connection(), model.__table__, batch)
         written[sheet.name] = written.get(sheet.name, 0) + len(batch)
         if progress:
             progress(f"{progress_bar(sum(written.values()), total)} {name}：{sheet.name} "
@@ -459,8 +460,9 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
         del book  # the sheet cells of this workbook can go before the next is opened
     _note_missing(outcome, pkg, missing, s, code)
     for start in range(0, len(owned), _CHUNK):
-        s.execute(insert(CountyOwned), [dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
-                                        for table, row_id, source_id in owned[start:start + _CHUNK]])
+        server.bulk_insert(s.connection(), CountyOwned.__table__, [
+            dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
+            for table, row_id, source_id in owned[start:start + _CHUNK]])
     return seen
 
 
