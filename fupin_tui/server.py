@@ -85,6 +85,53 @@ def write_lock(conn, name: str, waiting=None) -> None:
         conn.exec_driver_sql("PRAGMA busy_timeout = 5000")  # db._set_pragmas' value for every other save
 
 
+def merge_lock(conn, name: str, township: str, waiting=None, alone: bool = False) -> None:
+    """The locks of a county merge of ``township``, held to the end of the transaction.
+
+    PostgreSQL: ``name`` shared — merges of other townships go on at the same time (their ids
+    come from the sequences, ``new_ids``) — and ``name:township`` alone: two merges of one
+    township, one after the other. An undo holds ``name`` alone (``write_lock``): it waits for
+    the merges running and they for it. ``alone``: a merge that collided with another
+    township's (the same person or invoice written at once) runs again holding ``name`` alone.
+    SQLite: its single writer (``write_lock``). ``waiting()`` is called once when a lock is held
+    by another."""
+    from sqlalchemy import text
+
+    if conn.dialect.name != "postgresql":
+        write_lock(conn, name, waiting)
+        return
+    wanted = [(name, "")] if alone else [(name, "_shared"), (f"{name}:{township}", "")]
+    for lock_name, mode in wanted:  # always in this order: no two merges wait for each other in a ring
+        key = {"key": lock_key(lock_name)}
+        if waiting is not None and not conn.execute(text(f"SELECT pg_try_advisory_xact_lock{mode}(:key)"),
+                                                    key).scalar():
+            waiting()
+            waiting = None
+        conn.execute(text(f"SELECT pg_advisory_xact_lock{mode}(:key)"), key)
+
+
+def new_ids(conn, table, count: int):
+    """``count`` fresh ids for rows of ``table`` written with explicit ids (a merge keeps the
+    township's 记录号 → county id map as it writes).
+
+    PostgreSQL: taken from the table's sequence, so merges of two townships running at once
+    never take the same ids (a sequence is outside transactions); max(id) + 1 would give both
+    the same. SQLite, one writer at a time: the ids above max(id)."""
+    from sqlalchemy import func, select, text
+
+    if conn.dialect.name != "postgresql":
+        first = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+        return range(first, first + count)
+    sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar()
+    # a sequence left behind its table (rows written with explicit ids before): moved up first
+    conn.execute(text(f"SELECT setval('{sequence}', top) FROM (SELECT MAX(id) AS top FROM \"{table.name}\") t "
+                      f"WHERE top > (SELECT last_value FROM {sequence})"))
+    if count <= 0:
+        return []
+    return sorted(conn.execute(text(f"SELECT nextval('{sequence}') FROM generate_series(1, :n)"),
+                               {"n": count}).scalars())
+
+
 def shown(url: "str | URL") -> str:
     """The URL as a clerk may see it: the password replaced by ***."""
     from urllib.parse import unquote
