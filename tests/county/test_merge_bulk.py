@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import create_engine, event, select
 
 from fupin_tui import server
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.merge import import_packages
 from fupin_tui.excel.package import export_package
 
