@@ -68,3 +68,16 @@ async def test_a_document_is_offered_the_place_of_the_one_filed_above_it(ctx, db
         await until(pilot, lambda: str(table.get_row_at(1)[6]) == "柜A-3", "存放位置显示")
     places = {r.doc_no: r.storage_place for r in archive.checklist(ctx, pid) if r.doc_no in (1, 2)}
     assert places == {1: "柜A-3", 2: "柜A-3"}
+
+
+async def test_the_project_list_hint_names_the_library_key(ctx, db_path):
+    _project(ctx)
+    app = make_app(db_path=db_path, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("projects")
+        await until(pilot, lambda: app.screen.query("#project-count")
+                    and "共1个项目" in str(app.screen.query_one("#project-count").render()), "项目列表")
+        text = str(app.screen.query_one("#project-count").render())
+        assert "Ctrl+K 项目库" in text and not BARE_LETTER.search(text), text
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: type(app.screen).__name__ == "LibraryScreen", "项目库")
