@@ -63,7 +63,7 @@ import_packages(sys.argv[2:], sys.argv[1], operator="基准")
 merged = time.perf_counter() - t
 merge_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 from fupin_tui.context import AppContext
-from fupin_tui.db import open_database
+from fupin_tui.opening import open_database
 from fupin_tui.services.checks import run_checks
 ctx = AppContext(db=open_database(sys.argv[1]), operator="")
 t = time.perf_counter()

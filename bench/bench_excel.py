@@ -73,7 +73,8 @@ def _bare_sheets(db: str):
     beforehand, outside the timed part, and fed as ready rows.
     """
     from fupin_tui.context import open_context
-    from fupin_tui.excel import package, schema
+    from fupin_tui import sheets as schema
+    from fupin_tui.excel import package
 
     ctx = open_context(Path(db), operator="基准")
     scope, _ = package._resolve_scope(ctx, None, None)
@@ -185,7 +186,7 @@ def job_roster(db: str, roster: str) -> dict:
     summary = ri.import_roster(ctx, plan)
     total = time.perf_counter() - start
     return {"seconds": total, "read": t_read, "check": t_check, "write": total - t_read - t_check,
-            "rows": len(loaded.rows), "households": summary.households, "members": summary.members,
+            "rows": plan.member_rows, "households": summary.households, "members": summary.members,
             "problems": len(plan.problems), "peak_mb": _peak_mb()}
 
 

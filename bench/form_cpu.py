@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -74,6 +75,9 @@ async def run(db: str, opens: int, profile: str | None) -> None:
     print(f"household form CPU: first {form[0] * 1000:.0f} ms, later {ms(form[1:])}")
     print(f"bare 33-field screen CPU (built each time): first {bare[0] * 1000:.0f} ms, later {ms(bare[1:])}")
     print(f"load average {os.getloadavg()}")
+    med = statistics.median
+    print(json.dumps({"first": form[0], "later": med(form[1:]), "later_best": min(form[1:]),
+                      "bare_first": bare[0], "bare_later": med(bare[1:]), "bare_later_best": min(bare[1:])}))
     if profiler:
         profiler.dump_stats(profile)
 

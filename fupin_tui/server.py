@@ -20,40 +20,18 @@ may keep its merged database on a server. Same models, same services: what diffe
 
 from __future__ import annotations
 
-import zlib
 from typing import TYPE_CHECKING
+
+from fupin_tui.dialects import SCHEMES, is_server_url, lock, lock_key, shown  # noqa: F401  (their home is below db)
 
 if TYPE_CHECKING:  # light module: ``is_server_url`` runs before the database libraries load
     from sqlalchemy.engine import URL, Engine
 
-SCHEMES = ("postgresql", "postgres")
 MIN_SERVER_VERSION = 120000  # PostgreSQL 12: ON CONFLICT, partial indexes, advisory xact locks
 # The first schema version a server database can have: older ones predate server support,
 # so the SQLite-only migrations before it never run on a server.
 SERVER_BASELINE = 8
 DRIVER_HINT = "请安装 PostgreSQL 驱动：pip install \"fupin-tui[county]\"（即 psycopg）。未作任何改动。"
-
-
-def is_server_url(target) -> bool:
-    """True for ``postgresql://…`` / ``postgres://…`` (any driver suffix), given as text."""
-    if not isinstance(target, str) or "://" not in target:
-        return False
-    scheme = target.split("://", 1)[0].lower()
-    return scheme.split("+", 1)[0] in SCHEMES
-
-
-def lock_key(name: str) -> int:
-    """A stable 31-bit number for an advisory lock named ``name``."""
-    return zlib.crc32(f"fupin-tui:{name}".encode()) & 0x7FFFFFFF
-
-
-def lock(conn, name: str) -> None:
-    """Hold the lock ``name`` until the transaction ends (PostgreSQL; a no-op on SQLite, whose
-    single writer lock already serialises)."""
-    from sqlalchemy import text
-
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
 
 
 WAIT_SECONDS = 900  # how long a county merge waits for another one on a file (a big merge takes minutes)
@@ -84,19 +62,6 @@ def write_lock(conn, name: str, waiting=None) -> None:
     finally:
         conn.exec_driver_sql("PRAGMA busy_timeout = 5000")  # db._set_pragmas' value for every other save
 
-
-def shown(url: "str | URL") -> str:
-    """The URL as a clerk may see it: the password replaced by ***."""
-    from urllib.parse import unquote
-
-    from sqlalchemy.engine import URL, make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        parsed = url if isinstance(url, URL) else make_url(url)
-        return unquote(parsed.render_as_string(hide_password=True))
-    except ArgumentError:
-        return str(url).split("@")[-1]
 
 
 def _problem(message: str, kind: str = ""):

@@ -2,7 +2,7 @@
 
 Order of work for each package: the zip and its manifest are checked (every
 workbook's SHA-256) before anything is read; the workbooks are read back by
-the sheet declarations of ``excel.schema``; then, in one transaction, the
+the sheet declarations of ``sheets``; then, in one transaction, the
 township's older data is replaced by the package's and what changed is
 reported. The same package twice changes nothing; an older package than the
 one already read is refused.
@@ -34,10 +34,11 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fupin_tui.context import AppContext
-from fupin_tui import identity, server
-from fupin_tui.db import open_database, write_audit
+from fupin_tui import identity, identity_change, server
+from fupin_tui.db import write_audit
+from fupin_tui.opening import open_database
 from fupin_tui.domain.errors import DomainError
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.package import MANIFEST, PACKAGE_FORMAT, headers_for
 from fupin_tui.excel.readers import Book, SpreadsheetProblem, open_xlsx_bytes
 from fupin_tui.excel.styles import FIRST_DATA_ROW, HEADER_ROW
@@ -626,7 +627,7 @@ def merge_one(ctx: AppContext, path: Path | str, progress: Callable[[str], None]
             _refuse_renaming(s, pkg, code, name)
     if ctx.db.identity().kind != identity.COUNTY:
         with ctx.transaction() as s:  # a database that takes packages is a county database
-            identity.mark_in(s, kind=identity.COUNTY, township_code="", township_name="")
+            identity_change.mark_in(s, kind=identity.COUNTY, township_code="", township_name="")
     with ctx.read() as s:
         if _is_unchanged(s, code, pkg, m):
             outcome.status = "未变化"

@@ -1,6 +1,6 @@
 """The submission package (导出上报包): one zip per township and period.
 
-The zip holds the print-ready workbooks declared in ``excel.schema`` plus
+The zip holds the print-ready workbooks declared in ``sheets`` plus
 ``manifest.json`` (format version, township, period, export time, operator,
 app version and, for each workbook, its sheets, row counts and SHA-256).
 Sheets are streamed with xlsxwriter (``excel.xlsx_tables``) straight from
@@ -29,8 +29,8 @@ from sqlalchemy.sql import ColumnElement
 from fupin_tui import __version__
 from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
-from fupin_tui.excel import schema
-from fupin_tui.excel.schema import F, Sheet
+from fupin_tui import sheets as schema
+from fupin_tui.sheets import F, Sheet
 from fupin_tui.excel.styles import STRIPPED, Column, StrippedCell
 from fupin_tui.excel.xlsx_tables import TableBook
 from fupin_tui.filenames import open_private
@@ -309,18 +309,20 @@ DEADLINE_COLUMNS = [
 def _deadline_rows(ctx: AppContext, scope: Scope, counter: _Counter) -> Iterator[list]:
     try:
         from fupin_tui.domain import deadlines as dl
-        from fupin_tui.services.projects import _project_dates
+        from fupin_tui.services.projects import _projects_dates
     except ImportError:  # the project service is not there: no deadline sheet content
         return
     today = ctx.today()
     policy = ctx.policy
     cond = _condition("project", scope)
+    where = Project.voided == False  # noqa: E712
+    if cond is not None:
+        where = and_(where, cond)
     with ctx.read() as s:
-        stmt = select(Project).where(Project.voided == False).order_by(Project.id)  # noqa: E712
-        if cond is not None:
-            stmt = stmt.where(cond)
-        for p in s.scalars(stmt).all():
-            for d in dl.project_deadlines(_project_dates(s, p), policy, today):
+        projects = s.scalars(select(Project).where(where).order_by(Project.id)).all()
+        dates = _projects_dates(s, projects, where)  # one query for all, not five per project
+        for p in projects:
+            for d in dl.project_deadlines(dates[p.id], policy, today):
                 if d.done_on is None:
                     state = "已超期" if d.is_overdue(today) else "未到期"
                 else:
@@ -611,7 +613,7 @@ def _fixed_day(day: date) -> date:
 
 def _worker_books(db_path: str, operator: str, today: date, jobs: list[BookJob]) -> dict:
     """In the worker process: write ``jobs`` one after the other; their manifest entries by workbook."""
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
 
     ctx = AppContext(db=open_database(Path(db_path), create=False, read_only=True), operator=operator,
                      today_fn=functools.partial(_fixed_day, today))

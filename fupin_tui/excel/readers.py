@@ -278,6 +278,37 @@ def read_sheets(path: Path | str, *, max_rows: int = MAX_ROWS, what: str = "") -
     return _calamine_sheets(path, path.name, max_rows, what)
 
 
+class _CsvBook:
+    """A .csv as a one-sheet book (a CSV is decoded whole: its encoding is guessed from all of it)."""
+
+    def __init__(self, path: Path, max_rows: int, what: str) -> None:
+        self._sheet = _csv_sheets(path, max_rows, what)[0]
+        self.name = path.name
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [self._sheet.name]
+
+    def rows(self, sheet_name: str) -> Iterator[list[Any]]:
+        yield from self._sheet.rows
+
+    def merged(self, sheet_name: str) -> list:
+        return []
+
+
+def open_book(path: Path | str, *, max_rows: int = MAX_ROWS, what: str = "") -> Book | _CsvBook:
+    """The file opened for reading sheet by sheet, row by row, after the same checks as ``read_sheets``."""
+    path = Path(path)
+    kind = _kind(path)
+    if kind == "csv":
+        return _CsvBook(path, max_rows, what)
+    if kind == "zip":
+        check_zip(path, path.name)
+    elif _ole_is_encrypted_xlsx(path):
+        raise SpreadsheetProblem(f"文件 {path.name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。")
+    return Book(path, path.name, max_rows, what)
+
+
 def read_xlsx_bytes(data: bytes, name: str) -> list[SheetRead]:
     """A workbook held in memory (a member of a submission package)."""
     check_zip(io.BytesIO(data), name)

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -34,7 +34,8 @@ from fupin_tui.domain import text_check
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.idcard import InvalidIdNumber, looks_like_excel_mangled, parse_id
 from fupin_tui.domain.money import parse_date
-from fupin_tui.excel.readers import SheetRead, read_sheets
+from fupin_tui.excel.readers import open_book
+from fupin_tui.excel.xlsx_stream import fill_merged
 from fupin_tui.excel.styles import Column, write_table
 from fupin_tui.models import Household, Member, Village
 from fupin_tui.filenames import safe_name, save_workbook
@@ -89,7 +90,7 @@ def _header_key(value: Any) -> str:
     return re.sub(r"[*＊:：()（）]", "", _norm(value))
 
 
-@dataclass
+@dataclass(slots=True)  # up to one per cell of a bad file
 class Problem:
     row: int  # row number as Excel shows it
     column: str  # "C 身份证号"
@@ -104,13 +105,27 @@ class Problem:
 
 @dataclass
 class Loaded:
+    """The sheet found and its header; the rows themselves are read again, lazily, by ``data_rows``."""
+
     path: Path
     sheet: str
-    header_row: int  # 0-based index in rows
+    header_row: int  # 0-based index of the header row
     headers: list[str]
-    rows: list[list[Any]]
+    head: list[list[Any]]  # the rows down to the header (title lines name the village)
     sheets: list[str] = field(default_factory=list)
     merged_columns: set[int] = field(default_factory=set)  # columns with cells merged down (村名 of a village)
+    merged: list = field(default_factory=list)  # the merged areas below the header, filled as rows pass
+
+    def data_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number as Excel shows it, cells) of every row under the header, in one lazy pass.
+
+        Memory holds one row at a time (the reader streams an .xlsx); a sheet that turns out to
+        be longer than ``MAX_ROWS`` (its dimension lied) is refused when the pass reaches the limit."""
+        book = open_book(self.path, max_rows=MAX_ROWS, what="花名册")
+        rows = fill_merged(book.rows(self.sheet), self.merged, lambda first_row: first_row > self.header_row)
+        for index, row in enumerate(rows):
+            if index > self.header_row:
+                yield index + 1, row
 
 
 @dataclass(slots=True)  # one per member row: no per-instance __dict__
@@ -223,50 +238,31 @@ def find_header(rows: list[list[Any]]) -> int | None:
 
 
 def load(path: Path | str, sheet: str | None = None) -> Loaded:
-    """Read the file and find the sheet and row that hold the roster's header.
+    """Find the sheet and row that hold the roster's header, reading only the first rows of each sheet.
 
-    Refused early, before the rows are read into memory: a file over ``MAX_FILE_MB`` or a sheet
-    over ``MAX_ROWS`` rows (a township's roster is far smaller), with the limit in the message.
+    Refused early, before the rows are read: a file over ``MAX_FILE_MB`` or a sheet whose size
+    says it is over ``MAX_ROWS`` rows (a township's roster is far smaller), with the limit named.
     """
     path = Path(path)
     if path.is_file() and path.stat().st_size > MAX_FILE_MB * 1024 * 1024:
         raise DomainError(f"花名册文件 {path.name} 有 {path.stat().st_size // (1024 * 1024)} MB，超过 {MAX_FILE_MB} MB "
                           "的上限，已拒绝（一个乡镇的花名册通常不到 10 MB）。请按村分成几个文件再导入。")
-    sheets: list[SheetRead] = read_sheets(path, max_rows=MAX_ROWS, what="花名册")
-    names = [s.name for s in sheets]
-    candidates = [s for s in sheets if sheet is None or s.name == sheet]
+    book = open_book(path, max_rows=MAX_ROWS, what="花名册")
+    names = book.sheet_names
+    candidates = [n for n in names if sheet is None or n == sheet]
     if not candidates:
         raise InputError("工作表", f"文件中没有工作表「{sheet}」（有：{'、'.join(names)}）")
-    for s in candidates:
-        header = find_header(s.rows)
+    for name in candidates:
+        rows = book.rows(name)
+        first = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+        rows.close()
+        header = find_header(first)
         if header is not None:
-            headers = [_norm(v) for v in s.rows[header]]
-            merged = _fill_merged(s.rows, s.merged, header)
-            return Loaded(Path(path), s.name, header, headers, s.rows, names, merged)
-    raise DomainError(f"文件 {Path(path).name} 中找不到花名册的表头（应有“姓名”“身份证号”等列）。")
-
-
-def _fill_merged(rows: list[list[Any]], merged, header: int) -> set[int]:
-    """Give every cell of a merged area below the header the area's value; return the columns merged down.
-
-    WPS and Excel keep a merged area's value in its first cell only: a 村名
-    merged down all the households of a village would read as empty.
-    """
-    columns = set()
-    for (r0, c0), (r1, c1) in merged:
-        if r0 <= header or r0 >= len(rows):
-            continue
-        first = rows[r0]
-        value = first[c0] if c0 < len(first) else ""
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            row = rows[r]
-            if len(row) <= c1:
-                row.extend([""] * (c1 + 1 - len(row)))
-            for c in range(c0, c1 + 1):
-                row[c] = value
-        if r1 > r0:
-            columns.update(range(c0, c1 + 1))
-    return columns
+            merged = [a for a in book.merged(name) if a[0][0] > header]
+            columns = {c for (r0, c0), (r1, c1) in merged if r1 > r0 for c in range(c0, c1 + 1)}
+            return Loaded(path, name, header, [_norm(v) for v in first[header]], first[:header + 1], names,
+                          columns, merged)
+    raise DomainError(f"文件 {path.name} 中找不到花名册的表头（应有“姓名”“身份证号”等列）。")
 
 
 def guess_mapping(loaded: Loaded) -> dict[str, int]:
@@ -353,9 +349,7 @@ def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = No
     def problem(row: int, fld: str, message: str, value: Any = "", level: str = ERROR) -> None:
         problems.append(Problem(row, col(fld), FIELDS[fld][0], message, _norm(value), level))
 
-    for index in range(loaded.header_row + 1, len(loaded.rows)):
-        raw = loaded.rows[index]
-        excel_row = index + 1
+    for excel_row, raw in loaded.data_rows():  # one lazy pass: one row in memory
         cell = {fld: (raw[i] if i < len(raw) else "") for fld, i in mapping.items()}
         text = {fld: _norm(v) for fld, v in cell.items()}
         if not any(text.values()):
@@ -493,7 +487,7 @@ def _village_in_title(ctx: AppContext, loaded: Loaded) -> tuple[str, str] | None
     """(title, village name) when the lines above the header name exactly one registered village."""
     with ctx.read() as s:
         names = [_norm(n) for n in s.execute(select(Village.name).where(Village.voided == False)).scalars()]  # noqa: E712
-    for row in loaded.rows[:loaded.header_row]:
+    for row in loaded.head[:loaded.header_row]:
         for value in row:
             title = _norm(value)
             if not title:

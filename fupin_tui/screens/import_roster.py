@@ -112,7 +112,7 @@ class ImportRosterScreen(Screen):
             select = self.query_one(f"#map-{field}", Select)
             select.set_options(options)
             select.value = mapping.get(field, NO_COLUMN)
-        self._info(f"工作表「{loaded.sheet}」，表头在第 {loaded.header_row + 1} 行，共 {len(loaded.rows)} 行。"
+        self._info(f"工作表「{loaded.sheet}」，表头在第 {loaded.header_row + 1} 行。"
                    f"请核对下面的列对应，然后按 {km.shown('check')} 检查。")
         self.action_preview()
 

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from fupin_tui import server
 from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.models import CountyMerge, CountyMergeRow, CountyOwned, CountyPackage, Township
 from fupin_tui.models.base import now
 from fupin_tui.models.types import _ScaledInteger
