@@ -32,6 +32,7 @@ from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui import sheets as schema
 from fupin_tui.sheets import F, Sheet
 from fupin_tui.excel.styles import STRIPPED, Column, StrippedCell
+from fupin_tui.excel.styles import stripped_heading as styles_heading
 from fupin_tui.excel.xlsx_tables import TableBook
 from fupin_tui.filenames import open_private
 from fupin_tui.models import CountyOwned, Project, Township, Village
@@ -60,8 +61,7 @@ class ExportResult:
 
 
 def stripped_heading(count: int) -> str:
-    return (f"注意：{count} 处内容含 Excel 不能保存的控制字符，导出时已去掉"
-            "（上报包与本机数据在这些地方不同，请打开该记录改正后重新导出）：")
+    return styles_heading(count, "导出", "上报包")
 
 
 def stripped_report(result: ExportResult, shown: int = 10) -> list[str]:

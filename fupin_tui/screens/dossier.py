@@ -705,12 +705,16 @@ class ProjectDossierScreen(Screen):
 
         name = self.dossier.file_number or f"项目{self.project_id}"
         path = print_dir(self.ctx) / safe_name("卷内目录", name, ext=".xlsx", sep="_")
+        from fupin_tui.dialogs.stripped import printed
+        from fupin_tui.excel.styles import collect_stripped
+
         try:
-            write_archive_index(self.ctx, self.project_id, path)
+            with collect_stripped() as stripped:
+                write_archive_index(self.ctx, self.project_id, path)
         except OSError as exc:
             self.notify(f"无法写入 {path}：{exc}", severity="error")
             return
-        self.notify(f"卷内目录已生成：{path}", timeout=8)
+        printed(self, stripped, f"卷内目录已生成：{path}", here=f"project:{self.project_id}")
 
     def action_deposit(self) -> None:
         from fupin_tui.services import projects

@@ -157,12 +157,16 @@ class LibraryScreen(Screen):
 
         year = self.ctx.today().year
         path = print_dir(self.ctx) / f"项目库_{year}.xlsx"
+        from fupin_tui.dialogs.stripped import printed
+        from fupin_tui.excel.styles import collect_stripped
+
         try:
-            n = write_library(self.ctx, path, year=year)
+            with collect_stripped() as stripped:
+                n = write_library(self.ctx, path, year=year)
         except OSError as exc:
             self.notify(f"无法写入 {path}：{exc}", severity="error")
             return
-        self.notify(f"项目库表（{n}条）已生成：{path}", timeout=8)
+        printed(self, stripped, f"项目库表（{n}条）已生成：{path}")
 
 
 class LibraryEntryForm(FormScreen):
