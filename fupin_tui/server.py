@@ -56,11 +56,24 @@ def write_lock(conn, name: str, waiting=None) -> None:
         elif waiting is None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
         return
-    conn.exec_driver_sql(f"PRAGMA busy_timeout = {WAIT_SECONDS * 1000}")
+    from sqlalchemy.exc import OperationalError
+
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(WAIT_SECONDS * 1000)}")
     try:
         conn.exec_driver_sql("UPDATE countymerge SET id = id WHERE 0")  # takes the write lock, writes nothing
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig).lower() and "busy" not in str(exc.orig).lower():
+            raise
+        raise _problem(waited_words(conn.engine.url.database), kind="locked") from exc
     finally:
         conn.exec_driver_sql("PRAGMA busy_timeout = 5000")  # db._set_pragmas' value for every other save
+
+
+def waited_words(path) -> str:
+    """A county file's write lock still held after ``WAIT_SECONDS`` (SQLite cannot say by whom)."""
+    return (f"汇总库 {path} 一直被另一个写入占用，等了 {WAIT_SECONDS // 60} 分钟仍未释放：可能是另一位县级用户"
+            "正在合并或撤销一个很大的上报包，或有窗口、程序打开此库写入后没有关闭。本次没有写入任何内容。"
+            "请先问清是否有人在合并；无人合并时，关闭其他打开此库的本软件窗口后重新运行。")
 
 
 def merge_lock(conn, name: str, township: str, waiting=None, alone: bool = False) -> None:
