@@ -79,3 +79,30 @@ def test_a_merge_on_the_server_sends_each_chunk_in_one_copy(town, pg_url, tmp_pa
     from pg_cluster import query
 
     assert query(pg_url, "select count(*) from household")[0][0] == 10
+
+
+def test_an_undo_puts_every_value_back(town, county, tmp_path):
+    """The replaced rows are kept (JSON) and put back by COPY on a server: every column as it was."""
+    import excel_sample
+
+    from fupin_tui.context import AppContext
+    from fupin_tui.opening import open_database
+    from fupin_tui.services import county_merges
+
+    old = export_package(town, tmp_path / "old", period="2026-10").path
+    excel_sample.fill(town, households=1, projects=0, seed=5)
+    new = export_package(town, tmp_path / "new", period="2026-11").path
+    import_packages([old], county)
+    tables = [schema.MODELS[name].__table__ for name in schema.INSERT_ORDER]
+    before = {t.name: _rows(county, t) for t in tables}
+    [outcome] = import_packages([new], county)
+    assert outcome.status == "已更新"
+    ctx = AppContext(db=open_database(county), operator="县扶贫办王")
+    try:
+        county_merges.undo(ctx, outcome.merge_id)
+    finally:
+        ctx.db.close()
+    after = {t.name: _rows(county, t) for t in tables}
+    assert len(before["member"]) > 20 and before["voucherline"]  # money, dates, flags, empty cells among them
+    for name in before:
+        assert after[name] == before[name], name
