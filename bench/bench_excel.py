@@ -73,7 +73,8 @@ def _bare_sheets(db: str):
     beforehand, outside the timed part, and fed as ready rows.
     """
     from fupin_tui.context import open_context
-    from fupin_tui.excel import package, schema
+    from fupin_tui import sheets as schema
+    from fupin_tui.excel import package
 
     ctx = open_context(Path(db), operator="基准")
     scope, _ = package._resolve_scope(ctx, None, None)

@@ -85,8 +85,8 @@ def job_bare(county: str, *zips: str) -> dict:
     """The same cells read with the same reader and inserted as they stand."""
     import sqlalchemy as sa
 
-    from fupin_tui.db import open_database
-    from fupin_tui.excel import schema
+    from fupin_tui.opening import open_database
+    from fupin_tui import sheets as schema
     from fupin_tui.excel.readers import open_xlsx_bytes
     from fupin_tui.excel.styles import FIRST_DATA_ROW
 

@@ -122,7 +122,7 @@ def _probe_server(url: str) -> None:
     """A server URL is opened once before the app starts: a wrong or unreachable address, a missing
     driver, an old server or an empty database is one line and exit 2 (``DatabaseProblem``), not a
     screen; nothing is created (``create=False``)."""
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
 
     open_database(url, create=False).close()
 
@@ -199,7 +199,7 @@ def _run_backup(args) -> int:
         if legacy:
             print(f"另有 {len(legacy)} 份旧备份（分文件夹之前，可能属于别的数据库），在 {legacy[0].parent}。")
         return 0
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
 
     open_database(path, create=False).close()  # refuses files that are not ours
     print(f"已备份到 {backup.make_backup(path)}")

@@ -49,7 +49,7 @@ def _open_and_run(args, db_path: Path) -> int:
 
     if is_server_url(db_path):  # a county database on a server: always the full (ORM) path
         from fupin_tui.context import AppContext
-        from fupin_tui.db import open_database
+        from fupin_tui.opening import open_database
 
         ctx = AppContext(db=open_database(db_path, create=False), operator="")
         try:
@@ -79,7 +79,7 @@ def _open_and_run(args, db_path: Path) -> int:
         if result is not None:
             return _report(args, result, sys.stdout)
     from fupin_tui.context import AppContext
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
 
     ctx = AppContext(db=open_database(db_path, create=False), operator="")
     try:

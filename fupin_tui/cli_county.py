@@ -72,7 +72,7 @@ def _target(args):
 
 def run(args, _default_path) -> int:
     from fupin_tui.context import AppContext
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
     from fupin_tui.domain.errors import DomainError
     from fupin_tui.server import is_server_url
 

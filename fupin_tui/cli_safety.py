@@ -22,7 +22,7 @@ def _existing(db_path: Path) -> None:
 
 def _verify_audit(args, db_path: Path) -> int:
     from fupin_tui import audit_chain
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
 
     from fupin_tui.server import is_server_url
 
@@ -43,7 +43,7 @@ def default_copy_folder() -> Path:
 
 def _export_copy(args, db_path: Path) -> int:
     from fupin_tui import backup
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
 
     _existing(db_path)
     open_database(db_path, create=False).close()

@@ -83,7 +83,8 @@ def _open_county(args, command: str):
     """The county database (a file or a server's), refused unless it is a county one."""
     from fupin_tui import identity
     from fupin_tui.context import AppContext, open_context
-    from fupin_tui.db import DatabaseProblem, open_database
+    from fupin_tui.db import DatabaseProblem
+    from fupin_tui.opening import open_database
     from fupin_tui.server import is_server_url
 
     operator = getattr(args, "operator", None) or "县级汇总"

@@ -190,7 +190,7 @@ def load(db_path: Path | str, db=None, config_dir: Path | None = None, operator:
             continue
         own = db is None
         try:
-            from fupin_tui.db import open_database
+            from fupin_tui.opening import open_database
 
             target = open_database(db_path, create=False) if own else db
             try:

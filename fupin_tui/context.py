@@ -15,7 +15,8 @@ from typing import Callable, Iterator
 from sqlmodel import Session, select
 
 from fupin_tui import clock
-from fupin_tui.db import Database, open_database
+from fupin_tui.db import Database
+from fupin_tui.opening import open_database
 
 
 @dataclass

@@ -1,10 +1,10 @@
-"""The SQLite file: opening, checking, migrating, sessions and the audit hook.
+"""The SQLite file: checking, the migrations, sessions and the audit hook (``opening`` opens it).
 
 One file per township.  WAL, foreign keys on, ``synchronous=FULL``.  The schema
 version is ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as
 ours so a stranger's database is never touched.
 
-A county database may instead live on a PostgreSQL server: ``open_database("postgresql://…")``
+A county database may instead live on a PostgreSQL server: ``opening.open_database("postgresql://…")``
 (see ``fupin_tui.server``: same models and sessions, version and mark in the identity row).
 """
 
@@ -137,12 +137,28 @@ def _m8_merge_history(con) -> None:
 MIGRATIONS[8] = _m8_merge_history
 
 
+# 体检's stored facts (``services.check_store`` reads and writes them).  SQLite only (a county on
+# PostgreSQL takes the portable path and stores nothing); statements as the release wrote them.
+_FACT_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS checkfact (household_id INTEGER PRIMARY KEY, since INTEGER NOT NULL, "
+    "until INTEGER NOT NULL, members INTEGER NOT NULL, steps INTEGER NOT NULL, facts VARCHAR NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS checkfactkey (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+    "INSERT OR IGNORE INTO checkfactkey (name, value) VALUES ('changes', '0')",
+) + tuple(
+    f"CREATE TRIGGER IF NOT EXISTS checkfact_{table}_{action.split()[0].lower()} AFTER {action} ON {table} BEGIN "
+    f"DELETE FROM checkfact WHERE household_id IN ({ids}); "
+    "UPDATE checkfactkey SET value = CAST(value AS INTEGER) + 1 WHERE name = 'changes'; "
+    + ("DELETE FROM checkfactkey WHERE name = 'shared'; " if table == "member" else "") + "END"
+    for table, hid in (("household", "id"), ("member", "household_id"), ("procedurestep", "household_id"))
+    for action, ids in (("INSERT", f"NEW.{hid}"), ("UPDATE", f"OLD.{hid}, NEW.{hid}"), ("DELETE", f"OLD.{hid}"))
+)
+
+
 def _m9_check_facts(con) -> None:
     """体检's stored facts per household, voided by triggers on any change (issue 18); SQLite only."""
     if isinstance(con, sqlite3.Connection):
-        from fupin_tui.services import check_store
-
-        check_store.create_fact_tables(con)
+        for sql in _FACT_SCHEMA:
+            con.execute(sql)
 
 
 MIGRATIONS[9] = _m9_check_facts
@@ -272,47 +288,6 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
     return engine
 
 
-def _create_schema(path: Path, kind: str | None = None) -> None:
-    import fupin_tui.models  # noqa: F401  (registers every table)
-    from fupin_tui import identity
-
-    engine = make_engine(path)
-    try:
-        SQLModel.metadata.create_all(engine)
-    finally:
-        engine.dispose()
-    con = _raw_connect(path)
-    try:
-        con.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        _m9_check_facts(con)  # not a model: tables and triggers of their own
-        identity.write_to(con, identity.new_identity(kind or identity.TOWNSHIP))
-        con.commit()
-    finally:
-        con.close()
-
-
-def _migrate(path: Path, from_version: int) -> None:
-    from fupin_tui import backup
-
-    backup.make_backup(path, reason=f"升级前 v{from_version}")
-    con = _raw_connect(path)
-    con.isolation_level = None  # explicit BEGIN: Python's sqlite3 would autocommit DDL otherwise
-    try:
-        for version in range(from_version + 1, SCHEMA_VERSION + 1):
-            con.execute("BEGIN IMMEDIATE")  # one transaction per step, version bumped inside it
-            try:
-                if version in MIGRATIONS:  # a reserved number nobody needed is a gap
-                    MIGRATIONS[version](con)
-                con.execute(f"PRAGMA user_version={version}")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-    finally:
-        con.close()
-
-
 READ_ONLY_SAVE = ("数据库以只读方式打开（只读 U 盘或没有写权限的文件夹），只能查看和打印，不能修改。"
                   "本次没有写入任何内容；要修改，请把文件复制到可写的文件夹后再打开。")
 
@@ -338,9 +313,9 @@ class Database:
         """The file, or the server URL without its password, as a clerk may see it."""
         if self.url is None:
             return str(self.path)
-        from fupin_tui import server
+        from fupin_tui.dialects import shown
 
-        return server.shown(self.url)
+        return shown(self.url)
 
     @property
     def changes(self) -> ChangeHub:
@@ -389,73 +364,6 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def open_database(path: Path | str, *, create: bool = True, kind: str | None = None,
-                  read_only: bool | None = None) -> Database:
-    """Open (creating or upgrading) the database at ``path``, refusing files that are not ours.
-
-    A new file gets an identity of ``kind`` (township unless told: ``identity.COUNTY`` / ``DEMO``).
-    A sound file that cannot be written (read-only stick or folder) is opened read-only
-    (``Database.read_only``: look and print, every save refused with words) unless
-    ``read_only=False`` demands writing.  Every failure is a ``DatabaseProblem`` whose
-    ``kind`` tells damage, read-only, locked, missing and a full disk apart.
-
-    ``path`` may be a server URL (``postgresql://…``): a county database on PostgreSQL.
-    """
-    from fupin_tui import server
-
-    if server.is_server_url(path):
-        return server.open_server(path, create=create, kind=kind)
-    path = Path(path)
-    try:
-        return _open(path, create, kind, read_only)
-    except DatabaseProblem:
-        raise
-    except (sqlite3.Error, OperationalError, OSError) as exc:
-        raise problem_from(exc, path) from exc
-
-
-def _open(path: Path, create: bool, kind: str | None, read_only: bool | None) -> Database:
-    _check_file(path)
-    if not path.exists() or path.stat().st_size == 0:
-        if not create:
-            raise DatabaseProblem(storage.open_words(storage.MISSING, path), kind=storage.MISSING)
-        try:
-            _create_private(path)
-        except OSError as exc:
-            problem = storage.classify(exc, path)
-            raise DatabaseProblem(f"无法创建数据库文件 {path}："
-                                  f"{storage.open_words(problem, path)}", kind=problem) from exc
-        _create_schema(path, kind)
-        return Database(path=path, engine=make_engine(path))
-    writable = storage.file_writable(path)
-    if read_only is None:
-        read_only = not writable
-    elif not read_only and not writable:
-        raise DatabaseProblem(storage.open_words(storage.READ_ONLY, path), kind=storage.READ_ONLY)
-    app_id, version, tables = inspect_file(path, read_only)
-    if app_id != APPLICATION_ID:
-        if app_id == 0 and version == 0 and not tables and not read_only:
-            _create_schema(path, kind)
-        else:
-            raise DatabaseProblem(f"文件 {path} 不是本软件的数据库，未作任何改动。请检查路径。")
-    elif version > SCHEMA_VERSION:
-        raise DatabaseProblem(
-            f"数据库 {path} 由更新版本的软件创建（结构版本 {version}，本软件支持到 {SCHEMA_VERSION}）。请升级软件，或恢复旧备份。"
-        )
-    elif version < SCHEMA_VERSION:
-        if read_only:
-            raise DatabaseProblem(f"数据库 {path} 在只读的位置，且需要升级到本软件的结构（版本 {version} 到 "
-                                  f"{SCHEMA_VERSION}），只读时无法升级。数据本身没有问题；请把文件复制到可写的文件夹后再打开。",
-                                  kind=storage.READ_ONLY)
-        _migrate(path, version)
-    _check_schema(path, read_only)
-    if not read_only:
-        from fupin_tui import identity
-
-        identity.ensure(path)  # a file from before the identity row gets one now
-    return Database(path=path, engine=make_engine(path, read_only), read_only=read_only)
 
 
 def _check_schema(path: Path, read_only: bool = False) -> None:
@@ -597,10 +505,10 @@ def _insert_chained(session: Session, rows: list[dict]) -> None:
     from fupin_tui import audit_chain
     from fupin_tui.models.audit import AuditLog
 
-    from fupin_tui import server
+    from fupin_tui.dialects import lock
 
     conn = session.connection()
-    server.lock(conn, "audit")  # on a server two writers must not read the same chain head
+    lock(conn, "audit")  # on a server two writers must not read the same chain head
     rows = [dict(note=None, **row) if "note" not in row else row for row in rows]
     audit_chain.chain(audit_chain.last_hash(conn), rows)
     conn.execute(AuditLog.__table__.insert(), rows)

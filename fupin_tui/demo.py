@@ -21,8 +21,9 @@ from sqlalchemy import insert, text
 
 from fupin_tui.clock import today as clock_today
 from fupin_tui import demo_duties as duties
-from fupin_tui import identity
-from fupin_tui.db import open_database, write_audit
+from fupin_tui import identity, identity_change
+from fupin_tui.db import write_audit
+from fupin_tui.opening import open_database
 from fupin_tui.domain.idcard import check_digit
 from fupin_tui.domain.policy import Policy, format_file_number
 from fupin_tui.models import (
@@ -125,7 +126,7 @@ def generate(path: Path, households: int = 20000, seed: int = 1, today: date | N
         say(f"已生成 {households} 户、{people} 人；正在生成项目、进度和报账……")
         project_count = _projects(conn, rng, base, villages, hh_rows, head_ids, today)
     with db.session(identity.DEMO_OPERATOR) as s:
-        identity.mark_in(s, kind=identity.DEMO, township_code=TOWNSHIP_CODE, township_name=TOWNSHIP)
+        identity_change.mark_in(s, kind=identity.DEMO, township_code=TOWNSHIP_CODE, township_name=TOWNSHIP)
         write_audit(s, "household", "*", "导入", note=f"生成演示数据：{households} 户，{people} 人，{project_count} 个项目")
     db.close()
     return f"{households} 户，{people} 人，{project_count} 个项目"

@@ -13,7 +13,7 @@ overview read it before the ORM is loaded.
     ident = identity.read(path)            # DatabaseIdentity | None (None: not ours / no file)
     ident.id, ident.kind, ident.township_code, ident.township_name, ident.label
     db.identity()                          # same, from an open Database
-    identity.mark(db, kind="county", operator="县级汇总")  # change kind/township, audited
+    identity_change.mark(db, kind="county", operator="县级汇总")  # change kind/township, audited
 """
 
 from __future__ import annotations
@@ -170,39 +170,6 @@ def ensure(path: Path | str, kind: str | None = None) -> DatabaseIdentity:
         return ident
     finally:
         con.close()
-
-
-def mark(db, *, kind: str | None = None, township_code: str | None = None, township_name: str | None = None,
-         operator: str = "") -> DatabaseIdentity:
-    """Change the kind or township of an open ``db.Database``; one transaction with an audit row."""
-    with db.session(operator) as s:
-        return mark_in(s, kind=kind, township_code=township_code, township_name=township_name)
-
-
-def mark_in(session, *, kind: str | None = None, township_code: str | None = None,
-            township_name: str | None = None) -> DatabaseIdentity:
-    """``mark`` inside a transaction the caller already has open (e.g. saving the township)."""
-    from fupin_tui.db import write_audit
-
-    if kind is not None and kind not in KINDS:
-        raise ValueError(kind)
-    conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        con = conn.connection.driver_connection
-        before = read_from(con) or _infer(con)
-    else:  # a server database is created with its identity row
-        before = read_in(conn)
-    after = replace(before, kind=kind if kind is not None else before.kind,
-                    township_code=township_code if township_code is not None else before.township_code,
-                    township_name=township_name if township_name is not None else before.township_name)
-    if after != before:
-        write_in(conn, after)
-        write_audit(session, "appsetting", KEY, "修改", note="数据库标识",
-                    before={"kind": before.kind, "township_code": before.township_code,
-                            "township_name": before.township_name},
-                    after={"kind": after.kind, "township_code": after.township_code,
-                           "township_name": after.township_name})
-    return after
 
 
 # --------------------------------------------------------------------------- any engine (SQLAlchemy)

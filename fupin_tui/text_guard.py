@@ -27,7 +27,7 @@ _NOT_CHECKED_TABLES = {"auditlog", "formdraft", "appsetting", "policyoverride", 
 
 @lru_cache(maxsize=1)
 def _labels() -> dict[tuple[str, str], str]:
-    from fupin_tui.excel import schema
+    from fupin_tui import sheets as schema
 
     out = dict(schema.LABELS)
     for sheet in schema.SHEETS:

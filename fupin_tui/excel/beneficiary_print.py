@@ -97,7 +97,8 @@ def beneficiary_notice_workbook(ctx: AppContext, project_id: int) -> Workbook:
         footer_lines=["如对公示内容有异议，请在公示期内向村委会、乡镇人民政府反映，或拨打监督电话。",
                       "身份证号、联系电话、一卡通账号已隐去部分数字（只为本人核对）。",
                       signature_text(("村委会（盖章）", "公示人", "公示日期"))],
-        page_header=f"{project.name} 受益户公示", label_col=1)
+        page_header=f"{project.name} 受益户公示", label_col=1,
+        record=(f"project:{project_id}", f"项目记录号 {project_id}"))
     return wb
 
 

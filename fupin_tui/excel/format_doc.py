@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 
 KINDS = {
     "text": "文本", "id": "文本（号码，不转数字）", "int": "整数", "date": "日期",

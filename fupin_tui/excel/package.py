@@ -1,6 +1,6 @@
 """The submission package (导出上报包): one zip per township and period.
 
-The zip holds the print-ready workbooks declared in ``excel.schema`` plus
+The zip holds the print-ready workbooks declared in ``sheets`` plus
 ``manifest.json`` (format version, township, period, export time, operator,
 app version and, for each workbook, its sheets, row counts and SHA-256).
 Sheets are streamed with xlsxwriter (``excel.xlsx_tables``) straight from
@@ -29,9 +29,10 @@ from sqlalchemy.sql import ColumnElement
 from fupin_tui import __version__
 from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
-from fupin_tui.excel import schema
-from fupin_tui.excel.schema import F, Sheet
+from fupin_tui import sheets as schema
+from fupin_tui.sheets import F, Sheet
 from fupin_tui.excel.styles import STRIPPED, Column, StrippedCell
+from fupin_tui.excel.styles import stripped_heading as styles_heading
 from fupin_tui.excel.xlsx_tables import TableBook
 from fupin_tui.filenames import open_private
 from fupin_tui.models import CountyOwned, Project, Township, Village
@@ -60,8 +61,7 @@ class ExportResult:
 
 
 def stripped_heading(count: int) -> str:
-    return (f"注意：{count} 处内容含 Excel 不能保存的控制字符，导出时已去掉"
-            "（上报包与本机数据在这些地方不同，请打开该记录改正后重新导出）：")
+    return styles_heading(count, "导出", "上报包")
 
 
 def stripped_report(result: ExportResult, shown: int = 10) -> list[str]:
@@ -613,7 +613,7 @@ def _fixed_day(day: date) -> date:
 
 def _worker_books(db_path: str, operator: str, today: date, jobs: list[BookJob]) -> dict:
     """In the worker process: write ``jobs`` one after the other; their manifest entries by workbook."""
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
 
     ctx = AppContext(db=open_database(Path(db_path), create=False, read_only=True), operator=operator,
                      today_fn=functools.partial(_fixed_day, today))

@@ -24,7 +24,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from fupin_tui.excel.styles import (
     FIRST_DATA_ROW, HEADER_ROW, MIN_FIT_SCALE, NUMBER_FORMATS, PrintLayout, SUBTITLE_ROW, TITLE_ROW, Column,
-    _setup_print, print_layout, set_text,
+    _setup_print, print_layout, report_if_stripped, set_text,
 )
 
 _FONT = "宋体"
@@ -56,8 +56,11 @@ def pages_of(rows: Sequence, per_page: int) -> list[Sequence]:
 
 def write_paged_table(ws, *, title: str, subtitle: str, columns: list[Column], rows: Sequence[Sequence],
                       paging: Paging, sums: Sequence[int], count_label: str, footer_lines: Sequence[str],
-                      page_header: str, label_col: int = 1) -> int:
+                      page_header: str, label_col: int = 1, record: tuple[str, str] | None = None) -> int:
     """Write the list; return the number of pages.
+
+    A cell that loses control characters is reported (``styles.report_stripped``) by title, row
+    and column, with ``record`` (record, number): the project the list is of, to open and fix it.
 
     ``sums`` are the indexes of the columns totalled on each page and at the
     end; the 小计/合计 label goes in column ``label_col`` (0-based), the count
@@ -76,6 +79,8 @@ def write_paged_table(ws, *, title: str, subtitle: str, columns: list[Column], r
     ws.oddHeader.center.size = ws.evenHeader.center.size = 10
     last_col = get_column_letter(len(columns))
 
+    report_if_stripped(title, 0, "标题", title, record)
+    report_if_stripped(title, 0, "表头说明", subtitle, record)
     _line(ws, TITLE_ROW, title, 16, bold=True, align="center", height=TITLE_PT, last_col=last_col)
     _line(ws, SUBTITLE_ROW, subtitle, 10, align="left", height=SUBTITLE_PT, last_col=last_col)
     for i, col in enumerate(columns, 1):
@@ -88,10 +93,14 @@ def write_paged_table(ws, *, title: str, subtitle: str, columns: list[Column], r
     r = FIRST_DATA_ROW
     grand = [Decimal(0)] * len(sums)
     chunks = pages_of(rows, paging.rows_per_page)
+    shown = 0  # the data row as printed, across the pages
     for number, chunk in enumerate(chunks, 1):
         for values in chunk:
+            shown += 1
             for i, col in enumerate(columns):
-                _data(ws.cell(r, i + 1), col, values[i] if i < len(values) else None)
+                value = values[i] if i < len(values) else None
+                report_if_stripped(title, shown, col.header, value, record)
+                _data(ws.cell(r, i + 1), col, value)
             ws.row_dimensions[r].height = paging.row_pt
             r += 1
         page_sums = [sum((Decimal(str(v[i] or 0)) for v in chunk), Decimal(0)) for i in sums]

@@ -110,7 +110,8 @@ def write_payment_sheet(ws, ctx: AppContext, project_id: int, voucher_id: int | 
                       signature_text(SIGNERS[:2]) + "        " + signature_text(SIGNERS[2:]),
                       f"制表人：{ctx.operator}        制表日期：{ctx.today().isoformat()}        "
                       "领款人本人签名或按手印；代领的注明代领人及关系"],
-        page_header=f"{project.name} 到户补助资金发放花名册", label_col=1)
+        page_header=f"{project.name} 到户补助资金发放花名册", label_col=1,
+        record=(f"project:{project_id}", f"项目记录号 {project_id}"))
 
 
 def print_payment_roster(ctx: AppContext, project_id: int, voucher_id: int | None = None,

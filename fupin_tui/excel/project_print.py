@@ -60,7 +60,8 @@ def write_archive_index(ctx: AppContext, project_id: int, path: Path) -> int:
     ws.title = "卷内目录"
     subtitle = f"档号：{d.file_number or '（未编号）'}    项目：{d.name}    {d.village}    {d.year}年度"
     write_table(ws, title=f"{_township_name(ctx)}扶贫项目档案卷内目录", columns=INDEX_COLUMNS, rows=rows,
-                subtitle=subtitle, signatures=("立卷人", "检查人", "日期"), landscape=False)
+                subtitle=subtitle, signatures=("立卷人", "检查人", "日期"), landscape=False,
+                record=(f"project:{project_id}", f"项目记录号 {project_id}"))
     save_workbook(wb, path)
     return len(rows)
 

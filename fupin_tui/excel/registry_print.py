@@ -65,9 +65,10 @@ def household_table(ctx: AppContext, household_id: int) -> Workbook:
         ("登记人", v["entered_by"]), ("审核人", v["checked_by"]),
     ]
     rows = [(a[0], str(a[1]), b[0], str(b[1])) for a, b in zip(pairs[::2], pairs[1::2])]
+    whose = (f"household:{household_id}", f"户编号 {d.household_no}")  # what a cell stripped of control characters names
     write_table(ws, title="贫困户基本情况统计表", subtitle=subtitle,
                 columns=[Column("项目", 18), Column("内容", 30), Column("项目", 18), Column("内容", 30)],
-                rows=rows, signatures=(), landscape=True)
+                rows=rows, signatures=(), landscape=True, record=whose, field_of=_paired_field)
 
     members = wb.create_sheet("家庭成员及识别程序")
     member_rows = [(i, m.name, m.gender, m.id_number, m.relation, m.ethnicity, m.education, m.school_status,
@@ -83,8 +84,13 @@ def household_table(ctx: AppContext, household_id: int) -> Workbook:
                          Column("与户主关系", 10), Column("民族", 7), Column("文化程度", 12), Column("在校生状况", 12),
                          Column("健康状况", 10), Column("劳动技能", 12), Column("务工所在地", 10),
                          Column("医疗保险", 14)],
-                rows=member_rows, signatures=SEVEN_SIGNATURES, landscape=True)
+                rows=member_rows, signatures=SEVEN_SIGNATURES, landscape=True, record=whose)
     return wb
+
+
+def _paired_field(values, i: int) -> str:
+    """The field a cell of the label/value table holds: the label left of a value, e.g. 家庭住址."""
+    return values[i - 1] if i % 2 else values[i]
 
 
 def write_household_table(ctx: AppContext, household_id: int, out_dir: Path | None = None) -> Path:
@@ -102,13 +108,15 @@ class PublicityRow:
     size: int
     masked_id: str
     member_names: str
+    household_id: int = 0  # not printed: the record a cell stripped of control characters names
+    household_no: str = ""
 
 
 def publicity_rows(ctx: AppContext, village_id: int, statuses: tuple[str, ...] = ("识别中",)) -> list[PublicityRow]:
     """Households of a village in the given statuses, with only what may be posted (H09)."""
     H, M = Household.__table__.c, Member.__table__.c
     with ctx.read() as s:
-        households = s.execute(select(H.id, H.head_name, H.size).where(H.village_id == village_id,
+        households = s.execute(select(H.id, H.head_name, H.size, H.household_no).where(H.village_id == village_id,
                                                                         H.status.in_(statuses))
                                .order_by(H.household_no)).all()
         ids = [h[0] for h in households]
@@ -119,11 +127,11 @@ def publicity_rows(ctx: AppContext, village_id: int, statuses: tuple[str, ...] =
                                                          .order_by(M.id)):
                 members.setdefault(hid, []).append((name, relation, number))
     rows = []
-    for seq, (hid, head, size) in enumerate(households, start=1):
+    for seq, (hid, head, size, number) in enumerate(households, start=1):
         people = members.get(hid, [])
         head_id = next((n for _name, rel, n in people if rel == "户主"), "")
         others = "、".join(name for name, rel, _n in people if rel != "户主")
-        rows.append(PublicityRow(seq, head, size, mask_id(head_id) if head_id else "", others))
+        rows.append(PublicityRow(seq, head, size, mask_id(head_id) if head_id else "", others, hid, number))
     return rows
 
 
@@ -142,8 +150,10 @@ def publicity_workbook(ctx: AppContext, village_id: int, statuses: tuple[str, ..
                          "　如有异议，请在公示期内向村委会或乡镇反映",
                 columns=[Column("序号", 6, "int"), Column("户主姓名", 12), Column("家庭人口", 9, "int"),
                          Column("户主身份证号", 22), Column("其他家庭成员", 40)],
-                rows=[(r.seq, r.head_name, r.size, r.masked_id, r.member_names) for r in rows],
-                signatures=("村委会（盖章）", "公示人", "日期"), landscape=False)
+                # the row itself rides after the printed columns (write_table reads as many as it has columns)
+                rows=[(r.seq, r.head_name, r.size, r.masked_id, r.member_names, r) for r in rows],
+                signatures=("村委会（盖章）", "公示人", "日期"), landscape=False,
+                record_of=lambda v: (f"household:{v[5].household_id}", f"户编号 {v[5].household_no}"))
     return wb
 
 

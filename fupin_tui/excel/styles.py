@@ -29,7 +29,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -135,7 +136,15 @@ class StrippedCell:
 
     def __str__(self) -> str:
         whose = f"（{self.number}）" if self.number else ""
+        if not self.row:  # row 0: the title or the line under it (表头说明), above the table
+            return f"「{self.table}」{self.column}{whose}：去掉了 {self.removed}"
         return f"「{self.table}」第 {self.row} 行「{self.column}」{whose}：去掉了 {self.removed}"
+
+
+def stripped_heading(count: int, what: str = "导出", copy: str = "上报包") -> str:
+    """The line above a list of stripped cells: ``what`` the clerk did, ``copy`` what now differs."""
+    return (f"注意：{count} 处内容含 Excel 不能保存的控制字符，{what}时已去掉"
+            f"（{copy}与本机数据在这些地方不同，请打开该记录改正后重新{what}）：")
 
 
 def removed_characters(text: str) -> str:
@@ -152,6 +161,24 @@ def report_stripped(table: str, row: int, column: str, text: str, record: str = 
     entry = StrippedCell(table, row, column, removed_characters(text), record, number)
     STRIPPED.append(entry)
     return entry
+
+
+def report_if_stripped(table: str, row: int, column: str, value: Any, whose: tuple[str, str] | None = None) -> None:
+    """Report ``value`` when a cell cannot hold it whole (``safe_text`` then removes characters)."""
+    if isinstance(value, str) and not value.isprintable() and ILLEGAL_CHARACTERS_RE.search(value):
+        report_stripped(table, row, column, value, *(whose or ("", "")))
+
+
+@contextmanager
+def collect_stripped() -> Iterator[list[StrippedCell]]:
+    """The cells reported while the block writes a file (a printout): the list is filled on leaving."""
+    mark = len(STRIPPED)
+    cells: list[StrippedCell] = []
+    try:
+        yield cells
+    finally:
+        cells.extend(x for x in STRIPPED[mark:] if isinstance(x, StrippedCell))
+        del STRIPPED[mark:]
 
 
 def label_stripped(mark: int, title: str, columns: list, row_no, record=None) -> None:
@@ -395,10 +422,17 @@ def write_table(
     signatures: Sequence[str] = ("制表人", "审核人", "日期"),
     landscape: bool = True,
     key_columns: int = 1,
+    record: tuple[str, str] | None = None,
+    record_of: Callable[[Sequence], tuple[str, str] | None] | None = None,
+    field_of: Callable[[Sequence, int], str] | None = None,
 ) -> int:
     """Write a print-ready table on an empty sheet; return the number of data rows.
 
-    `rows` may be any iterable (a streaming query), it is read once.
+    `rows` may be any iterable (a streaming query), it is read once. A cell that loses control
+    characters is reported (``report_stripped``) by ``title``, row and column header — or
+    ``field_of(row, i)``, the field it holds (a form of label/value pairs) — and
+    the record it belongs to: ``record_of(row)`` or the printout's ``record``, as (record, number),
+    e.g. ("household:12", "户编号 …"), which the clerk opens to fix it.
     """
     if not columns:
         raise ValueError("a table needs at least one column")
@@ -423,6 +457,8 @@ def write_table(
     ws.row_dimensions[TITLE_ROW].height = 28
     ws.row_dimensions[HEADER_ROW].height = 30
 
+    report_if_stripped(title, 0, "标题", title, record)
+    report_if_stripped(title, 0, "表头说明", subtitle, record)
     # every cell of the rows outside the table is written, so the column borders do not show there
     head = [
         [_title_cell(ws, title, 16, True)] + [_title_cell(ws, "", 16, True) for _ in columns[1:]],
@@ -448,6 +484,9 @@ def write_table(
         for i in range(ncols):
             value = values[i] if i < len(values) else None
             if value is not None and value != "":  # empty cells are left out: the column style draws them
+                if type(value) is str and not value.isprintable():
+                    report_if_stripped(title, count + 1, field_of(values, i) if field_of else columns[i].header,
+                                       value, record_of(values) if record_of is not None else record)
                 try:
                     cell = _fill(prepared[i], quoted[i], kinds[i], value)
                 except CellTooLong as exc:  # name the table, row and column the clerk must shorten

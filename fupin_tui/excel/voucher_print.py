@@ -68,7 +68,7 @@ def write_voucher_sheet(ws, funds: ProjectFunds, v: VoucherRow, operator: str, t
                 f"{tranche}    批复补助{format_money(funds.subsidy)}元    {deposit}"
                 + ("    最终报账" if v.is_final else ""))
     write_table(ws, title=f"{township}财政专项扶贫资金报账单", columns=VOUCHER_COLUMNS, rows=rows,
-                subtitle=subtitle, signatures=())
+                subtitle=subtitle, signatures=(), record=(f"project:{funds.project_id}", f"凭证号 {v.voucher_no}"))
     _footer(ws, "本单", v.total, operator)
 
 

@@ -46,6 +46,7 @@ from fupin_tui.excel.styles import (
     looks_like_formula,
     print_layout,
     label_stripped,
+    report_if_stripped,
     safe_text,
     signature_text,
     wrapped_lines,
@@ -177,6 +178,8 @@ class TableBook:
         _setup_print(ws, layout)
 
         span = layout.title_span
+        report_if_stripped(name, 0, "标题", title)  # a township's name typed before the checks, say
+        report_if_stripped(name, 0, "表头说明", subtitle)
         self._title_row(ws, TITLE_ROW - 1, title, self._title_format(16, True), span, ncols, height=28)
         self._title_row(ws, SUBTITLE_ROW - 1, subtitle, self._title_format(10, False), span, ncols)
         header = self._header_format()

@@ -98,12 +98,16 @@ class EvaluationScreen(Screen):
             return
         from fupin_tui.excel.evaluation_print import write_evaluation
 
+        from fupin_tui.dialogs.stripped import printed
+        from fupin_tui.excel.styles import collect_stripped
+
         try:
-            path = write_evaluation(self.evaluation, self.export_path())
+            with collect_stripped() as stripped:
+                path = write_evaluation(self.evaluation, self.export_path())
         except OSError as exc:
             self.notify(f"导出失败：{exc.strerror or exc}", severity="error")
             return
-        self.notify(f"已导出：{path}")
+        printed(self, stripped, f"已导出：{path}")
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

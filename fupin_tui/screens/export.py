@@ -54,6 +54,7 @@ class ExportScreen(Screen):
         self._cancel: threading.Event | None = None
         self.running = False
         self.last_result = None
+        self.stripped: list = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -136,9 +137,13 @@ class ExportScreen(Screen):
             self._status("项目：请选择要打印的项目。", error=True)
             self.query_one("#export-project", Select).focus()
             return
+        from fupin_tui.excel.styles import collect_stripped, stripped_heading
+
         writer = print_payment_roster if what == ROSTER else print_beneficiary_notice
+        self._show_stripped([])
         try:
-            path = writer(self.app.ctx, int(project), folder=out_dir)
+            with collect_stripped() as stripped:
+                path = writer(self.app.ctx, int(project), folder=out_dir)
         except DomainError as exc:
             self._status(str(exc), error=True)
             return
@@ -146,7 +151,11 @@ class ExportScreen(Screen):
             self._status(f"无法写入 {out_dir}：{exc.strerror or exc}", error=True)
             return
         self._status("已生成，可用 Excel/WPS 打开后打印（A4 横向，每页有小计）。")
-        self.query_one("#export-result", Static).update(f"已保存：{path}")
+        summary = f"已保存：{path}"
+        if stripped:
+            summary += "\n" + stripped_heading(len(stripped), "打印", "打印件") + "\n在下面的清单中按 Enter 打开该记录。"
+        self.query_one("#export-result", Static).update(summary)
+        self._show_stripped(stripped)
         self.notify(f"已保存到 {path}", title="打印")
 
     def action_cancel_or_back(self) -> None:
@@ -207,6 +216,7 @@ class ExportScreen(Screen):
         self.notify(f"上报包已保存到 {result.path}", title="导出完成")
 
     def _show_stripped(self, cells: list) -> None:
+        self.stripped = cells  # of the last export or printout: what Enter on a line opens
         listing = self.query_one("#export-stripped", OptionList)
         listing.clear_options()
         listing.add_options([Option(str(cell), id=str(i)) for i, cell in enumerate(cells[:_LISTED])])
@@ -222,7 +232,7 @@ class ExportScreen(Screen):
 
     @on(OptionList.OptionSelected, "#export-stripped")
     def _open_stripped(self, event: OptionList.OptionSelected) -> None:
-        cell = self.last_result.stripped[int(event.option.id)] if self.last_result and event.option.id else None
+        cell = self.stripped[int(event.option.id)] if event.option.id else None
         if cell is None:
             return
         if cell.record:

@@ -770,14 +770,17 @@ class HouseholdFormScreen(FormScreen):
     def action_print_table(self) -> None:
         if not self._require_saved():
             return
+        from fupin_tui.dialogs.stripped import printed
         from fupin_tui.excel.registry_print import write_household_table
+        from fupin_tui.excel.styles import collect_stripped
 
         try:
-            path = write_household_table(self.app.ctx, self.household_id)
+            with collect_stripped() as stripped:
+                path = write_household_table(self.app.ctx, self.household_id)
         except OSError as exc:
             self.notify(f"导出失败：{exc}", severity="error")
             return
-        self.notify(f"统计表已导出：{path}")
+        printed(self, stripped, f"统计表已导出：{path}", here=f"household:{self.household_id}")
 
     def _require_saved(self) -> bool:
         if not self.household_id:

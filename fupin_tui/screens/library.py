@@ -92,7 +92,16 @@ class LibraryScreen(Screen):
         self.dismiss(None)
 
     def action_new(self) -> None:
-        self.app.push_screen(LibraryEntryForm(None))
+        self.app.push_screen(LibraryEntryForm(None), self._show_entry)
+
+    def _show_entry(self, entry_id: int | None) -> None:
+        """The cursor on the entry just admitted: the next Ctrl+B 申报s it, not the row the cursor was on."""
+        if not entry_id:
+            return
+        self.load()
+        index = next((i for i, r in enumerate(self.rows) if r.id == entry_id), None)
+        if index is not None:
+            self.query_one(DataTable).move_cursor(row=index)
 
     @on(DataTable.RowSelected, "#library")
     def action_edit(self) -> None:
@@ -157,12 +166,16 @@ class LibraryScreen(Screen):
 
         year = self.ctx.today().year
         path = print_dir(self.ctx) / f"项目库_{year}.xlsx"
+        from fupin_tui.dialogs.stripped import printed
+        from fupin_tui.excel.styles import collect_stripped
+
         try:
-            n = write_library(self.ctx, path, year=year)
+            with collect_stripped() as stripped:
+                n = write_library(self.ctx, path, year=year)
         except OSError as exc:
             self.notify(f"无法写入 {path}：{exc}", severity="error")
             return
-        self.notify(f"项目库表（{n}条）已生成：{path}", timeout=8)
+        printed(self, stripped, f"项目库表（{n}条）已生成：{path}")
 
 
 class LibraryEntryForm(FormScreen):
@@ -258,4 +271,4 @@ class LibraryEntryForm(FormScreen):
 
     def after_save(self) -> None:
         self.notify("项目库条目已保存")
-        self.dismiss(True)
+        self.dismiss(self.entry_id)

@@ -223,13 +223,17 @@ class HouseholdListScreen(Screen):
         if not village_id:
             self.notify("请先在「全部村」中选择一个村，再导出该村的公示名单。", severity="warning")
             return
+        from fupin_tui.dialogs.stripped import printed
+        from fupin_tui.excel.styles import collect_stripped
+
         try:
             statuses = (self.filter.status,) if self.filter.status else ("识别中",)
-            path = write_publicity_list(self.app.ctx, village_id, statuses)
+            with collect_stripped() as stripped:
+                path = write_publicity_list(self.app.ctx, village_id, statuses)
         except OSError as exc:
             self.notify(f"导出失败：{exc}", severity="error")
             return
-        self.notify(f"公示名单已导出：{path}")
+        printed(self, stripped, f"公示名单已导出：{path}")
 
 
 def _code_items(ctx, name: str) -> list[str]:

@@ -192,7 +192,7 @@ def summary(db_path: Path | str, today: date | None = None) -> dict:
             con.close()
     else:
         from fupin_tui.context import AppContext
-        from fupin_tui.db import open_database
+        from fupin_tui.opening import open_database
 
         ctx = AppContext(db=open_database(path, create=False), today_fn=lambda: today)
         try:

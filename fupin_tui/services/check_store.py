@@ -96,27 +96,7 @@ def update(db_path: Path | str, part: str = "", **values) -> None:
 
 # ---------------------------------------------------------------- facts in the database
 
-# SQLite only (a county on PostgreSQL takes the portable path and stores nothing).  Created
-# by migration 9 and with every new database (``db``); statements as the release wrote them.
-FACT_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS checkfact (household_id INTEGER PRIMARY KEY, since INTEGER NOT NULL, "
-    "until INTEGER NOT NULL, members INTEGER NOT NULL, steps INTEGER NOT NULL, facts VARCHAR NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS checkfactkey (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
-    "INSERT OR IGNORE INTO checkfactkey (name, value) VALUES ('changes', '0')",
-) + tuple(
-    f"CREATE TRIGGER IF NOT EXISTS checkfact_{table}_{event.split()[0].lower()} AFTER {event} ON {table} BEGIN "
-    f"DELETE FROM checkfact WHERE household_id IN ({ids}); "
-    "UPDATE checkfactkey SET value = CAST(value AS INTEGER) + 1 WHERE name = 'changes'; "
-    + ("DELETE FROM checkfactkey WHERE name = 'shared'; " if table == "member" else "") + "END"
-    for table, hid in (("household", "id"), ("member", "household_id"), ("procedurestep", "household_id"))
-    for event, ids in (("INSERT", f"NEW.{hid}"), ("UPDATE", f"OLD.{hid}, NEW.{hid}"), ("DELETE", f"OLD.{hid}"))
-)
-
-
-def create_fact_tables(con) -> None:
-    """The facts table, its key and the triggers that void a household's facts (sqlite3 connection)."""
-    for sql in FACT_SCHEMA:
-        con.execute(sql)
+# The tables and triggers themselves are created by ``db`` (migration 9 and every new file).
 
 
 def fact_key(policy) -> str:

@@ -785,7 +785,7 @@ def _shown(value) -> str:
 
 
 def _field(table: str, attr: str) -> str:
-    from fupin_tui.excel.schema import column_label
+    from fupin_tui.sheets import column_label
 
     return column_label(table, attr) or attr
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from fupin_tui import identity
+from fupin_tui import identity, identity_change
 from fupin_tui.context import AppContext
 from fupin_tui.db import ChangedMeanwhile, refuse_if_changed
 from fupin_tui.domain import text_check
@@ -48,7 +48,7 @@ def save_township(ctx: AppContext, county: str, name: str, code: str, *, loaded_
         row = existing or Township(county=county, name=name, code=code)
         row.county, row.name, row.code = county, name, code
         s.add(row)
-        identity.mark_in(s, township_code=code, township_name=name)
+        identity_change.mark_in(s, township_code=code, township_name=name)
 
 
 def save_village(ctx: AppContext, code: str, name: str, is_poor_village: bool, village_id: int | None = None, *,

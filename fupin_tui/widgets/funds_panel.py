@@ -273,12 +273,16 @@ class FundsPanel(Vertical):
     def _print(self, voucher_id: int) -> None:
         from fupin_tui.excel.voucher_print import print_voucher
 
+        from fupin_tui.dialogs.stripped import printed
+        from fupin_tui.excel.styles import collect_stripped
+
         try:
-            path: Path = print_voucher(self.app.ctx, self.project_id, voucher_id)
+            with collect_stripped() as stripped:
+                path: Path = print_voucher(self.app.ctx, self.project_id, voucher_id)
         except (DomainError, OSError) as exc:
             self.app.call_from_thread(self.notify, f"未能生成：{exc}", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"报账单已保存：{path}", timeout=10)
+        self.app.call_from_thread(printed, self, stripped, f"报账单已保存：{path}", here=f"project:{self.project_id}")
 
     def action_void(self) -> None:
         from fupin_tui.dialogs.reason import ReasonDialog

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from fupin_tui import audit_chain
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.merge import PackageRefused, import_packages
 from fupin_tui.excel.package import export_package
 from fupin_tui.models import Household, Member, Project
@@ -144,7 +144,7 @@ def test_check_over_the_merged_county_names_each_township(town, other_town, coun
 def test_check_finds_the_same_on_both_engines(town, other_town, pg_url, tmp_path):
     """Same packages, same 体检: the server database is no different from the file."""
     from fupin_tui.context import AppContext
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
     from fupin_tui.services.checks import run_checks
 
     packages = [export_package(town, tmp_path / "a").path, export_package(other_town, tmp_path / "b").path]

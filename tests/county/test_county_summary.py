@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from fupin_tui.cli import main
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.merge import import_packages
 from fupin_tui.excel.package import export_package
 
@@ -90,7 +90,7 @@ def test_summary_counts_by_township_and_marks_what_was_not_reported(merged, tmp_
 
 
 def test_summary_refuses_a_database_without_merges(tmp_path, capsys):
-    from fupin_tui.db import open_database
+    from fupin_tui.opening import open_database
 
     open_database(tmp_path / "empty.db").close()
     assert main(["county-summary", "--db", str(tmp_path / "empty.db"), "--out", str(tmp_path / "o")]) == 2

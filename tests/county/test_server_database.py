@@ -12,9 +12,10 @@ from decimal import Decimal
 
 import pytest
 
-from fupin_tui import cli, identity, server
+from fupin_tui import cli, identity, identity_change, server
 from fupin_tui.config import APPLICATION_ID
-from fupin_tui.db import SCHEMA_VERSION, DatabaseProblem, open_database
+from fupin_tui.db import SCHEMA_VERSION, DatabaseProblem
+from fupin_tui.opening import open_database
 
 from pg_cluster import query
 
@@ -184,7 +185,7 @@ def test_verify_audit_on_the_server_walks_the_chain_by_a_query(pg_url, capsys):
 
     import_packages([], pg_url)
     db = open_database(pg_url)
-    identity.mark(db, kind=identity.COUNTY, township_name="", operator="县汇总")  # no change: no row
+    identity_change.mark(db, kind=identity.COUNTY, township_name="", operator="县汇总")  # no change: no row
     with db.session("县汇总") as s:
         from fupin_tui.db import write_audit
 

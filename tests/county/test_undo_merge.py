@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from fupin_tui import cli
 from fupin_tui.context import AppContext
-from fupin_tui.db import open_database
+from fupin_tui.opening import open_database
 from fupin_tui.excel.merge import import_packages
 from fupin_tui.excel.package import export_package
 from fupin_tui.models import Household, Member

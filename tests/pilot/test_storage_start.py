@@ -2,7 +2,7 @@
 
 from fupin_tui.app import make_app
 from fupin_tui.context import AppContext
-from fupin_tui.db import open_database
+from fupin_tui.opening import open_database
 from fupin_tui.services import township
 from tests.disks import fill, remount, small_disk
 from tests.pilot.ready import no_worker_running, until

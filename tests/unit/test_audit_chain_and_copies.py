@@ -6,7 +6,7 @@ import sqlite3
 from sqlmodel import select
 
 from fupin_tui import audit_chain, backup, cli
-from fupin_tui.db import open_database
+from fupin_tui.opening import open_database
 from fupin_tui.models import AuditLog, Village
 from fupin_tui.services import township
 

@@ -7,7 +7,8 @@ import pytest
 from sqlmodel import select
 
 from fupin_tui import backup
-from fupin_tui.db import DatabaseProblem, open_database
+from fupin_tui.db import DatabaseProblem
+from fupin_tui.opening import open_database
 from fupin_tui.models import Village
 
 

@@ -7,7 +7,7 @@ import pytest
 from fupin_tui import backup, cli, identity
 from fupin_tui.config import data_dir
 from fupin_tui.context import AppContext
-from fupin_tui.db import open_database
+from fupin_tui.opening import open_database
 from fupin_tui.services import township
 
 

@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import select
 
 from fupin_tui import db as dbmod
-from fupin_tui.db import DatabaseProblem, open_database
+from fupin_tui.db import DatabaseProblem
+from fupin_tui.opening import open_database
 from fupin_tui.models import AuditLog, Household, Village
 
 

@@ -5,7 +5,7 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.package import export_package
 from fupin_tui.services import check_fast, checks
 

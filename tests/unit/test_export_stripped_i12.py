@@ -94,3 +94,13 @@ async def test_the_export_screen_lists_the_changed_cells_and_enter_opens_the_rec
         await pilot.press("enter")  # opens the household to fix it
         await until(pilot, lambda: getattr(app.screen, "household_id", None) == hid, "the household's form")
         assert app.current_mode == "registry"
+
+
+def test_a_township_name_with_a_control_character_is_named_in_the_titles(ctx, tmp_path):
+    make_households(ctx)
+    with ctx.db.engine.begin() as con:  # as stored before the checks
+        con.exec_driver_sql("UPDATE township SET name = ?", ("新安\x07镇",))
+    result = export_package(ctx, tmp_path / "out", parallel=False)
+    titles = [c for c in result.stripped if c.row == 0]
+    assert titles and all(c.column in ("标题", "表头说明") and "U+0007" in str(c) for c in titles), result.stripped
+    assert "「户表」标题：去掉了 U+0007" in [str(c) for c in titles]

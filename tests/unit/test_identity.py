@@ -4,10 +4,10 @@ import sqlite3
 
 import pytest
 
-from fupin_tui import identity
+from fupin_tui import identity, identity_change
 from fupin_tui.cli import main
 from fupin_tui.context import open_context
-from fupin_tui.db import open_database
+from fupin_tui.opening import open_database
 from fupin_tui.services import township
 
 
@@ -59,14 +59,14 @@ def test_a_database_from_before_the_row_gets_one_on_open(tmp_path):
 
 
 def test_marking_is_audited(ctx):
-    identity.mark(ctx.db, kind=identity.COUNTY, operator="县管理员")
+    identity_change.mark(ctx.db, kind=identity.COUNTY, operator="县管理员")
     assert ctx.identity().kind == "county"
     con = sqlite3.connect(ctx.db.path)
     rows = con.execute("SELECT operator, note FROM auditlog WHERE table_name = 'appsetting'").fetchall()
     con.close()
     assert ("县管理员", "数据库标识") in rows
     with pytest.raises(ValueError):
-        identity.mark(ctx.db, kind="village")
+        identity_change.mark(ctx.db, kind="village")
 
 
 def test_demo_force_never_overwrites_a_real_database(ctx, capsys):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from fupin_tui.context import open_context
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.merge import PackageRefused, import_packages
 from fupin_tui.excel.package import export_package
 from fupin_tui.models import Household, Member, Project

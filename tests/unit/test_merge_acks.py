@@ -79,7 +79,7 @@ def test_a_package_of_an_earlier_release_without_acknowledgements_still_merges(m
     import json
     import zipfile
 
-    from fupin_tui.excel import schema
+    from fupin_tui import sheets as schema
 
     base, two, _county, _project, _household, _ = merged
     ctx = open_context(two, operator="李会计")

@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from fupin_tui import db as dbmod
-from fupin_tui.db import open_database
+from fupin_tui.opening import open_database
 
 V1 = Path(__file__).resolve().parent.parent / "fixtures" / "schema_v1.sql"
 

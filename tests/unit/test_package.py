@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.merge import import_packages
 from fupin_tui.excel.package import ExportCancelled, export_package
 from fupin_tui.excel.styles import FIRST_DATA_ROW, HEADER_ROW

@@ -12,7 +12,7 @@ import pytest
 
 from fupin_tui.context import open_context
 from fupin_tui.demo import generate
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.merge import import_packages, unreported_columns
 from fupin_tui.excel.package import export_package
 

@@ -20,7 +20,7 @@ import pytest
 
 from fupin_tui.context import open_context
 from fupin_tui.demo import generate
-from fupin_tui.excel import schema
+from fupin_tui import sheets as schema
 from fupin_tui.excel.package import export_package
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

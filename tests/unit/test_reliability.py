@@ -12,7 +12,8 @@ import pytest
 from sqlmodel import select
 
 from fupin_tui.context import open_context
-from fupin_tui.db import DatabaseProblem, integrity_ok, open_database
+from fupin_tui.db import DatabaseProblem, integrity_ok
+from fupin_tui.opening import open_database
 from fupin_tui.models import Household, Village
 
 WRITER = textwrap.dedent("""

@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from fupin_tui import backup, cli, storage
 from fupin_tui.context import AppContext
-from fupin_tui.db import DatabaseProblem, open_database
+from fupin_tui.db import DatabaseProblem
+from fupin_tui.opening import open_database
 from fupin_tui.models import Village
 from fupin_tui.services import township
 from tests.disks import fill, remount, small_disk
