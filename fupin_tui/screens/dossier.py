@@ -298,7 +298,8 @@ class ProjectDossierScreen(Screen):
         total = sum((b.amount for b in lines), start=0)
         self.query_one("#budget-note", Static).update(
             f"共{len(lines)}项，合计{format_money(total)}元；财政补助{format_money(self.dossier.subsidy)}元。"
-            f"{km.shown('new')} 新增　{km.shown('void')} 作废（方案批复前）")
+            f"{km.shown('new')} 新增"  # 作废 only while it can be done: before the plan is approved
+            + ("" if self.dossier.plan_approved_on else f"　{km.shown('void')} 作废"))
         self._fill(self.query_one("#budget", DataTable), ["明细", "单位", "数量", "单价", "金额", "支出类别"],
                    [[b.item, b.unit, f"{b.quantity.normalize():f}", _money(b.unit_price), _money(b.amount),
                      b.spending_kind] for b in lines])

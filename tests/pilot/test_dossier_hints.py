@@ -81,3 +81,37 @@ async def test_the_project_list_hint_names_the_library_key(ctx, db_path):
         assert "Ctrl+K 项目库" in text and not BARE_LETTER.search(text), text
         await pilot.press("ctrl+k")
         await until(pilot, lambda: type(app.screen).__name__ == "LibraryScreen", "项目库")
+
+
+async def test_the_budget_hint_offers_void_only_before_the_plan_is_approved(ctx, db_path):
+    pid = _project(ctx)
+    projects.add_budget_line(ctx, pid, item="路面", unit="平方米", quantity=Decimal("1000"),
+                             unit_price=Decimal("200"), spending_kind="工程建设")
+    app = make_app(db_path=db_path, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("projects")
+        await pilot.pause()
+        app.open_record(f"project:{pid}")
+        await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen", "项目档案")
+        await pilot.press("2")
+        await until(pilot, lambda: app.screen.query("#budget-note")
+                    and "共1项" in str(app.screen.query_one("#budget-note").render()), "资金概算")
+        assert "Ctrl+X 作废" in str(app.screen.query_one("#budget-note").render())
+    for action, values in [("立项批复", {"date": "2026-03-05", "document_no": "县批1", "approver": "县扶贫办",
+                                         "subsidy": "200000"}),
+                           ("上报实施方案", {"date": "2026-03-10", "document_no": "方1", "planned_start": "2026-04-01",
+                                            "planned_end": "2026-10-31"}),
+                           ("批复实施方案", {"date": "2026-03-20", "document_no": "县复1", "approver": "县扶贫办",
+                                            "deposit_rate": "5%", "review_kind": "县扶贫办审核"})]:
+        projects.perform(ctx, pid, action, values)
+    app = make_app(db_path=db_path, operator="张会计")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("projects")
+        await pilot.pause()
+        app.open_record(f"project:{pid}")
+        await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen", "项目档案")
+        await pilot.press("2")
+        await until(pilot, lambda: app.screen.query("#budget-note")
+                    and "共1项" in str(app.screen.query_one("#budget-note").render()), "资金概算")
+        note = app.screen.query_one("#budget-note")
+        assert "作废" not in str(note.render()) and note.region.height == 1  # one line at 80 columns

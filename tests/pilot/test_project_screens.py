@@ -160,7 +160,7 @@ async def test_library_to_archive_at_the_keyboard(app, ctx):
         await pilot.press("ctrl+n")
         await until(pilot, lambda: type(app.screen).__name__ == "VoucherEntryScreen", "新凭证")
         assert app.screen.query_one("#is_final").value  # 最终报账 ticked: the project is accepted
-        await pilot.press("enter", "down", "enter", "tab")  # 概算项目: 路面 (the only line), then 金额
+        assert app.screen.focused.id == "amount"  # 概算项目: 路面, the only line, is chosen already
         await pilot.press(*"150000", "enter", *"052001900111", "enter", *"00012399", "enter",
                           *"2026-11-26", "enter", *"gl", "enter", "1", "enter")
         await until(pilot, lambda: "（1行）" in str(app.screen.query_one("#voucher-total").render()), "一行明细")
