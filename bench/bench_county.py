@@ -1,7 +1,7 @@
 """County on both engines: merge N township packages into SQLite and into PostgreSQL (time,
 peak memory of the merging process), then ``check`` over the merged county on both.
 
-    .venv/bin/python bench/bench_county.py --households 20000 --townships 5
+    flock /tmp/bench.lock .venv/bin/python bench/bench_county.py --households 20000 --townships 5
 
 Township databases are demo data (fupin_tui.demo), one seed per township, their codes moved
 to 52012310k so household numbers and village codes differ; packages are cached in --work.
@@ -59,8 +59,11 @@ CHILD = """
 import sys, time, resource
 from fupin_tui.excel.merge import import_packages
 t = time.perf_counter()
-import_packages(sys.argv[2:], sys.argv[1], operator="基准")
+starts = []
+import_packages(sys.argv[2:], sys.argv[1], operator="基准", progress=lambda i, n, name: starts.append(time.perf_counter()))
 merged = time.perf_counter() - t
+starts.append(t + merged)
+each = ",".join(f"{b - a:.1f}" for a, b in zip(starts, starts[1:]))
 merge_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 from fupin_tui.context import AppContext
 from fupin_tui.opening import open_database
@@ -69,7 +72,7 @@ ctx = AppContext(db=open_database(sys.argv[1]), operator="")
 t = time.perf_counter()
 n = len(run_checks(ctx).findings)
 checked = time.perf_counter() - t
-print(f"{merged:.1f} {checked:.1f} {n} {merge_peak:.0f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+print(f"{merged:.1f} {checked:.1f} {n} {merge_peak:.0f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} {each}")
 """
 
 
@@ -99,10 +102,11 @@ def main() -> None:
         Path(str(county_file) + suffix).unlink(missing_ok=True)
     with Cluster.start() as cluster:
         for label, target in (("sqlite", str(county_file)), ("postgresql", cluster.new_database("county"))):
-            merged, checked, findings, merge_peak, check_peak = run(target, packages).split()
+            merged, checked, findings, merge_peak, check_peak, each = run(target, packages).split()
             print(f"{label:>10}: merge {args.townships} x {args.households} households {merged} s "
-                  f"(peak RSS {merge_peak} MiB); check over the county {checked} s, {findings} findings "
-                  f"(peak RSS {check_peak} MiB)")
+                  f"(each package {each} s; peak RSS {merge_peak} MiB); check over the county {checked} s, "
+                  f"{findings} findings (peak RSS {check_peak} MiB); load {open('/proc/loadavg').read()[:14]}",
+                  flush=True)
 
 
 if __name__ == "__main__":

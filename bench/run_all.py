@@ -35,8 +35,8 @@ PY = sys.executable
 Row = tuple[str, str, str, str, str]  # measure | app | bare baseline | ratio | target
 
 
-def run_once(cmd: list[str], env: dict | None = None) -> tuple[float, float, str, float]:
-    """(seconds, peak MB, stdout, CPU seconds) of one child process."""
+def run_once(cmd: list[str], env: dict | None = None, ok: tuple[int, ...] = (0, 1)) -> tuple[float, float, str, float]:
+    """(seconds, peak MB, stdout, CPU seconds) of one child process; an exit code not in ``ok`` raises."""
     import tempfile
 
     # output goes to files, not pipes: a child writing more than a pipe holds would block forever
@@ -50,7 +50,7 @@ def run_once(cmd: list[str], env: dict | None = None) -> tuple[float, float, str
         err_file.seek(0)
         out, err = out_file.read(), err_file.read()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):  # `check` exits 1 when it finds problems: that is a result
+    if proc.returncode not in ok:  # `check` exits 1 when it finds problems: that is a result
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()[-400:]}")
     return elapsed, usage.ru_maxrss / 1024, out, usage.ru_utime + usage.ru_stime
 
@@ -76,7 +76,10 @@ class Table:
 
     def section(self, name: str, fn) -> None:
         before = os.getloadavg()[0]
-        fn()
+        try:
+            fn()
+        except Exception as e:  # one failed measure leaves the others' rows (and says why)
+            self.add(f"{name}: failed", str(e).strip().splitlines()[-1][:200], "", "", "")
         self.loads.append((name, before, os.getloadavg()[0]))
 
     def busy(self) -> bool:
@@ -236,7 +239,7 @@ def excel_jobs(db: Path, work: Path, env: dict, runs: int, table: Table, styled:
             out = work / f"{kind}{i}"
             out.mkdir()
             results[kind].append(_last_json(run_once([PY, str(HERE / "bench_excel.py"), "--job", kind, str(db),
-                                                      str(out)], env)[2]))
+                                                      str(out)], env, ok=(0,))[2]))
     med = {k: {m: statistics.median(r[m] for r in v) for m in ("seconds", "cpu_timed")} for k, v in results.items()}
     peak = {k: max(r["peak_mb"] for r in v) for k, v in results.items()}
     cells = results["export"][0].get("cells", 0)
@@ -265,7 +268,13 @@ def roster_job(db: Path, work: Path, env: dict, table: Table) -> None:
     import bench_excel
 
     roster_file = work / "roster.xlsx"
+    from fupin_tui.excel.roster_import import MAX_ROWS
+
     rows = bench_excel.write_roster(db, roster_file)
+    if rows > MAX_ROWS:  # refused by design, with the limit named: a township's roster is far smaller
+        table.add(f"roster import ({rows:,} rows)", f"not run: over the reader's limit of {MAX_ROWS:,} rows", "", "",
+                  "")
+        return
     target = work / "import.db"
     setup = ("import sqlite3, sys; from fupin_tui.context import open_context; from fupin_tui.services import township;"
              f"ctx = open_context(r'{target}', operator='基准'); src = sqlite3.connect(r'{db}');"
@@ -273,7 +282,7 @@ def roster_job(db: Path, work: Path, env: dict, table: Table) -> None:
              "[township.save_village(ctx, c, n, bool(p)) for c, n, p in src.execute('select code, name, is_poor_village from village')]")
     run_once([PY, "-c", setup], env)
     r = _last_json(run_once([PY, str(HERE / "bench_excel.py"), "--job", "roster", str(target), str(roster_file)],
-                            env)[2])
+                            env, ok=(0,))[2])
     table.add(f"roster import ({rows:,} rows)", f"{_s(r['seconds'])}, {r['peak_mb']:.0f} MB", "", "", "< 15 s")
 
 

@@ -55,6 +55,7 @@ class FormDialog(DraftKeeping, ModalScreen[Any]):
     FormDialog .dialog-error.-shown { display: block; }
     FormDialog .dialog-keys { color: $text-muted; text-align: right; height: 1; }
     FormDialog Field > TextArea { height: 4; width: 1fr; }
+    FormDialog Field.-tall > .field-label { height: auto; padding-right: 1; }
     FormDialog Field > TextInput, FormDialog Field > CodeSelect { width: 1fr; }
     """
     BINDINGS = [
@@ -277,7 +278,10 @@ class SpecDialog(FormDialog):
             widget = self._widget(spec)
             if not isinstance(widget, TextArea):
                 widget.required = spec.required  # the label is marked *, an empty one is named on leaving it
-            yield Field(spec.label, widget, label_width=18)  # a TextArea's row is as tall as it is
+            field = Field(spec.label, widget, label_width=18)  # a TextArea's row is as tall as it is
+            if isinstance(widget, TextArea):
+                field.add_class("-tall")  # its label (how to fill it: 每行：名称；数量…) wraps beside the box
+            yield field
 
     def raw_values(self) -> dict[str, Any]:
         values = super().raw_values()

@@ -9,8 +9,9 @@ one already read is refused.
 
 Every merge is reversible (``services.county_merges``): the rows it replaces are kept whole
 under its history row before they leave the live tables, and ``fupin-tui undo-merge N`` puts
-them back. Merges and undos take one lock (``server.write_lock``), so two county users merging at
-once on a server wait for each other instead of colliding.
+them back. A merge takes its township's lock and an undo the county's (``server.merge_lock``): two
+county users merging one township at once wait for each other instead of colliding; on a server
+merges of different townships go on at the same time (ids from the sequences).
 
 Memory stays flat with the size of the township: sheets are read one at a
 time and row by row, rows are written in chunks as they are read, and only
@@ -400,7 +401,6 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
     """
     seen = _Seen()
     new_ids: dict[str, dict[int, int]] = {}
-    last_id: dict[str, int] = {}
     owned: list[tuple[str, int, int]] = []  # (table, new id, 记录号) of top-level rows
 
     written: dict[str, int] = {}
@@ -411,8 +411,9 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
             outcome.duplicates += _duplicates(s, name, batch)
         elif table == "voucherline":
             _refuse_invoices_used_elsewhere(s, pkg, batch)
-        if batch:
-            s.execute(insert(model), batch)
+        # Core rows, not the ORM's bulk insert: that leaves out a row's None values and so splits a
+        # chunk into one executemany per pattern of empty cells; on a server one COPY a chunk
+        server.bulk_insert(s.connection(), model.__table__, batch)
         written[sheet.name] = written.get(sheet.name, 0) + len(batch)
         if progress:
             progress(f"{progress_bar(sum(written.values()), total)} {name}：{sheet.name} "
@@ -428,8 +429,7 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
         for sheet in schema.sheets_of(workbook):
             table = sheet.table
             model = schema.MODELS[table]
-            if table not in last_id:
-                last_id[table] = s.execute(select(func.coalesce(func.max(model.__table__.c.id), 0))).scalar_one()
+            ids = iter(server.new_ids(s.connection(), model.__table__, _expected(pkg, sheet)))
             refs = {f.attr: f.ref for f in sheet.fields if f.ref}
             record_refs = [f.attr for f in sheet.fields if (table, f.attr) in schema.RECORD_REFS]
             mapping = new_ids.setdefault(table, {}) if table in _REFERENCED else None
@@ -439,8 +439,7 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
                     continue  # names a row the package does not hold: it would point at another township's
                 seen.note(table, record)
                 source_id = record["id"]
-                last_id[table] += 1
-                record["id"] = last_id[table]
+                record["id"] = next(ids)
                 if mapping is not None:
                     mapping[source_id] = record["id"]
                 if table in schema.ROOTS:
@@ -460,8 +459,9 @@ def _insert_all(s, pkg: _Package, code: str, name: str, operator: str, outcome: 
         del book  # the sheet cells of this workbook can go before the next is opened
     _note_missing(outcome, pkg, missing, s, code)
     for start in range(0, len(owned), _CHUNK):
-        s.execute(insert(CountyOwned), [dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
-                                        for table, row_id, source_id in owned[start:start + _CHUNK]])
+        server.bulk_insert(s.connection(), CountyOwned.__table__, [
+            dict(township_code=code, table_name=table, row_id=row_id, source_id=source_id)
+            for table, row_id, source_id in owned[start:start + _CHUNK]])
     return seen
 
 
@@ -617,9 +617,7 @@ def _is_unchanged(s, code: str, pkg: _Package, m: dict) -> bool:
 def merge_one(ctx: AppContext, path: Path | str, progress: Callable[[str], None] | None = None, *,
               confirm_rename: bool = False) -> PackageOutcome:
     pkg = open_package(path, ctx.today())
-    m = pkg.manifest
-    code, name, county = safety.township_of(m, pkg.file)
-    outcome = PackageOutcome(pkg.file, f"{code} {name}", str(m["period"]), "新导入")
+    code, name, _ = safety.township_of(pkg.manifest, pkg.file)
     _ensure_county_tables(ctx)
     with ctx.read() as s:
         _refuse_township_database(s)
@@ -629,44 +627,82 @@ def merge_one(ctx: AppContext, path: Path | str, progress: Callable[[str], None]
         with ctx.transaction() as s:  # a database that takes packages is a county database
             identity_change.mark_in(s, kind=identity.COUNTY, township_code="", township_name="")
     with ctx.read() as s:
+        if _is_unchanged(s, code, pkg, pkg.manifest):
+            return _outcome(pkg, "未变化")
+    try:
+        try:
+            return _merge_locked(ctx, pkg, progress, alone=False)
+        except (IntegrityError, sa.exc.OperationalError) as exc:
+            if not _collided(ctx, exc):
+                raise
+        # On a server, merged alongside another township's merge and both wrote the same person or
+        # invoice (the unique indexes stopped the second): again, alone, once the other has
+        # committed — now the person is found and reported as registered twice, as one by one.
+        if progress:
+            progress(f"{name}：与另一乡镇的合并同时写入了相同的身份证号或发票，等其完成后重新合并……")
+        pkg = open_package(path, ctx.today())  # its workbooks were read (and let go) by the first try
+        return _merge_locked(ctx, pkg, progress, alone=True)
+    except IntegrityError as exc:
+        raise PackageRefused(_integrity_message(exc, pkg)) from None
+
+
+def _outcome(pkg: _Package, status: str) -> PackageOutcome:
+    code, name, _ = safety.township_of(pkg.manifest, pkg.file)
+    return PackageOutcome(pkg.file, f"{code} {name}", str(pkg.manifest["period"]), status)
+
+
+def _collided(ctx: AppContext, exc: Exception) -> bool:
+    """A unique index or a deadlock stopped a server merge: perhaps another township's merge running
+    at the same time (``server.merge_lock``); SQLite merges one at a time, a conflict is real."""
+    if ctx.db.engine.dialect.name != "postgresql":
+        return False
+    if isinstance(exc, IntegrityError):
+        return True
+    import psycopg
+
+    return isinstance(getattr(exc, "orig", None), psycopg.errors.DeadlockDetected)
+
+
+def _merge_locked(ctx: AppContext, pkg: _Package, progress: Callable[[str], None] | None,
+                  alone: bool) -> PackageOutcome:
+    """The merge itself, in one transaction under the merge locks."""
+    m = pkg.manifest
+    code, name, county = safety.township_of(m, pkg.file)
+    outcome = _outcome(pkg, "新导入")
+    with ctx.transaction() as s:
+        # Two county users merging one township at once: one waits for the other, then decides on
+        # what the other committed (a newer package merged meanwhile makes this one older: refused).
+        # Other townships' merges go on at the same time on a server.
+        server.merge_lock(s.connection(), "county-merge", code, alone=alone, waiting=lambda: progress and progress(
+            f"{name}：等待另一位县级用户的合并或撤销完成……"))
         if _is_unchanged(s, code, pkg, m):
             outcome.status = "未变化"
             return outcome
-    try:
-        with ctx.transaction() as s:
-            # Two county users merging at once: one waits for the other, then decides on what the
-            # other committed (a newer package merged meanwhile makes this one older: refused).
-            server.write_lock(s.connection(), "county-merge", waiting=lambda: progress and progress(
-                f"{name}：等待另一位县级用户的合并或撤销完成……"))
-            if _is_unchanged(s, code, pkg, m):
-                outcome.status = "未变化"
-                return outcome
-            if _latest(s, code) is not None:
-                outcome.status = "已更新"
-            before = _previous(s, code)
-            # reversible: the township's rows are kept whole under this merge before they go
-            merge_id = county_merges.start(s, package_file=pkg.file, code=code, name=name, period=str(m["period"]),
-                                           status=outcome.status, operator=ctx.operator)
-            replaced = county_merges.keep_and_remove(s, merge_id, county_merges.REPLACED,
-                                                     county_merges.township_rows(s, code), code)
-            _upsert_township(s, code, name, county, ctx.operator)
-            seen = _insert_all(s, pkg, code, name, f"{m.get('operator', '')}（{name}）", outcome, progress)
-            _compare(outcome, before, seen)
-            # live rows as the package has them (before duplicates are voided)
-            outcome.rows = {sh.name: seen.live[sh.table] for sh in schema.SHEETS if sh.name in ("户表", "成员表", "项目")}
-            summary = "\n".join(outcome.lines())
-            package_id = s.execute(insert(CountyPackage).values(
-                township_code=code, township_name=name, county=county, period=str(m["period"]),
-                exported_at=str(m["exported_at"]), exported_by=str(m.get("operator", "")),
-                app_version=str(m.get("app_version", "")), manifest_sha256=pkg.digest, file_name=pkg.file,
-                imported_by=ctx.operator, summary=summary).returning(CountyPackage.id)).scalar_one()
-            county_merges.finish(s, merge_id, package_id, {**outcome.rows, "replaced": replaced})
-            outcome.merge_id = merge_id
-            write_audit(s, "countypackage", code, "导入", note=f"县级汇总 {pkg.file}：{outcome.status}",
-                        after={"rows": outcome.rows, "period": m["period"]})
-            server.reset_sequences(s.connection(), county_merges.LIVE_TABLES)
-    except IntegrityError as exc:
-        raise PackageRefused(_integrity_message(exc, pkg)) from None
+        if _latest(s, code) is not None:
+            outcome.status = "已更新"
+        before = _previous(s, code)
+        # reversible: the township's rows are kept whole under this merge before they go
+        merge_id = county_merges.start(s, package_file=pkg.file, code=code, name=name, period=str(m["period"]),
+                                       status=outcome.status, operator=ctx.operator)
+        replaced = county_merges.keep_and_remove(s, merge_id, county_merges.REPLACED,
+                                                 county_merges.township_rows(s, code), code)
+        _upsert_township(s, code, name, county, ctx.operator)
+        seen = _insert_all(s, pkg, code, name, f"{m.get('operator', '')}（{name}）", outcome, progress)
+        _compare(outcome, before, seen)
+        # live rows as the package has them (before duplicates are voided)
+        outcome.rows = {sh.name: seen.live[sh.table] for sh in schema.SHEETS if sh.name in ("户表", "成员表", "项目")}
+        summary = "\n".join(outcome.lines())
+        package_id = s.execute(insert(CountyPackage).values(
+            township_code=code, township_name=name, county=county, period=str(m["period"]),
+            exported_at=str(m["exported_at"]), exported_by=str(m.get("operator", "")),
+            app_version=str(m.get("app_version", "")), manifest_sha256=pkg.digest, file_name=pkg.file,
+            imported_by=ctx.operator, summary=summary).returning(CountyPackage.id)).scalar_one()
+        county_merges.finish(s, merge_id, package_id, {**outcome.rows, "replaced": replaced})
+        outcome.merge_id = merge_id
+        write_audit(s, "countypackage", code, "导入", note=f"县级汇总 {pkg.file}：{outcome.status}",
+                    after={"rows": outcome.rows, "period": m["period"]})
+        # ids came from the sequences (``server.new_ids``): nothing to move on after (and moving a
+        # sequence to this transaction's max(id) could hand a running merge's ids out again)
     return outcome
 
 

@@ -156,7 +156,8 @@ class ProjectDossierScreen(Screen):
         if name == "受益户":
             return [note("beneficiary-note"), table("beneficiaries")]
         if name == "公示":
-            return [note(text="n 新增公示　o 打开所选公示的图片"), table("notices"),
+            return [note("notice-note", f"{km.shown('new')} 新增公示　{km.shown('open-file')} 看所选公示的图片"),
+                    table("notices"),
                     Static("", id="notice-detail", classes="tab-text")]
         if name in ("进度", "报账", "采购备案"):
             return [note(f"panel-{TAB_IDS[name]}")]
@@ -297,7 +298,8 @@ class ProjectDossierScreen(Screen):
         total = sum((b.amount for b in lines), start=0)
         self.query_one("#budget-note", Static).update(
             f"共{len(lines)}项，合计{format_money(total)}元；财政补助{format_money(self.dossier.subsidy)}元。"
-            "n 新增　x 作废（方案批复前）")
+            f"{km.shown('new')} 新增"  # 作废 only while it can be done: before the plan is approved
+            + ("" if self.dossier.plan_approved_on else f"　{km.shown('void')} 作废"))
         self._fill(self.query_one("#budget", DataTable), ["明细", "单位", "数量", "单价", "金额", "支出类别"],
                    [[b.item, b.unit, f"{b.quantity.normalize():f}", _money(b.unit_price), _money(b.amount),
                      b.spending_kind] for b in lines])
@@ -308,7 +310,7 @@ class ProjectDossierScreen(Screen):
         rows = self.rows["受益户"] = projects.beneficiaries(self.ctx, self.project_id)
         people = sum(r.size for r in rows)
         self.query_one("#beneficiary-note", Static).update(
-            f"受益{len(rows)}户{people}人。n 新增（户编号或户主姓名）　x 作废")
+            f"受益{len(rows)}户{people}人。{km.shown('new')} 新增（户编号或户主姓名）　{km.shown('void')} 作废")
         self._fill(self.query_one("#beneficiaries", DataTable),
                    ["户编号", "户主", "村", "状态", "人口", "受益方式", "金额", "申请"],
                    [[r.household_no, r.head_name, r.village, r.status, str(r.size), r.benefit, _money(r.amount),
@@ -390,12 +392,14 @@ class ProjectDossierScreen(Screen):
         rows = self.rows["档案"] = archive.checklist(self.ctx, self.project_id)
         needed = [r for r in rows if r.needed]
         present = sum(1 for r in needed if r.present)
+        # At 80 columns a title's bracketed detail gives way, so that 来源 is read whole; and the hint
+        # keeps to one line (the footer names Ctrl+D 打印 already).
+        narrow = self.app.size.width < 110
         self.query_one("#archive-note", Static).update(
             f"档号：{self.dossier.file_number or '未编号（归档时自动编号）'}　材料{present}/{len(needed)}"
-            "　n/e 登记所选材料　o 打开扫描件　p 打印卷内目录")
+            f"　{km.shown('new')} 登记所选材料　{km.shown('open-file')} 看扫描件"
+            + ("" if narrow else f"　{km.shown('print')} 打印卷内目录"))
         # 来源: a document ticked by the record that stands for it says which record (not unticked by hand).
-        # At 80 columns a title's bracketed detail gives way, so that 来源 is read whole.
-        narrow = self.app.size.width < 110
         self._fill(self.query_one("#archive", DataTable),
                    ["序号", "材料", "状态", "收到日期", "来源", "份数", "存放位置", "扫描件"],
                    [[str(r.doc_no), r.title.split("（")[0] if narrow else r.title,
@@ -577,8 +581,12 @@ class ProjectDossierScreen(Screen):
         fields = [FieldSpec("received_on", "收到日期", "date"), FieldSpec("copies", "份数"),
                   FieldSpec("pages", "页数", required=False), FieldSpec("storage_place", "存放位置", required=False),
                   FieldSpec("scan_path", "扫描件路径", required=False), FieldSpec("note", "备注", required=False)]
+        # a dossier's papers go to one cabinet: a new one is offered the place of the nearest one filed above it
+        rows = self.rows.get("档案") or []
+        above = [r.storage_place for r in rows if r.doc_no < row.doc_no and r.storage_place]
+        place = row.storage_place or (above[-1] if above else next((r.storage_place for r in rows if r.storage_place), ""))
         initial = {"received_on": _d(row.received_on) or self.ctx.today().isoformat(), "copies": str(row.copies or 1),
-                   "pages": str(row.pages or ""), "storage_place": row.storage_place, "scan_path": row.scan_path,
+                   "pages": str(row.pages or ""), "storage_place": place, "scan_path": row.scan_path,
                    "note": row.note}
 
         def number(text: str, label: str) -> int:

@@ -92,7 +92,16 @@ class LibraryScreen(Screen):
         self.dismiss(None)
 
     def action_new(self) -> None:
-        self.app.push_screen(LibraryEntryForm(None))
+        self.app.push_screen(LibraryEntryForm(None), self._show_entry)
+
+    def _show_entry(self, entry_id: int | None) -> None:
+        """The cursor on the entry just admitted: the next Ctrl+B 申报s it, not the row the cursor was on."""
+        if not entry_id:
+            return
+        self.load()
+        index = next((i for i, r in enumerate(self.rows) if r.id == entry_id), None)
+        if index is not None:
+            self.query_one(DataTable).move_cursor(row=index)
 
     @on(DataTable.RowSelected, "#library")
     def action_edit(self) -> None:
@@ -262,4 +271,4 @@ class LibraryEntryForm(FormScreen):
 
     def after_save(self) -> None:
         self.notify("项目库条目已保存")
-        self.dismiss(True)
+        self.dismiss(self.entry_id)

@@ -105,7 +105,7 @@ class ProjectListScreen(Screen):
             table.move_cursor(row=min(keep, len(rows) - 1))
         complete = sum(1 for r in rows if r.archive_complete)
         self.query_one("#project-count", Static).update(
-            f"共{len(rows)}个项目，档案齐全{complete}个。Enter 打开档案，l 项目库（在库里申报新项目）")
+            f"共{len(rows)}个项目，档案齐全{complete}个。Enter 打开档案，{km.shown('library')} 项目库（在库里申报新项目）")
 
     def selected(self):
         index = self.query_one(DataTable).cursor_row

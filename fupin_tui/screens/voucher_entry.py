@@ -75,8 +75,10 @@ class VoucherEntryScreen(ModalScreen[int | None]):
                 yield Field("备注", TextInput(id="note"))
             yield Label("明细（每行对应一项概算）", classes="section")
             with Grid():
+                # one budget line (a road's 路面): chosen already, the clerk starts at 金额
+                only = view.budget[0].id if len(view.budget) == 1 else None
                 yield Field("概算项目", CodeSelect([(b.label, b.id) for b in view.budget], id="budget_line_id",
-                                                   required=True))
+                                                   value=only, required=True))
                 yield Field("金额", MoneyInput(id="amount", required=True))
             with Grid(id="invoice-fields"):
                 yield Field("发票代码", TextInput(id="invoice_code"))
@@ -101,7 +103,8 @@ class VoucherEntryScreen(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#pending", DataTable).add_columns("行", "概算项目", "票据", "发票号/领款人", "金额")
-        self.query_one("#budget_line_id").focus()
+        chosen = not self.query_one("#budget_line_id", CodeSelect).is_blank()
+        self.query_one("#amount" if chosen else "#budget_line_id").focus()
 
     # -- the line editor ------------------------------------------------------
     def _field(self, widget_id: str) -> Field:

@@ -155,9 +155,10 @@ def keep_and_remove(s, merge_id: int, role: str, ids: dict[str, list[int]], code
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start:start + _CHUNK]
             found = s.execute(select(table).where(table.c.id.in_(chunk))).mappings().all()
-            if found:
-                s.execute(insert(CountyMergeRow), [dict(merge_id=merge_id, role=role, table_name=name,
-                                                        row_id=r["id"], data=_dump(r)) for r in found])
+            if found:  # on a server one COPY a chunk (``server.bulk_insert``), not a statement a row
+                server.bulk_insert(s.connection(), CountyMergeRow.__table__, [
+                    dict(merge_id=merge_id, role=role, table_name=name, row_id=r["id"], data=_dump(r))
+                    for r in found])
                 kept += len(found)
     for name in reversed(LIVE_TABLES):
         table = _tables()[name]
@@ -184,7 +185,7 @@ def _put_back(s, merge_id: int, role: str) -> int:
                 CountyMergeRow.id > last).order_by(CountyMergeRow.id).limit(_BATCH)).all()
             if not page:
                 break
-            s.execute(insert(table), [_decode(data, decoders) for _, data in page])
+            server.bulk_insert(s.connection(), table, [_decode(data, decoders) for _, data in page])
             restored += len(page)
             last = page[-1][0]
     return restored

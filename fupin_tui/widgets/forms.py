@@ -180,6 +180,16 @@ class CodeSelect(_Parsing, Select):
                          value=value if value not in (None, "") else Select.NULL)
         self.required = required
 
+    def set_options(self, options: Iterable[tuple[Any, Any]]) -> None:
+        """Safe before the select has composed (a screen fed as the database opens): Select's
+        own set_options fills the list widget at once and raises NoMatches while it does not
+        exist yet; then the options are only kept, and Select's mount shows them."""
+        if not self.query("SelectOverlay"):
+            self._setup_variables_for_options(options)
+            self._init_selected_option()
+            return
+        super().set_options(options)
+
     def get_value(self) -> Any:
         if self.value is Select.NULL:
             if self.required:

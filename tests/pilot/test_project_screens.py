@@ -8,9 +8,11 @@ from sqlmodel import select
 
 from fupin_tui.app import make_app
 from fupin_tui.models.projects import ArchiveItem, LibraryEntry, Project, ProjectEvent
-from fupin_tui.services import archive, library, projects
+from fupin_tui.services import library, projects
 from fupin_tui.services.township import villages
 from tests.pilot.ready import until
+from tests.pilot.test_dialog_kit import seen
+from tests.screen_text import screen_text
 
 
 async def type_into(pilot, widget_id: str, text: str) -> None:
@@ -52,6 +54,19 @@ async def fill(pilot, values: dict[str, str]) -> None:
             await type_into(pilot, f"f-{key}", text)
     await pilot.press("ctrl+s")
     await pilot.pause()
+
+
+def done_deadlines(app) -> set[str]:
+    """The rules whose deadline row on 基本信息 shows a 完成 date."""
+    table = app.screen.query_one("#deadlines")
+    return {str(table.get_row_at(i)[0]) for i in range(table.row_count) if str(table.get_row_at(i)[3])}
+
+
+def findings_of(ctx, pid) -> set[str]:
+    """The rules 体检 (F8) finds on this project now."""
+    from fupin_tui.services import checks
+
+    return {f.rule for f in checks.run_checks(ctx).findings if f.record == f"project:{pid}"}
 
 
 def state_of(ctx, pid):
@@ -125,32 +140,82 @@ async def test_library_to_archive_at_the_keyboard(app, ctx):
         await act(pilot, "申请验收", {})
         await act(pilot, "验收", {"document_no": "验7", "grade": "合格", "organiser": "县"})
         assert state_of(ctx, pid) == "已验收"
-        projects.record_final_reimbursement(ctx, pid, date(2026, 11, 27), "BZ-001")  # done in the 报账 job
-        app.screen.reload()
+        assert {"P16", "R02"} <= findings_of(ctx, pid)  # 体检: 录入平台 due, the dossier incomplete
+        # P16: the county platform entry of the result, a date the clerk records in the dossier
+        await act(pilot, "验收录入平台", {})
+        with ctx.read() as s:
+            assert s.get(Project, pid).acceptance_entered_on == date(2026, 11, 27)
+
+        # 报账 (F6): tranche 1, then a voucher made after acceptance is the final one (ticked by itself),
+        # and its 报账 is the project's final reimbursement (F04)
+        assert "P16" not in findings_of(ctx, pid)
+        await pilot.press("f6")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReimbursementScreen", "报账")
+        await pilot.press(*"组组通", "enter")
+        await until(pilot, lambda: app.screen.query("FundsPanel"), "项目的资金")
+        await pilot.press("ctrl+b")  # 分期拨款: the amount is offered
+        await until(pilot, lambda: type(app.screen).__name__ == "FieldListDialog", "拨款对话框")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReimbursementScreen", "拨款已登记")
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: type(app.screen).__name__ == "VoucherEntryScreen", "新凭证")
+        assert app.screen.query_one("#is_final").value  # 最终报账 ticked: the project is accepted
+        assert app.screen.focused.id == "amount"  # 概算项目: 路面, the only line, is chosen already
+        await pilot.press(*"150000", "enter", *"052001900111", "enter", *"00012399", "enter",
+                          *"2026-11-26", "enter", *"gl", "enter", "1", "enter")
+        await until(pilot, lambda: "（1行）" in str(app.screen.query_one("#voucher-total").render()), "一行明细")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReimbursementScreen", "凭证已保存")
+        with ctx.read() as s:
+            assert s.get(Project, pid).final_reimbursed_on is None  # made, not yet 报账
+        await pilot.press("ctrl+b")  # 报账 of the voucher just saved, the date prefilled
+        await until(pilot, lambda: type(app.screen).__name__ == "FieldListDialog", "报账对话框")
+        assert "最终报账" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "最终报账已于2026-11-27完成" in str(app.screen.query_one("#funds-status").render()),
+                    "F04 已完成")
+        assert seen(app.screen.query_one("#funds-status"))
+        assert state_of(ctx, pid) == "已报账"
+
+        assert "F04" not in findings_of(ctx, pid)
+        await pilot.press("f4")  # back to the dossier, where the clerk left it
+        await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen"
+                    and "已报账" in str(app.screen.query_one("#dossier-title").render()), "档案里是已报账")
+        await pilot.press("1")  # 基本信息: the deadlines P16 and F04 show as done
+        await until(pilot, lambda: {"P16", "F04"} <= done_deadlines(app), "P16、F04 已完成")
         await act(pilot, "移交", {"assets": "公路；2；公里", "maintainer": "村委会"})
         assert state_of(ctx, pid) == "已移交"
 
         # 档案: what the dossier already records is ticked by itself (立项批复, 方案批复, 初检, 验收, 移交清单 …);
-        # the rest were filed along the way (kept short here) but for 13, which is done at the keyboard
-        for row in archive.checklist(ctx, pid):
-            if row.needed and not row.present and row.doc_no != 13:
-                archive.record_document(ctx, pid, row.doc_no, received_on=date(2026, 11, 27), storage_place="柜A")
+        # the rest (filed along the way) are recorded here, each: Down to it, Ctrl+N, Ctrl+S (date prefilled)
         await pilot.press("8")
         await until(pilot, lambda: app.screen.query_one("#archive").row_count == 18, "档案 checklist")
         table = app.screen.query_one("#archive")
         assert str(table.get_row_at(16)[4]) == "县级验收 合格"  # 来源: the record that stands for it
         assert str(table.get_row_at(17)[4]).startswith("移交清单")
         await act(pilot, "归档", {})
-        assert "[R02" in str(app.screen.query_one("#dialog-error").render())  # 13 still missing
+        assert "[R02" in str(app.screen.query_one("#dialog-error").render())  # documents still missing
         assert "13 结算报告" in str(app.screen.query_one("#dialog-error").render())
+        assert seen(app.screen.query_one("#dialog-error"))
         await pilot.press("escape")
-        table.move_cursor(row=12)
-        table.focus()
-        await pilot.press("ctrl+n")  # date and copies are prefilled: one key and Ctrl+S
-        await pilot.pause()
-        await fill(pilot, {"storage_place": "柜A"})
+        await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen", "回到档案")
+        await pilot.press("down")  # from the tab bar into the checklist
+        assert app.screen.focused is table and table.cursor_row == 0
+        missing = [row for row in range(18) if str(table.get_row_at(row)[2]) == "缺"]
+        assert missing == [0, 1, 3, 5, 6, 7, 8, 9, 10, 11, 12]  # 2, 4 and 14-18 are known already
+        at = 0
+        for row in missing:
+            await pilot.press(*["down"] * (row - at), "ctrl+n")
+            await until(pilot, lambda: type(app.screen).__name__ == "SpecDialog", "登记档案材料")
+            if row == 12:  # 13 结算报告: where it is kept, too
+                await pilot.press("tab", "tab", "tab", *"柜A")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen"
+                        and str(table.get_row_at(row)[2]) == "有", f"材料{row + 1}已登记")
+            at = row
         await act(pilot, "归档", {})
         assert state_of(ctx, pid) == "已归档"
+        assert not {"R01", "R02"} & findings_of(ctx, pid)
         assert "已归档" in str(app.screen.query_one("#dossier-title").render())
 
     with ctx.read() as s:
@@ -162,7 +227,7 @@ async def test_library_to_archive_at_the_keyboard(app, ctx):
         assert stored.isdisjoint({3, 5, 14, 16, 17, 18}) and 13 in stored
         actions = [e.action for e in s.exec(select(ProjectEvent).order_by(ProjectEvent.id))]
     assert actions == ["申报", "立项批复", "上报实施方案", "批复实施方案", "开工", "完工初检", "申请验收", "验收",
-                       "最终报账", "移交", "归档"]
+                       "验收录入平台", "最终报账", "移交", "归档"]
 
 
 def make_project(ctx, **changes):
