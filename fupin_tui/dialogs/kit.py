@@ -194,7 +194,7 @@ class FormDialog(DraftKeeping, ModalScreen[Any]):
 
     def ask_confirmation(self, exc: DomainError) -> None:
         """P02 look-alike: list the similar projects, submit again if the clerk confirms."""
-        from fupin_tui.dialogs.confirm import ConfirmDialog
+        from fupin_tui.widgets.confirm import ConfirmDialog
 
         lines = [f"{s.other.name}（{s.other.year}年，{s.other.amount:,.2f}元）：{s.kind}（{s.how}）" for s in exc.similar]
         message = (f"[{exc.rule} {exc.section}] 与下列项目同村、同建设内容：\n" + "\n".join(lines)
@@ -210,7 +210,7 @@ class FormDialog(DraftKeeping, ModalScreen[Any]):
         if not self.dirty:
             self.dismiss(None)
             return
-        from fupin_tui.dialogs.confirm import ConfirmDialog
+        from fupin_tui.widgets.confirm import ConfirmDialog
 
         self.flush_draft(force=True)  # Esc by mistake: what was typed is kept as a draft first
 

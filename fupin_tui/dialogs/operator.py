@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from fupin_tui import keymap as km
 
-from fupin_tui.dialogs.confirm import DIALOG_CSS
+from fupin_tui.widgets.confirm import DIALOG_CSS
 
 
 class OperatorDialog(ModalScreen[str | None]):

@@ -16,7 +16,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fupin_tui import keymap as km
-from fupin_tui.dialogs.confirm import DIALOG_CSS
+from fupin_tui.widgets.confirm import DIALOG_CSS
 from fupin_tui.excel.styles import StrippedCell, stripped_heading
 
 LISTED = 200  # lines listed (each opens its record); the rest are counted

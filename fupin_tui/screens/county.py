@@ -101,7 +101,7 @@ class CountyScreen(Screen):
         self.history = {m.id: m for m in history}
 
     def action_undo_merge(self) -> None:
-        from fupin_tui.dialogs.confirm import ConfirmDialog
+        from fupin_tui.widgets.confirm import ConfirmDialog
 
         merges = self.query_one("#county-merges", DataTable)
         if not merges.row_count:

@@ -357,10 +357,10 @@ class ProjectDossierScreen(Screen):
         pane.mount(panel_cls(self.project_id))
 
     def _load_4(self) -> None:  # 进度
-        self._mount_panel("进度", "fupin_tui.widgets.progress_panel", "ProgressPanel")
+        self._mount_panel("进度", "fupin_tui.screens.progress_panel", "ProgressPanel")
 
     def _load_5(self) -> None:  # 报账
-        self._mount_panel("报账", "fupin_tui.widgets.funds_panel", "FundsPanel")
+        self._mount_panel("报账", "fupin_tui.screens.funds_panel", "FundsPanel")
 
     def _load_6(self) -> None:  # 验收
         d = self.dossier

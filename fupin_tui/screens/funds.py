@@ -18,7 +18,7 @@ from fupin_tui.domain.money import format_money as M
 from fupin_tui.screens.project_pick import ProjectPickScreen
 from fupin_tui.services import funds as service
 from fupin_tui.services import progress as progress_service
-from fupin_tui.widgets.funds_panel import FundsPanel
+from fupin_tui.screens.funds_panel import FundsPanel
 from fupin_tui.widgets.footer import SteadyFooter
 
 

@@ -722,7 +722,7 @@ class HouseholdFormScreen(FormScreen):
     @on(Button.Pressed, "#btn-ledger-apply")
     def _ledger_apply(self) -> None:
         """计入收入 replaces the household's income with the ledger's totals: asked first, old → new shown."""
-        from fupin_tui.dialogs.confirm import ConfirmDialog
+        from fupin_tui.widgets.confirm import ConfirmDialog
 
         year, book = self.ledger_year, reg.ledger(self.app.ctx, self.household_id, self.ledger_year)
         changes = []

@@ -162,7 +162,7 @@ class ImportRosterScreen(Screen):
 
     # -- import --------------------------------------------------------------------
     def action_import(self) -> None:
-        from fupin_tui.dialogs.confirm import ConfirmDialog
+        from fupin_tui.widgets.confirm import ConfirmDialog
 
         if self.plan is None:
             self._info("请先读取并检查花名册。", error=True)

@@ -8,7 +8,7 @@ from textual.widgets import Static
 from fupin_tui.domain.disbursement import pct
 from fupin_tui.services import progress as service
 from fupin_tui.screens.project_pick import ProjectPickScreen
-from fupin_tui.widgets.progress_panel import ProgressPanel
+from fupin_tui.screens.progress_panel import ProgressPanel
 
 
 class ProgressEntryScreen(ProjectPickScreen):

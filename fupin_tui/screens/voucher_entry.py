@@ -234,7 +234,7 @@ class VoucherEntryScreen(ModalScreen[int | None]):
         if not self.pending and not self._line_touched():
             self.dismiss(None)
             return
-        from fupin_tui.dialogs.confirm import ConfirmDialog
+        from fupin_tui.widgets.confirm import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog("凭证尚未保存，确定放弃吗？", yes="放弃", no="继续填写"),
                              lambda yes: self.dismiss(None) if yes else None)

@@ -118,7 +118,7 @@ class DraftKeeping:
         draft = drafts.load(ctx, self.draft_key)
         if draft is None or draft.values == self.draft_values():
             return
-        from fupin_tui.dialogs.confirm import DraftOfferDialog
+        from fupin_tui.widgets.confirm import DraftOfferDialog
 
         key = self.draft_key
 

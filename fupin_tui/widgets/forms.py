@@ -419,7 +419,7 @@ class FormScreen(DraftKeeping, Screen):
         if not self.dirty:
             self.leave()
             return
-        from fupin_tui.dialogs.confirm import ConfirmDialog
+        from fupin_tui.widgets.confirm import ConfirmDialog
 
         self.flush_draft(force=True)  # whatever is answered, what was typed is kept as a draft
 

@@ -2,7 +2,7 @@
 
 from fupin_tui.app import make_app
 from fupin_tui.screens.dossier import ProjectDossierScreen
-from fupin_tui.widgets.progress_panel import ProgressPanel
+from fupin_tui.screens.progress_panel import ProgressPanel
 
 from tests.funds_data import make_project
 from tests.screen_text import screen_text

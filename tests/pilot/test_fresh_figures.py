@@ -2,7 +2,7 @@
 
 from fupin_tui.app import make_app
 from fupin_tui.services import registry_query as rq
-from fupin_tui.widgets.funds_panel import FundsPanel
+from fupin_tui.screens.funds_panel import FundsPanel
 
 from tests.funds_data import make_households, make_project
 from tests.pilot.test_dialog_kit import seen, text_of

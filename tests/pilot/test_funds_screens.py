@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from fupin_tui.app import make_app
 from fupin_tui.models.funds import ProgressReport, Tranche, Voucher, VoucherLine
-from fupin_tui.widgets.funds_panel import FundsPanel
+from fupin_tui.screens.funds_panel import FundsPanel
 
 from tests.funds_data import make_households, make_project
 

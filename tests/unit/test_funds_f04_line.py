@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from fupin_tui.domain import deadlines
-from fupin_tui.widgets.funds_panel import status_lines
+from fupin_tui.screens.funds_panel import status_lines
 
 ACCEPTED = date(2026, 11, 20)  # a Friday; 30 days later is Sunday 2026-12-20
 
