@@ -101,18 +101,18 @@ def _import_roster(args, ctx) -> int:
     print("；".join(f"{k} {v}" for k, v in plan.counts().items()))
     for p in plan.problems[:50]:
         print(f"  [{p.level}] {p}")
-    if len(plan.problems) > 50:
-        print(f"  …… 共 {len(plan.problems)} 个问题")
+    if plan.problem_count > 50:
+        print(f"  …… 共 {plan.problem_count} 个问题")
     if plan.problems:
         report = args.report or ri.report_path(ctx, args.file)
         ri.write_problems(plan, report)
         print(f"问题清单已保存到 {report}")
     if args.dry_run:
         print("试运行：未写入数据库。")
-        return 1 if plan.errors else 0
+        return 1 if plan.error_count else 0
     summary = ri.import_roster(ctx, plan)
     print(summary.text())
-    return 1 if plan.errors else 0
+    return 1 if plan.error_count else 0
 
 
 def _import_package(args) -> int:

@@ -7,7 +7,8 @@ Steps, each usable on its own by the screen and the command line:
    the clerk may correct the mapping;
 3. ``preview(ctx, loaded, mapping)`` groups member rows into households, checks
    every row and lists each problem by row and column;
-4. ``import_roster(ctx, plan)`` writes all valid households in one transaction.
+4. ``import_roster(ctx, plan)`` reads and checks the file again and writes all valid households
+   in one transaction (the plan keeps tallies and the first problems, never the rows).
 
 Importing the same file twice adds nobody twice: households are matched by
 household number, members by ID number.
@@ -73,6 +74,8 @@ MAX_FILE_MB = 50
 MAX_ROWS = 200_000  # rows of one sheet (members and blank lines)
 CELL_LIMIT = text_check.SHORT  # characters of one cell (an address is the longest field)
 REPORT_ROWS = 20_000  # problems listed in the report; a last line counts the rest
+HELD_BACK_SHOWN = 10  # households held back whole, named in the summary
+BATCH = 2000  # households checked against the registry at a time (memory holds one batch)
 ERROR, NOTE = "错误", "提示"
 
 
@@ -150,56 +153,69 @@ class PlannedHousehold:
     members: list[PlannedMember]
     existing_id: int | None = None  # already in the registry
     valid: bool = True
+    rows_read: int = 0  # member rows in the file (``members`` drops those already registered)
 
 
 @dataclass
 class Plan:
+    """What 检查 found, held in memory whatever the file's length (issue 12 item 7): the tallies,
+    the first ``REPORT_ROWS`` problems and the first households held back. The households
+    themselves are not kept: ``import_roster`` reads and checks the file again as it writes
+    (``walk``), refusing a file changed since."""
+
+    ctx: AppContext = field(repr=False, compare=False)
     loaded: Loaded
     mapping: dict[str, int]
-    households: list[PlannedHousehold]
-    problems: list[Problem]
-    member_rows: int = 0  # member rows read from the file, before matching the registry
+    village_code: str | None
+    stamp: tuple[int, int]  # (size, mtime) of the file when it was checked
+    problems: list[Problem]  # the first REPORT_ROWS, in row order
+    tally: dict[str, int]
+    problem_count: int = 0
+    error_count: int = 0
+    held_back_lines: list[str] = field(default_factory=list)  # the first HELD_BACK_SHOWN
+    held_back_count: int = 0
+
+    @property
+    def member_rows(self) -> int:
+        return self.tally["数据行"]
+
+    def walk(self) -> Iterator[tuple[PlannedHousehold | None, list[Problem]]]:
+        """Every household of the file, checked again, with its problems (one batch in memory; ``_Walk``)."""
+        if _stamp(self.loaded.path) != self.stamp:
+            raise DomainError(f"花名册 {self.loaded.path.name} 在检查之后被改动过，请重新读取并检查后再导入。")
+        return iter(_Walk(self.ctx, self.loaded, self.mapping, self.village_code))
+
+    @property
+    def households(self) -> list[PlannedHousehold]:
+        """All households (for a look at a small file; import and counts never build this list)."""
+        return [h for h, _ in self.walk() if h is not None]
 
     @property
     def to_add(self) -> list[PlannedHousehold]:
         return [h for h in self.households if h.valid and h.existing_id is None]
 
     @property
-    def new_members_in_existing(self) -> list[tuple[PlannedHousehold, PlannedMember]]:
-        return [(h, m) for h in self.households if h.valid and h.existing_id is not None for m in h.members]
-
-    @property
     def errors(self) -> list[Problem]:
+        """The errors among the problems listed."""
         return [p for p in self.problems if p.level == ERROR]
 
     def held_back(self) -> list[str]:
-        """Households not imported although some of their rows were fine: which, and the rows that kept them out."""
-        starts = [h.first_row for h in self.households] + [10 ** 9]
-        error_rows = sorted({p.row for p in self.errors})
-        out = []
-        for h, end in zip(self.households, starts[1:]):
-            if h.valid:
-                continue
-            bad = [r for r in error_rows if h.first_row <= r < end]
-            rows = sorted({m.row for m in h.members} | set(bad))
-            if not bad or len(rows) < 2:
-                continue  # a one-row household, or one kept out by a file-level problem
-            who = h.head_name or (h.members[0].name if h.members else "")
-            out.append(f"{who}户（第{rows[0]}–{rows[-1]}行）因第{'、'.join(map(str, bad))}行有错误整户未导入")
-        return out
+        return self.held_back_lines
 
     def counts(self) -> dict[str, int]:
-        return {
-            "数据行": self.member_rows,
-            "户数": len(self.households),
-            "可导入新户": len(self.to_add),
-            "可导入成员": sum(len(h.members) for h in self.to_add) + len(self.new_members_in_existing),
-            "已在册跳过": sum(1 for h in self.households if h.valid and h.existing_id is not None
-                         and not h.members),
-            "有错误的户": sum(1 for h in self.households if not h.valid),
-            "错误": len(self.errors),
-            "提示": len(self.problems) - len(self.errors),
-        }
+        return {**self.tally, "错误": self.error_count, "提示": self.problem_count - self.error_count}
+
+
+def _held_back(h: PlannedHousehold, problems: list[Problem]) -> str:
+    """"孙九户（第12–14行）因第13行有错误整户未导入" when some of a household's rows were fine, else ""."""
+    if h.valid:
+        return ""
+    bad = sorted({p.row for p in problems if p.level == ERROR})
+    rows = sorted({m.row for m in h.members} | set(bad))
+    if not bad or len(rows) < 2:
+        return ""  # a one-row household, or one kept out by a file-level problem
+    who = h.head_name or (h.members[0].name if h.members else "")
+    return f"{who}户（第{rows[0]}–{rows[-1]}行）因第{'、'.join(map(str, bad))}行有错误整户未导入"
 
 
 @dataclass
@@ -209,13 +225,15 @@ class ImportSummary:
     members_added_to_existing: int
     skipped_households: int
     held_back: list[str] = field(default_factory=list)  # households kept out whole because of one bad row
+    held_back_count: int = 0  # all of them (``held_back`` lists the first few)
 
     def text(self) -> str:
         text = (f"已导入 {self.households} 户、{self.members} 人"
                 + (f"，另为已有户补充 {self.members_added_to_existing} 人" if self.members_added_to_existing else "")
                 + (f"；{self.skipped_households} 户有错误未导入" if self.skipped_households else "") + "。")
         if self.held_back:
-            shown = "；".join(self.held_back[:10]) + (f" 等共{len(self.held_back)}户" if len(self.held_back) > 10 else "")
+            count = max(self.held_back_count, len(self.held_back))
+            shown = "；".join(self.held_back[:HELD_BACK_SHOWN]) + (f" 等共{count}户" if count > HELD_BACK_SHOWN else "")
             text += f"\n整户暂缓（改正有错的行后重新导入即可，同一户不会重复登记）：{shown}。"
         return text
 
@@ -311,163 +329,239 @@ def _pattern(ctx: AppContext) -> str:
 
 def preview(ctx: AppContext, loaded: Loaded, mapping: dict[str, int] | None = None,
             village_code: str | None = None) -> Plan:
-    """Group rows into households and check every one; nothing is written."""
+    """Group rows into households and check every one; nothing is written.
+
+    One pass over the file, one batch of households in memory: the plan keeps tallies, the first
+    ``REPORT_ROWS`` problems and the first households held back, however long the file is."""
     mapping = dict(guess_mapping(loaded) if mapping is None else mapping)
-    problems_text = mapping_problems(mapping)
-    if problems_text:
-        raise InputError("列对应", "；".join(problems_text))
-    today = ctx.today()
-    codes = ctx.codes
-    villages = _village_index(ctx)
-    default_village = None
-    if village_code:
-        default_village = villages.get(_norm(village_code))
-        if default_village is None:
-            raise InputError("村代码", f"没有代码或名称为 {village_code} 的村")
-    file_problems: list[Problem] = []  # said once for the whole file, before the rows
-    titled = None  # (title, village) when the village comes from the title
-    from_title = 0  # households that took it
-    header_row = loaded.header_row + 1
-    if default_village is None:
-        titled = _village_in_title(ctx, loaded)
-        if titled is not None:
-            default_village = villages.get(_norm(titled[1]))
-        elif "village" not in mapping:
-            file_problems.append(Problem(
-                header_row, "村", "村", "没有村列，标题中也没有写明是哪个村：全部户未导入。"
-                "请用“村”选项指定导入到哪个村（或在表中加上村名列）"))
-
-    problems: list[Problem] = []
-    households: list[PlannedHousehold] = []
-    carry: dict[str, str] = {}  # household-level values carried down merged cells
-    current: PlannedHousehold | None = None
-    seen_ids: dict[str, int] = {}
-
-    def col(fld: str) -> str:
-        return column_label(loaded, mapping[fld]) if fld in mapping else FIELDS[fld][0]
-
-    def problem(row: int, fld: str, message: str, value: Any = "", level: str = ERROR) -> None:
-        problems.append(Problem(row, col(fld), FIELDS[fld][0], message, _norm(value), level))
-
-    for excel_row, raw in loaded.data_rows():  # one lazy pass: one row in memory
-        cell = {fld: (raw[i] if i < len(raw) else "") for fld, i in mapping.items()}
-        text = {fld: _norm(v) for fld, v in cell.items()}
-        if not any(text.values()):
-            continue  # blank line
-        total = _total_label(raw)
-        if total:
-            problems.append(Problem(excel_row, "", "", f"“{total}”行，不是户，已跳过", total, NOTE))
+    stamp = _stamp(loaded.path)
+    walk = _Walk(ctx, loaded, mapping, village_code)
+    listed: list[Problem] = []
+    tally = dict.fromkeys(("数据行", "户数", "可导入新户", "可导入成员", "已在册跳过", "有错误的户"), 0)
+    count = errors = held = 0
+    held_lines: list[str] = []
+    for h, problems in walk:
+        count += len(problems)
+        errors += sum(1 for p in problems if p.level == ERROR)
+        listed.extend(problems[:max(0, REPORT_ROWS - len(listed))])
+        if h is None:
             continue
-        if not text.get("name") and not text.get("id_number") and not text.get("head_name"):
-            continue  # a note line
-        # a new household starts where a household number changes or a 户主 row appears
-        starts = current is None
-        if text.get("household_no") and text["household_no"] != carry.get("household_no"):
-            starts = True
-        elif not text.get("household_no") and text.get("relation") == "户主":
-            starts = True
-        elif text.get("head_name") and text["head_name"] != carry.get("head_name") and not text.get("household_no"):
-            starts = True
-        if starts:
-            carry = {}
-        for fld in HOUSEHOLD_LEVEL:
-            if text.get(fld):
-                carry[fld] = text[fld]
-            elif fld in carry:
-                text[fld] = carry[fld]
-        if starts:
-            village_label = text.get("village", "")
-            village = villages.get(village_label) if village_label else default_village
-            if not village_label and titled is not None:
-                from_title += 1
-            if village is None and village_label:
-                problem(excel_row, "village", f"找不到村「{village_label}」，请先在设置中登记该村", village_label)
-            elif village is None and "village" in mapping:
-                problem(excel_row, "village", "村名为空，请填写村名或用“村”选项指定导入到哪个村")
-            current = PlannedHousehold(
-                first_row=excel_row, household_no=text.get("household_no", ""),
-                village_id=village[0] if village else None, village_label=village_label or (village[1] if village else ""),
-                head_name=text.get("head_name", ""), values={}, members=[])
-            for fld in ("attribute", "main_cause", "phone", "bank_account"):
-                if text.get(fld):
-                    current.values[fld] = text[fld]
-            if text.get("size"):
-                try:
-                    current.values["size"] = int(float(text["size"]))
-                except ValueError:
-                    problem(excel_row, "size", f"家庭人口应为数字，实际为“{text['size']}”", text["size"], NOTE)
-            if text.get("identified_year"):
-                try:
-                    current.values["identified_year"] = int(float(text["identified_year"]))
-                except ValueError:
-                    problem(excel_row, "identified_year", "识别年度应为四位年份", text["identified_year"], NOTE)
-            if current.village_id is None:
-                current.valid = False
-            households.append(current)
-
-        name = text.get("name") or (text.get("head_name") if "name" not in mapping else "")
-        if not name:
-            problem(excel_row, "name", "姓名为空")
-            current.valid = False
-            continue
-        refused = _cell_problems(text)
-        if refused:  # refused, never cut: the row is listed in the report with the field and why
-            for fld, message, value in refused:
-                problem(excel_row, fld, message, value)
-            current.valid = False
-            continue
-        raw_id = cell.get("id_number")
-        number = ""
-        birth = None
-        gender = text.get("gender", "")
-        if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool) or looks_like_excel_mangled(raw_id):
-            problem(excel_row, "id_number", "身份证号被Excel按数字保存，最后几位已丢失，请把该列设为文本后从原始资料重新录入",
-                    raw_id)
-            current.valid = False
+        tally["户数"] += 1
+        tally["数据行"] += h.rows_read
+        if not h.valid:
+            tally["有错误的户"] += 1
+            line = _held_back(h, problems)
+            if line:
+                held += 1
+                if len(held_lines) < HELD_BACK_SHOWN:
+                    held_lines.append(line)
+        elif h.existing_id is None:
+            tally["可导入新户"] += 1
+            tally["可导入成员"] += len(h.members)
         else:
-            try:
-                info = parse_id(raw_id, today=today)
-                number, birth, gender = info.number, info.birth_date, gender or info.gender
-                if gender and gender != info.gender:
-                    problem(excel_row, "gender", f"性别“{gender}”与身份证号（{info.gender}）不符", gender, NOTE)
-            except InvalidIdNumber as exc:
-                problem(excel_row, "id_number", exc.problem, raw_id)
+            tally["可导入成员"] += len(h.members)
+            tally["已在册跳过"] += not h.members
+    front = walk.file_problems  # said once for the whole file: listed first
+    count += len(front)
+    errors += sum(1 for p in front if p.level == ERROR)
+    listed = (front + listed)[:REPORT_ROWS]
+    return Plan(ctx, loaded, mapping, village_code, stamp, listed, tally, count, errors, held_lines, held)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = Path(path).stat()
+    return st.st_size, st.st_mtime_ns
+
+
+class _Walk:
+    """The file's households in row order, each checked (rows, code lists, registry) with its problems.
+
+    Iterating yields (household, its problems) — or (None, problems of rows before any
+    household); households are checked against the registry ``BATCH`` at a time, so memory holds
+    one batch, not the file. ``file_problems`` (said once for the whole file) is complete when
+    the iteration ends. Raises ``InputError`` at once for a mapping or village that cannot work.
+    """
+
+    def __init__(self, ctx: AppContext, loaded: Loaded, mapping: dict[str, int], village_code: str | None) -> None:
+        problems_text = mapping_problems(mapping)
+        if problems_text:
+            raise InputError("列对应", "；".join(problems_text))
+        self.ctx, self.loaded, self.mapping = ctx, loaded, mapping
+        self.villages = _village_index(ctx)
+        self.default_village = None
+        if village_code:
+            self.default_village = self.villages.get(_norm(village_code))
+            if self.default_village is None:
+                raise InputError("村代码", f"没有代码或名称为 {village_code} 的村")
+        self.file_problems: list[Problem] = []
+        self.titled = None  # (title, village) when the village comes from the title
+        self.header_row = loaded.header_row + 1
+        if self.default_village is None:
+            self.titled = _village_in_title(ctx, loaded)
+            if self.titled is not None:
+                self.default_village = self.villages.get(_norm(self.titled[1]))
+            elif "village" not in mapping:
+                self.file_problems.append(Problem(
+                    self.header_row, "村", "村", "没有村列，标题中也没有写明是哪个村：全部户未导入。"
+                    "请用“村”选项指定导入到哪个村（或在表中加上村名列）"))
+
+    def col(self, fld: str) -> str:
+        return column_label(self.loaded, self.mapping[fld]) if fld in self.mapping else FIELDS[fld][0]
+
+    def __iter__(self) -> Iterator[tuple[PlannedHousehold | None, list[Problem]]]:
+        ctx, loaded, mapping, villages, col = self.ctx, self.loaded, self.mapping, self.villages, self.col
+        today = ctx.today()
+        codes = ctx.codes
+        default_village, titled = self.default_village, self.titled
+        from_title = 0  # households that took the title's village
+        pending: list[Problem] = []  # of the rows since the current household started
+        batch: list[tuple[PlannedHousehold, list[Problem]]] = []
+        carry: dict[str, str] = {}  # household-level values carried down merged cells
+        current: PlannedHousehold | None = None
+        seen_ids: dict[int, int] = {}  # ID number (as a number: 28 bytes, not 67) -> its first row
+
+        def problem(row: int, fld: str, message: str, value: Any = "", level: str = ERROR) -> None:
+            pending.append(Problem(row, col(fld), FIELDS[fld][0], message, _norm(value), level))
+
+        for excel_row, raw in loaded.data_rows():  # one lazy pass: one row in memory
+            cell = {fld: (raw[i] if i < len(raw) else "") for fld, i in mapping.items()}
+            text = {fld: _norm(v) for fld, v in cell.items()}
+            if not any(text.values()):
+                continue  # blank line
+            total = _total_label(raw)
+            if total:
+                pending.append(Problem(excel_row, "", "", f"“{total}”行，不是户，已跳过", total, NOTE))
+                continue
+            if not text.get("name") and not text.get("id_number") and not text.get("head_name"):
+                continue  # a note line
+            # a new household starts where a household number changes or a 户主 row appears
+            starts = current is None
+            if text.get("household_no") and text["household_no"] != carry.get("household_no"):
+                starts = True
+            elif not text.get("household_no") and text.get("relation") == "户主":
+                starts = True
+            elif text.get("head_name") and text["head_name"] != carry.get("head_name") and not text.get("household_no"):
+                starts = True
+            if starts:
+                carry = {}
+                if current is None:
+                    if pending:
+                        yield None, pending
+                else:
+                    batch.append((current, pending))
+                    if len(batch) >= BATCH:
+                        yield from self._checked(batch)
+                        batch = []
+                pending = []
+            for fld in HOUSEHOLD_LEVEL:
+                if text.get(fld):
+                    carry[fld] = text[fld]
+                elif fld in carry:
+                    text[fld] = carry[fld]
+            if starts:
+                village_label = text.get("village", "")
+                village = villages.get(village_label) if village_label else default_village
+                if not village_label and titled is not None:
+                    from_title += 1
+                if village is None and village_label:
+                    problem(excel_row, "village", f"找不到村「{village_label}」，请先在设置中登记该村", village_label)
+                elif village is None and "village" in mapping:
+                    problem(excel_row, "village", "村名为空，请填写村名或用“村”选项指定导入到哪个村")
+                current = PlannedHousehold(
+                    first_row=excel_row, household_no=text.get("household_no", ""),
+                    village_id=village[0] if village else None,
+                    village_label=village_label or (village[1] if village else ""),
+                    head_name=text.get("head_name", ""), values={}, members=[])
+                for fld in ("attribute", "main_cause", "phone", "bank_account"):
+                    if text.get(fld):
+                        current.values[fld] = text[fld]
+                if text.get("size"):
+                    try:
+                        current.values["size"] = int(float(text["size"]))
+                    except ValueError:
+                        problem(excel_row, "size", f"家庭人口应为数字，实际为“{text['size']}”", text["size"], NOTE)
+                if text.get("identified_year"):
+                    try:
+                        current.values["identified_year"] = int(float(text["identified_year"]))
+                    except ValueError:
+                        problem(excel_row, "identified_year", "识别年度应为四位年份", text["identified_year"], NOTE)
+                if current.village_id is None:
+                    current.valid = False
+
+            name = text.get("name") or (text.get("head_name") if "name" not in mapping else "")
+            if not name:
+                problem(excel_row, "name", "姓名为空")
                 current.valid = False
-        if number:
-            if number in seen_ids:
-                problem(excel_row, "id_number", f"与第{seen_ids[number]}行的身份证号重复", number)
+                continue
+            refused = _cell_problems(text)
+            if refused:  # refused, never cut: the row is listed in the report with the field and why
+                for fld, message, value in refused:
+                    problem(excel_row, fld, message, value)
+                current.valid = False
+                continue
+            raw_id = cell.get("id_number")
+            number = ""
+            birth = None
+            gender = text.get("gender", "")
+            if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool) or looks_like_excel_mangled(raw_id):
+                problem(excel_row, "id_number", "身份证号被Excel按数字保存，最后几位已丢失，请把该列设为文本后从原始资料重新录入",
+                        raw_id)
                 current.valid = False
             else:
-                seen_ids[number] = excel_row
-        if text.get("birth_date") and birth is None:
-            try:
-                birth = parse_date(cell["birth_date"], "出生日期")
-            except InputError as exc:
-                problem(excel_row, "birth_date", exc.problem, cell["birth_date"], NOTE)
-        relation = text.get("relation", "") or ("户主" if not current.members else "")
-        for fld, list_name in CODE_LISTS.items():
-            value = relation if fld == "relation" else text.get(fld, "")
-            if value and not codes.is_valid(list_name, value):
-                problem(excel_row, fld, f"“{value}”不在{list_name}代码表中（已保留，请核对）", value, NOTE)
-        extra = {f: text[f] for f in ("ethnicity", "education", "health", "labour_skill", "phone") if text.get(f)}
-        current.members.append(PlannedMember(excel_row, name, number, relation, gender, birth, extra))
-        if relation == "户主" and not current.head_name:
-            current.head_name = name
+                try:
+                    info = parse_id(raw_id, today=today)
+                    number, birth, gender = info.number, info.birth_date, gender or info.gender
+                    if gender and gender != info.gender:
+                        problem(excel_row, "gender", f"性别“{gender}”与身份证号（{info.gender}）不符", gender, NOTE)
+                except InvalidIdNumber as exc:
+                    problem(excel_row, "id_number", exc.problem, raw_id)
+                    current.valid = False
+            if number:
+                key = int(number[:17]) * 11 + ("0123456789X".index(number[17]) if len(number) == 18 else 0)
+                if key in seen_ids:
+                    problem(excel_row, "id_number", f"与第{seen_ids[key]}行的身份证号重复", number)
+                    current.valid = False
+                else:
+                    seen_ids[key] = excel_row
+            if text.get("birth_date") and birth is None:
+                try:
+                    birth = parse_date(cell["birth_date"], "出生日期")
+                except InputError as exc:
+                    problem(excel_row, "birth_date", exc.problem, cell["birth_date"], NOTE)
+            relation = text.get("relation", "") or ("户主" if not current.members else "")
+            for fld, list_name in CODE_LISTS.items():
+                value = relation if fld == "relation" else text.get(fld, "")
+                if value and not codes.is_valid(list_name, value):
+                    problem(excel_row, fld, f"“{value}”不在{list_name}代码表中（已保留，请核对）", value, NOTE)
+            extra = {f: text[f] for f in ("ethnicity", "education", "health", "labour_skill", "phone") if text.get(f)}
+            current.members.append(PlannedMember(excel_row, name, number, relation, gender, birth, extra))
+            if relation == "户主" and not current.head_name:
+                current.head_name = name
 
-    member_rows = sum(len(h.members) for h in households)
-    _check_against_registry(ctx, households, problems, col)
-    for h in households:
-        if not h.head_name and h.members:
-            h.head_name = h.members[0].name
-        size = h.values.get("size")
-        if size and size != len(h.members) and h.existing_id is None:
-            problems.append(Problem(h.first_row, col("size"), "家庭人口",
-                                    f"家庭人口填写为{size}，但名册中有{len(h.members)}人（按实际人数登记）", str(size), NOTE))
-    if from_title:
-        file_problems.append(Problem(header_row, "标题", "村", f"{from_title} 户没有填村名，按标题「{titled[0]}」"
-                                     f"记入{titled[1]}", titled[0], NOTE))
-    problems.sort(key=lambda p: (p.row, p.level != ERROR))
-    return Plan(loaded, mapping, households, file_problems + problems, member_rows)
+        if current is not None:
+            batch.append((current, pending))
+        elif pending:
+            yield None, pending
+        yield from self._checked(batch)
+        if from_title:
+            self.file_problems.append(Problem(self.header_row, "标题", "村", f"{from_title} 户没有填村名，按标题"
+                                              f"「{titled[0]}」记入{titled[1]}", titled[0], NOTE))
+
+    def _checked(self, batch: list[tuple[PlannedHousehold, list[Problem]]]):
+        """A batch of households read: matched against the registry, sizes compared, problems in row order."""
+        for h, _ in batch:
+            h.rows_read = len(h.members)
+        _check_against_registry(self.ctx, batch, self.col)
+        for h, problems in batch:
+            if not h.head_name and h.members:
+                h.head_name = h.members[0].name
+            size = h.values.get("size")
+            if size and size != len(h.members) and h.existing_id is None:
+                problems.append(Problem(h.first_row, self.col("size"), "家庭人口",
+                                        f"家庭人口填写为{size}，但名册中有{len(h.members)}人（按实际人数登记）",
+                                        str(size), NOTE))
+            problems.sort(key=lambda p: (p.row, p.level != ERROR))
+            yield h, problems
 
 
 TOTAL_LABELS = ("合计", "小计", "总计", "共计")
@@ -502,10 +596,10 @@ def _village_in_title(ctx: AppContext, loaded: Loaded) -> tuple[str, str] | None
     return None
 
 
-def _check_against_registry(ctx: AppContext, households: list[PlannedHousehold], problems: list[Problem], col) -> None:
-    """Match households already registered; an ID living in another household is an error."""
-    numbers = [m.id_number for h in households for m in h.members if m.id_number]
-    nos = [h.household_no for h in households if h.household_no]
+def _check_against_registry(ctx: AppContext, batch: list[tuple[PlannedHousehold, list[Problem]]], col) -> None:
+    """Match households already registered; an ID living in another household is an error (in its problems)."""
+    numbers = [m.id_number for h, _ in batch for m in h.members if m.id_number]
+    nos = [h.household_no for h, _ in batch if h.household_no]
     known: dict[str, tuple[int, str, str]] = {}
     by_no: dict[str, int] = {}
     with ctx.read() as s:
@@ -518,7 +612,7 @@ def _check_against_registry(ctx: AppContext, households: list[PlannedHousehold],
         for chunk in range(0, len(nos), 900):
             by_no.update(dict(s.execute(select(Household.household_no, Household.id)
                                         .where(Household.household_no.in_(nos[chunk:chunk + 900]))).all()))
-    for h in households:
+    for h, problems in batch:
         existing = by_no.get(h.household_no) if h.household_no else None
         if existing is None:  # no household number: the head's ID finds the household
             head_hits = {known[m.id_number][0] for m in h.members if m.id_number in known}
@@ -571,8 +665,17 @@ def import_roster(ctx: AppContext, plan: Plan) -> ImportSummary:
                 conn.execute(insert(Member), m_rows)
                 m_rows.clear()
 
-        for h in plan.households:
+        skipped = held = 0
+        held_lines: list[str] = []
+        for h, problems in plan.walk():  # the file read and checked again, a batch at a time
+            if h is None:
+                continue
             if not h.valid:
+                skipped += 1
+                line = _held_back(h, problems)
+                if line:
+                    held += 1
+                    held_lines += [line][:HELD_BACK_SHOWN - len(held_lines)]
                 continue
             if h.existing_id is not None:
                 for m in h.members:
@@ -605,8 +708,7 @@ def import_roster(ctx: AppContext, plan: Plan) -> ImportSummary:
             if len(m_rows) >= _CHUNK:
                 flush()
         flush()
-        summary = ImportSummary(households, members - added_to_existing, added_to_existing,
-                                sum(1 for h in plan.households if not h.valid), plan.held_back())
+        summary = ImportSummary(households, members - added_to_existing, added_to_existing, skipped, held_lines, held)
         write_audit(s, "household", "", "导入", note=f"花名册 {source}：{summary.text()}",
                     after={"households": households, "members": members})
     return summary
@@ -649,11 +751,11 @@ def write_problems(plan: Plan, path: Path | str) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "问题清单"
-    problems = plan.problems
-    rows = ([p.row, p.column, p.field, p.level, p.message, _shown(p.value, 200)] for p in problems[:REPORT_ROWS])
-    if len(problems) > REPORT_ROWS:
-        more = len(problems) - REPORT_ROWS
-        rows = itertools.chain(rows, [[None, "", "", "", f"另有 {more} 个问题未列出（共 {len(problems)} 个）；"
+    problems, total = plan.problems[:REPORT_ROWS], plan.problem_count
+    rows = ([p.row, p.column, p.field, p.level, p.message, _shown(p.value, 200)] for p in problems)
+    if total > len(problems):
+        more = total - len(problems)
+        rows = itertools.chain(rows, [[None, "", "", "", f"另有 {more} 个问题未列出（共 {total} 个）；"
                                                           "请先改正以上问题后重新预览", ""]])
     write_table(ws, title="花名册导入问题清单", subtitle=f"文件 {plan.loaded.path.name}  工作表 {plan.loaded.sheet}",
                 columns=[Column("行号", kind="int"), Column("列"), Column("字段"), Column("级别"), Column("问题", width=60),

@@ -154,7 +154,7 @@ class ImportRosterScreen(Screen):
         counts = plan.counts()
         self.query_one("#roster-counts", Static).update(
             "；".join(f"{k} {v}" for k, v in counts.items())
-            + (f"。有错误的户不会导入；按 {km.shown('print')} 保存问题清单。" if plan.errors else f"。按 {km.shown('save')} 确认导入。"))
+            + (f"。有错误的户不会导入；按 {km.shown('print')} 保存问题清单。" if plan.error_count else f"。按 {km.shown('save')} 确认导入。"))
         table = self.query_one("#roster-problems", DataTable)
         table.clear()
         for p in plan.problems[:2000]:
