@@ -51,8 +51,10 @@ def status_lines(view: service.ProjectFunds, today) -> list[tuple[str, str]]:
             out.append((f"最终报账已于{d.done_on.isoformat()}完成" + ("（逾期）" if d.done_late else ""), "ok"))
         else:
             late = d.is_overdue(today)
-            out.append((f"[F04] 最终报账截止{d.due.isoformat()}（{d.basis}）"
-                        + ("，已逾期" if late else f"，还剩{(d.due - today).days}天"), "bad" if late else "warn"))
+            # in working days, like every other deadline (the basis may be calendar days: 30天，合20个工作日)
+            left = (f"已逾期{-d.workdays_left}个工作日" if late else
+                    "今天到期" if d.workdays_left == 0 else f"还剩{d.workdays_left}个工作日")
+            out.append((f"[F04] 最终报账截止{d.due.isoformat()}（{d.basis}），{left}", "bad" if late else "warn"))
     return out
 
 
