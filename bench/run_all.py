@@ -3,7 +3,7 @@ measure with its median time and peak memory, against bare baselines run in the
 same session.
 
     python bench/run_all.py --households 20000 [--runs 3] [--excel-runs 1] [--workdir /tmp/fupin-bench]
-                            [--db DB] [--skip check,terminal,formcpu,excel,styled,roster,backup]
+                            [--db DB] [--skip check,terminal,formcpu,excel,styled,openpyxl,roster,backup]
 
 Each measure runs in a fresh process so its peak memory is its own (os.wait4), calling the
 per-area scripts, each runnable alone: ``check`` paired with bare_read.py as in bench_check.py (a
@@ -104,7 +104,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="an existing demo database instead of a new one")
     parser.add_argument("--excel-runs", type=int, default=1, help="runs of each export job (minutes each)")
     parser.add_argument("--skip", default="",
-                        help="comma-separated: check,terminal,formcpu,excel,styled,roster,backup")
+                        help="comma-separated: check,terminal,formcpu,excel,styled,openpyxl,roster,backup")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     work = args.workdir / str(args.households)
@@ -192,7 +192,8 @@ def main() -> None:
                       _x(r["later"], r["bare_later"]), "")
 
     def excel() -> None:
-        excel_jobs(db, work, env, args.excel_runs, table, styled="styled" not in skip)
+        excel_jobs(db, work, env, args.excel_runs, table, styled="styled" not in skip,
+                   openpyxl="openpyxl" not in skip)
 
     def roster() -> None:
         roster_job(db, work, env, table)
@@ -223,12 +224,13 @@ def main() -> None:
         print("| " + " | ".join(row) + " |")
 
 
-def excel_jobs(db: Path, work: Path, env: dict, runs: int, table: Table, styled: bool = True) -> None:
+def excel_jobs(db: Path, work: Path, env: dict, runs: int, table: Table, styled: bool = True,
+               openpyxl: bool = True) -> None:
     """Export against bare writers fed raw sqlite3 rows, the same cells (bench_excel.py), alternating; CPU
     is the ratio read (the export may write on two cores: its CPU is summed over both processes)."""
     import importlib.util
 
-    kinds = ["xlsxwriter", "export", "plain"]
+    kinds = ["xlsxwriter", "export"] + (["plain"] if openpyxl else [])
     if not importlib.util.find_spec("xlsxwriter"):  # the bare baseline only (pip install xlsxwriter)
         kinds.remove("xlsxwriter")
     elif styled:
@@ -255,8 +257,9 @@ def excel_jobs(db: Path, work: Path, env: dict, runs: int, table: Table, styled:
     if "xlsxwriter" in med:
         table.add(label, shown("export"), f"xlsxwriter constant_memory fed raw sqlite3 rows: {shown('xlsxwriter')}",
                   ratio("xlsxwriter"), "≤ 1.2 × xlsxwriter")
-    table.add(label, shown("export"), f"openpyxl write-only fed raw sqlite3 rows: {shown('plain')}", ratio("plain"),
-              "")
+    if "plain" in med:
+        table.add(label, shown("export"), f"openpyxl write-only fed raw sqlite3 rows: {shown('plain')}",
+                  ratio("plain"), "")
     if "xlsxwriter_styled" in med:
         table.add(label, shown("export"), f"xlsxwriter, raw rows, a format on every cell: {shown('xlsxwriter_styled')}",
                   ratio("xlsxwriter_styled"), "")
