@@ -46,8 +46,8 @@ from fupin_tui.excel.styles import FIRST_DATA_ROW, HEADER_ROW
 from fupin_tui import package_safety as safety
 from fupin_tui.package_safety import MAX_PACKAGE_BYTES, PackageRefused  # noqa: F401  (re-exported)
 from fupin_tui.services import county_merges
-from fupin_tui.services.county_merges import (  # noqa: F401  (UNREPORTED re-exported)
-    UNREPORTED, _ensure_county_tables, _subtree_ids,
+from fupin_tui.services.county_merges import (  # noqa: F401  (UNREPORTED, unreported_columns re-exported)
+    UNREPORTED, _ensure_county_tables, _subtree_ids, unreported_columns,
 )
 from fupin_tui.models import CountyMerge, CountyMergeRow, CountyOwned, CountyPackage, Household, Member, Project, Township
 from fupin_tui.models.projects import STATES
@@ -285,21 +285,6 @@ def _absent(column) -> Any:
     return default() if callable(default) else default
 
 
-# Columns a township's package did not carry (an older format), kept with the county data: a NOT NULL
-# column among them holds the table's default, which is no answer of the township's. Readers of the
-# county database (summaries, 体检) ask ``unreported_columns`` before they count such a column.
-def unreported_columns(ctx: AppContext, township_code: str | None = None) -> dict[str, set[tuple[str, str]]]:
-    """township code -> {(table, column)} its latest package did not carry."""
-    if not sa.inspect(ctx.db.engine).has_table(UNREPORTED.name):
-        return {}
-    stmt = select(UNREPORTED.c.township_code, UNREPORTED.c.table_name, UNREPORTED.c.column_name)
-    if township_code is not None:
-        stmt = stmt.where(UNREPORTED.c.township_code == township_code)
-    out: dict[str, set[tuple[str, str]]] = {}
-    with ctx.read() as s:
-        for code, table, column in s.execute(stmt):
-            out.setdefault(code, set()).add((table, column))
-    return out
 
 
 # --------------------------------------------------------------------------- writing

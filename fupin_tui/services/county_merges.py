@@ -62,6 +62,23 @@ UNREPORTED = sa.Table(
 )
 
 
+# Columns a township's package did not carry (an older format), kept with the county data: a NOT NULL
+# column among them holds the table's default, which is no answer of the township's. Readers of the
+# county database (summaries, 体检) ask ``unreported_columns`` before they count such a column.
+def unreported_columns(ctx: AppContext, township_code: str | None = None) -> dict[str, set[tuple[str, str]]]:
+    """township code -> {(table, column)} its latest package did not carry."""
+    if not sa.inspect(ctx.db.engine).has_table(UNREPORTED.name):
+        return {}
+    stmt = select(UNREPORTED.c.township_code, UNREPORTED.c.table_name, UNREPORTED.c.column_name)
+    if township_code is not None:
+        stmt = stmt.where(UNREPORTED.c.township_code == township_code)
+    out: dict[str, set[tuple[str, str]]] = {}
+    with ctx.read() as s:
+        for code, table, column in s.execute(stmt):
+            out.setdefault(code, set()).add((table, column))
+    return out
+
+
 def _ensure_county_tables(ctx: AppContext) -> None:
     for model in (CountyPackage, CountyOwned, CountyMerge, CountyMergeRow):
         model.__table__.create(ctx.db.engine, checkfirst=True)

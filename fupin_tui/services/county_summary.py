@@ -6,7 +6,7 @@ the year's funds approved / disbursed / reimbursed and their F08 split by use
 severity (``services.checks.run_checks``, which over a county database runs per township).
 
 A figure is only counted from columns the township reported: a version-1 package left some
-out, and the county holds NULL or the table's default there (``excel.merge.unreported_columns``).
+out, and the county holds NULL or the table's default there (``county_merges.unreported_columns``).
 Such a figure is ``None`` here and shown as 未报送; the county totals leave it out and say so.
 
 Works on SQLite and PostgreSQL: plain grouped queries, money summed as Decimal in Python.
@@ -102,7 +102,7 @@ class CountySummary:
 
 
 def _unreported(ctx: AppContext) -> dict[str, frozenset[str]]:
-    from fupin_tui.excel.merge import unreported_columns
+    from fupin_tui.services.county_merges import unreported_columns
 
     out = {}
     for code, columns in unreported_columns(ctx).items():
