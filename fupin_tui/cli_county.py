@@ -105,6 +105,7 @@ def _merges(args, ctx) -> int:
 
 def _summary(args, ctx) -> int:
     from fupin_tui.excel.county_summary import write_county_summary
+    from fupin_tui.excel.styles import collect_stripped, stripped_heading
     from fupin_tui.services import county_check, county_findings, county_summary
     from fupin_tui.services.checks import run_checks
 
@@ -116,9 +117,14 @@ def _summary(args, ctx) -> int:
     findings = run_checks(ctx).findings
     county_findings.record(ctx, findings)  # the 县级汇总 screen shows this 体检 too
     summary = county_summary.build(ctx, args.year, findings)
-    path = write_county_summary(summary, args.out)
+    with collect_stripped() as stripped:
+        path = write_county_summary(summary, args.out)
     total = summary.total
     print(f"已导出全县汇总 {path}（{len(summary.towns)} 个乡镇，{total.households} 户，{total.projects} 个项目）")
+    if stripped:  # a township's name or a figure's label held a control character: said, not cut silently
+        print(stripped_heading(len(stripped), "导出", "汇总表"))
+        for cell in stripped:
+            print(f"  {cell}")
     for figure, towns in summary.not_reported.items():
         print(f"  {'、'.join(towns)}未报送「{figure}」，表中记为未报送，不计入合计。")
     return 0

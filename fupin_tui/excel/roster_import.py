@@ -37,7 +37,7 @@ from fupin_tui.domain.idcard import InvalidIdNumber, looks_like_excel_mangled, p
 from fupin_tui.domain.money import parse_date
 from fupin_tui.excel.readers import open_book
 from fupin_tui.excel.xlsx_stream import fill_merged
-from fupin_tui.excel.styles import Column, write_table
+from fupin_tui.excel.styles import Column, collect_stripped, write_table
 from fupin_tui.models import Household, Member, Village
 from fupin_tui.filenames import safe_name, save_workbook
 
@@ -757,10 +757,13 @@ def write_problems(plan: Plan, path: Path | str) -> Path:
         more = total - len(problems)
         rows = itertools.chain(rows, [[None, "", "", "", f"另有 {more} 个问题未列出（共 {total} 个）；"
                                                           "请先改正以上问题后重新预览", ""]])
-    write_table(ws, title="花名册导入问题清单", subtitle=f"文件 {plan.loaded.path.name}  工作表 {plan.loaded.sheet}",
-                columns=[Column("行号", kind="int"), Column("列"), Column("字段"), Column("级别"), Column("问题", width=60),
-                         Column("原值", kind="id")],
-                rows=rows, signatures=("核对人", "日期"))
+    # a 原值 holding a control character loses it in the sheet; its own line already says so
+    # (含有不能保存的字符 …, ``_cell_problems``), so what the writer reports is taken here, not left behind
+    with collect_stripped():
+        write_table(ws, title="花名册导入问题清单", subtitle=f"文件 {plan.loaded.path.name}  工作表 {plan.loaded.sheet}",
+                    columns=[Column("行号", kind="int"), Column("列"), Column("字段"), Column("级别"),
+                             Column("问题", width=60), Column("原值", kind="id")],
+                    rows=rows, signatures=("核对人", "日期"))
     save_workbook(wb, path)  # ID numbers and names: owner-only (0600)
     return path
 

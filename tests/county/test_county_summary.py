@@ -120,3 +120,21 @@ def test_summary_prints_legibly_on_a4(town, other_town, tmp_path, monkeypatch):
         assert not outside, (page.number, outside)
     text = print_render.plain_text(pdf)
     assert "未报送" in text and "全县合计" in text and "第 1 页" in text
+
+
+def test_a_control_character_in_a_township_name_is_said_not_cut_silently(merged, tmp_path, capsys):
+    """Merged rows skip the form's checks: a township name holding U+0007 (as an old package may carry
+    it) is printed without it, and the command says where, as every printout does (issue 12 item 6)."""
+    from sqlalchemy import text
+
+    from fupin_tui.opening import open_database
+
+    database = open_database(merged, create=False)
+    with database.engine.begin() as conn:
+        conn.execute(text("UPDATE township SET name = :n WHERE code = :c"), {"n": "坪山\x07乡", "c": "520123102"})
+    database.close()
+    book = _summary(merged, tmp_path)
+    out = capsys.readouterr().out
+    assert "处内容含 Excel 不能保存的控制字符，导出时已去掉" in out and "去掉了 U+0007" in out, out
+    cells = [c.value for ws in openpyxl.load_workbook(book).worksheets for row in ws.iter_rows() for c in row]
+    assert any(isinstance(v, str) and "坪山乡" in v for v in cells)
