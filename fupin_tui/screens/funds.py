@@ -51,9 +51,8 @@ class ReimbursementScreen(ProjectPickScreen):
         self.query_one("#funds-project", Static).update(
             f"{choice.name}  {choice.village}  {choice.state}  补助{M(choice.subsidy)}元")
 
-    def data_changed(self, changes) -> None:
-        if self.project_id is not None and changes.touches("project", self.project_id):
-            self._update_title()
+    def picked_changed(self) -> None:
+        self._update_title()
 
     def action_linkage(self) -> None:
         if self.project_id is None:

@@ -38,9 +38,8 @@ class ProgressEntryScreen(ProjectPickScreen):
         self.query_one("#progress-project", Static).update(
             f"{choice.name}  {choice.village}  {choice.state}  当前进度{pct(share)}")
 
-    def data_changed(self, changes) -> None:
-        if self.project_id is not None and changes.touches("project", self.project_id):
-            self._update_title()
+    def picked_changed(self) -> None:
+        self._update_title()
 
     @on(ProgressPanel.Saved)
     def _saved(self, event: ProgressPanel.Saved) -> None:

@@ -55,5 +55,18 @@ class ProjectPickScreen(Screen):
     async def _picked(self, event: SearchPicker.Picked) -> None:
         await self.show_project(event.value)
 
+    def data_changed(self, changes) -> None:
+        """A change to the picked project (a 报账 that closes it, a state step in the dossier) shows in
+        the box's label too: the clerk never reads an old state above fresh figures."""
+        if self.project_id is not None and changes.touches("project", self.project_id):
+            from fupin_tui.services import progress as service
+
+            choice = service.project_choice(self.app.ctx, self.project_id)
+            self.query_one(SearchPicker).relabel(self.project_id, choice.label)
+            self.picked_changed()
+
+    def picked_changed(self) -> None:
+        """What a screen shows of the picked project besides the box (its title line)."""
+
     async def show_project(self, project_id: int) -> None:  # pragma: no cover - each screen
         raise NotImplementedError

@@ -102,6 +102,14 @@ class SearchPicker(Vertical):
         self._matches = [(label, value)]
         self.post_message(self.Picked(self, value, label))
 
+    def relabel(self, value: Any, label: str) -> None:
+        """The picked record changed (its state is in its label): show the fresh label, unless the clerk
+        has since typed a new search into the box."""
+        if len(self._matches) == 1 and self._matches[0][1] == value and self.input.value == self._matches[0][0]:
+            with self.input.prevent(Input.Changed):
+                self.input.value = label
+            self._matches = [(label, value)]
+
     def clear(self) -> None:
         self._matches = []
         with self.input.prevent(Input.Changed):

@@ -75,3 +75,29 @@ async def test_dashboard_counts_follow_a_save_without_r(ctx, db_path):
         line = next(x for x in screen_text(app).splitlines() if "合计" in x)
         assert str(after) in line.split(), line
         assert app.change_relay.delivered >= 1
+
+
+async def test_the_picked_projects_label_follows_its_state(ctx, db_path):
+    """报账 and 进度 keep the picked project's label in the search box: after a change of state
+    elsewhere (here: a save in the same database) it is the new state, not the one picked."""
+    from fupin_tui.models import Project
+
+    pid, _lines = make_project(ctx, subsidy="500000.00")
+    app = make_app(db_path=db_path, operator="张会计")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for mode in ("funds", "progress"):
+            await app.switch_mode(mode)
+            await until(pilot, lambda: app.screen.query("#project-picker Input"), "the project box")
+            await pilot.press("ctrl+f", *"xzc")
+            await until(pilot, lambda: app.screen.query_one("#project-picker").has_class("-open"), "matches")
+            await pilot.press("enter")
+            box = app.screen.query_one("#project-picker Input")
+            await until(pilot, lambda: "（实施中）" in box.value, "picked")
+        with app.ctx.transaction() as s:
+            s.get(Project, pid).state = "完工初检"
+        for mode in ("funds", "progress"):
+            await app.switch_mode(mode)
+            box = app.screen.query_one("#project-picker Input")
+            await until(pilot, lambda: "（完工初检）" in box.value, f"{mode}: the new state in the box")
+            assert seen(box) and "完工初检" in screen_text(app)
