@@ -8,7 +8,17 @@ async def until(pilot, condition, what: str = "", timeout: float = 60.0) -> None
         if condition():
             return
         await pilot.pause(0.05)
-    raise AssertionError(f"not reached within {timeout:.0f} s: {what or condition}")
+    raise AssertionError(f"not reached within {timeout:.0f} s: {what or condition}\n{_screen(pilot)}")
+
+
+def _screen(pilot) -> str:
+    """What the clerk would have seen when the wait gave up: a timeout in CI says why by itself."""
+    try:
+        from tests.screen_text import screen_text
+
+        return f"screen ({type(pilot.app.screen).__name__}):\n{screen_text(pilot.app)}"
+    except Exception as exc:  # noqa: BLE001 - the report must not hide the timeout
+        return f"(screen not readable: {exc!r})"
 
 
 async def app_ready(pilot) -> None:

@@ -17,6 +17,13 @@ def _on(app, name: str) -> bool:
     return type(app.screen).__name__ == name
 
 
+async def _click_seen(app, pilot, selector: str) -> None:
+    """Click a dialog's button once it is laid out on the screen (a click before lands elsewhere)."""
+    await until(pilot, lambda: app.screen.query(selector) and app.screen.query_one(selector).region.width > 0,
+                f"{selector} shown")
+    await pilot.click(selector)
+
+
 async def _new_household(app, pilot):
     await app_ready(pilot)
     await app.switch_mode("registry")
@@ -62,7 +69,7 @@ async def test_esc_by_mistake_keeps_the_draft_and_discarding_is_a_choice_of_its_
         await _type_address(pilot, "坪上村三组")
         await pilot.press("escape")
         await until(pilot, lambda: "已存为草稿" in screen_text(app), "离开前询问")
-        await pilot.click("#yes")  # 离开
+        await _click_seen(app, pilot, "#yes")  # 离开
         await until(pilot, lambda: app.screen is not form and _on(app, "HouseholdListScreen"), "回到列表")
         assert drafts.load(ctx, "household:new").values["address"] == "坪上村三组"
         await pilot.press("ctrl+n")
@@ -74,6 +81,6 @@ async def test_esc_by_mistake_keeps_the_draft_and_discarding_is_a_choice_of_its_
         await until(pilot, lambda: _on(app, "HouseholdListScreen"), "回到列表")
         await pilot.press("ctrl+n")
         await until(pilot, lambda: _on(app, "DraftOfferDialog"), "草稿提示")
-        await pilot.click("#discard")
+        await _click_seen(app, pilot, "#discard")
         await until(pilot, lambda: drafts.load(ctx, "household:new") is None, "草稿已丢弃")
         assert any("草稿已丢弃" in n.message for n in app._notifications)
