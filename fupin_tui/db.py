@@ -27,6 +27,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from fupin_tui.changes import ALL, Change, ChangeHub, changes_of_object, hub_for
 from fupin_tui import storage
+from fupin_tui.dialects import lock, shown
 from fupin_tui.config import APPLICATION_ID  # noqa: F401  (re-exported for backup and tests)
 from fupin_tui.domain.errors import DomainError
 
@@ -313,8 +314,6 @@ class Database:
         """The file, or the server URL without its password, as a clerk may see it."""
         if self.url is None:
             return str(self.path)
-        from fupin_tui.dialects import shown
-
         return shown(self.url)
 
     @property
@@ -504,8 +503,6 @@ def _insert_chained(session: Session, rows: list[dict]) -> None:
     """Insert audit rows, each hashed onto the chain (the write lock is held: nobody interleaves)."""
     from fupin_tui import audit_chain
     from fupin_tui.models.audit import AuditLog
-
-    from fupin_tui.dialects import lock
 
     conn = session.connection()
     lock(conn, "audit")  # on a server two writers must not read the same chain head
