@@ -46,13 +46,13 @@ class ReimbursementScreen(ProjectPickScreen):
         await body.mount(panel)
         panel.query_one("#tranche-plan").focus()
 
-    def _update_title(self) -> None:
-        choice = progress_service.project_choice(self.app.ctx, self.project_id)
+    def _update_title(self, choice=None) -> None:
+        choice = choice or progress_service.project_choice(self.app.ctx, self.project_id)
         self.query_one("#funds-project", Static).update(
             f"{choice.name}  {choice.village}  {choice.state}  补助{M(choice.subsidy)}元")
 
-    def picked_changed(self) -> None:
-        self._update_title()
+    def picked_changed(self, choice) -> None:
+        self._update_title(choice)
 
     def action_linkage(self) -> None:
         if self.project_id is None:

@@ -38,8 +38,8 @@ class ProgressEntryScreen(ProjectPickScreen):
         self.query_one("#progress-project", Static).update(
             f"{choice.name}  {choice.village}  {choice.state}  当前进度{pct(share)}")
 
-    def picked_changed(self) -> None:
-        self._update_title()
+    def picked_changed(self, choice) -> None:
+        self._update_title(choice)
 
     @on(ProgressPanel.Saved)
     def _saved(self, event: ProgressPanel.Saved) -> None:

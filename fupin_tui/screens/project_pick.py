@@ -63,10 +63,11 @@ class ProjectPickScreen(Screen):
 
             choice = service.project_choice(self.app.ctx, self.project_id)
             self.query_one(SearchPicker).relabel(self.project_id, choice.label)
-            self.picked_changed()
+            self.picked_changed(choice)
 
-    def picked_changed(self) -> None:
-        """What a screen shows of the picked project besides the box (its title line)."""
+    def picked_changed(self, choice) -> None:
+        """What a screen shows of the picked project besides the box (its title line), from ``choice``
+        (``services.progress.ProjectChoice``, just read)."""
 
     async def show_project(self, project_id: int) -> None:  # pragma: no cover - each screen
         raise NotImplementedError
