@@ -105,7 +105,7 @@ def _merges(args, ctx) -> int:
 
 def _summary(args, ctx) -> int:
     from fupin_tui.excel.county_summary import write_county_summary
-    from fupin_tui.excel.styles import collect_stripped, stripped_heading
+    from fupin_tui.excel.styles import collect_stripped, stripped_lines
     from fupin_tui.services import county_check, county_findings, county_summary
     from fupin_tui.services.checks import run_checks
 
@@ -121,10 +121,9 @@ def _summary(args, ctx) -> int:
         path = write_county_summary(summary, args.out)
     total = summary.total
     print(f"已导出全县汇总 {path}（{len(summary.towns)} 个乡镇，{total.households} 户，{total.projects} 个项目）")
-    if stripped:  # a township's name or a figure's label held a control character: said, not cut silently
-        print(stripped_heading(len(stripped), "导出", "汇总表"))
-        for cell in stripped:
-            print(f"  {cell}")
+    # a township's name or a figure's label held a control character: said, not cut silently (as export does)
+    for line in stripped_lines(stripped, shown=50, what="导出", copy="汇总表"):
+        print(line)
     for figure, towns in summary.not_reported.items():
         print(f"  {'、'.join(towns)}未报送「{figure}」，表中记为未报送，不计入合计。")
     return 0

@@ -31,7 +31,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui import sheets as schema
 from fupin_tui.sheets import F, Sheet
-from fupin_tui.excel.styles import STRIPPED, Column, StrippedCell
+from fupin_tui.excel.styles import STRIPPED, Column, StrippedCell, stripped_lines
 from fupin_tui.excel.styles import stripped_heading as styles_heading
 from fupin_tui.excel.xlsx_tables import TableBook
 from fupin_tui.filenames import open_private
@@ -67,13 +67,7 @@ def stripped_heading(count: int) -> str:
 def stripped_report(result: ExportResult, shown: int = 10) -> list[str]:
     """What the export changed: the cells whose control characters (typed before the input checks
     existed) Excel cannot hold and were removed, by table, row, column and record, so the clerk can fix them."""
-    if not result.stripped:
-        return []
-    lines = [stripped_heading(len(result.stripped))]
-    lines += [f"  {x}" for x in result.stripped[:shown]]
-    if len(result.stripped) > shown:
-        lines.append(f"  …… 另有 {len(result.stripped) - shown} 处")
-    return lines
+    return stripped_lines(result.stripped, shown)
 
 
 def record_of(sheet: Sheet):

@@ -147,6 +147,18 @@ def stripped_heading(count: int, what: str = "导出", copy: str = "上报包") 
             f"（{copy}与本机数据在这些地方不同，请打开该记录改正后重新{what}）：")
 
 
+def stripped_lines(cells: list, shown: int = 10, what: str = "导出", copy: str = "上报包") -> list[str]:
+    """A text report of stripped cells for a command's output: the heading, the first ``shown`` cells
+    (indented), and how many more there are."""
+    if not cells:
+        return []
+    lines = [stripped_heading(len(cells), what, copy)]
+    lines += [f"  {x}" for x in cells[:shown]]
+    if len(cells) > shown:
+        lines.append(f"  …… 另有 {len(cells) - shown} 处")
+    return lines
+
+
 def removed_characters(text: str) -> str:
     """The characters Excel cannot hold in ``text``, as "U+0007 U+001B" (each once)."""
     return " ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(ILLEGAL_CHARACTERS_RE.findall(text)))
