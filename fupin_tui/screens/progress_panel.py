@@ -23,7 +23,7 @@ from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.money import format_money, parse_decimal
 from fupin_tui.services import funds as funds_service
 from fupin_tui.services import progress as service
-from fupin_tui.widgets.forms import DateInput, Field, IntInput, MoneyInput, TextInput
+from fupin_tui.widgets.forms import DateInput, Field, IntInput, MoneyInput, TextInput, parse_fields
 
 CHART_ROWS = 5
 
@@ -150,16 +150,7 @@ class ProgressPanel(Vertical):
         self.screen.focus_next()
 
     def _values(self) -> dict:
-        values, bad = {}, None
-        for f in self.query(Field):
-            try:
-                values[f.widget.id] = f.validate()
-            except InputError:
-                bad = bad or f
-        if bad is not None:
-            bad.widget.focus()
-            raise InputError(bad.label, "输入有误，请按提示修改")
-        return values
+        return parse_fields(self.query(Field))
 
     def action_save(self) -> None:
         if not self.editable:

@@ -294,6 +294,23 @@ class Field(Widget):
                 pass
 
 
+def parse_fields(fields) -> dict[str, Any]:
+    """Each field's value by its widget id: every problem shown at once beside its field, the first
+    one focused, and one InputError naming it (a form's save and a panel's share this)."""
+    result, first_bad = {}, None
+    for f in fields:
+        if not isinstance(f.widget, _Parsing):
+            continue
+        try:
+            result[f.widget.id or f.label] = f.validate()
+        except InputError:
+            first_bad = first_bad or f
+    if first_bad is not None:
+        first_bad.widget.focus()
+        raise InputError(first_bad.label, "输入有误，请按提示修改")
+    return result
+
+
 class FormScreen(DraftKeeping, Screen):
     """A screen of Fields with the standard keys.
 
@@ -353,18 +370,7 @@ class FormScreen(DraftKeeping, Screen):
 
     def values(self) -> dict[str, Any]:
         """Every field parsed; all problems are shown at once, the first one focused."""
-        result, first_bad = {}, None
-        for f in self.fields():
-            if not isinstance(f.widget, _Parsing):
-                continue
-            try:
-                result[f.widget.id or f.label] = f.validate()
-            except InputError:
-                first_bad = first_bad or f
-        if first_bad is not None:
-            first_bad.widget.focus()
-            raise InputError(first_bad.label, "输入有误，请按提示修改")
-        return result
+        return parse_fields(self.fields())
 
     def show_field_error(self, error: InputError) -> bool:
         """Put a service's InputError next to the field it names; False if no such field."""
