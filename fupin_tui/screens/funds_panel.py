@@ -54,7 +54,10 @@ def status_lines(view: service.ProjectFunds, today) -> list[tuple[str, str]]:
             # in working days, like every other deadline (the basis may be calendar days: 30天，合20个工作日)
             left = (f"已逾期{-d.workdays_left}个工作日" if late else
                     "今天到期" if d.workdays_left == 0 else f"还剩{d.workdays_left}个工作日")
-            out.append((f"[F04] 最终报账截止{d.due.isoformat()}（{d.basis}），{left}", "bad" if late else "warn"))
+            kind = "bad" if late else "warn"
+            # the due date and what is left first, the basis under it: one line would wrap mid-word at 80
+            out.append((f"[F04] 最终报账截止{d.due.isoformat()}，{left}", kind))
+            out.append((f"      （{d.basis}）", kind))
     return out
 
 

@@ -10,16 +10,20 @@ from types import SimpleNamespace
 import pytest
 
 from fupin_tui.domain import deadlines
+from fupin_tui.excel.styles import display_width
 from fupin_tui.screens.funds_panel import status_lines
 
 ACCEPTED = date(2026, 11, 20)  # a Friday; 30 days later is Sunday 2026-12-20
 
 
-def _line(today: date) -> str:
+def _lines(today: date) -> tuple[str, str]:
+    """The F04 line and the basis under it."""
     deadline = deadlines._day_deadline("F04", "最终报账", ACCEPTED, 30, None, today, "验收")
     view = SimpleNamespace(available=SimpleNamespace(tranche=None, reason="各期资金已全部拨付"),
                            reimburse_block=None, final_deadline=deadline)
-    return [text for text, _ in status_lines(view, today) if text.startswith("[F04]")][0]
+    texts = [text for text, _ in status_lines(view, today)]
+    at = next(i for i, text in enumerate(texts) if text.startswith("[F04]"))
+    return texts[at], texts[at + 1]
 
 
 @pytest.mark.parametrize("today, said", [
@@ -30,6 +34,7 @@ def _line(today: date) -> str:
     (date(2026, 12, 22), "已逾期2个工作日"),
 ])
 def test_days_left_are_working_days(today, said):
-    line = _line(today)
-    assert "验收（2026-11-20）后30天，合20个工作日" in line  # the regulation's own count stays in the basis
+    line, basis = _lines(today)
+    assert "验收（2026-11-20）后30天，合20个工作日" in basis  # the regulation's own count stays in the basis
     assert line.endswith("，" + said)
+    assert max(map(display_width, (line, basis))) <= 78, "each fits the 80-column panel unwrapped"
