@@ -1,31 +1,33 @@
 """What the clerk sees on 体检 and 绩效自评 (today fixed at 2026-11-27), at 80x24 and 120x40."""
 
 import pytest
-from textual.worker import WorkerCancelled
 
 from fupin_tui.app import make_app
 from tests.checks_data import build_township
+from tests.pilot.ready import app_ready, check_loaded, no_worker_running, until
 
 
-async def _settle(pilot):
-    for _ in range(2):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker replaced by a newer one
-            pass
-        await pilot.pause()
+def _to_check(*keys, shown=None):
+    """Open 体检 once its run is drawn, press ``keys``, then wait for ``shown`` (and no worker left).
 
-
-def _to_check(*keys):
+    Waits for conditions, not quiet moments: in CI a cancelled exclusive worker ended the old
+    wait early and the 绩效自评 snapshot was taken before its figures were drawn.
+    """
     async def run_before(pilot):
-        await _settle(pilot)
+        await app_ready(pilot)
         await pilot.app.switch_mode("check")
-        await _settle(pilot)
+        await check_loaded(pilot)
         if keys:
             await pilot.press(*keys)
-            await _settle(pilot)
+            await until(pilot, lambda: (shown is None or shown(pilot.app)) and no_worker_running(pilot.app),
+                        "按键之后的画面")
+            await pilot.pause()
 
     return run_before
+
+
+def _evaluation_drawn(app) -> bool:
+    return type(app.screen).__name__ == "EvaluationScreen" and app.screen.evaluation is not None
 
 
 class TestCheckScreen:
@@ -48,4 +50,4 @@ class TestEvaluationScreen:
         """The 绩效自评 indicators with the figures behind them."""
         build_township(ctx)
         app = make_app(db_path=db_path, operator="张会计")
-        assert snap_compare(app, terminal_size=(120, 40), run_before=_to_check("ctrl+z"))
+        assert snap_compare(app, terminal_size=(120, 40), run_before=_to_check("ctrl+z", shown=_evaluation_drawn))
