@@ -265,7 +265,7 @@ class SpecDialog(FormDialog):
 
     def _widget(self, spec):
         wid = f"f-{spec.key}"
-        value = str(self.initial.get(spec.key, "") or "")
+        value = str(self.initial.get(spec.key, "") or spec.default)
         if spec.kind == "choice":
             return CodeSelect(spec.choices, value=value or None, id=wid)
         if spec.kind == "lines":
