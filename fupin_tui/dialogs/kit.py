@@ -265,7 +265,7 @@ class SpecDialog(FormDialog):
 
     def _widget(self, spec):
         wid = f"f-{spec.key}"
-        value = str(self.initial.get(spec.key, "") or "")
+        value = str(self.initial.get(spec.key, "") or spec.default)
         if spec.kind == "choice":
             return CodeSelect(spec.choices, value=value or None, id=wid)
         if spec.kind == "lines":
@@ -273,12 +273,21 @@ class SpecDialog(FormDialog):
         placeholder = {"date": "年-月-日", "money": "元", "ratio": "如 5%"}.get(spec.kind, "")
         return TextInput(value, placeholder=spec.hint or placeholder, id=wid)
 
+    def label_width(self) -> int:
+        """18 cells, or as wide as the longest one-line label with its * (at most 24): never cut."""
+        from rich.cells import cell_len
+
+        widths = [cell_len(("*" if spec.required else "") + spec.label) + 1
+                  for spec in self.specs if spec.kind != "lines"]  # a multi-line field's label wraps
+        return max(18, min(24, max(widths, default=0)))
+
     def compose_fields(self) -> ComposeResult:
+        width = self.label_width()
         for spec in self.specs:
             widget = self._widget(spec)
             if not isinstance(widget, TextArea):
                 widget.required = spec.required  # the label is marked *, an empty one is named on leaving it
-            field = Field(spec.label, widget, label_width=18)  # a TextArea's row is as tall as it is
+            field = Field(spec.label, widget, label_width=width)  # a TextArea's row is as tall as it is
             if isinstance(widget, TextArea):
                 field.add_class("-tall")  # its label (how to fill it: 每行：名称；数量…) wraps beside the box
             yield field

@@ -68,6 +68,7 @@ class FieldSpec:
     required: bool = True
     choices: tuple[str, ...] = ()
     hint: str = ""
+    default: str = ""  # what the dialog starts with when nothing was recorded yet
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,8 @@ def fields_for(action: str, facts: ProjectFacts, policy) -> list[FieldSpec]:
     elif action == "批复实施方案":
         # P06 (二(三)): the county's review as it was done; the rule then checks it against the amount
         out.append(FieldSpec("review_kind", "审查方式", "choice", choices=REVIEW_KINDS,
-                             hint=f"补助达到{policy.expert_review_threshold_wan}万元须专家评审"))
+                             hint=f"补助达到{policy.expert_review_threshold_wan}万元须专家评审",
+                             default=review_kind(facts.subsidy, policy)))
         if needs_deposit(facts.category):
             lo, hi = policy.deposit_rate_min, policy.deposit_rate_max
             out.append(FieldSpec("deposit_rate", "质量保证金比例", "ratio",

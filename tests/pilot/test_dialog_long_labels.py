@@ -31,3 +31,23 @@ async def test_the_assets_format_is_read_whole_at_80x24(ctx, db_path):
         lines = [line.text for line in assets.render_lines(region.reset_offset)]
         assert "".join(lines).replace(" ", "") == ASSETS, lines
         assert label("管护责任人").region.height == 1  # one-line fields keep one line each
+
+
+async def test_a_required_nine_character_label_is_not_cut_by_its_star(ctx, db_path):
+    """立项批复's *批复财政补助（元） is 19 cells: it showed *批复财政补助（元, the last cell cut."""
+    from fupin_tui.domain import lifecycle as lc
+    from fupin_tui.domain.policy import Policy
+
+    app = make_app(db_path=db_path, operator="张会计")
+    fields = lc.fields_for("立项批复", lc.ProjectFacts(state="申报"), Policy.defaults())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(SpecDialog("立项批复：组组通公路", fields, lambda raw, c: True))
+        await until(pilot, lambda: type(app.screen).__name__ == "SpecDialog", "立项批复对话框")
+        await pilot.pause()
+        for field in app.screen.query("Field"):
+            shown = field.query_one(".field-label")
+            text = "".join(line.text for line in shown.render_lines(shown.region.reset_offset)).rstrip()
+            assert text == str(shown.render()).rstrip() and seen(shown), (text, shown.region)
+            assert shown.region.width >= cell_len(text) and shown.region.height == 1, (text, shown.region)
+        assert any(str(f.query_one(".field-label").render()) == "*批复财政补助（元）" for f in app.screen.query("Field"))

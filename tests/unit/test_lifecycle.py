@@ -294,3 +294,13 @@ def test_the_split_window_counts_days(applied, other_applied, kind):
     assert [s.kind for s in L.find_similar(new, [other], POLICY)] == [kind]
     # without application dates the middle of the year stands in
     assert [s.kind for s in L.find_similar(cand(None, applied_on=None), [cand(1, applied_on=None)], POLICY)] == ["疑似拆分"]
+
+
+@pytest.mark.parametrize("subsidy,offered", [
+    # 二(三): 补助…万元以上的项目…组织专家…评审，…万元以下的项目经县扶贫办审核 (threshold 50万 by default)
+    ("499999.99", "县扶贫办审核"), ("500000", "专家评审"), ("80000", "县扶贫办审核"),
+])
+def test_the_dialog_starts_on_the_review_the_amount_calls_for(subsidy, offered):
+    f = facts("方案已报", category="教育", subsidy=Decimal(subsidy))
+    spec = next(s for s in L.fields_for("批复实施方案", f, POLICY) if s.key == "review_kind")
+    assert spec.default == offered  # the clerk changes it only when the county did otherwise
