@@ -26,6 +26,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import xlsxwriter
 import xlsxwriter.worksheet
+from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name
+from xlsxwriter.xmlwriter import XMLwriter
 
 from fupin_tui.excel.styles import (
     EXCEL_CELL_LIMIT,
@@ -96,6 +98,10 @@ class StyledCellWorksheet(xlsxwriter.worksheet.Worksheet):
         if attribute.__class__ is int:
             return attribute
         return super()._escape_attributes(attribute)
+
+    # ``TableBook`` writes the data rows of these sheets itself, as whole ``<row>`` elements
+    # (``_RowWriter``); a stock worksheet (the tests' reference) gets them cell by cell.
+    whole_rows = True
 
 
 class TableBook:
@@ -222,13 +228,20 @@ class TableBook:
         wrapped = [(i, widths[i]) for i, c in enumerate(columns) if c.wrap]
         ncols = len(columns)
         as_text = [k == "id" for k in kinds]  # an ID, account or code number stays text even when it is a number
+        write_row = self._write_row
+        if getattr(ws, "whole_rows", False):
+            write_row = _RowWriter(ws, ncols, self._dates, self._write_row).write
         r = FIRST_DATA_ROW - 1
         mark = len(STRIPPED)
         for values in rows:
             if len(values) > ncols:
                 values = values[:ncols]
+            if wrapped:  # spreadsheet programs do not grow rows on opening: give the height the text needs
+                lines = max(wrapped_lines(values[i] if i < len(values) else None, w) for i, w in wrapped)
+                if lines > 1:
+                    _set_height(ws, r, LINE_PT * lines + 3)
             try:
-                self._write_row(ws, r, values, wrapped, plain, quoted, dated, as_text)
+                write_row(ws, r, values, plain, quoted, dated, as_text)
             except CellTooLong as exc:  # name the table, row and column the clerk must shorten
                 c = next(i for i, v in enumerate(values) if v is not None and len(str(v)) > EXCEL_CELL_LIMIT)
                 raise CellTooLong(exc.length, f"「{title}」第 {_shown_row(r)} 行「{columns[c].header}」") from None
@@ -238,14 +251,11 @@ class TableBook:
             r += 1
         return r - (FIRST_DATA_ROW - 1)
 
-    def _write_row(self, ws, r: int, values: Sequence, wrapped, plain, quoted, dated, as_text) -> None:
-        """One data row: every value by its type, text with write_string only (never a formula)."""
+    def _write_row(self, ws, r: int, values: Sequence, plain, quoted, dated, as_text) -> None:
+        """One data row through xlsxwriter's cell methods (a stock worksheet): every value by its type,
+        text with write_string only (never a formula)."""
         write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
         dates = self._dates
-        if wrapped:  # spreadsheet programs do not grow rows on opening: give the height the text needs
-            lines = max(wrapped_lines(values[i] if i < len(values) else None, w) for i, w in wrapped)
-            if lines > 1:
-                _set_height(ws, r, LINE_PT * lines + 3)
         for c, value in enumerate(values):
             if value is None:
                 continue  # empty cells are left out: the column's format draws them
@@ -298,6 +308,103 @@ class TableBook:
             except OSError:
                 pass
         self.path.unlink(missing_ok=True)
+
+
+class _RowWriter:
+    """The data rows of one sheet written as whole ``<row>`` elements: the bytes stock xlsxwriter
+    (constant_memory) writes for the same cells, the same values and styles as ``_write_row``.
+
+    Stock xlsxwriter takes each cell through its A1-notation decorator, a dimension check and a
+    cell tuple, and when the next row starts turns every tuple into XML through attribute lists,
+    escaping calls and three regular expressions a string: three quarters of the export's CPU
+    went there. Here a cell is one string built from its column's reference and its style number,
+    both made once, and a row is one write. One difference, on purpose: a text that looks like
+    xlsxwriter's rich string ("<r>…</r>") is escaped as any other text; stock xlsxwriter copies it
+    into the sheet unescaped, and a clerk's "<r>a&b</r>" made the workbook unreadable.
+    """
+
+    def __init__(self, ws: StyledCellWorksheet, ncols: int, dates: dict, cell_by_cell) -> None:
+        self.dates, self.cell_by_cell = dates, cell_by_cell
+        self.refs = ['<c r="' + xl_col_to_name(c) for c in range(ncols)]
+        self.styles: dict[int, str] = {}  # id(format) -> '" s="N"': numbered on first use, as stock does
+
+    def _style(self, fmt) -> str:
+        style = self.styles[id(fmt)] = f'" s="{fmt._get_xf_index()}"'
+        return style
+
+    def write(self, ws, r: int, values: Sequence, plain, quoted, dated, as_text) -> None:
+        if r >= ws.xls_rowmax or ws.previous_row > r:  # beyond the sheet, or a row already written: stock rules
+            self.cell_by_cell(ws, r, values, plain, quoted, dated, as_text)
+            return
+        if r > ws.previous_row:
+            ws._write_single_row(r)  # the rows before (header, a row written cell by cell), as stock does first
+        refs, styles, dates, rn = self.refs, self.styles, self.dates, str(r + 1)
+        cells = []
+        first = -1
+        for c, value in enumerate(values):
+            if value is None:
+                continue  # empty cells are left out: the column's format draws them
+            t = type(value)
+            if t is str or as_text[c]:
+                if t is not str:
+                    value = safe_text(value)
+                elif len(value) > EXCEL_CELL_LIMIT or not value.isprintable():
+                    value = safe_text(value, (r, c))  # refuses what a cell cannot hold (CellTooLong)
+                if not value:
+                    continue
+                fmt = quoted[c] if value[0] in _FORMULA_FIRST and looks_like_formula(value) else plain[c]
+                tail = _inline(value)
+            elif t is int or t is float or t is Decimal:  # a Decimal as a float: 9842.40 is written 9842.4
+                fmt, tail = plain[c], _number(value if t is not Decimal else float(value))
+            elif t is bool:
+                fmt, tail = plain[c], f' t="b"><v>{int(value)}</v></c>'
+            elif isinstance(value, _dt.date):
+                serial = dates.get(value)
+                if serial is None:
+                    serial = dates[value] = _serial(value)
+                fmt, tail = dated[c], _number(serial)
+            elif isinstance(value, (int, float, Decimal)):
+                fmt, tail = plain[c], _number(float(value))
+            else:
+                value = safe_text(value)
+                if not value:
+                    continue
+                fmt, tail = (quoted[c] if looks_like_formula(value) else plain[c]), _inline(value)
+            cells.append(f"{refs[c]}{rn}{styles.get(id(fmt)) or self._style(fmt)}{tail}")
+            if first < 0:
+                first = c
+            last = c
+        if first < 0:
+            return  # nothing in the row: stock xlsxwriter writes no cell either
+        ws._check_dimensions(r, first)
+        ws._check_dimensions(r, last)
+        ws._write_row(r, None, ws.row_info.get(r))  # <row r=… ht=…>, by xlsxwriter itself
+        cells.append("</row>")
+        ws.fh.write("".join(cells))
+        ws.previous_row = r + 1  # this row is written: the next flush is of a later row
+
+
+_FLOAT_MAX = 1.7976931348623157e308
+
+
+def _number(number) -> str:
+    if not -_FLOAT_MAX <= number <= _FLOAT_MAX:  # NaN or infinity: refused, as stock xlsxwriter does
+        raise TypeError("NAN/INF not supported in write_number() without 'nan_inf_to_errors' Workbook() option")
+    return f"><v>{number:.16G}</v></c>"
+
+
+def _inline(text: str) -> str:
+    """``t="inlineStr"`` and the text, escaped as stock xlsxwriter's constant_memory mode does."""
+    if len(text) > 16383 and _utf16_len(text) > 32767:  # characters beyond U+FFFF count twice
+        text = _utf16_truncate(text, 32767)
+    if "_x" in text or not text.isprintable():  # _xHHHH_ escapes of control characters, and of "_x0041_" itself
+        text = XMLwriter._escape_control_characters(text)
+    preserve = text[0].isspace() or text[-1].isspace()  # xlsxwriter's r"^\s" or r"\s$"
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if preserve:
+        return f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return f' t="inlineStr"><is><t>{text}</t></is></c>'
 
 
 def _setup_print(ws, layout: PrintLayout) -> None:

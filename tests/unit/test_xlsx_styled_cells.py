@@ -1,6 +1,6 @@
-"""The package's worksheets write every styled cell's ``s="…"`` without xlsxwriter's escaping
-detour (a regular expression tried on an integer, then a caught TypeError, for each of millions
-of cells), and the workbook's bytes stay exactly those stock xlsxwriter writes."""
+"""The package's worksheets write their data rows whole (``xlsx_tables._RowWriter``: one string a
+row, not xlsxwriter's chain of calls a cell) and every styled cell's ``s="…"`` without xlsxwriter's
+escaping detour, and the workbook's bytes stay exactly those stock xlsxwriter writes cell by cell."""
 
 import datetime as dt
 import zipfile
@@ -18,6 +18,14 @@ ROWS = [
     [1, "5201231012010001", "王大山", Decimal("9842.40"), dt.date(2026, 3, 2), "土木结构，年久失修", 0.25],
     [2, "5201231012010002", "=1+1", None, None, "很长的说明" * 12, None],
     [3, None, "李\x07小梅", Decimal("0.00"), dt.date(1900, 3, 1), "", 1],
+    # what the whole-row writer must escape or word as xlsxwriter does
+    [4, 5201231012010003, " 前有空格", Decimal("-12.5"), dt.datetime(2026, 3, 2, 14, 30, 5), "第一行\n第二行", 0.1 + 0.2],
+    [10 ** 17, "  ", "尾有空格 ", 1e-7, None, "a & <b> \"c\"", True],
+    [6, "@开头", "_x0041_ 字面", -5, dt.date(2026, 12, 31), "制表\t符", float(2 ** 53)],
+    [7, "-5", "+86 139", 0, None, "#N/A", -0.0],
+    [None, None, "\u3000全角空格\u3000", None, None, None, None],
+    [None, None, None, None, None, None, None],
+    [9, "=SUM(A1)", "x" * 40, 12345678.9, dt.date(2100, 1, 1), "长" * 200, 3],
 ]
 
 
@@ -57,3 +65,15 @@ def test_a_cells_style_number_skips_the_escaping_detour(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsxwriter.xmlwriter.XMLwriter, "_escape_attributes", counting)
     _write(tmp_path / "ours.xlsx")
     assert seen and int not in seen, "no style number went through the stock escaping"
+
+
+def test_a_text_that_looks_like_xlsxwriters_rich_string_stays_text(tmp_path):
+    # stock xlsxwriter (constant_memory) copies "<r>…</r>" into the sheet unescaped: "<r>a&b</r>"
+    # made the whole workbook unreadable. The package writes it as the text it is.
+    from openpyxl import load_workbook
+
+    book = xlsx_tables.TableBook(tmp_path / "r.xlsx")
+    book.add_table("户表", title="t", columns=[Column("记录号", kind="int"), Column("备注")],
+                   rows=[[1, "<r>a&b</r>"], [2, "<r><t>粗体</t></r>"]])
+    ws = load_workbook(book.close(), read_only=True)["户表"]
+    assert [r[1] for r in ws.iter_rows(min_row=4, max_row=5, values_only=True)] == ["<r>a&b</r>", "<r><t>粗体</t></r>"]
