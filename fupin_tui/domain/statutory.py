@@ -18,7 +18,8 @@ here the next weekdays after the festival. What the State Council adds by moving
 here carries the status ``statutory`` and a warning on every date that used it.
 
 The lunar and solar-term dates (除夕, 端午, 中秋, 清明) come from the ``holidays`` package
-(its Chinese lunisolar calendar, maintained and covering 1901-2099); the rules of the 办法 are
+(its Chinese lunisolar calendar, maintained and covering 1901-2099), kept for 2025-2099 in
+``lunar_dates`` so that the package is imported only beyond; the rules of the 办法 are
 applied here, not taken from it.
 """
 
@@ -66,12 +67,24 @@ class StatutoryYear:
         return None
 
 
+LUNAR_NAMES = (_SPRING, _QINGMING, _DRAGON, _MOON)
+
+
 def _lunar_dates(year: int) -> dict[str, dt.date]:
-    import holidays  # lazy: only for a year without an official schedule
+    from fupin_tui.domain import lunar_dates  # the package's dates, kept: importing it costs 0.2 s
+
+    known = lunar_dates.TABLE.get(year)
+    if known is None:
+        return _library_dates(year)
+    return {name: dt.date(year, int(day[:2]), int(day[2:])) for name, day in zip(LUNAR_NAMES, known.split())}
+
+
+def _library_dates(year: int) -> dict[str, dt.date]:
+    import holidays  # lazy: only for a year without an official schedule, outside lunar_dates
 
     cn = holidays.country_holidays("CN", years=year, language="en_US")
     out: dict[str, dt.date] = {}
-    for name in (_SPRING, _QINGMING, _DRAGON, _MOON):
+    for name in LUNAR_NAMES:
         days = [d for d, n in cn.items() if name in n.split("; ") and "observed" not in n]
         if not days:
             raise LunarUnknown(f"{year}年的农历日期无法计算")

@@ -120,15 +120,20 @@ def test_stored_quality_findings_hold_until_the_day_they_could_change(demo):
 
 
 def test_check_command_on_a_township_file_does_not_import_the_orm(demo, tmp_path):
+    # nor the ``holidays`` package (0.2 s): 2027, which a deadline seen in November 2026 reaches, is
+    # counted by the 办法 from the kept lunar dates (domain.lunar_dates)
     ctx = open_context(demo, operator="张会计")
     checks._last_run.clear()  # each test has its own data folder: really run, and store
     checks.run_checks(ctx)
     ctx.db.close()
     code = ("import sys; from fupin_tui.cli import main; rc = main(['--db', sys.argv[1], 'check', '--json']); "
-            "print('ORM', 'sqlalchemy' in sys.modules or 'sqlmodel' in sys.modules, file=sys.stderr)")
+            "print('ORM', 'sqlalchemy' in sys.modules or 'sqlmodel' in sys.modules, file=sys.stderr); "
+            "from fupin_tui.domain.statutory import statutory_year; "
+            "print('holidays', 'holidays' in sys.modules, 'statutory', statutory_year.cache_info().misses, file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code, str(demo)], capture_output=True, text=True,
                          env={**__import__("os").environ, "FUPIN_TUI_TODAY": TODAY.isoformat()})
     assert "ORM False" in out.stderr, out.stderr[-800:]
+    assert "holidays False" in out.stderr and "statutory 0" not in out.stderr, out.stderr[-800:]
     assert out.stdout.lstrip().startswith("[")
 
 

@@ -63,3 +63,22 @@ def test_yearly_duties_and_p11_in_2027_carry_the_calendar_warning():
     p = ProjectData(id=1, name="产业路", year=2026, state="实施中", dates=ProjectDates(started_on=D(2026, 1, 20)))
     [f] = run_rules(CheckData(projects=(p,)), policy, D(2027, 1, 14), only=["P11"])
     assert f.severity == "即将到期" and "未含调休" in f.message
+
+
+def test_the_kept_lunar_dates_are_the_holidays_packages_for_every_year():
+    # statutory reads 2025-2099 from lunar_dates, not from ``holidays`` (0.2 s to import): the same days
+    from fupin_tui.domain import lunar_dates, statutory
+
+    assert sorted(lunar_dates.TABLE) == list(range(lunar_dates.FIRST, lunar_dates.LAST + 1))
+    for year in lunar_dates.TABLE:
+        assert statutory._lunar_dates(year) == statutory._library_dates(year), year
+
+
+def test_a_year_in_the_kept_table_does_not_import_the_holidays_package():
+    import subprocess
+    import sys
+
+    code = ("import sys; from fupin_tui.domain.statutory import statutory_year; y = statutory_year(2031); "
+            "print(len(y.festivals), 'holidays' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["7", "False"], out.stdout + out.stderr
