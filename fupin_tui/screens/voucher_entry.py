@@ -41,6 +41,7 @@ class VoucherEntryScreen(ModalScreen[int | None]):
     VoucherEntryScreen .section { color: $accent; height: 1; margin-top: 1; }
     VoucherEntryScreen #roster-fields, VoucherEntryScreen #invoice-fields { height: auto; }
     VoucherEntryScreen .-hidden { display: none; }
+    VoucherEntryScreen .-wide { column-span: 2; }  /* 路面（发票，余300,000.00元） whole at 80 columns */
     VoucherEntryScreen #payee-row { height: auto; }
     VoucherEntryScreen #payee-row > Label { width: 14; color: $text-muted; }
     VoucherEntryScreen #payee-row > SearchPicker { width: 1fr; }
@@ -77,8 +78,10 @@ class VoucherEntryScreen(ModalScreen[int | None]):
             with Grid():
                 # one budget line (a road's 路面): chosen already, the clerk starts at 金额
                 only = view.budget[0].id if len(view.budget) == 1 else None
-                yield Field("概算项目", CodeSelect([(b.label, b.id) for b in view.budget], id="budget_line_id",
-                                                   value=only, required=True))
+                budget = Field("概算项目", CodeSelect([(b.label, b.id) for b in view.budget], id="budget_line_id",
+                                                      value=only, required=True))
+                budget.add_class("-wide")
+                yield budget
                 yield Field("金额", MoneyInput(id="amount", required=True))
             with Grid(id="invoice-fields"):
                 yield Field("发票代码", TextInput(id="invoice_code"))

@@ -22,13 +22,16 @@ async def _new_voucher(app, pilot):
 
 
 async def test_the_only_budget_line_is_chosen_and_the_amount_typed_first(ctx, db_path):
-    pid, (road,) = make_project(ctx, budget=(("路面", "工程建设", "100000.00"),))
+    pid, (road,) = make_project(ctx, budget=(("路面硬化C25混凝土", "工程建设", "100000.00"),))
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
         await _new_voucher(app, pilot)
         screen = app.screen
         assert screen.query_one("#budget_line_id").value == road
-        assert "路面" in str(screen.query_one("#budget_line_id SelectCurrent #label").render())
+        shown = screen.query_one("#budget_line_id SelectCurrent #label")
+        label = screen.budget[road].label  # 路面硬化C25混凝土（发票，余100,000.00）: wrapped in half the width
+        drawn = "".join(line.text for line in shown.render_lines(shown.region.reset_offset)).strip()
+        assert drawn == label and shown.region.height == 1, (drawn, label, shown.region)  # whole, one line at 80 columns
         assert screen.focused is screen.query_one("#amount")
         assert not screen.query_one("#invoice-fields").has_class("-hidden")  # an invoice line, as 路面 is
         await pilot.press(*"1000", "enter", *"052001900111", "enter", *"00012399", "enter", *"2026-11-20", "enter",
