@@ -277,7 +277,7 @@ class SpecDialog(FormDialog):
         """18 cells, or as wide as the longest one-line label with its * (at most 24): never cut."""
         from rich.cells import cell_len
 
-        widths = [cell_len(("*" if spec.required else "") + spec.label) + 1
+        widths = [cell_len(Field.label_text(spec.label, spec.required)) + 1
                   for spec in self.specs if spec.kind != "lines"]  # a multi-line field's label wraps
         return max(18, min(24, max(widths, default=0)))
 

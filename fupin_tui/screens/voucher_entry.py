@@ -41,7 +41,7 @@ class VoucherEntryScreen(ModalScreen[int | None]):
     VoucherEntryScreen .section { color: $accent; height: 1; margin-top: 1; }
     VoucherEntryScreen #roster-fields, VoucherEntryScreen #invoice-fields { height: auto; }
     VoucherEntryScreen .-hidden { display: none; }
-    VoucherEntryScreen .-wide { column-span: 2; }  /* 路面（发票，余300,000.00元） whole at 80 columns */
+    VoucherEntryScreen .-wide { column-span: 2; }  /* 路面硬化C25混凝土（发票，余100,000.00） whole at 80 columns */
     VoucherEntryScreen #payee-row { height: auto; }
     VoucherEntryScreen #payee-row > Label { width: 14; color: $text-muted; }
     VoucherEntryScreen #payee-row > SearchPicker { width: 1fr; }

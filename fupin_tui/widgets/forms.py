@@ -250,10 +250,15 @@ class Field(Widget):
         if isinstance(widget, _Parsing):
             widget.field_label = label
 
+    @staticmethod
+    def label_text(label: str, required: bool) -> str:
+        """The label as drawn: a required field's is marked *."""
+        return ("*" if required else "") + label
+
     def compose(self) -> ComposeResult:
         required = getattr(self.widget, "required", False)
-        text = ("*" if required else "") + self.label
-        yield Label(text, classes="field-label" + (" -required" if required else ""), markup=False)
+        yield Label(self.label_text(self.label, required), classes="field-label" + (" -required" if required else ""),
+                    markup=False)
         yield self.widget
 
     def show_error(self, message: str) -> None:

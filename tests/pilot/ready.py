@@ -45,3 +45,12 @@ async def dashboard_settled(pilot) -> None:
     """工作台 draws the answer to its latest load in every panel."""
     app = pilot.app
     await until(pilot, lambda: getattr(app.screen, "settled", False) and no_worker_running(app), "工作台就绪")
+
+
+async def dossier_open(pilot, project_id: int) -> None:
+    """From 项目, the project's 档案 is on top (as Enter on its row would open it)."""
+    app = pilot.app
+    await app.switch_mode("projects")
+    await pilot.pause()
+    app.open_record(f"project:{project_id}")
+    await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen", "项目档案")

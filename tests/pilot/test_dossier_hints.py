@@ -7,7 +7,7 @@ from decimal import Decimal
 from fupin_tui.app import make_app
 from fupin_tui.services import library, projects
 from fupin_tui.services.township import villages
-from tests.pilot.ready import until
+from tests.pilot.ready import dossier_open, until
 from tests.pilot.test_dialog_kit import seen
 
 NOTES = {"2": "#budget-note", "3": "#beneficiary-note", "4": "#notice-note", "8": "#archive-note"}
@@ -25,10 +25,7 @@ async def test_each_tab_hint_names_a_bound_key_and_that_key_works(ctx, db_path):
     pid = _project(ctx)
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.switch_mode("projects")
-        await pilot.pause()
-        app.open_record(f"project:{pid}")
-        await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen", "项目档案")
+        await dossier_open(pilot, pid)
         for key, note_id in NOTES.items():
             await pilot.press(key)
             await until(pilot, lambda: app.screen.query(note_id) and str(app.screen.query_one(note_id).render()),
@@ -48,10 +45,7 @@ async def test_a_document_is_offered_the_place_of_the_one_filed_above_it(ctx, db
     pid = _project(ctx)
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.switch_mode("projects")
-        await pilot.pause()
-        app.open_record(f"project:{pid}")
-        await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen", "项目档案")
+        await dossier_open(pilot, pid)
         await pilot.press("8")
         await until(pilot, lambda: app.screen.query("#archive") and app.screen.query_one("#archive").row_count, "档案")
         await pilot.press("down", "ctrl+n")  # document 1: its place typed once
@@ -89,10 +83,7 @@ async def test_the_budget_hint_offers_void_only_before_the_plan_is_approved(ctx,
                              unit_price=Decimal("200"), spending_kind="工程建设")
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.switch_mode("projects")
-        await pilot.pause()
-        app.open_record(f"project:{pid}")
-        await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen", "项目档案")
+        await dossier_open(pilot, pid)
         await pilot.press("2")
         await until(pilot, lambda: app.screen.query("#budget-note")
                     and "共1项" in str(app.screen.query_one("#budget-note").render()), "资金概算")
@@ -106,10 +97,7 @@ async def test_the_budget_hint_offers_void_only_before_the_plan_is_approved(ctx,
         projects.perform(ctx, pid, action, values)
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.switch_mode("projects")
-        await pilot.pause()
-        app.open_record(f"project:{pid}")
-        await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen", "项目档案")
+        await dossier_open(pilot, pid)
         await pilot.press("2")
         await until(pilot, lambda: app.screen.query("#budget-note")
                     and "共1项" in str(app.screen.query_one("#budget-note").render()), "资金概算")

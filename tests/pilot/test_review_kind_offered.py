@@ -1,13 +1,12 @@
 """批复实施方案 starts on the review the amount calls for (P06), so the usual case costs no keys."""
 
-from datetime import date
 from decimal import Decimal
 
 from fupin_tui.app import make_app
 from fupin_tui.models.projects import Project
 from fupin_tui.services import library, projects
 from fupin_tui.services.township import villages
-from tests.pilot.ready import until
+from tests.pilot.ready import dossier_open, until
 from tests.pilot.test_dialog_kit import seen
 
 
@@ -29,10 +28,7 @@ async def test_plan_approval_offers_office_review_below_the_threshold_and_saves_
     pid = _plan_submitted(ctx, "200000")
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.switch_mode("projects")
-        await pilot.pause()
-        app.open_record(f"project:{pid}")
-        await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen", "项目档案")
+        await dossier_open(pilot, pid)
         await pilot.press("ctrl+b")
         await until(pilot, lambda: hasattr(app.screen, "actions") and "批复实施方案" in app.screen.actions, "办理菜单")
         await pilot.press(*["down"] * app.screen.actions.index("批复实施方案"), "enter")
