@@ -252,42 +252,17 @@ class TableBook:
         return r - (FIRST_DATA_ROW - 1)
 
     def _write_row(self, ws, r: int, values: Sequence, plain, quoted, dated, as_text) -> None:
-        """One data row through xlsxwriter's cell methods (a stock worksheet): every value by its type,
+        """One data row through xlsxwriter's cell methods (a stock worksheet), each value as ``_cell`` says:
         text with write_string only (never a formula)."""
-        write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
+        writers = {"s": ws.write_string, "n": ws.write_number, "b": ws.write_boolean}
         dates = self._dates
         for c, value in enumerate(values):
             if value is None:
                 continue  # empty cells are left out: the column's format draws them
-            t = type(value)
-            if t is str:
-                if len(value) > EXCEL_CELL_LIMIT or not value.isprintable():
-                    value = safe_text(value, (r, c))  # refuses what a cell cannot hold (CellTooLong)
-                if not value:
-                    continue
-                if value[0] in _FORMULA_FIRST and looks_like_formula(value):
-                    write_string(r, c, value, quoted[c])
-                else:
-                    write_string(r, c, value, plain[c])
-            elif as_text[c]:
-                write_string(r, c, safe_text(value), plain[c])
-            elif t is int or t is float:
-                write_number(r, c, value, plain[c])
-            elif t is Decimal:  # as a float: 9842.40 is written 9842.4, as openpyxl wrote it
-                write_number(r, c, float(value), plain[c])
-            elif t is bool:
-                write_boolean(r, c, value, plain[c])
-            elif isinstance(value, _dt.date):
-                serial = dates.get(value)
-                if serial is None:
-                    serial = dates[value] = _serial(value)
-                write_number(r, c, serial, dated[c])
-            elif isinstance(value, (int, float, Decimal)):
-                write_number(r, c, float(value), plain[c])
-            else:
-                text = safe_text(value)
-                if text:
-                    write_string(r, c, text, quoted[c] if looks_like_formula(text) else plain[c])
+            cell = _cell(value, r, c, plain, quoted, dated, as_text, dates)
+            if cell is not None:
+                kind, value, fmt = cell
+                writers[kind](r, c, value, fmt)
 
     # --- finishing -------------------------------------------------------------
 
@@ -312,7 +287,7 @@ class TableBook:
 
 class _RowWriter:
     """The data rows of one sheet written as whole ``<row>`` elements: the bytes stock xlsxwriter
-    (constant_memory) writes for the same cells, the same values and styles as ``_write_row``.
+    (constant_memory) writes for the same cells; what each value becomes is ``_cell``'s, as for ``_write_row``.
 
     Stock xlsxwriter takes each cell through its A1-notation decorator, a dimension check and a
     cell tuple, and when the next row starts turns every tuple into XML through attribute lists,
@@ -344,32 +319,14 @@ class _RowWriter:
         for c, value in enumerate(values):
             if value is None:
                 continue  # empty cells are left out: the column's format draws them
-            t = type(value)
-            if t is str or as_text[c]:
-                if t is not str:
-                    value = safe_text(value)
-                elif len(value) > EXCEL_CELL_LIMIT or not value.isprintable():
-                    value = safe_text(value, (r, c))  # refuses what a cell cannot hold (CellTooLong)
-                if not value:
-                    continue
-                fmt = quoted[c] if value[0] in _FORMULA_FIRST and looks_like_formula(value) else plain[c]
+            cell = _cell(value, r, c, plain, quoted, dated, as_text, dates)
+            if cell is None:
+                continue
+            kind, value, fmt = cell
+            if kind == "s":
                 tail = _inline(value)
-            elif t is int or t is float or t is Decimal:  # a Decimal as a float: 9842.40 is written 9842.4
-                fmt, tail = plain[c], _number(value if t is not Decimal else float(value))
-            elif t is bool:
-                fmt, tail = plain[c], f' t="b"><v>{int(value)}</v></c>'
-            elif isinstance(value, _dt.date):
-                serial = dates.get(value)
-                if serial is None:
-                    serial = dates[value] = _serial(value)
-                fmt, tail = dated[c], _number(serial)
-            elif isinstance(value, (int, float, Decimal)):
-                fmt, tail = plain[c], _number(float(value))
             else:
-                value = safe_text(value)
-                if not value:
-                    continue
-                fmt, tail = (quoted[c] if looks_like_formula(value) else plain[c]), _inline(value)
+                tail = _number(value) if kind == "n" else f' t="b"><v>{int(value)}</v></c>'
             cells.append(f"{refs[c]}{rn}{styles.get(id(fmt)) or self._style(fmt)}{tail}")
             if first < 0:
                 first = c
@@ -382,6 +339,38 @@ class _RowWriter:
         cells.append("</row>")
         ws.fh.write("".join(cells))
         ws.previous_row = r + 1  # this row is written: the next flush is of a later row
+
+
+def _cell(value, r: int, c: int, plain, quoted, dated, as_text, dates: dict):
+    """What one data value becomes, for either writer: ("s" text / "n" number / "b" boolean, the value
+    to write, its format), or None for no cell. Text is only ever text (a formula-like one gets the
+    quoted format); a date is its serial number."""
+    t = type(value)
+    if t is str or as_text[c]:  # an ID, account or code number stays text even when it is a number
+        if t is not str:
+            value = safe_text(value)
+        elif len(value) > EXCEL_CELL_LIMIT or not value.isprintable():
+            value = safe_text(value, (r, c))  # refuses what a cell cannot hold (CellTooLong)
+        if not value:
+            return None
+        return "s", value, quoted[c] if value[0] in _FORMULA_FIRST and looks_like_formula(value) else plain[c]
+    if t is int or t is float:
+        return "n", value, plain[c]
+    if t is Decimal:  # as a float: 9842.40 is written 9842.4, as openpyxl wrote it
+        return "n", float(value), plain[c]
+    if t is bool:
+        return "b", value, plain[c]
+    if isinstance(value, _dt.date):
+        serial = dates.get(value)
+        if serial is None:
+            serial = dates[value] = _serial(value)
+        return "n", serial, dated[c]
+    if isinstance(value, (int, float, Decimal)):
+        return "n", float(value), plain[c]
+    value = safe_text(value)
+    if not value:
+        return None
+    return "s", value, quoted[c] if looks_like_formula(value) else plain[c]
 
 
 _FLOAT_MAX = 1.7976931348623157e308
