@@ -49,6 +49,9 @@ class ProjectListScreen(Screen):
         super().__init__()
         self.rows = []
         self.ready = False  # ScreenResume arrives before the first mount
+        self._asked = 0  # fetches asked for; ``_shown`` of them drawn (Enter waits for the last)
+        self._shown = 0
+        self._open_when_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,35 +80,62 @@ class ProjectListScreen(Screen):
         self.load()
 
     @on(Input.Submitted, "#project-filter")
-    def _filter_done(self) -> None:
-        self.query_one(DataTable).focus()
+    def _filter_done(self, event: Input.Submitted) -> None:
+        """Enter opens the highlighted project (the first match), as in 建档立卡; typed before the
+        list of what was typed is drawn, it waits for that list, not the one still on screen."""
+        event.stop()
+        if self._shown < self._asked:
+            self._open_when_shown = True
+        else:
+            self._open_highlighted()
+
+    def _open_highlighted(self) -> None:
+        if self.selected() is None:
+            self.notify("没有找到符合条件的项目。", severity="warning")
+            return
+        self.action_open()
+
+    def on_key(self, event) -> None:
+        # Down in the filter goes to the list, to highlight another match (the list has its own Down)
+        if event.key == "down" and self.focused is self.query_one("#project-filter", Input):
+            event.stop()
+            self.query_one(DataTable).focus()
 
     def load(self) -> None:
-        self._fetch(self.query_one("#project-filter", Input).value)
+        self._asked += 1
+        self._fetch(self.query_one("#project-filter", Input).value, self._asked)
 
     @work(thread=True, exclusive=True, group="project-list")
-    def _fetch(self, text: str) -> None:
+    def _fetch(self, text: str, asked: int) -> None:
         from fupin_tui.services import projects
 
         text = text.strip()
         state = text if text in STATE_WORDS else ""
         rows = projects.list_projects(self.app.ctx, text="" if state else text, state=state)
-        self.app.call_from_thread(self._show, rows)
+        self.app.call_from_thread(self._show, rows, asked)
 
-    def _show(self, rows) -> None:
-        self.rows = rows
+    def _show(self, rows, asked: int) -> None:
+        if asked < self._asked:
+            return  # an older filter's answer, arriving late: the newer one is on its way
+        self._shown = asked
         table = self.query_one(DataTable)
-        keep = table.cursor_row
+        # the same project stays highlighted (back from its dossier); a new filter starts on its first match
+        before = self.selected()
+        keep = next((i for i, r in enumerate(rows) if before is not None and r.id == before.id), 0)
+        self.rows = rows
         table.clear()
         for r in rows:
             state = r.state + (f"/{r.side_state}" if r.side_state else "")
             table.add_row(str(r.year), r.village, r.name, state, format_money(r.subsidy),
                           r.archive + ("" if r.archive_complete else " 缺"), r.file_number)
         if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+            table.move_cursor(row=keep)
         complete = sum(1 for r in rows if r.archive_complete)
         self.query_one("#project-count", Static).update(
             f"共{len(rows)}个项目，档案齐全{complete}个。Enter 打开档案，{km.shown('library')} 项目库（在库里申报新项目）")
+        if self._open_when_shown:
+            self._open_when_shown = False
+            self._open_highlighted()
 
     def selected(self):
         index = self.query_one(DataTable).cursor_row
