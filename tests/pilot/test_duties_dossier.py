@@ -11,6 +11,7 @@ from fupin_tui.context import open_context
 from fupin_tui.demo import generate
 from fupin_tui.models import EnterpriseCondition, Entity, Procurement, Project
 from fupin_tui.services import checks
+from tests.pilot.ready import until
 from tests.screen_text import screen_text
 
 
@@ -95,7 +96,8 @@ async def test_a_contract_is_recorded_on_the_procurement_tab_and_an_amount_not_m
         new = rows[-1]
         assert (new.contract_name, str(new.contract_amount), new.method, new.sunshine_note) == (
             "便民桥护栏", "80000.00", "阳光操作", "cunmin daibiao bixuan")
-        assert "便民桥护栏" in screen_text(app) and "80,000.00" in screen_text(app)
+        # the tab redraws on the change signal, after the save: wait for it as the clerk's eye would
+        await until(pilot, lambda: "便民桥护栏" in screen_text(app) and "80,000.00" in screen_text(app), "新合同显示")
 
 
 async def test_supervision_entry_in_the_future_is_refused_then_recorded(db):
@@ -121,7 +123,7 @@ async def test_supervision_entry_in_the_future_is_refused_then_recorded(db):
         await pilot.pause()
         with app.ctx.read() as s:
             assert s.get(Project, project_id).supervision_entered_on == date(2026, 11, 26)
-        assert "涉农资金监管系统录入：2026-11-26" in screen_text(app)
+        await until(pilot, lambda: "涉农资金监管系统录入：2026-11-26" in screen_text(app), "录入日期显示")
 
 
 async def test_an_enterprise_condition_finding_opens_the_linkage_screen_where_it_is_recorded(db):
@@ -150,7 +152,7 @@ async def test_an_enterprise_condition_finding_opens_the_linkage_screen_where_it
                                                            EnterpriseCondition.condition == "积极参与三变改革")).one()
             assert s.get(Entity, entity_id).kind == "企业"
         assert got.evidence == "sanbian xieyi 2026-1"
-        assert "五项条件均有证明材料" in screen_text(app)
+        await until(pilot, lambda: "五项条件均有证明材料" in screen_text(app), "五项条件显示")
 
 
 PART_B = {"P22", "P23", "P24", "P25", "P26", "P27", "L05", "H10", "H11", "H12", "H13", "H14"}
