@@ -163,6 +163,18 @@ def _m9_check_facts(con) -> None:
 
 
 MIGRATIONS[9] = _m9_check_facts
+
+
+def _m10_household_list_index(con) -> None:
+    """The search box's covering index (issue 18: a keystroke counts matches over it); both engines."""
+    from fupin_tui.models.registry import HOUSEHOLD_LIST_COLUMNS, HOUSEHOLD_LIST_INDEX
+
+    cur = con.cursor()
+    cur.execute(f"CREATE INDEX IF NOT EXISTS {HOUSEHOLD_LIST_INDEX} ON household ({', '.join(HOUSEHOLD_LIST_COLUMNS)})")
+    cur.close()
+
+
+MIGRATIONS[10] = _m10_household_list_index
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
