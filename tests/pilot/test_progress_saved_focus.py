@@ -27,6 +27,11 @@ async def test_after_saving_progress_the_cursor_is_in_the_project_box(ctx, db_pa
         assert seen(picker.input)
         assert service.current_share(app.ctx, pid) * 100 == 60
         assert "当前进度60%" in screen_text(app)
+        # the emptied report is not "wrong" because the cursor left it: no 不能为空 after a good save
+        await pilot.pause()
+        await pilot.pause()
+        assert not [e for e in app.screen.query(".field-error") if e.display], screen_text(app)
+        assert "不能为空" not in screen_text(app)
         await pilot.press(*"xzc")  # the old name was selected: typing replaces it
         await until(pilot, lambda: picker.input.value == "xzc", "输入替换旧项目名")
 
