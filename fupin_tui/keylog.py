@@ -1,8 +1,13 @@
 """A raw key log for finding lost keys in a real terminal (FUPIN_TUI_KEYLOG=/path/keys.log).
 
 Off unless the variable is set. Each line: time, where the key was (``app`` when the App routed it, ``held``
-when it waits for the key before it, ``got`` when an input handled it), the key, the screen, the focused widget, and the input's value
-after it. Compared with what tmux/script sent, it tells keys lost before Textual from keys lost in it.
+when it waits for the key before it, ``got`` when an input's key handler had it, ``bound`` when a binding
+had it), the key, the screen, the focused widget, and the input's value after it. Compared with what
+tmux/script sent, it tells keys lost before Textual from keys lost in it.
+
+Read ``got`` for typed characters and ``bound`` for keys that are bindings (Backspace, End, Tab, Ctrl+S):
+an input's handler sees Backspace before the binding deletes, so ``got backspace`` shows the value
+before it (read alone, the first of seven Backspaces looked lost).
 """
 
 from __future__ import annotations
@@ -40,13 +45,27 @@ def write(where: str, key: str, screen: object, focused: object, value: str | No
 
 
 def watch_inputs() -> None:
-    """Log every key an Input handles, with its value after (installed once, only when enabled)."""
+    """Log every key an Input handles, and every key a binding handles, with the value after (installed
+    once, only when enabled)."""
+    from textual.app import App
     from textual.widgets import Input
 
+    if getattr(Input._on_key, "keylog", False):
+        return  # a second app in one process: one line a key, not two
     original = Input._on_key
 
     async def logged(self, event) -> None:
         await original(self, event)
         write("got", event.key, self.screen, self, self.value)
 
+    logged.keylog = True
     Input._on_key = logged
+
+    app_key = App._on_key
+
+    async def bound(self, event) -> None:  # a key no widget stopped: the App runs its binding here
+        await app_key(self, event)
+        focused = self.focused
+        write("bound", event.key, self.screen, focused, focused.value if isinstance(focused, Input) else None)
+
+    App._on_key = bound

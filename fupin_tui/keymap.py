@@ -91,6 +91,8 @@ BY_ID: dict[str, KeyDef] = {k.id: k for k in KEYS}
 BUILTIN_MEANINGS: dict[str, str] = {
     "up": "上一行", "down": "下一行", "left": "左移", "right": "右移",
     "pageup": "上一页", "pagedown": "下一页", "home": "开头", "end": "末尾",
+    # a field is cleared by selecting it (Ctrl+A / Ctrl+K are the key map's, not the field's)
+    "shift+home": "选中到开头，再输入即替换", "shift+end": "选中到末尾，再输入即替换",
     "tab": "下一栏", "shift+tab": "上一栏", "space": "选中或展开",
     "ctrl+c": "复制所选文字", "ctrl+v": "粘贴", "backspace": "删除左边一个字", "delete": "删除右边一个字",
 }
@@ -209,6 +211,8 @@ def markdown_table() -> str:
         "",
         "同一个键在每个页面含义相同。F1 显示当前页面可用的键，Ctrl+P 打开命令面板（可按拼音查找）。",
         "文字输入框里用 Home/End/Del/退格 编辑，Ctrl+C/Ctrl+V 复制粘贴；其余 Ctrl 键一律是下表的含义。",
+        "用 Tab 或 Enter 进入一栏时整栏已选中，直接输入即替换（改数字不用先退格）；"
+        "栏内按 Shift+Home 选中光标前的文字，再输入即替换。",
         "",
         "改键：在配置文件夹放一个 `keymap.toml`，写法如下；编号见下表第一列。",
         "启动时检查：编号不存在、键名无效、或改后与另一个键冲突的，不采用并在屏幕上说明。",

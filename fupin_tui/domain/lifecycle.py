@@ -275,6 +275,10 @@ def _refuse(message: str, rule: str | None = None, section: str | None = None) -
 # --------------------------------------------------------------------------- fields
 
 
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
 def fields_for(action: str, facts: ProjectFacts, policy) -> list[FieldSpec]:
     """The fields the dialog asks for this action on this project, and nothing else."""
     spec = ACTIONS[action]
@@ -288,8 +292,9 @@ def fields_for(action: str, facts: ProjectFacts, policy) -> list[FieldSpec]:
         out += [FieldSpec("subsidy", "批复财政补助（元）", "money"),
                 FieldSpec("fund_plan_issued_on", "省资金计划下达日期", "date", required=False)]
     elif action == "上报实施方案":
-        out += [FieldSpec("planned_start", "计划开工日期", "date"),
-                FieldSpec("planned_end", "计划完工日期", "date")]
+        # the plan's dates carry over from 入库 (the library entry), so they are not typed twice
+        out += [FieldSpec("planned_start", "计划开工日期", "date", default=_iso(facts.planned_start)),
+                FieldSpec("planned_end", "计划完工日期", "date", default=_iso(facts.planned_end))]
     elif action == "批复实施方案":
         # P06 (二(三)): the county's review as it was done; the rule then checks it against the amount
         out.append(FieldSpec("review_kind", "审查方式", "choice", choices=REVIEW_KINDS,

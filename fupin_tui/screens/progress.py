@@ -9,6 +9,7 @@ from fupin_tui.domain.disbursement import pct
 from fupin_tui.services import progress as service
 from fupin_tui.screens.project_pick import ProjectPickScreen
 from fupin_tui.screens.progress_panel import ProgressPanel
+from fupin_tui.widgets.search_picker import SearchPicker
 
 
 class ProgressEntryScreen(ProjectPickScreen):
@@ -44,3 +45,5 @@ class ProgressEntryScreen(ProjectPickScreen):
     @on(ProgressPanel.Saved)
     def _saved(self, event: ProgressPanel.Saved) -> None:
         self._update_title()
+        # the report is done: back to the project box (its text selected), so the next project is typed at once
+        self.query_one(SearchPicker).focus()

@@ -171,7 +171,7 @@ class ProgressPanel(Vertical):
             return
         for f in self.query(Field):
             if f.widget.id != "reported_on":
-                f.widget.set_value(None)
+                f.empty()
         self.refresh_data()
         self.notify("进度已保存")
         self.post_message(self.Saved(self.project_id, report_id))

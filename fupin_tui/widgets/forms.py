@@ -290,9 +290,25 @@ class Field(Widget):
         self.clear_error()
         return value
 
+    _emptied = False
+
+    def empty(self) -> None:
+        """Emptied by the program for the next entry (a report just saved): not "wrong" until the
+        clerk types in it, so the cursor leaving it shows no 不能为空 (the next save still checks it)."""
+        self.widget.set_value(None)
+        self.clear_error()
+        self._emptied = True
+
+    @on(Input.Changed)
+    def _typed_in(self, event: Input.Changed) -> None:
+        if event.input is self.widget and event.value:
+            self._emptied = False
+
     @on(Input.Blurred)
     def _validate_on_blur(self, event: Input.Blurred) -> None:
         if event.input is self.widget:
+            if self._emptied and not event.input.value:
+                return
             try:
                 self.validate()
             except InputError:

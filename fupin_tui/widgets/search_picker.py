@@ -80,6 +80,11 @@ class SearchPicker(Vertical):
     def _enter(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
+        if len(self._matches) == 1 and self._matches[0][0].strip() == text:
+            # Enter on the label of the record picked before (back in the box after a save): pick it
+            # again; searching for the label itself finds nothing, and Enter seemed to do nothing
+            self._pick(0)
+            return
         if len(text) >= self.min_chars:  # do not rely on a lookup still running in the worker
             self._matches = list(self.search(text))
         if self._matches:

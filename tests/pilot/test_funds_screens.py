@@ -43,6 +43,9 @@ async def _enter_progress(app, pilot, share: str):
     await pilot.pause()
     if not app.screen.query("ProgressPanel"):
         await _pick_project(app, pilot)
+    else:  # back in the project box since the last save: Enter on its name opens the report again
+        await pilot.press("enter")
+        await pilot.pause()
     await pilot.press(*share, "ctrl+s")
     await pilot.pause()
     await app.switch_mode("funds")

@@ -73,3 +73,22 @@ async def test_a_click_and_a_value_put_in_wipe_nothing(app, ctx, household_id):
         wage.set_value(Decimal("8000"))  # a refill or a restored draft while the field has the focus
         await pilot.press("1")
         assert wage.value == "8000.001"  # appended: the old selection did not eat the new value
+
+
+async def test_inside_a_field_shift_home_selects_it_and_f1_says_so(app, ctx, household_id):
+    """Back in a field already entered (the cursor at its end), Ctrl+A/Ctrl+K are the key map's, not
+    the field's: Shift+Home selects what is before the cursor and typing replaces it. F1 names the key,
+    so the clerk finds it rather than pressing Backspace once a character."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _open(app, pilot, household_id)
+        wage = form.query_one("#wage_income")
+        wage.focus()
+        await pilot.press("end", "f1")
+        await until(pilot, lambda: type(app.screen).__name__ == "KeyHelpScreen", "F1")
+        here = app.screen.query_one("#key-help-here")
+        text = str(here.render())
+        assert "Shift+Home" in text and "选中到开头，再输入即替换" in text
+        await pilot.press("escape")
+        await until(pilot, lambda: app.focused is wage, "back in 工资性收入")
+        await pilot.press("shift+home", *"800")
+        assert wage.value == "800"
