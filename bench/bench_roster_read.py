@@ -1,6 +1,6 @@
 """Roster import and sheet reading: peak memory and time against bare calamine (issue 12 item 7).
 
-    python bench/bench_roster_read.py --work /tmp/h12 --rows 20000 --rows 199999 [--runs 2]
+    python bench/bench_roster_read.py --work /tmp/h12 --rows 20000 --rows 199999 [--runs 2] [--chinese-names]
     FUPIN_BENCH_ROOT=/work/main python bench/bench_roster_read.py ...   # the same on another checkout
 
 Makes a township-style roster under ``--work`` (title merged over the columns, 村 merged down each
@@ -43,8 +43,20 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def write_roster(path: Path, rows: int, seed: int = 1) -> None:
-    """``rows`` sheet rows in all (title and header included), households of 1–6 members."""
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华文玉珍凤红梅玲建国志成德福寿山海林春云飞燕兵辉鹏宇浩然欣怡子涵俊杰嘉豪思雨婷雪慧佳琪晨阳光荣富贵金银铁柱石头二狗小花翠莲"
+
+
+def _chinese_name(rng: random.Random) -> str:
+    """Two or three characters, as most township names are: a roster of them has ~all different names."""
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2, 2))))
+
+
+def write_roster(path: Path, rows: int, seed: int = 1, chinese_names: bool = False) -> None:
+    """``rows`` sheet rows in all (title and header included), households of 1–6 members.
+
+    ``chinese_names``: real-looking 2–3 character names (most of them different) instead of
+    户主N / 成员N-k, as a real township's roster has."""
     import xlsxwriter
 
     from fupin_tui.domain.idcard import check_digit
@@ -61,7 +73,7 @@ def write_roster(path: Path, rows: int, seed: int = 1) -> None:
         village = VILLAGES[min((r - 2) // per_village, len(VILLAGES) - 1)]
         household += 1
         size = min(rng.randint(1, 6), rows - r)
-        head = f"户主{household}"
+        head = _chinese_name(rng) if chinese_names else f"户主{household}"
         for k in range(size):
             while True:
                 born = date(1940 + rng.randrange(80), 1 + rng.randrange(12), 1 + rng.randrange(28))
@@ -69,7 +81,7 @@ def write_roster(path: Path, rows: int, seed: int = 1) -> None:
                 if first17 not in used:
                     used.add(first17)
                     break
-            ws.write_row(r, 1, [f"{village[0]}{household:05d}", head, size, head if k == 0 else f"成员{household}-{k}",
+            ws.write_row(r, 1, [f"{village[0]}{household:05d}", head, size, head if k == 0 else (_chinese_name(rng) if chinese_names else f"成员{household}-{k}"),
                                 RELATIONS[k], first17 + check_digit(first17), f"138{rng.randrange(10**8):08d}"])
             r += 1
     # 村 merged down each village's rows, its value in the first cell only (as WPS saves it)
@@ -169,6 +181,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, action="append", help="sheet rows of a roster (repeatable)")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--jobs", default="calamine,stream,dry,import")
+    parser.add_argument("--chinese-names", action="store_true", help="2-3 character names, mostly different")
     parser.add_argument("--job")
     parser.add_argument("args", nargs="*")
     args = parser.parse_args()
@@ -184,9 +197,9 @@ def main() -> None:
     print(f"| {'sheet rows':>10} | {'job':<9} | {'wall s':>7} | {'peak MB':>7} |")
     print(f"|{'-' * 12}|{'-' * 11}|{'-' * 9}|{'-' * 9}|")
     for rows in args.rows or [20000]:
-        roster = args.work / f"roster-{rows}.xlsx"
+        roster = args.work / f"roster-{rows}{'-cn' if args.chinese_names else ''}.xlsx"
         if not roster.exists():
-            write_roster(roster, rows)
+            write_roster(roster, rows, chinese_names=args.chinese_names)
         results: dict[str, list[dict]] = {}
         for _ in range(args.runs):
             for job in args.jobs.split(","):

@@ -31,7 +31,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui import sheets as schema
 from fupin_tui.sheets import F, Sheet
-from fupin_tui.excel.styles import STRIPPED, Column, StrippedCell, stripped_lines
+from fupin_tui.excel.styles import Column, StrippedCell, pending_stripped, stripped_lines
 from fupin_tui.excel.styles import stripped_heading as styles_heading
 from fupin_tui.excel.xlsx_tables import TableBook
 from fupin_tui.filenames import open_private
@@ -528,7 +528,8 @@ def write_book(ctx: AppContext, job: BookJob, counter: _Counter) -> dict:
     """Write one workbook of the package into ``job.work``; its manifest entry. Nothing is left on failure."""
     name, subtitle, scope = job.township_name, job.subtitle, job.scope
     book_file = TableBook(Path(job.work) / job.book, tmpdir=job.work)
-    mark = len(STRIPPED)
+    pending = pending_stripped()  # this thread's: an export in a worker thread keeps its own
+    mark = len(pending)
     try:
         sheets_meta = []
         if job.book == schema.CHECKS:
@@ -553,12 +554,12 @@ def write_book(ctx: AppContext, job: BookJob, counter: _Counter) -> dict:
                                                                    functools.partial(_labelled, "项目记录号", 0)))
             sheets_meta.append({"name": "期限", "rows": rows, "columns": [c.header for c in DEADLINE_COLUMNS],
                                 "shown_only": True})
-        return {**_save(book_file, sheets_meta), "stripped": STRIPPED[mark:]}
+        return {**_save(book_file, sheets_meta), "stripped": pending[mark:]}
     except BaseException:
         book_file.discard()
         raise
     finally:
-        del STRIPPED[mark:]
+        del pending[mark:]
 
 
 # --------------------------------------------------------------------------- the second core

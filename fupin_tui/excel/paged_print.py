@@ -112,7 +112,8 @@ def write_paged_table(ws, *, title: str, subtitle: str, columns: list[Column], r
     _total_row(ws, r, columns, label_col, f"合计（{len(rows)}{count_label}）", sums, grand, paging.row_pt, bold=True)
     r += 1
     r += 1  # a blank line before the signatures
-    for text in footer_lines:
+    for text in footer_lines:  # 制表人：<operator> — a name typed before the checks, say
+        report_if_stripped(title, 0, "表尾", text, record)
         _line(ws, r, text, 10, align="left", height=LINE_PT, last_col=last_col)
         r += 1
     ws.print_area = f"A1:{last_col}{r - 1}"

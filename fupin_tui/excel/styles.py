@@ -30,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
@@ -116,11 +117,26 @@ class CellTooLong(DomainError):
                          f"{EXCEL_CELL_LIMIT} 个字。为免被截断，没有生成文件；请先把这一项改短或分成几项。")
 
 
-# Cells whose control characters were removed (Excel cannot hold them), in this process: data
-# typed before the input checks existed may hold them, and nothing leaves the machine changed
-# without a word. Every writer reports each such cell with `report_stripped`; an export or a
-# printout then lists them, each with the record to open and fix.
-STRIPPED: list = []  # StrippedCell entries once reported, (row index, column index, text) pending before
+# Cells whose control characters were removed (Excel cannot hold them): data typed before the
+# input checks existed may hold them, and nothing leaves the machine changed without a word.
+# Every writer reports each such cell with `report_stripped`; an export or a printout then lists
+# them, each with the record to open and fix.
+#
+# The list is context-local, not one list of the process: the app writes exports and printouts
+# in worker threads, and two of them at once must neither mix their reports nor take (delete)
+# each other's. `collect_stripped` gives its block a fresh list of its own; outside one, each
+# thread (context) has its own list, `pending_stripped()`.
+_STRIPPED: ContextVar[list | None] = ContextVar("fupin_stripped_cells", default=None)
+
+
+def pending_stripped() -> list:
+    """This context's reports not yet taken: StrippedCell entries, and (row index, column index, text)
+    left by `safe_text` for the table writer to label (`label_stripped`)."""
+    cells = _STRIPPED.get()
+    if cells is None:
+        cells = []
+        _STRIPPED.set(cells)
+    return cells
 
 
 @dataclass(frozen=True)
@@ -171,7 +187,7 @@ def report_stripped(table: str, row: int, column: str, text: str, record: str = 
     ("户编号 …") say whose record it is, so the clerk can open it and fix it.
     """
     entry = StrippedCell(table, row, column, removed_characters(text), record, number)
-    STRIPPED.append(entry)
+    pending_stripped().append(entry)
     return entry
 
 
@@ -183,28 +199,33 @@ def report_if_stripped(table: str, row: int, column: str, value: Any, whose: tup
 
 @contextmanager
 def collect_stripped() -> Iterator[list[StrippedCell]]:
-    """The cells reported while the block writes a file (a printout): the list is filled on leaving."""
-    mark = len(STRIPPED)
+    """The cells reported while the block writes a file (a printout): the list is filled on leaving.
+
+    The block reports into a list of its own (in this thread, or this task), so a printout in one
+    worker thread never lists, nor takes, what an export in another reports meanwhile."""
+    own: list = []
+    token = _STRIPPED.set(own)
     cells: list[StrippedCell] = []
     try:
         yield cells
     finally:
-        cells.extend(x for x in STRIPPED[mark:] if isinstance(x, StrippedCell))
-        del STRIPPED[mark:]
+        _STRIPPED.reset(token)
+        cells.extend(x for x in own if isinstance(x, StrippedCell))
 
 
 def label_stripped(mark: int, title: str, columns: list, row_no, record=None) -> None:
     """Report the cells left pending since ``mark`` (``row_no(r)``: the row as shown; ``record(r)``:
     (record, number) of row index r, or None)."""
-    entries = STRIPPED[mark:]
-    del STRIPPED[mark:]
+    pending = pending_stripped()
+    entries = pending[mark:]
+    del pending[mark:]
     for entry in entries:
         if isinstance(entry, tuple):
             r, c, text = entry
             rec, number = (record(r) if record is not None else None) or ("", "")
             report_stripped(title, row_no(r), columns[c].header, text, rec, number)
         else:
-            STRIPPED.append(entry)
+            pending.append(entry)
 
 
 def safe_text(value: Any, at: tuple[int, int] | None = None) -> str:
@@ -222,8 +243,8 @@ def safe_text(value: Any, at: tuple[int, int] | None = None) -> str:
     if text.isprintable():  # the usual case, checked in C: nothing to remove
         return text
     cleaned = ILLEGAL_CHARACTERS_RE.sub("", text)
-    if at is not None and cleaned != text:  # a data cell: reported (`STRIPPED`), not changed silently
-        STRIPPED.append((*at, text))
+    if at is not None and cleaned != text:  # a data cell: reported (`pending_stripped`), not changed silently
+        pending_stripped().append((*at, text))
     return cleaned
 
 

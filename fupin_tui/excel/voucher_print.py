@@ -17,7 +17,7 @@ from fupin_tui.context import AppContext
 from fupin_tui.domain.disbursement import ROSTER
 from fupin_tui.domain.errors import DomainError
 from fupin_tui.domain.money import amount_in_words, format_money
-from fupin_tui.excel.styles import Column, safe_text, signature_text, write_table
+from fupin_tui.excel.styles import Column, report_if_stripped, safe_text, signature_text, write_table
 from fupin_tui.services.funds import ProjectFunds, VoucherRow, project_funds
 from fupin_tui.filenames import safe_name, save_workbook
 
@@ -45,7 +45,8 @@ def _voucher(funds: ProjectFunds, voucher_id: int) -> VoucherRow:
     return v
 
 
-def _footer(ws, label: str, total, operator: str) -> None:
+def _footer(ws, label: str, total, operator: str, title: str = "", record: tuple[str, str] | None = None) -> None:
+    report_if_stripped(title or ws.title, 0, "经办人", operator, record)  # a name typed before the checks
     ws.append([])
     ws.append([safe_text(f"{label}合计：{format_money(total)}元")])
     ws.append([safe_text(f"大写金额（人民币）：{amount_in_words(total)}")])
@@ -67,9 +68,9 @@ def write_voucher_sheet(ws, funds: ProjectFunds, v: VoucherRow, operator: str, t
     subtitle = (f"项目：{funds.name}    凭证号：{v.voucher_no}    制单日期：{v.made_on.isoformat()}    "
                 f"{tranche}    批复补助{format_money(funds.subsidy)}元    {deposit}"
                 + ("    最终报账" if v.is_final else ""))
-    write_table(ws, title=f"{township}财政专项扶贫资金报账单", columns=VOUCHER_COLUMNS, rows=rows,
-                subtitle=subtitle, signatures=(), record=(f"project:{funds.project_id}", f"凭证号 {v.voucher_no}"))
-    _footer(ws, "本单", v.total, operator)
+    title, record = f"{township}财政专项扶贫资金报账单", (f"project:{funds.project_id}", f"凭证号 {v.voucher_no}")
+    write_table(ws, title=title, columns=VOUCHER_COLUMNS, rows=rows, subtitle=subtitle, signatures=(), record=record)
+    _footer(ws, "本单", v.total, operator, title, record)
 
 
 def voucher_workbook(ctx: AppContext, project_id: int, funds: ProjectFunds, voucher_id: int) -> Workbook:

@@ -416,24 +416,30 @@ class SharedStrings:
     """A book's shared strings held compactly: one UTF-8 blob and where each string ends.
 
     A 199,999-row roster has ~700,000 of them (every name, ID number and phone); as str objects
-    (and interned) they took ~80 MB, here ~20 MB. A cell's text is decoded when its row is read;
-    short ones (村名, 性别, 关系: the texts repeated down a column) are one object each, shared.
+    (and interned) they took ~80 MB, here ~14 MB (the text itself, and 4 bytes a string). A cell's
+    text is decoded when its row is read. The first ``SHARED`` short ones (村名, 性别, 关系: the
+    texts repeated down a column come first) are one object each, kept decoded; the rest are not,
+    so a roster of 200,000 different two- and three-character names holds no object per name.
     """
 
     SHORT = 9  # bytes: three Chinese characters
+    SHARED = 1 << 14  # short texts kept decoded (a bound: ~2 MB whatever the file)
+    LIMIT = 0xFFFFFFFF  # bytes of text the 4-byte ends can point into
 
     __slots__ = ("_blob", "_ends", "_short")
 
     def __init__(self) -> None:
         self._blob = bytearray()
-        self._ends = array("Q")
+        self._ends = array("I")
         self._short: dict[int, str] = {}
 
     def append(self, text: str) -> None:
         data = text.encode("utf-8", "surrogatepass")
-        if len(data) <= self.SHORT:
+        if len(data) <= self.SHORT and len(self._short) < self.SHARED:
             self._short[len(self._ends)] = sys.intern(text)
         self._blob += data
+        if len(self._blob) > self.LIMIT:
+            raise XlsxProblem("shared strings over 4 GB")
         self._ends.append(len(self._blob))
 
     def __len__(self) -> int:

@@ -38,7 +38,7 @@ from fupin_tui.excel.styles import (
     MARGIN_TOP_IN,
     NUMBER_FORMATS,
     SAMPLE_ROWS,
-    STRIPPED,
+    pending_stripped,
     SUBTITLE_ROW,
     TITLE_ROW,
     CellTooLong,
@@ -232,7 +232,8 @@ class TableBook:
         if getattr(ws, "whole_rows", False):
             write_row = _RowWriter(ws, ncols, self._dates, self._write_row).write
         r = FIRST_DATA_ROW - 1
-        mark = len(STRIPPED)
+        pending = pending_stripped()  # this thread's (or collector's) list, looked up once a table
+        mark = len(pending)
         for values in rows:
             if len(values) > ncols:
                 values = values[:ncols]
@@ -245,9 +246,9 @@ class TableBook:
             except CellTooLong as exc:  # name the table, row and column the clerk must shorten
                 c = next(i for i, v in enumerate(values) if v is not None and len(str(v)) > EXCEL_CELL_LIMIT)
                 raise CellTooLong(exc.length, f"「{title}」第 {_shown_row(r)} 行「{columns[c].header}」") from None
-            if len(STRIPPED) != mark:  # a cell of this row lost control characters: say whose record it is
+            if len(pending) != mark:  # a cell of this row lost control characters: say whose record it is
                 label_stripped(mark, ws.get_name(), columns, _shown_row, record_of and (lambda _r, v=values: record_of(v)))
-                mark = len(STRIPPED)
+                mark = len(pending)
             r += 1
         return r - (FIRST_DATA_ROW - 1)
 

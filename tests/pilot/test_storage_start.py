@@ -62,3 +62,22 @@ async def test_a_failed_backup_at_start_is_a_warning_and_the_app_goes_on(tmp_pat
             shown = await _warning_box(app, pilot, "备份")
             assert "磁盘空间已满" in shown and "备份" in shown and "损坏" not in shown
         assert not list(disk.rglob("*.part"))
+
+
+async def test_an_audit_log_edited_with_another_tool_is_a_warning_on_the_township_dashboard(tmp_path):
+    """Issue 12 item 11: the township's own SQLite file (the server case is in tests/county)."""
+    import sqlite3
+
+    path = tmp_path / "fupin.db"
+    _township_db(path)
+    con = sqlite3.connect(path)
+    victim = con.execute("SELECT min(id) FROM auditlog").fetchone()[0]
+    con.execute("UPDATE auditlog SET operator = '别人' WHERE id = ?", (victim,))  # a SQLite tool, not the app
+    con.commit()
+    con.close()
+    app = make_app(path, operator="张会计", defer_open=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _started(app, pilot)
+        assert type(app.screen).__name__ == "DashboardScreen"
+        said = await _warning_box(app, pilot, "审计日志被改动过")
+        assert f"第 {victim} 条" in said, said

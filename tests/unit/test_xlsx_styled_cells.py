@@ -10,7 +10,7 @@ import xlsxwriter.worksheet
 import xlsxwriter.xmlwriter
 
 from fupin_tui.excel import xlsx_tables
-from fupin_tui.excel.styles import STRIPPED, Column, collect_stripped
+from fupin_tui.excel.styles import Column, collect_stripped, pending_stripped
 
 COLUMNS = [Column("记录号", kind="int"), Column("户编号", kind="id"), Column("姓名"), Column("金额", kind="money"),
            Column("日期", kind="date"), Column("说明", width=20, wrap=True), Column("比例", kind="ratio")]
@@ -34,7 +34,7 @@ def _write(path):
         book = xlsx_tables.TableBook(path)
         book.add_table("户表", title="新安镇花名册", subtitle="报送期 2026-11", columns=COLUMNS, rows=ROWS)
         written = book.close()
-    assert [(c.row, c.column, c.removed) for c in stripped] == [(3, "姓名", "U+0007")] and STRIPPED == []
+    assert [(c.row, c.column, c.removed) for c in stripped] == [(3, "姓名", "U+0007")] and pending_stripped() == []
     return written
 
 
