@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from collections.abc import Iterable
 
-__all__ = ["keys_for_household", "search_keys"]
+__all__ = ["keys_for_household", "order_key", "search_keys"]
 
 # Surnames read differently from the common reading pypinyin picks.
 _SURNAME = {
@@ -75,3 +75,19 @@ def search_keys(name: str) -> str:
 def keys_for_household(names: Iterable[str]) -> str:
     """Keys of all members, space-separated, so any member's name finds the household."""
     return " ".join(k for k in (search_keys(n) for n in names) if k)
+
+
+@lru_cache(maxsize=65536)
+def order_key(name: str) -> tuple:
+    """The order of ``name`` in a Chinese list: syllable by syllable in pinyin (李 < 王 < 张; 李 <
+    梁: ``li`` before ``liang``), the surname read as ``search_keys`` reads it, ties by the text.
+
+    Computed here, not by the database: a server orders text by its own locale (C: by code point,
+    张 before 李), SQLite by code point; the app's lists must read the same on both."""
+    text = "".join(c for c in unicodedata.normalize("NFKC", name or "") if c.isalnum())
+    parts = [p for p, _ in _syllables(text)] if text else []
+    if text[:2] in _COMPOUND and len(parts) >= 2:
+        parts[0], parts[1] = _COMPOUND[text[:2]]
+    elif parts and text[0] in _SURNAME:
+        parts[0] = _SURNAME[text[0]]
+    return (tuple(parts), name or "")

@@ -190,3 +190,57 @@ async def test_the_summary_shows_the_last_check_per_township_on_either_engine(to
         await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
                     and app.screen.query_one("#county-summary", DataTable).row_count == 3, "全县汇总显示")
         assert _rows(app, "#county-summary")[0][7:9] == ["", "合并后未体检"]
+
+
+def _rename_heads(ctx, names: list[str]) -> None:
+    """The first households' heads (and their 户主 member rows) renamed to ``names``."""
+    from sqlalchemy import text
+
+    with ctx.db.engine.begin() as conn:
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM household ORDER BY id LIMIT :n"), {"n": len(names)})]
+        for hid, name in zip(ids, names):
+            conn.execute(text("UPDATE household SET head_name = :n WHERE id = :h"), {"n": name, "h": hid})
+            conn.execute(text("UPDATE member SET name = :n WHERE household_id = :h AND relation = '户主'"),
+                         {"n": name, "h": hid})
+
+
+async def test_a_townships_records_are_read_from_the_summary_in_pinyin_order(town, other_town, county, tmp_path):
+    """Enter on a township's row of the 全县汇总 shows its households and projects, read-only; the
+    households go by the head's name in pinyin (李 王 张), which neither engine gives by itself:
+    SQLite and a C-locale server order by code point (张 U+5F20 before 李 U+674E before 王 U+738B)."""
+    from fupin_tui.widgets.lazy_table import LazyTable
+
+    _rename_heads(town, ["张三丰", "李四海", "王五福"])
+    import_packages([export_package(town, tmp_path / "a").path, export_package(other_town, tmp_path / "b").path],
+                    county, operator="县汇总")
+    app = make_app(county, operator="县汇总", defer_open=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await app_ready(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
+                    and app.screen.query_one("#county-summary", DataTable).row_count == 3, "全县汇总显示")
+        summary = app.screen.query_one("#county-summary", DataTable)
+        summary.focus()
+        summary.move_cursor(row=0)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyTownshipScreen" and app.screen.loaded,
+                    "新安镇的记录")
+        households = app.screen.query_one("#town-households", LazyTable)
+        heads = [households.row(i).head_name for i in range(households.total)]
+        assert households.total == 10
+        assert [h for h in heads if h in ("张三丰", "李四海", "王五福")] == ["李四海", "王五福", "张三丰"]
+        assert app.screen.query_one("#town-projects", LazyTable).total == 2
+        text = screen_text(app)
+        assert "新安镇 的记录（只读）" in text and "农户 10 户" in text and "按户主姓名拼音排序" in text
+        assert "李四海" in text  # drawn at 80 columns, not only held
+        # nothing to edit here: the township jobs stay refused, and Esc goes back to the summary
+        await pilot.press("f3")
+        await until(pilot, lambda: "不可用" in screen_text(app).replace("\n", ""), "只读的提示")
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen", "回到全县汇总")
+        # the total row has no records of its own: said, not opened
+        summary = app.screen.query_one("#county-summary", DataTable)
+        summary.focus()
+        summary.move_cursor(row=2)
+        await pilot.press("enter")
+        await until(pilot, lambda: "全县合计没有单独的记录" in screen_text(app).replace("\n", ""), "合计行的提示")
+        assert type(app.screen).__name__ == "CountyScreen"
