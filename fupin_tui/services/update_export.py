@@ -31,7 +31,7 @@ from typing import Mapping
 
 from sqlmodel import func, select
 
-from fupin_tui import __version__
+from fupin_tui import __version__, server
 from fupin_tui.context import AppContext
 from fupin_tui.domain import lifecycle as lc
 from fupin_tui.domain.errors import DomainError, InputError
@@ -107,6 +107,9 @@ def void_decision(ctx: AppContext, decision_id: int, reason: str) -> None:
     if not (reason or "").strip():
         raise InputError("作废原因", "不能为空")
     with ctx.transaction() as s:
+        # two county users voiding at once: the second reads the decision only after the first
+        # committed, so sees it voided (both read it valid before, and the later reason won)
+        server.write_lock(s.connection(), "county-decision")
         row = s.get(CountyDecision, decision_id)
         if row is None or row.voided:
             raise InputError("决定编号", f"没有编号为 {decision_id} 的有效决定")
