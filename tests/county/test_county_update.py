@@ -123,3 +123,48 @@ def test_two_county_users_voiding_one_decision_at_once_void_it_once(merged, monk
         (True, {"甲": "录错了", "乙": "重复登记"}[winner], winner)]
     assert query(county, "select count(*) from auditlog where table_name = 'countydecision' and action = '作废'") \
         == [(1,)]
+
+
+def test_two_county_users_exporting_at_once_get_two_numbers(merged, tmp_path, monkeypatch):
+    """Two county users export the township's update package at the same moment (two PCs): the
+    packages are 第1号 and 第2号. Both read the last number before either recorded theirs, so
+    both were 第1号 and the township would apply one and take the other for the same package."""
+    import threading
+    import time
+
+    from fupin_tui.context import AppContext
+    from fupin_tui.opening import open_database
+    from fupin_tui.services import update_export
+
+    county, _pid = merged
+    real_write, writers = update_export._private_write, []
+
+    def slow_write(path):
+        writers.append(path)
+        if len(writers) == 1:
+            time.sleep(1.5)  # the first export is still being written when the second starts
+        return real_write(path)
+
+    monkeypatch.setattr(update_export, "_private_write", slow_write)
+    numbers: dict[str, object] = {}
+
+    def export(who: str) -> None:
+        ctx = AppContext(db=open_database(county), operator=who)
+        try:
+            numbers[who] = [r.sequence for r in update_export.export_update(ctx, tmp_path / who)]
+        except Exception as exc:  # noqa: BLE001 - what the clerk would have seen
+            numbers[who] = f"crash: {exc!r}"
+        finally:
+            ctx.db.close()
+
+    first = threading.Thread(target=export, args=("甲",))
+    second = threading.Thread(target=export, args=("乙",))
+    first.start()
+    time.sleep(0.4)
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert sorted(numbers.values()) == [[1], [2]], numbers
+    assert query(county, "select sequence from updateissued order by sequence") == [(1,), (2,)]
+    made = {p.name for who in ("甲", "乙") for p in (tmp_path / who).glob("*.zip")}
+    assert made == {"更新包-520123101-新安镇-第001号.zip", "更新包-520123101-新安镇-第002号.zip"}
