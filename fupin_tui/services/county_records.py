@@ -71,3 +71,33 @@ def projects(ctx: AppContext, code: str) -> list[TownProject]:
            for year, name, state, side, subsidy, number in rows]
     out.sort(key=lambda p: (-p.year, order_key(p.name), p.file_number))
     return out
+
+
+def figure_lines(summary, town) -> list[str]:
+    """The 全县汇总's figures of one township (a ``county_summary.TownSummary`` of ``summary``), as
+    the county screen shows them above its records: households by status, projects by state, the
+    year's funds with the F08 split against the policy ratio, the last 体检's open findings."""
+    from fupin_tui.services.county_findings import shown
+    from fupin_tui.services.county_summary import NOT_REPORTED
+
+    def counts(mapping, keys) -> str:
+        if mapping is None:
+            return NOT_REPORTED
+        return "、".join(f"{k} {mapping[k]:,}" for k in keys if mapping.get(k)) or "无"
+
+    def money(value) -> str:
+        return NOT_REPORTED if value is None else f"{value:,.2f}"
+
+    lines = [f"户状态：{counts(town.by_status, summary.statuses)}",
+             f"项目状态：{counts(town.by_state, summary.states)}",
+             f"{summary.year}年资金（元）：批复 {money(town.approved)}，已拨付 {money(town.disbursed)}，"
+             f"已报账 {money(town.reimbursed)}"]
+    if town.allocation is None:
+        lines.append(f"资金用途（F08，实际/规定）：{NOT_REPORTED}")
+    else:
+        split = "、".join(f"{use} {summary.share(town, use) * 100:.1f}%/{(summary.targets[use] * 100).normalize():f}%"
+                         for use in summary.uses)
+        lines.append(f"资金用途（F08，实际/规定）：{split}")
+    found = shown(town.findings)
+    lines.append(f"体检问题：{found or town.checked or '未体检'}" + (f"（{town.checked}）" if found else ""))
+    return lines

@@ -232,6 +232,10 @@ async def test_a_townships_records_are_read_from_the_summary_in_pinyin_order(tow
         text = screen_text(app)
         assert "新安镇 的记录（只读）" in text and "农户 10 户" in text and "按户主姓名拼音排序" in text
         assert "李四海" in text  # drawn at 80 columns, not only held
+        # the 全县汇总's figures of this township above its records, F08 split included
+        flat = text.replace("\n", "")
+        assert "户状态：在册 10" in flat and "项目状态：" in flat and "资金用途（F08，实际/规定）：" in flat
+        assert "体检问题：未体检" in flat
         # nothing to edit here: the township jobs stay refused, and Esc goes back to the summary
         await pilot.press("f3")
         await until(pilot, lambda: "不可用" in screen_text(app).replace("\n", ""), "只读的提示")
@@ -244,3 +248,24 @@ async def test_a_townships_records_are_read_from_the_summary_in_pinyin_order(tow
         await pilot.press("enter")
         await until(pilot, lambda: "全县合计没有单独的记录" in screen_text(app).replace("\n", ""), "合计行的提示")
         assert type(app.screen).__name__ == "CountyScreen"
+
+
+def test_a_townships_figures_say_what_it_did_not_report():
+    """A township whose v1 package lacked the columns: its figures say 未报送, not 0 or 无."""
+    from datetime import date
+    from decimal import Decimal
+
+    from fupin_tui.services.county_records import figure_lines
+    from fupin_tui.services.county_summary import CountySummary, TownSummary
+
+    town = TownSummary("520123102", "坪山乡", households=6, people=None, by_status=None, projects=1,
+                       by_state={"申报": 1}, approved=Decimal("1000.00"), disbursed=None, reimbursed=Decimal(0),
+                       allocation=None, findings={"逾期": 2, "不合规": 0}, checked="体检于 12-02 20:30")
+    summary = CountySummary("示例县", 2026, date(2026, 12, 3), [town], town, ("产业发展",),
+                            {"产业发展": Decimal("0.6")}, ("申报",))
+    assert figure_lines(summary, town) == [
+        "户状态：未报送", "项目状态：申报 1", "2026年资金（元）：批复 1,000.00，已拨付 未报送，已报账 0.00",
+        "资金用途（F08，实际/规定）：未报送", "体检问题：逾期 2（体检于 12-02 20:30）"]
+    town.allocation = {"产业发展": Decimal("750.00")}
+    town.approved = Decimal("1000.00")
+    assert figure_lines(summary, town)[3] == "资金用途（F08，实际/规定）：产业发展 100.0%/60%"
