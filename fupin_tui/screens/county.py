@@ -23,6 +23,15 @@ OPEN_TOWN = "选中一个乡镇按 Enter 查看它的农户和项目（只读）
 SERVER_BACKUP = "服务器上的县级汇总库由服务器自己备份（请管理员用 pg_dump 等定期备份），本程序不做文件备份。"
 
 
+def unreachable(db, exc: BaseException) -> str:
+    """The county database could not be read (the server stopped, the network went): one line."""
+    from fupin_tui import server
+
+    if db.is_server:
+        return server.connect_words(exc, db.url).replace("未作任何改动。", "未作任何改动；恢复后按 Ctrl+R 重试。")
+    return f"无法读取汇总库 {db.where}（文件不可读、被移走或 U 盘已拔出）。未作任何改动；恢复后按 Ctrl+R 重试。"
+
+
 TOTAL = "全县合计"  # the summary's last row's key: no township's records behind it
 
 
@@ -81,10 +90,17 @@ class CountyScreen(Screen):
     def _load(self) -> None:
         from fupin_tui.services import county_findings, county_merges, county_summary
 
+        from sqlalchemy.exc import DBAPIError
+
         ctx = self.app.ctx
-        summary = county_summary.build(ctx)
-        county_findings.apply(ctx, summary)  # the last `fupin-tui check`'s counts, not a 体检 now
-        history = county_merges.history(ctx)
+        try:
+            summary = county_summary.build(ctx)
+            county_findings.apply(ctx, summary)  # the last `fupin-tui check`'s counts, not a 体检 now
+            history = county_merges.history(ctx)
+        except DBAPIError as exc:  # the server went away after the start: said, the app goes on
+            self.app.call_from_thread(self.notify, unreachable(ctx.db, exc), severity="error", timeout=20,
+                                      markup=False)
+            return
         self.app.call_from_thread(self._show, summary, history)
 
     def _show(self, summary, history) -> None:
@@ -139,9 +155,17 @@ class CountyScreen(Screen):
         from fupin_tui.domain.errors import DomainError
         from fupin_tui.services import county_merges
 
+        from sqlalchemy.exc import DBAPIError
+
         try:
             outcome = county_merges.undo(self.app.ctx, merge_id)
+        except DBAPIError as exc:
+            self.notify(unreachable(self.app.ctx.db, exc), severity="error", timeout=20, markup=False)
+            return
         except DomainError as exc:
+            if isinstance(exc.__cause__, DBAPIError) and self.app.ctx.db.is_server:  # the write's own words are a file's
+                self.notify(unreachable(self.app.ctx.db, exc.__cause__), severity="error", timeout=20, markup=False)
+                return
             self.notify(str(exc), severity="error", timeout=15, markup=False)
             return
         self.notify("\n".join(outcome.lines()), title="已撤销合并", timeout=15, markup=False)

@@ -84,13 +84,22 @@ class CountyTownshipScreen(Screen):
     def _load(self) -> None:
         from fupin_tui.services import county_findings, county_records, county_summary
 
+        from sqlalchemy.exc import DBAPIError
+
+        from fupin_tui.screens.county import unreachable
+
         ctx = self.app.ctx
-        summary = county_summary.build(ctx)  # the figures the 全县汇总 shows, for this township
-        county_findings.apply(ctx, summary)
-        town = next((t for t in summary.towns if t.code == self.code), None)
-        figures = county_records.figure_lines(summary, town) if town is not None else []
-        households = county_records.households(ctx, self.code)
-        projects = county_records.projects(ctx, self.code)
+        try:
+            summary = county_summary.build(ctx)  # the figures the 全县汇总 shows, for this township
+            county_findings.apply(ctx, summary)
+            town = next((t for t in summary.towns if t.code == self.code), None)
+            figures = county_records.figure_lines(summary, town) if town is not None else []
+            households = county_records.households(ctx, self.code)
+            projects = county_records.projects(ctx, self.code)
+        except DBAPIError as exc:  # the server went away: said, the summary screen stays
+            self.app.call_from_thread(self.notify, unreachable(ctx.db, exc), severity="error", timeout=20,
+                                      markup=False)
+            return
         self.app.call_from_thread(self._show, figures, households, projects)
 
     def _show(self, figures, households, projects) -> None:

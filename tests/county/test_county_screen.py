@@ -269,3 +269,51 @@ def test_a_townships_figures_say_what_it_did_not_report():
     town.allocation = {"产业发展": Decimal("750.00")}
     town.approved = Decimal("1000.00")
     assert figure_lines(summary, town)[3] == "资金用途（F08，实际/规定）：产业发展 100.0%/60%"
+
+
+async def test_a_server_gone_after_the_start_is_said_in_one_line_and_the_app_goes_on(town, pg_cluster, pg_url,
+                                                                                     tmp_path):
+    """The county server stops answering while the app is open (stopped, network gone): Ctrl+R on
+    the summary, Enter on a township and an undo each say so in one Chinese line; the app stays
+    open on the 县级汇总 (it crashed with the driver's traceback)."""
+    from pg_cluster import query
+
+    import_packages([export_package(town, tmp_path / "a").path], pg_url, operator="县汇总")
+    app = make_app(pg_url, operator="县汇总", defer_open=True)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await app_ready(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
+                    and app.screen.query_one("#county-summary", DataTable).row_count == 2, "全县汇总显示")
+        import psycopg
+
+        database = pg_url.split("?")[0].rsplit("/", 1)[1]
+        admin = psycopg.connect(f"dbname=postgres user=fupin host={pg_cluster.folder}", autocommit=True)
+        admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')  # nobody gets in any more
+        admin.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'")
+        app.ctx.db.engine.dispose()  # the pool's connections are gone with the server's side
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "无法打开县级汇总数据库" in screen_text(app).replace("\n", ""), "连接不上的说明")
+        assert "按 Ctrl+R 重试" in screen_text(app).replace("\n", "")
+        assert "Traceback" not in screen_text(app) and "psycopg" not in screen_text(app)
+        summary = app.screen.query_one("#county-summary", DataTable)
+        summary.focus()
+        summary.move_cursor(row=0)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyTownshipScreen", "乡镇记录页")
+        await until(pilot, lambda: len(app._notifications) >= 2, "再说一次")
+        await pilot.press("escape")
+        merges = app.screen.query_one("#county-merges", DataTable)
+        merges.focus()
+        merges.move_cursor(row=0)
+        await pilot.press("ctrl+x")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog", "确认撤销")
+        await until(pilot, lambda: app.screen.query_one("#yes").region.area > 0, "撤销按钮")
+        app.screen.query_one("#yes").press()
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen" and len(app._notifications) >= 3,
+                    "撤销时连不上的说明")
+        texts = [n.message for n in app._notifications]
+        assert all("无法打开县级汇总数据库" in t and "psycopg" not in t for t in texts), texts
+        assert app.is_running and app.return_code is None
+        admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+        admin.close()
+    assert query(pg_url, "select count(*) from countymerge where undone_at is null") == [(1,)]
