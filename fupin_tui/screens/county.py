@@ -51,7 +51,8 @@ class CountyScreen(Screen):
     CountyScreen #county-summary { height: 1fr; min-height: 6; }
     CountyScreen #county-merges { height: 1fr; min-height: 6; }
     """
-    names: dict[str, str] = {}  # township code -> name, of the summary shown
+    towns: dict = {}  # township code -> its county_summary.TownSummary, of the summary shown
+    summary = None
     BINDINGS = [
         km.bind("void", "undo_merge", "撤销合并"),  # undoing a merge voids it: the same key as every 作废
         km.bind("reload", "reload"),
@@ -120,7 +121,8 @@ class CountyScreen(Screen):
             merges.add_row(str(m.id), f"{m.merged_at:%Y-%m-%d %H:%M}", m.merged_by or "-", m.township, m.period,
                            m.file_name, m.state, key=str(m.id))
         self.history = {m.id: m for m in history}
-        self.names = {t.code: t.name for t in summary.towns}
+        self.towns = {t.code: t for t in summary.towns}
+        self.summary = summary
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a township's row: its records, read-only (``screens.county_township``)."""
@@ -131,8 +133,10 @@ class CountyScreen(Screen):
             self.notify(f"全县合计没有单独的记录：{OPEN_TOWN}", severity="warning")
             return
         from fupin_tui.screens.county_township import CountyTownshipScreen
+        from fupin_tui.services.county_records import figure_lines
 
-        self.app.push_screen(CountyTownshipScreen(code, self.names.get(code, code)))
+        town = self.towns[code]  # its figures as this summary shows them: not built again (seconds at 100,000 households)
+        self.app.push_screen(CountyTownshipScreen(code, town.name, figure_lines(self.summary, town)))
 
     def action_undo_merge(self) -> None:
         from fupin_tui.widgets.confirm import ConfirmDialog

@@ -50,9 +50,9 @@ class CountyTownshipScreen(Screen):
     """
     BINDINGS = [km.bind("back", "app.pop_screen", "返回汇总")]
 
-    def __init__(self, code: str, name: str) -> None:
+    def __init__(self, code: str, name: str, figures: list[str]) -> None:
         super().__init__()
-        self.code, self.town_name = code, name
+        self.code, self.town_name, self.figures = code, name, figures
         self.loaded = False  # both lists filled (for tests and the screen's own title lines)
 
     def compose(self) -> ComposeResult:
@@ -64,7 +64,7 @@ class CountyTownshipScreen(Screen):
         with Vertical():
             yield Static(f"{self.code} {self.town_name} 的记录（只读）", classes="county-title")
             yield Static(READ_ONLY, classes="county-note", markup=False)
-            yield Static("", classes="county-note", id="town-figures", markup=False)
+            yield Static("\n".join(self.figures), classes="county-note", id="town-figures", markup=False)
             yield Static("农户：读取中…", classes="county-title", id="town-households-title", markup=False)
             yield LazyTable([LazyColumn("户编号", 18), LazyColumn("户主", 8), LazyColumn("村", 10),
                              LazyColumn("人口", 4, "right"), LazyColumn("状态", 8)],
@@ -82,28 +82,22 @@ class CountyTownshipScreen(Screen):
 
     @work(thread=True, exclusive=True, group="county-township-load")
     def _load(self) -> None:
-        from fupin_tui.services import county_findings, county_records, county_summary
-
         from sqlalchemy.exc import DBAPIError
 
         from fupin_tui.screens.county import unreachable
+        from fupin_tui.services import county_records
 
         ctx = self.app.ctx
         try:
-            summary = county_summary.build(ctx)  # the figures the 全县汇总 shows, for this township
-            county_findings.apply(ctx, summary)
-            town = next((t for t in summary.towns if t.code == self.code), None)
-            figures = county_records.figure_lines(summary, town) if town is not None else []
             households = county_records.households(ctx, self.code)
             projects = county_records.projects(ctx, self.code)
         except DBAPIError as exc:  # the server went away: said, the summary screen stays
             self.app.call_from_thread(self.notify, unreachable(ctx.db, exc), severity="error", timeout=20,
                                       markup=False)
             return
-        self.app.call_from_thread(self._show, figures, households, projects)
+        self.app.call_from_thread(self._show, households, projects)
 
-    def _show(self, figures, households, projects) -> None:
-        self.query_one("#town-figures", Static).update("\n".join(figures))
+    def _show(self, households, projects) -> None:
         self.household_rows.rows, self.project_rows.rows = households, projects
         people = sum(h.size for h in households)
         self.query_one("#town-households-title", Static).update(
