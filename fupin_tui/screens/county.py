@@ -18,8 +18,21 @@ from fupin_tui import keymap as km
 from fupin_tui.widgets.footer import SteadyFooter
 
 READ_ONLY = "县级汇总库：各乡镇的记录只读，只能在乡镇自己的数据库中修改后重新上报。"
+OPEN_TOWN = "选中一个乡镇按 Enter 查看它的农户和项目（只读）。"
 # said once, on this screen, not as a warning at every start: a server keeps its own backups
 SERVER_BACKUP = "服务器上的县级汇总库由服务器自己备份（请管理员用 pg_dump 等定期备份），本程序不做文件备份。"
+
+
+def unreachable(db, exc: BaseException) -> str:
+    """The county database could not be read (the server stopped, the network went): one line."""
+    from fupin_tui import server
+
+    if db.is_server:
+        return server.connect_words(exc, db.url).replace("未作任何改动。", "未作任何改动；恢复后按 Ctrl+R 重试。")
+    return f"无法读取汇总库 {db.where}（文件不可读、被移走或 U 盘已拔出）。未作任何改动；恢复后按 Ctrl+R 重试。"
+
+
+TOTAL = "全县合计"  # the summary's last row's key: no township's records behind it
 
 
 def _cell(value) -> str:
@@ -38,6 +51,8 @@ class CountyScreen(Screen):
     CountyScreen #county-summary { height: 1fr; min-height: 6; }
     CountyScreen #county-merges { height: 1fr; min-height: 6; }
     """
+    towns: dict = {}  # township code -> its county_summary.TownSummary, of the summary shown
+    summary = None
     BINDINGS = [
         km.bind("void", "undo_merge", "撤销合并"),  # undoing a merge voids it: the same key as every 作废
         km.bind("reload", "reload"),
@@ -47,7 +62,7 @@ class CountyScreen(Screen):
         yield Header()
         with Vertical():
             yield Static("全县汇总（按乡镇；体检问题是最近一次 fupin-tui check 的结果）", classes="county-title")
-            yield Static(READ_ONLY, classes="county-note", id="county-read-only")
+            yield Static(f"{READ_ONLY}{OPEN_TOWN}", classes="county-note", id="county-read-only")
             yield Static("", classes="county-note", id="county-where", markup=False)
             yield DataTable(id="county-summary", cursor_type="row", zebra_stripes=True)
             yield Static(f"合并记录（选中一条按 {km.shown('void')} 撤销该次合并）", classes="county-title")
@@ -76,10 +91,17 @@ class CountyScreen(Screen):
     def _load(self) -> None:
         from fupin_tui.services import county_findings, county_merges, county_summary
 
+        from sqlalchemy.exc import DBAPIError
+
         ctx = self.app.ctx
-        summary = county_summary.build(ctx)
-        county_findings.apply(ctx, summary)  # the last `fupin-tui check`'s counts, not a 体检 now
-        history = county_merges.history(ctx)
+        try:
+            summary = county_summary.build(ctx)
+            county_findings.apply(ctx, summary)  # the last `fupin-tui check`'s counts, not a 体检 now
+            history = county_merges.history(ctx)
+        except DBAPIError as exc:  # the server went away after the start: said, the app goes on
+            self.app.call_from_thread(self.notify, unreachable(ctx.db, exc), severity="error", timeout=20,
+                                      markup=False)
+            return
         self.app.call_from_thread(self._show, summary, history)
 
     def _show(self, summary, history) -> None:
@@ -92,13 +114,29 @@ class CountyScreen(Screen):
             status = (lambda s: NOT_REPORTED if t.by_status is None else str(t.by_status.get(s, 0)))
             table.add_row(t.label if t.code else t.name, t.period, str(t.households), _cell(t.people),
                           status("在册"), status("已脱贫"), str(t.projects), shown(t.findings), t.checked,
-                          _cell(t.approved), _cell(t.disbursed), _cell(t.reimbursed))
+                          _cell(t.approved), _cell(t.disbursed), _cell(t.reimbursed), key=t.code or TOTAL)
         merges = self.query_one("#county-merges", DataTable)
         merges.clear()
         for m in history:
             merges.add_row(str(m.id), f"{m.merged_at:%Y-%m-%d %H:%M}", m.merged_by or "-", m.township, m.period,
                            m.file_name, m.state, key=str(m.id))
         self.history = {m.id: m for m in history}
+        self.towns = {t.code: t for t in summary.towns}
+        self.summary = summary
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a township's row: its records, read-only (``screens.county_township``)."""
+        if event.data_table.id != "county-summary":
+            return
+        code = event.row_key.value
+        if code == TOTAL:
+            self.notify(f"全县合计没有单独的记录：{OPEN_TOWN}", severity="warning")
+            return
+        from fupin_tui.screens.county_township import CountyTownshipScreen
+        from fupin_tui.services.county_records import figure_lines
+
+        town = self.towns[code]  # its figures as this summary shows them: not built again (seconds at 100,000 households)
+        self.app.push_screen(CountyTownshipScreen(code, town.name, figure_lines(self.summary, town)))
 
     def action_undo_merge(self) -> None:
         from fupin_tui.widgets.confirm import ConfirmDialog
@@ -121,9 +159,17 @@ class CountyScreen(Screen):
         from fupin_tui.domain.errors import DomainError
         from fupin_tui.services import county_merges
 
+        from sqlalchemy.exc import DBAPIError
+
         try:
             outcome = county_merges.undo(self.app.ctx, merge_id)
+        except DBAPIError as exc:
+            self.notify(unreachable(self.app.ctx.db, exc), severity="error", timeout=20, markup=False)
+            return
         except DomainError as exc:
+            if isinstance(exc.__cause__, DBAPIError) and self.app.ctx.db.is_server:  # the write's own words are a file's
+                self.notify(unreachable(self.app.ctx.db, exc.__cause__), severity="error", timeout=20, markup=False)
+                return
             self.notify(str(exc), severity="error", timeout=15, markup=False)
             return
         self.notify("\n".join(outcome.lines()), title="已撤销合并", timeout=15, markup=False)

@@ -31,7 +31,7 @@ from typing import Mapping
 
 from sqlmodel import func, select
 
-from fupin_tui import __version__
+from fupin_tui import __version__, server
 from fupin_tui.context import AppContext
 from fupin_tui.domain import lifecycle as lc
 from fupin_tui.domain.errors import DomainError, InputError
@@ -107,6 +107,9 @@ def void_decision(ctx: AppContext, decision_id: int, reason: str) -> None:
     if not (reason or "").strip():
         raise InputError("作废原因", "不能为空")
     with ctx.transaction() as s:
+        # two county users voiding at once: the second reads the decision only after the first
+        # committed, so sees it voided (both read it valid before, and the later reason won)
+        server.write_lock(s.connection(), "county-decision")
         row = s.get(CountyDecision, decision_id)
         if row is None or row.voided:
             raise InputError("决定编号", f"没有编号为 {decision_id} 的有效决定")
@@ -204,53 +207,59 @@ def _export_one(ctx: AppContext, out_dir: Path, town: Township, effective_on: da
     today = ctx.today()
     county = county_code(town.code)
     created = datetime.combine(today, datetime.now().time()).replace(microsecond=0)
-    with ctx.read() as s:
-        files: dict[str, bytes] = {}
-        policy = _policy(s, effective_on, today)
-        files[POLICY] = json.dumps(policy, ensure_ascii=False, indent=1).encode("utf-8")
-        decided = _decisions(s, town.code, county)
-        files[DECISIONS_FILE] = json.dumps(decided, ensure_ascii=False, indent=1).encode("utf-8")
-        codes_entry = _setting(s, "config.codes")
-        codes_version = ""
-        if codes_entry and codes_entry.get("text"):
-            from fupin_tui.domain.codes import parse_codes_toml
-
-            codes_version = parse_codes_toml(codes_entry["text"], "县级代码表").version or ""
-            files[CODES] = codes_entry["text"].encode("utf-8")
-        holidays = _holidays_text(_setting(s, "config.holidays"), today.year)
-        if holidays:
-            files[HOLIDAYS] = holidays[0].encode("utf-8")
-        last = s.exec(select(func.max(UpdateIssued.sequence)).where(UpdateIssued.township_code == town.code)).one()
-        previous = s.exec(select(UpdateIssued.created_at).where(UpdateIssued.township_code == town.code)
-                          .order_by(UpdateIssued.sequence.desc())).first()
-    sequence = (last or 0) + 1
-    start = previous.date() if previous else min([date.fromisoformat(d["decided_on"]) for d in decided] + [today])
-    manifest = {
-        "format": UPDATE_FORMAT, "format_version": UPDATE_FORMAT_VERSION,
-        "county": {"code": county, "name": town.county},
-        "township": {"code": town.code, "name": town.name, "county": town.county},
-        "sequence": sequence, "created_at": created.isoformat(), "created_by": ctx.operator,
-        "period": {"from": min(start, today).isoformat(), "to": today.isoformat()},
-        "app_version": __version__, "codes_version": codes_version,
-        "holiday_years": holidays[1] if holidays else [],
-        "files": [{"file": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-                  for name, data in files.items()],
-    }
-    raw_manifest = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
-    target = out_dir / package_name(town.code, town.name, sequence)
-    partial = target.with_name(target.name + ".part")
+    target = partial = None
     try:
-        with _private_write(partial) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, data in files.items():
-                zf.writestr(name, data)
-            zf.writestr(MANIFEST, raw_manifest)
-        with ctx.transaction() as s:  # the sequence is taken only when the package is complete
+        with ctx.transaction() as s:
+            # two county users exporting at once: the second reads the last number only after the
+            # first recorded its own (both read the same before, and both packages were 第N号)
+            server.write_lock(s.connection(), f"update-export:{town.code}")
+            files: dict[str, bytes] = {}
+            policy = _policy(s, effective_on, today)
+            files[POLICY] = json.dumps(policy, ensure_ascii=False, indent=1).encode("utf-8")
+            decided = _decisions(s, town.code, county)
+            files[DECISIONS_FILE] = json.dumps(decided, ensure_ascii=False, indent=1).encode("utf-8")
+            codes_entry = _setting(s, "config.codes")
+            codes_version = ""
+            if codes_entry and codes_entry.get("text"):
+                from fupin_tui.domain.codes import parse_codes_toml
+
+                codes_version = parse_codes_toml(codes_entry["text"], "县级代码表").version or ""
+                files[CODES] = codes_entry["text"].encode("utf-8")
+            holidays = _holidays_text(_setting(s, "config.holidays"), today.year)
+            if holidays:
+                files[HOLIDAYS] = holidays[0].encode("utf-8")
+            last = s.exec(select(func.max(UpdateIssued.sequence)).where(UpdateIssued.township_code == town.code)).one()
+            previous = s.exec(select(UpdateIssued.created_at).where(UpdateIssued.township_code == town.code)
+                              .order_by(UpdateIssued.sequence.desc())).first()
+            sequence = (last or 0) + 1
+            start = (previous.date() if previous
+                     else min([date.fromisoformat(d["decided_on"]) for d in decided] + [today]))
+            manifest = {
+                "format": UPDATE_FORMAT, "format_version": UPDATE_FORMAT_VERSION,
+                "county": {"code": county, "name": town.county},
+                "township": {"code": town.code, "name": town.name, "county": town.county},
+                "sequence": sequence, "created_at": created.isoformat(), "created_by": ctx.operator,
+                "period": {"from": min(start, today).isoformat(), "to": today.isoformat()},
+                "app_version": __version__, "codes_version": codes_version,
+                "holiday_years": holidays[1] if holidays else [],
+                "files": [{"file": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                          for name, data in files.items()],
+            }
+            raw_manifest = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+            target = out_dir / package_name(town.code, town.name, sequence)
+            partial = target.with_name(target.name + ".part")
+            with _private_write(partial) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+                for name, data in files.items():
+                    zf.writestr(name, data)
+                zf.writestr(MANIFEST, raw_manifest)
+            # the number is taken only with the package complete, in the transaction that read the last one
             s.add(UpdateIssued(township_code=town.code, sequence=sequence, file_name=target.name,
                                manifest_sha256=hashlib.sha256(raw_manifest).hexdigest(), created_at=created,
                                created_by=ctx.operator, decisions=len(decided)))
         os.replace(partial, target)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         raise
     counts = {"政策参数": len(policy), "决定": len(decided), "节假日年份": len(holidays[1]) if holidays else 0,
               "代码表": 1 if CODES in files else 0}

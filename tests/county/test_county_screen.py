@@ -190,3 +190,130 @@ async def test_the_summary_shows_the_last_check_per_township_on_either_engine(to
         await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
                     and app.screen.query_one("#county-summary", DataTable).row_count == 3, "全县汇总显示")
         assert _rows(app, "#county-summary")[0][7:9] == ["", "合并后未体检"]
+
+
+def _rename_heads(ctx, names: list[str]) -> None:
+    """The first households' heads (and their 户主 member rows) renamed to ``names``."""
+    from sqlalchemy import text
+
+    with ctx.db.engine.begin() as conn:
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM household ORDER BY id LIMIT :n"), {"n": len(names)})]
+        for hid, name in zip(ids, names):
+            conn.execute(text("UPDATE household SET head_name = :n WHERE id = :h"), {"n": name, "h": hid})
+            conn.execute(text("UPDATE member SET name = :n WHERE household_id = :h AND relation = '户主'"),
+                         {"n": name, "h": hid})
+
+
+async def test_a_townships_records_are_read_from_the_summary_in_pinyin_order(town, other_town, county, tmp_path):
+    """Enter on a township's row of the 全县汇总 shows its households and projects, read-only; the
+    households go by the head's name in pinyin (李 王 张), which neither engine gives by itself:
+    SQLite and a C-locale server order by code point (张 U+5F20 before 李 U+674E before 王 U+738B)."""
+    from fupin_tui.widgets.lazy_table import LazyTable
+
+    _rename_heads(town, ["张三丰", "李四海", "王五福"])
+    import_packages([export_package(town, tmp_path / "a").path, export_package(other_town, tmp_path / "b").path],
+                    county, operator="县汇总")
+    app = make_app(county, operator="县汇总", defer_open=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await app_ready(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
+                    and app.screen.query_one("#county-summary", DataTable).row_count == 3, "全县汇总显示")
+        summary = app.screen.query_one("#county-summary", DataTable)
+        summary.focus()
+        summary.move_cursor(row=0)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyTownshipScreen" and app.screen.loaded,
+                    "新安镇的记录")
+        households = app.screen.query_one("#town-households", LazyTable)
+        heads = [households.row(i).head_name for i in range(households.total)]
+        assert households.total == 10
+        assert [h for h in heads if h in ("张三丰", "李四海", "王五福")] == ["李四海", "王五福", "张三丰"]
+        assert app.screen.query_one("#town-projects", LazyTable).total == 2
+        text = screen_text(app)
+        assert "新安镇 的记录（只读）" in text and "农户 10 户" in text and "按户主姓名拼音排序" in text
+        assert "李四海" in text  # drawn at 80 columns, not only held
+        # the 全县汇总's figures of this township above its records, F08 split included
+        flat = text.replace("\n", "")
+        assert "户状态：在册 10" in flat and "项目状态：" in flat and "资金用途（F08，实际/规定）：" in flat
+        assert "体检问题：未体检" in flat
+        # nothing to edit here: the township jobs stay refused, and Esc goes back to the summary
+        await pilot.press("f3")
+        await until(pilot, lambda: "不可用" in screen_text(app).replace("\n", ""), "只读的提示")
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen", "回到全县汇总")
+        # the total row has no records of its own: said, not opened
+        summary = app.screen.query_one("#county-summary", DataTable)
+        summary.focus()
+        summary.move_cursor(row=2)
+        await pilot.press("enter")
+        await until(pilot, lambda: "全县合计没有单独的记录" in screen_text(app).replace("\n", ""), "合计行的提示")
+        assert type(app.screen).__name__ == "CountyScreen"
+
+
+def test_a_townships_figures_say_what_it_did_not_report():
+    """A township whose v1 package lacked the columns: its figures say 未报送, not 0 or 无."""
+    from datetime import date
+    from decimal import Decimal
+
+    from fupin_tui.services.county_records import figure_lines
+    from fupin_tui.services.county_summary import CountySummary, TownSummary
+
+    town = TownSummary("520123102", "坪山乡", households=6, people=None, by_status=None, projects=1,
+                       by_state={"申报": 1}, approved=Decimal("1000.00"), disbursed=None, reimbursed=Decimal(0),
+                       allocation=None, findings={"逾期": 2, "不合规": 0}, checked="体检于 12-02 20:30")
+    summary = CountySummary("示例县", 2026, date(2026, 12, 3), [town], town, ("产业发展",),
+                            {"产业发展": Decimal("0.6")}, ("申报",))
+    assert figure_lines(summary, town) == [
+        "户状态：未报送", "项目状态：申报 1", "2026年资金（元）：批复 1,000.00，已拨付 未报送，已报账 0.00",
+        "资金用途（F08，实际/规定）：未报送", "体检问题：逾期 2（体检于 12-02 20:30）"]
+    town.allocation = {"产业发展": Decimal("750.00")}
+    town.approved = Decimal("1000.00")
+    assert figure_lines(summary, town)[3] == "资金用途（F08，实际/规定）：产业发展 100.0%/60%"
+
+
+async def test_a_server_gone_after_the_start_is_said_in_one_line_and_the_app_goes_on(town, pg_cluster, pg_url,
+                                                                                     tmp_path):
+    """The county server stops answering while the app is open (stopped, network gone): Ctrl+R on
+    the summary, Enter on a township and an undo each say so in one Chinese line; the app stays
+    open on the 县级汇总 (it crashed with the driver's traceback)."""
+    from pg_cluster import query
+
+    import_packages([export_package(town, tmp_path / "a").path], pg_url, operator="县汇总")
+    app = make_app(pg_url, operator="县汇总", defer_open=True)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await app_ready(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen"
+                    and app.screen.query_one("#county-summary", DataTable).row_count == 2, "全县汇总显示")
+        import psycopg
+
+        database = pg_url.split("?")[0].rsplit("/", 1)[1]
+        admin = psycopg.connect(f"dbname=postgres user=fupin host={pg_cluster.folder}", autocommit=True)
+        admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')  # nobody gets in any more
+        admin.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'")
+        app.ctx.db.engine.dispose()  # the pool's connections are gone with the server's side
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "无法打开县级汇总数据库" in screen_text(app).replace("\n", ""), "连接不上的说明")
+        assert "按 Ctrl+R 重试" in screen_text(app).replace("\n", "")
+        assert "Traceback" not in screen_text(app) and "psycopg" not in screen_text(app)
+        summary = app.screen.query_one("#county-summary", DataTable)
+        summary.focus()
+        summary.move_cursor(row=0)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyTownshipScreen", "乡镇记录页")
+        await until(pilot, lambda: len(app._notifications) >= 2, "再说一次")
+        await pilot.press("escape")
+        merges = app.screen.query_one("#county-merges", DataTable)
+        merges.focus()
+        merges.move_cursor(row=0)
+        await pilot.press("ctrl+x")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog", "确认撤销")
+        await until(pilot, lambda: app.screen.query_one("#yes").region.area > 0, "撤销按钮")
+        app.screen.query_one("#yes").press()
+        await until(pilot, lambda: type(app.screen).__name__ == "CountyScreen" and len(app._notifications) >= 3,
+                    "撤销时连不上的说明")
+        texts = [n.message for n in app._notifications]
+        assert all("无法打开县级汇总数据库" in t and "psycopg" not in t for t in texts), texts
+        assert app.is_running and app.return_code is None
+        admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+        admin.close()
+    assert query(pg_url, "select count(*) from countymerge where undone_at is null") == [(1,)]

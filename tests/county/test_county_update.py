@@ -66,3 +66,105 @@ def test_an_empty_server_database_is_refused_not_created(pg_url, tmp_path, capsy
     assert cli.main(["--db", pg_url, "export-update", "--out", str(tmp_path / "x")]) == 2
     assert "是空的" in capsys.readouterr().err
     assert query(pg_url, "select count(*) from pg_tables where schemaname = 'public'") == [(0,)]
+
+
+def test_two_county_users_voiding_one_decision_at_once_void_it_once(merged, monkeypatch):
+    """Two people of the 扶贫办 void the same decision at the same moment, each with a reason: one
+    voids it, the other is told it is no longer valid. Without a lock both read it valid, both were
+    told 已作废, and the later write replaced the first one's reason, on a file as on the server."""
+    import threading
+    import time
+
+    from sqlmodel import Session
+
+    from fupin_tui.context import AppContext
+    from fupin_tui.domain.errors import DomainError
+    from fupin_tui.opening import open_database
+    from fupin_tui.services import update_export
+
+    county, pid = merged
+    assert cli.main(["--db", county, "county-decide", "520123101", str(pid), *APPROVE]) == 0
+    real_get, readers = Session.get, []
+
+    def slow_get(self, entity, ident, *args, **kwargs):
+        row = real_get(self, entity, ident, *args, **kwargs)
+        readers.append(ident)
+        if len(readers) == 1:
+            time.sleep(1.5)  # the first user's transaction is still open when the second reads
+        return row
+
+    monkeypatch.setattr(Session, "get", slow_get)
+    outcome: dict[str, str] = {}
+
+    def void(who: str, reason: str) -> None:
+        ctx = AppContext(db=open_database(county), operator=who)
+        try:
+            update_export.void_decision(ctx, 1, reason)
+            outcome[who] = "voided"
+        except DomainError as exc:
+            outcome[who] = str(exc)
+        except Exception as exc:  # noqa: BLE001 - what the clerk would have seen
+            outcome[who] = f"crash: {exc!r}"
+        finally:
+            ctx.db.close()
+
+    first = threading.Thread(target=void, args=("甲", "录错了"))
+    second = threading.Thread(target=void, args=("乙", "重复登记"))
+    first.start()
+    time.sleep(0.4)
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert list(outcome.values()).count("voided") == 1, outcome
+    refused = next(v for v in outcome.values() if v != "voided")
+    assert "没有编号为 1 的有效决定" in refused, outcome
+    winner = next(w for w, v in outcome.items() if v == "voided")
+    assert query(county, "select voided, void_reason, updated_by from countydecision") == [
+        (True, {"甲": "录错了", "乙": "重复登记"}[winner], winner)]
+    assert query(county, "select count(*) from auditlog where table_name = 'countydecision' and action = '作废'") \
+        == [(1,)]
+
+
+def test_two_county_users_exporting_at_once_get_two_numbers(merged, tmp_path, monkeypatch):
+    """Two county users export the township's update package at the same moment (two PCs): the
+    packages are 第1号 and 第2号. Both read the last number before either recorded theirs, so
+    both were 第1号 and the township would apply one and take the other for the same package."""
+    import threading
+    import time
+
+    from fupin_tui.context import AppContext
+    from fupin_tui.opening import open_database
+    from fupin_tui.services import update_export
+
+    county, _pid = merged
+    real_write, writers = update_export._private_write, []
+
+    def slow_write(path):
+        writers.append(path)
+        if len(writers) == 1:
+            time.sleep(1.5)  # the first export is still being written when the second starts
+        return real_write(path)
+
+    monkeypatch.setattr(update_export, "_private_write", slow_write)
+    numbers: dict[str, object] = {}
+
+    def export(who: str) -> None:
+        ctx = AppContext(db=open_database(county), operator=who)
+        try:
+            numbers[who] = [r.sequence for r in update_export.export_update(ctx, tmp_path / who)]
+        except Exception as exc:  # noqa: BLE001 - what the clerk would have seen
+            numbers[who] = f"crash: {exc!r}"
+        finally:
+            ctx.db.close()
+
+    first = threading.Thread(target=export, args=("甲",))
+    second = threading.Thread(target=export, args=("乙",))
+    first.start()
+    time.sleep(0.4)
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert sorted(numbers.values()) == [[1], [2]], numbers
+    assert query(county, "select sequence from updateissued order by sequence") == [(1,), (2,)]
+    made = {p.name for who in ("甲", "乙") for p in (tmp_path / who).glob("*.zip")}
+    assert made == {"更新包-520123101-新安镇-第001号.zip", "更新包-520123101-新安镇-第002号.zip"}

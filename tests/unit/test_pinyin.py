@@ -59,3 +59,14 @@ def test_pypinyin_loaded_lazily():
     code = "import sys, fupin_tui.domain.pinyin; print('pypinyin' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_names_order_by_pinyin_not_by_code_point():
+    from fupin_tui.domain.pinyin import order_key
+
+    # code point order would be 张 (U+5F20) 李 (U+674E) 王 (U+738B)
+    assert sorted(["张三", "李四", "王五"], key=order_key) == ["李四", "王五", "张三"]
+    # syllable by syllable: li before liang (run together, "lisi" would come after "liangshan")
+    assert sorted(["梁山", "李四"], key=order_key) == ["李四", "梁山"]
+    # the surname read as a surname: 单 shan after 陈 chen (its common reading dan would come first)
+    assert sorted(["单雄", "陈明"], key=order_key) == ["陈明", "单雄"]
