@@ -26,7 +26,7 @@ from fupin_tui import keymap as km
 
 from fupin_tui.domain.archive_known import KNOWN
 from fupin_tui.domain.errors import DomainError, InputError
-from fupin_tui.domain.lifecycle import FieldSpec
+from fupin_tui.domain.lifecycle import ACCEPTED, FieldSpec
 from fupin_tui.domain.money import format_money, parse_amount, parse_date, parse_decimal
 from fupin_tui.filenames import safe_name
 from fupin_tui.widgets.footer import SteadyFooter
@@ -92,6 +92,15 @@ def open_dossier(app, project_id: int, tab: str | None = None, back_to: str | No
     screen.back_to_mode = back_to
     app.install_screen(screen, DOSSIER_SCREEN)
     app.push_screen(DOSSIER_SCREEN)
+
+
+def _next_steps(d) -> str:
+    """What the clerk can do next, and where: an accepted project's next step (最终报账) is done in 报账."""
+    if d.actions:
+        return f"可办理：{'、'.join(d.actions)}（按 {km.shown('act')} 办理）"
+    if d.state == ACCEPTED:
+        return f"可办理：本页无；下一步最终报账，在报账（{km.shown('go-funds')}）里办理"
+    return "可办理：无"
 
 
 class ProjectDossierScreen(Screen):
@@ -275,7 +284,7 @@ class ProjectDossierScreen(Screen):
             lines.append(deposit)
         if d.force_majeure:
             lines.append(f"不可抗力：{d.force_majeure}")
-        lines.append("可办理：" + ("、".join(d.actions) if d.actions else "无") + f"（按 {km.shown('act')} 办理）")
+        lines.append(_next_steps(d))
         self.query_one("#basics", Static).update("\n".join(lines))
         rows = []
         for x in d.deadlines:
