@@ -24,7 +24,8 @@ from fupin_tui.domain.disbursement import INVOICE, ROSTER
 from fupin_tui.domain.errors import DomainError, InputError
 from fupin_tui.domain.money import format_money
 from fupin_tui.services import funds as service
-from fupin_tui.widgets.forms import CheckField, CodeSelect, DateInput, Field, IntInput, MoneyInput, TextInput
+from fupin_tui.widgets.forms import (CheckField, CodeSelect, DateInput, Field, IntInput, MoneyInput, TextInput,
+                                     first_problem)
 from fupin_tui.widgets.search_picker import SearchPicker
 from fupin_tui.widgets.footer import SteadyFooter
 
@@ -147,16 +148,15 @@ class VoucherEntryScreen(ModalScreen[int | None]):
         kind = self._line_kind()
         ids = ["budget_line_id", "amount"] + (["id_number", "signed_on"] if kind == ROSTER else
                                               ["invoice_code", "invoice_no", "invoice_date", "seller", "attachments"])
-        values, bad = {}, None
+        values, problems = {}, []
         for widget_id in ids:
             f = self._field(widget_id)
             try:
                 values[widget_id] = f.validate()
-            except InputError:
-                bad = bad or f
-        if bad is not None:
-            bad.widget.focus()
-            raise InputError(bad.label, "输入有误，请按提示修改")
+            except InputError as exc:
+                problems.append((f, exc))
+        if problems:
+            raise first_problem(problems)
         if kind == ROSTER:
             household = self.payee_household
             if household is None and values["id_number"]:

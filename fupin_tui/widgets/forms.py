@@ -318,18 +318,26 @@ class Field(Widget):
 def parse_fields(fields) -> dict[str, Any]:
     """Each field's value by its widget id: every problem shown at once beside its field, the first
     one focused, and one InputError naming it (a form's save and a panel's share this)."""
-    result, first_bad = {}, None
+    result, problems = {}, []
     for f in fields:
         if not isinstance(f.widget, _Parsing):
             continue
         try:
             result[f.widget.id or f.label] = f.validate()
-        except InputError:
-            first_bad = first_bad or f
-    if first_bad is not None:
-        first_bad.widget.focus()
-        raise InputError(first_bad.label, "输入有误，请按提示修改")
+        except InputError as exc:
+            problems.append((f, exc))
+    if problems:
+        raise first_problem(problems)
     return result
+
+
+def first_problem(problems: list) -> InputError:
+    """The first bad field focused, and its own words (不能为空, 日期格式不对…) for the message: whoever
+    shows the error beside the field or in a toast repeats what is wrong, not 输入有误 (every bad
+    field already shows its own line)."""
+    field, exc = problems[0]
+    field.widget.focus()
+    return InputError(field.label, exc.problem)
 
 
 class FormScreen(DraftKeeping, Screen):
