@@ -242,7 +242,9 @@ class FundsPanel(Vertical):
                 vouchers = self.query_one("#vouchers", DataTable)
                 vouchers.move_cursor(row=vouchers.row_count - 1)
 
-        final = self.view.accepted_on is not None and self.view.final_reimbursed_on is None
+        # 最终报账 is offered ticked for the money left after acceptance, once every tranche is paid
+        final = (self.view.accepted_on is not None and self.view.final_reimbursed_on is None
+                 and not any(t.paid <= 0 < t.payable for t in self.view.plan))
         self.app.push_screen(VoucherEntryScreen(self.project_id, final=final), done)
 
     def action_reimburse(self) -> None:

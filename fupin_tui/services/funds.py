@@ -573,9 +573,11 @@ def reimburse(ctx: AppContext, voucher_id: int, reimbursed_on: date, *, loaded_v
         if reimbursed_on < v.made_on:
             raise InputError("报账日期", f"不能早于制单日期（{v.made_on.isoformat()}）")
         p = _project(s, v.project_id)
+        facts = fund_facts(s, p)
         if v.is_final:
-            dis.refuse_if(dis.final_reimbursement_problem(p.accepted_on, p.acceptance_grade))
-        dis.check_reimbursement(fund_facts(s, p), v.total, ctx.policy, ctx.today())
+            plan = dis.tranche_plan(facts.mode, facts.subsidy, facts.deposit, ctx.policy, facts.tranches)
+            dis.refuse_if(dis.final_reimbursement_problem(p.accepted_on, p.acceptance_grade, plan))
+        dis.check_reimbursement(facts, v.total, ctx.policy, ctx.today())
         v.reimbursed_on = reimbursed_on
         s.add(v)
         if v.is_final:  # the life cycle moves the project to 已报账 in this same transaction

@@ -146,32 +146,46 @@ async def test_library_to_archive_at_the_keyboard(app, ctx):
         with ctx.read() as s:
             assert s.get(Project, pid).acceptance_entered_on == date(2026, 11, 27)
 
-        # 报账 (F6): tranche 1, then a voucher made after acceptance is the final one (ticked by itself),
-        # and its 报账 is the project's final reimbursement (F04)
-        assert "P16" not in findings_of(ctx, pid)
+        # 进度 (F5): the work reported complete, which the second and third tranches wait for (六(二))
+        await pilot.press("f5")
+        await until(pilot, lambda: type(app.screen).__name__ == "ProgressEntryScreen", "进度")
+        await pilot.press(*"组组通", "enter")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "work_share", "进度表单")
+        await pilot.press(*"100", "ctrl+s")
+        await until(pilot, lambda: "当前进度100%" in screen_text(app), "进度100%")
+
+        # 报账 (F6) under "532" (六(二)): 50% to start, 30% at half the work, the rest less the deposit at
+        # completion; each tranche's vouchers are reimbursed before the next is paid (F02), and only the
+        # money left at the end is the final 报账 (F04), ticked by itself once every tranche is paid
         await pilot.press("f6")
         await until(pilot, lambda: type(app.screen).__name__ == "ReimbursementScreen", "报账")
         await pilot.press(*"组组通", "enter")
         await until(pilot, lambda: app.screen.query("FundsPanel"), "项目的资金")
-        await pilot.press("ctrl+b")  # 分期拨款: the amount is offered
-        await until(pilot, lambda: type(app.screen).__name__ == "FieldListDialog", "拨款对话框")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ReimbursementScreen", "拨款已登记")
-        await pilot.press("ctrl+n")
-        await until(pilot, lambda: type(app.screen).__name__ == "VoucherEntryScreen", "新凭证")
-        assert app.screen.query_one("#is_final").value  # 最终报账 ticked: the project is accepted
-        assert app.screen.focused.id == "amount"  # 概算项目: 路面, the only line, is chosen already
-        await pilot.press(*"150000", "enter", *"052001900111", "enter", *"00012399", "enter",
-                          *"2026-11-26", "enter", *"gl", "enter", "1", "enter")
-        await until(pilot, lambda: "（1行）" in str(app.screen.query_one("#voucher-total").render()), "一行明细")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: type(app.screen).__name__ == "ReimbursementScreen", "凭证已保存")
-        with ctx.read() as s:
-            assert s.get(Project, pid).final_reimbursed_on is None  # made, not yet 报账
-        await pilot.press("ctrl+b")  # 报账 of the voucher just saved, the date prefilled
-        await until(pilot, lambda: type(app.screen).__name__ == "FieldListDialog", "报账对话框")
-        assert "最终报账" in screen_text(app)
-        await pilot.press("ctrl+s")
+        for seq, amount, invoice_no, final in ((1, "150000", "00012399", False), (2, "90000", "00012400", False),
+                                               (3, "45000", "00012401", True)):
+            await pilot.press("1")  # 分期拨款
+            await pilot.press("ctrl+b")  # 分期拨款: the amount is offered
+            await until(pilot, lambda: type(app.screen).__name__ == "FieldListDialog", f"第{seq}期拨款对话框")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: type(app.screen).__name__ == "ReimbursementScreen", f"第{seq}期拨款已登记")
+            await pilot.press("ctrl+n")
+            await until(pilot, lambda: type(app.screen).__name__ == "VoucherEntryScreen", "新凭证")
+            assert app.screen.query_one("#is_final").value == final, f"第{seq}期的凭证：最终报账应为{final}"
+            assert app.screen.focused.id == "amount"  # 概算项目: 路面, the only line, is chosen already
+            await pilot.press(*amount, "enter", *"052001900111", "enter", *invoice_no, "enter",
+                              *"2026-11-26", "enter", *"gl", "enter", "1", "enter")
+            await until(pilot, lambda: "（1行）" in str(app.screen.query_one("#voucher-total").render()), "一行明细")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: type(app.screen).__name__ == "ReimbursementScreen", "凭证已保存")
+            with ctx.read() as s:
+                assert s.get(Project, pid).final_reimbursed_on is None  # made, not yet 报账
+            await pilot.press("ctrl+b")  # 报账 of the voucher just saved, the date prefilled
+            await until(pilot, lambda: type(app.screen).__name__ == "FieldListDialog", "报账对话框")
+            assert ("最终报账" in screen_text(app)) == final
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: type(app.screen).__name__ == "ReimbursementScreen", f"第{seq}期已报账")
+            if not final:
+                await until(pilot, lambda: state_of(ctx, pid) == "已验收", "本期报账，项目仍是已验收")
         await until(pilot, lambda: "最终报账已于2026-11-27完成" in str(app.screen.query_one("#funds-status").render()),
                     "F04 已完成")
         assert seen(app.screen.query_one("#funds-status"))

@@ -158,6 +158,29 @@ def test_f04_due_thirty_days_after_acceptance():
     assert dis.final_reimbursement_problem(date(2026, 10, 20), "不合格").rule == "F04"
 
 
+@pytest.mark.parametrize("paid_rows, refused, names", [
+    # 六(二): 50% to start, 30% at half the work, the rest (less the deposit) reimbursed at completion
+    ((), True, "第1期50,000.00元、第2期30,000.00元、第3期15,000.00元"),
+    (((1, "50000", "0"),), True, "第2期30,000.00元、第3期15,000.00元"),
+    (((1, "50000", "0"), (2, "30000", "0")), True, "第3期15,000.00元"),
+    (((1, "50000", "0"), (2, "30000", "0"), (3, "15000", "5000")), False, ""),
+    (((1, "50000", "0"), (2, "30000", "0"), (3, "9000", "5000")), False, ""),  # cost came in lower: paid in part
+])
+def test_f04_final_reimbursement_comes_after_every_tranche_is_paid(paid_rows, refused, names):
+    plan = dis.tranche_plan("532", D("100000.00"), D("5000.00"), POLICY, paid(*paid_rows))
+    problem = dis.final_reimbursement_problem(date(2026, 11, 2), "合格", plan)
+    assert (problem is not None) == refused
+    if refused:
+        assert problem.rule == "F04" and f"{names}尚未拨付" in problem.message, problem.message
+
+
+def test_f04_pay_after_completion_final_comes_after_its_one_payment():
+    unpaid = dis.tranche_plan("先建后补", D("80000"), D("4000"), POLICY)
+    assert dis.final_reimbursement_problem(date(2026, 11, 2), "合格", unpaid).rule == "F04"
+    done = dis.tranche_plan("先建后补", D("80000"), D("4000"), POLICY, paid((1, "76000", "4000")))
+    assert dis.final_reimbursement_problem(date(2026, 11, 2), "合格", done) is None
+
+
 def test_f08_split_against_allocation_ratio():
     rows = dis.allocation_split([("产业发展", D("600")), ("基础设施", D("200")), ("培训", D("100")),
                                  ("项目管理费", D("100"))], POLICY.allocation_ratio)

@@ -207,6 +207,12 @@ def test_final_reimbursement_and_deposit_after_acceptance(ctx, project):
         s.add(p)
     assert funds.project_funds(ctx, pid).final_deadline.due == date(2026, 12, 2)
     progress.record_progress(ctx, pid, reported_on=date(2026, 11, 20), work_share=D("1"))
+    # 六(二): the final 报账 is that of the money left (余下20%): refused while 第3期 was never paid
+    with pytest.raises(DomainError) as exc:
+        funds.reimburse(ctx, vid, date(2026, 11, 25))
+    assert exc.value.rule == "F04" and "第3期15,000.00元尚未拨付" in str(exc.value), str(exc.value)
+    assert funds.project_funds(ctx, pid).state == "已验收"  # nothing moved
+    funds.disburse(ctx, pid, D("15000"), date(2026, 11, 24))  # 20% less the 5,000 deposit
     funds.reimburse(ctx, vid, date(2026, 11, 25))
     projects.set_deposit_state(ctx, pid, "已退还", date(2026, 11, 26))
     view = funds.project_funds(ctx, pid)
