@@ -65,11 +65,12 @@ class FupinApp(App):
 
     def __init__(self, db_path: Path, *, operator: str | None = None, defer_open: bool = False,
                  demo: bool = False) -> None:
-        from fupin_tui import configuration, textual_zh
+        from fupin_tui import configuration, textual_wide, textual_zh
 
         # keymap.toml in the config folder: remaps checked (unknown ids, bad keys, clashes) before the app is built
         self.keymap, self.keymap_problems = configuration.load_keymap()
         textual_zh.install(textual_zh.taken_keys(self.keymap))
+        textual_wide.install()  # Chinese drawn over another widget's edge stays whole (a dropdown, a toast)
         if keylog.enabled():
             keylog.watch_inputs()
         super().__init__()
