@@ -54,3 +54,12 @@ async def dossier_open(pilot, project_id: int) -> None:
     await pilot.pause()
     app.open_record(f"project:{project_id}")
     await until(pilot, lambda: type(app.screen).__name__ == "ProjectDossierScreen", "项目档案")
+
+
+async def progress_form_open(pilot, search: str = "xzc") -> None:
+    """进度 (F5): the project found by ``search`` picked with Enter, the cursor in its 工程量完成比例."""
+    app = pilot.app
+    await app.switch_mode("progress")
+    await pilot.pause()
+    await pilot.press(*search, "enter")
+    await until(pilot, lambda: app.focused is not None and app.focused.id == "work_share", "进度表单")

@@ -7,7 +7,7 @@ from fupin_tui.services import progress as service
 from fupin_tui.widgets.forms import Field
 
 from tests.funds_data import make_project
-from tests.pilot.ready import app_ready, until
+from tests.pilot.ready import app_ready, progress_form_open, until
 from tests.pilot.test_dialog_kit import seen
 
 
@@ -16,10 +16,7 @@ async def test_progress_saved_without_its_share_says_it_is_empty(ctx, db_path):
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
         await app_ready(pilot)
-        await app.switch_mode("progress")
-        await pilot.pause()
-        await pilot.press(*"xzc", "enter")
-        await until(pilot, lambda: app.focused is not None and app.focused.id == "work_share", "进度表单")
+        await progress_form_open(pilot)
         await pilot.press("ctrl+s")
         field = next(f for f in app.screen.query(Field) if f.widget.id == "work_share")
         error = field.query_one(".field-error")

@@ -7,7 +7,7 @@ from fupin_tui.services import progress as service
 from fupin_tui.widgets.search_picker import SearchPicker
 
 from tests.funds_data import make_project
-from tests.pilot.ready import app_ready, until
+from tests.pilot.ready import app_ready, progress_form_open, until
 from tests.pilot.test_dialog_kit import seen
 from tests.screen_text import screen_text
 
@@ -17,10 +17,7 @@ async def test_after_saving_progress_the_cursor_is_in_the_project_box(ctx, db_pa
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
         await app_ready(pilot)
-        await app.switch_mode("progress")
-        await pilot.pause()
-        await pilot.press(*"xzc", "enter")
-        await until(pilot, lambda: app.focused is not None and app.focused.id == "work_share", "进度表单")
+        await progress_form_open(pilot)
         await pilot.press(*"60", "ctrl+s")
         picker = app.screen.query_one(SearchPicker)
         await until(pilot, lambda: app.focused is picker.input, "保存后回到查找项目")
@@ -41,10 +38,7 @@ async def test_enter_in_the_box_opens_the_same_project_again_for_the_next_report
     app = make_app(db_path=db_path, operator="张会计")
     async with app.run_test(size=(80, 24)) as pilot:
         await app_ready(pilot)
-        await app.switch_mode("progress")
-        await pilot.pause()
-        await pilot.press(*"xzc", "enter")
-        await until(pilot, lambda: app.focused is not None and app.focused.id == "work_share", "进度表单")
+        await progress_form_open(pilot)
         await pilot.press(*"30", "ctrl+s")
         picker = app.screen.query_one(SearchPicker)
         await until(pilot, lambda: app.focused is picker.input, "保存后回到查找项目")
