@@ -319,7 +319,7 @@ class FupinApp(App):
             self.notify(f"正在打开数据库，打开后进入「{JOBS[mode][2]}」。", timeout=4)
             return
         if self.county_mode and mode != "county":
-            from fupin_tui.screens.county import READ_ONLY
+            from fupin_tui.screens.county_words import READ_ONLY
 
             self.notify(f"{READ_ONLY}（「{JOBS[mode][2]}」不可用）", severity="warning", timeout=8)
             return
@@ -361,7 +361,7 @@ class FupinApp(App):
         项目档案) and closing it comes back to that mode: the 体检 list stays the 体检 list.
         """
         if self.county_mode:
-            from fupin_tui.screens.county import READ_ONLY
+            from fupin_tui.screens.county_words import READ_ONLY
 
             self.notify(READ_ONLY, severity="warning", timeout=8)
             return

@@ -5,7 +5,7 @@ covers yet. Asking ``holidays`` costs 0.2 s of CPU (importing it loads every cou
 a fixed part of every ``fupin-tui check`` near the year's end: the dates are read here instead,
 and ``holidays`` is asked only for a year outside this table.
 
-Generated from ``holidays`` by ``python -m fupin_tui.domain.lunar_dates``;
+Generated from ``holidays`` by ``python scripts/lunar_dates_table.py``;
 tests/unit/test_statutory.py checks every year of it against the package.
 """
 
@@ -91,17 +91,3 @@ TABLE = {
     2098: "0201 0404 0604 0909",
     2099: "0121 0404 0623 0929",
 }
-
-
-def _generate() -> str:
-    from fupin_tui.domain import statutory
-
-    lines = []
-    for year in range(FIRST, LAST + 1):
-        days = statutory._library_dates(year)
-        lines.append(f'    {year}: "{" ".join(days[name].strftime("%m%d") for name in statutory.LUNAR_NAMES)}",')
-    return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    print(_generate())

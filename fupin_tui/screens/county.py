@@ -15,21 +15,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from fupin_tui import keymap as km
+from fupin_tui.screens.county_words import READ_ONLY, unreachable
 from fupin_tui.widgets.footer import SteadyFooter
 
-READ_ONLY = "县级汇总库：各乡镇的记录只读，只能在乡镇自己的数据库中修改后重新上报。"
 OPEN_TOWN = "选中一个乡镇按 Enter 查看它的农户和项目（只读）。"
 # said once, on this screen, not as a warning at every start: a server keeps its own backups
 SERVER_BACKUP = "服务器上的县级汇总库由服务器自己备份（请管理员用 pg_dump 等定期备份），本程序不做文件备份。"
-
-
-def unreachable(db, exc: BaseException) -> str:
-    """The county database could not be read (the server stopped, the network went): one line."""
-    from fupin_tui import server
-
-    if db.is_server:
-        return server.connect_words(exc, db.url).replace("未作任何改动。", "未作任何改动；恢复后按 Ctrl+R 重试。")
-    return f"无法读取汇总库 {db.where}（文件不可读、被移走或 U 盘已拔出）。未作任何改动；恢复后按 Ctrl+R 重试。"
 
 
 TOTAL = "全县合计"  # the summary's last row's key: no township's records behind it

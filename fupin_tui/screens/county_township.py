@@ -56,7 +56,7 @@ class CountyTownshipScreen(Screen):
         self.loaded = False  # both lists filled (for tests and the screen's own title lines)
 
     def compose(self) -> ComposeResult:
-        from fupin_tui.screens.county import READ_ONLY
+        from fupin_tui.screens.county_words import READ_ONLY
 
         self.household_rows = _Rows(lambda h: (h.household_no, h.head_name, h.village, str(h.size), h.status))
         self.project_rows = _Rows(lambda p: (str(p.year), p.name, _state(p), _money(p.subsidy), p.file_number))
@@ -84,7 +84,7 @@ class CountyTownshipScreen(Screen):
     def _load(self) -> None:
         from sqlalchemy.exc import DBAPIError
 
-        from fupin_tui.screens.county import unreachable
+        from fupin_tui.screens.county_words import unreachable
         from fupin_tui.services import county_records
 
         ctx = self.app.ctx
