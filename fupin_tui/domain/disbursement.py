@@ -326,6 +326,12 @@ def final_reimbursement_deadline(accepted_on: date | None, grade: str, final_rei
     return next((d for d in project_deadlines(dates, policy, today) if d.rule == "F04"), None)
 
 
+def unpaid_tranches(plan: Iterable) -> list:
+    """The tranches (plan or view rows: ``paid``, ``payable``) not paid at all; one paid in part, because
+    the cost came in lower, counts as paid."""
+    return [t for t in plan if t.paid <= 0 < t.payable]
+
+
 def final_reimbursement_problem(accepted_on: date | None, grade: str,
                                 plan: Iterable[TranchePlan] = ()) -> RuleProblem | None:
     """F04 and 六(二): the final 报账 is that of the money left once the work is complete, so it comes
@@ -333,7 +339,7 @@ def final_reimbursement_problem(accepted_on: date | None, grade: str,
     project (已报账) with a tranche never disbursed."""
     if accepted_on is None or grade == "不合格":
         return RuleProblem("F04", "项目验收合格后才能办理最终报账")
-    unpaid = [t for t in plan if t.paid <= 0 < t.payable]  # a tranche paid in part (cost came in lower) counts
+    unpaid = unpaid_tranches(plan)
     if unpaid:
         owed = "、".join(f"第{t.seq}期{yuan(t.payable)}" for t in unpaid)
         return RuleProblem("F04", f"最终报账是余下资金的报账，须在各期资金拨付之后办理：{owed}尚未拨付；"

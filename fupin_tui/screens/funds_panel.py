@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from fupin_tui import keymap as km
 
-from fupin_tui.domain.disbursement import pct
+from fupin_tui.domain.disbursement import pct, unpaid_tranches
 from fupin_tui.domain.errors import DomainError
 from fupin_tui.domain.money import format_money
 from fupin_tui.services import funds as service
@@ -244,7 +244,7 @@ class FundsPanel(Vertical):
 
         # 最终报账 is offered ticked for the money left after acceptance, once every tranche is paid
         final = (self.view.accepted_on is not None and self.view.final_reimbursed_on is None
-                 and not any(t.paid <= 0 < t.payable for t in self.view.plan))
+                 and not unpaid_tranches(self.view.plan))
         self.app.push_screen(VoucherEntryScreen(self.project_id, final=final), done)
 
     def action_reimburse(self) -> None:
