@@ -11,6 +11,14 @@ async def until(pilot, condition, what: str = "", timeout: float = 60.0) -> None
     raise AssertionError(f"not reached within {timeout:.0f} s: {what or condition}\n{_screen(pilot)}")
 
 
+async def shown(pilot, *texts: str, what: str = "") -> str:
+    """Wait until every one of ``texts`` is drawn on the screen (a refill repaints on a later frame); return it."""
+    from tests.screen_text import screen_text
+
+    await until(pilot, lambda: all(t in screen_text(pilot.app) for t in texts), what or f"on screen: {texts}")
+    return screen_text(pilot.app)
+
+
 def _screen(pilot) -> str:
     """What the clerk would have seen when the wait gave up: a timeout in CI says why by itself."""
     try:

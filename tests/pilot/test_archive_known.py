@@ -5,9 +5,8 @@ from datetime import date
 from fupin_tui.services import archive, checks, projects
 from fupin_tui.screens.dossier import ProjectDossierScreen
 
-from tests.pilot.ready import app_ready, until
+from tests.pilot.ready import app_ready, shown, until
 from tests.pilot.test_project_screens import act, app, make_project  # noqa: F401  (app is a fixture)
-from tests.screen_text import screen_text
 
 
 def r02_messages(ctx, pid):
@@ -30,10 +29,8 @@ async def test_approval_number_ticks_the_checklist_and_the_finding_goes(app, ctx
         await until(pilot, lambda: table.row_count == 18 and "批复文号" in str(table.get_row_at(2)[4]), "档案 ticked")
         row = [str(c) for c in table.get_row_at(2)]
         assert row[2] == "有" and row[4] == "批复文号 县扶发2026-12号"  # the column says 来源; no 已登记： before it
-        shown = screen_text(app)
         # at 80 columns the whole 来源 is on screen: the title's bracketed detail gives way
-        assert "县立项批复" in shown and "批复文号 县扶发2026-12号" in shown and "实施单位确定资料 " in shown
-        assert "材料2/17" in shown
+        await shown(pilot, "县立项批复", "批复文号 县扶发2026-12号", "实施单位确定资料 ", "材料2/17")
         assert r02_messages(ctx, pid) == []  # 3 县立项批复 is not asked for
 
         table.move_cursor(row=2)

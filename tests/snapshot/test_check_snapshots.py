@@ -27,7 +27,13 @@ def _to_check(*keys, shown=None):
 
 
 def _evaluation_drawn(app) -> bool:
-    return type(app.screen).__name__ == "EvaluationScreen" and app.screen.evaluation is not None
+    """The figures are in the table AND drawn: the title's 项目 count is on the composed screen."""
+    from tests.screen_text import screen_text
+
+    if type(app.screen).__name__ != "EvaluationScreen" or app.screen.evaluation is None:
+        return False
+    table = app.screen.query_one("#eval-table")
+    return table.row_count == len(app.screen.evaluation.indicators) and "自评（项目" in screen_text(app)
 
 
 class TestCheckScreen:
