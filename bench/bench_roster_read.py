@@ -40,6 +40,14 @@ RELATIONS = ["户主", "配偶", "之子", "之女", "孙子", "孙女"]
 
 
 def _peak_mb() -> float:
+    """This process's own peak: VmHWM. ``ru_maxrss`` is not: Linux carries a parent's peak over
+    fork and exec, so every job reported the peak of the script that wrote the roster."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
