@@ -12,6 +12,7 @@ import sqlite3
 import stat
 import sys
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,13 @@ def _manifest(change):
         change(m)
         return json.dumps(m, ensure_ascii=False).encode()
     return edit
+
+
+def _a_second_later(m: dict) -> str:
+    """A newer export of the same township: its manifest's own time plus a second. A fixed time
+    (23:00) was older than the genuine package whenever the suite ran after 23:00, on the
+    fixed test date with the clock's time of day, and the newer one was refused as older."""
+    return (datetime.fromisoformat(m["exported_at"]) + timedelta(seconds=1)).isoformat(timespec="seconds")
 
 
 def _households(db: Path) -> int:
@@ -110,7 +118,7 @@ def test_a_package_under_another_name_for_the_same_code_asks_first(package, tmp_
     county = tmp_path / "county.db"
     import_packages([package], county)
     impostor = _rewrite(package, tmp_path / "impostor.zip",
-                        _manifest(lambda m: m.update(period="2026-11", exported_at="2026-11-27T23:00:00",
+                        _manifest(lambda m: m.update(period="2026-11", exported_at=_a_second_later(m),
                                                      township={**m["township"], "name": "冒名镇"})))
     with pytest.raises(PackageRefused, match="乡镇代码 520123101 在汇总库中是“新安镇”，上报包写的是“冒名镇”.*--confirm-rename"):
         import_packages([impostor], county)
@@ -127,7 +135,7 @@ def test_the_cli_asks_for_confirm_rename_with_exit_2(package, tmp_path, capsys):
     county = tmp_path / "county.db"
     assert cli.main(["--db", str(county), "import-package", str(package)]) == 0
     impostor = _rewrite(package, tmp_path / "impostor.zip", _manifest(
-        lambda m: m.update(exported_at="2026-11-27T23:00:00", township={**m["township"], "name": "冒名镇"})))
+        lambda m: m.update(exported_at=_a_second_later(m), township={**m["township"], "name": "冒名镇"})))
     assert cli.main(["--db", str(county), "import-package", str(impostor)]) == 2
     assert "--confirm-rename" in capsys.readouterr().err
     assert cli.main(["--db", str(county), "import-package", "--confirm-rename", str(impostor)]) == 0
