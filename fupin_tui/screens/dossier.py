@@ -103,6 +103,24 @@ def _next_steps(d) -> str:
     return "可办理：无"
 
 
+def dossier_title(d, width: int) -> str:
+    """The dossier's one title line: name, state, subsidy and file number always; the village and
+    the year only while they fit, and a long name cut with … last (at 80 columns the line wrapped
+    and pushed every tab down a row; the name usually says the village, the header has it whole)."""
+    from rich.cells import cell_len, set_cell_size
+
+    state = d.state + (f"（{d.side_state}）" if d.side_state else "")
+    tail = [f"状态：{state}", f"补助：{format_money(d.subsidy)}元", f"档号：{d.file_number or '未编号'}"]
+    for extra in ([d.village, f"{d.year}年"], [f"{d.year}年"], []):
+        text = "　".join([d.name, *extra, *tail])
+        if cell_len(text) <= width:
+            return text
+    room = width - cell_len(text) + cell_len(d.name) - 1  # the name's cells that fit, less the …
+    if room < 4:
+        return text  # a very narrow terminal: let it wrap rather than lose the name
+    return "　".join([set_cell_size(d.name, room).rstrip() + "…", *tail])
+
+
 class ProjectDossierScreen(Screen):
     DEFAULT_CSS = """
     ProjectDossierScreen #dossier-title { height: auto; padding: 0 1; background: $boost; text-style: bold; }
@@ -189,11 +207,16 @@ class ProjectDossierScreen(Screen):
         from fupin_tui.services import projects
 
         d = self.dossier = projects.dossier(self.ctx, self.project_id)
-        state = d.state + (f"（{d.side_state}）" if d.side_state else "")
         self.sub_title = d.name
-        self.query_one("#dossier-title", Static).update(
-            f"{d.name}　{d.village}　{d.year}年　状态：{state}　补助：{format_money(d.subsidy)}元"
-            f"　档号：{d.file_number or '未编号'}")
+        self._draw_title()
+
+    def _draw_title(self) -> None:
+        d = getattr(self, "dossier", None)
+        if d is not None and self.query("#dossier-title"):
+            self.query_one("#dossier-title", Static).update(dossier_title(d, self.app.size.width - 2))
+
+    def on_resize(self) -> None:
+        self._draw_title()
 
     def reload(self) -> None:
         """After a change: title again, the tab on screen now, the others when next shown."""
