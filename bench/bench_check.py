@@ -30,7 +30,7 @@ def run_once(cmd: list[str]) -> tuple[float, float, float]:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err)
-        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage (peak RSS)
+        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's CPU and peak RSS (at least this small script's: own_peak.py)
         wall = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
         if code not in (0, 1):  # `check` exits 1 when it finds problems: that is a result

@@ -56,7 +56,8 @@ def township_package(work: Path, k: int, households: int) -> Path:
 
 
 CHILD = """
-import sys, time, resource
+import sys, time
+from own_peak import peak_mb  # on PYTHONPATH: bench/
 from fupin_tui.excel.merge import import_packages
 t = time.perf_counter()
 starts = []
@@ -64,7 +65,7 @@ import_packages(sys.argv[2:], sys.argv[1], operator="基准", progress=lambda i,
 merged = time.perf_counter() - t
 starts.append(t + merged)
 each = ",".join(f"{b - a:.1f}" for a, b in zip(starts, starts[1:]))
-merge_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+merge_peak = peak_mb()
 from fupin_tui.context import AppContext
 from fupin_tui.opening import open_database
 from fupin_tui.services.checks import run_checks
@@ -72,13 +73,15 @@ ctx = AppContext(db=open_database(sys.argv[1]), operator="")
 t = time.perf_counter()
 n = len(run_checks(ctx).findings)
 checked = time.perf_counter() - t
-print(f"{merged:.1f} {checked:.1f} {n} {merge_peak:.0f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} {each}")
+print(f"{merged:.1f} {checked:.1f} {n} {merge_peak:.0f} {peak_mb():.0f} {each}")
 """
 
 
 def run(target: str, packages: list[Path]) -> str:
+    here = str(Path(__file__).resolve().parent)  # own_peak for the child
+    path = os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))
     done = subprocess.run([sys.executable, "-c", CHILD, target, *map(str, packages)], capture_output=True,
-                          text=True)
+                          text=True, env={**os.environ, "PYTHONPATH": path})
     if done.returncode:
         raise SystemExit(done.stderr[-2000:])
     return done.stdout.strip().splitlines()[-1]

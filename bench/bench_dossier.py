@@ -144,9 +144,9 @@ def main() -> None:
     print(f"{n_projects} projects, {n_households} households; timing {len(ids)} dossiers")
     bench_services(ctx, ids)
     asyncio.run(bench_screens(args.db, ids))
-    import resource
+    import own_peak
 
-    RESULT["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    RESULT["rss_mb"] = own_peak.peak_mb()
     print(json.dumps(RESULT, ensure_ascii=False))  # the last line, read by bench/run_all.py
 
 

@@ -32,11 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, os.environ.get("FUPIN_BENCH_ROOT", str(ROOT)))  # another checkout: measure that code
+from own_peak import peak_mb  # noqa: E402  (bench/, the script's own folder)
 os.environ.setdefault("FUPIN_TUI_TODAY", "2026-11-27")
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu() -> float:
@@ -60,7 +57,7 @@ def job_export(db: str, out: str) -> dict:
     result = export_package(ctx, out)  # on two cores at township size: the worker's CPU is summed in
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     cells = sum(m["rows"] * len(m["columns"]) for b in result.manifest["workbooks"] for m in b["sheets"])
-    return {"seconds": seconds, "cpu_timed": cpu, "peak_mb": _peak_mb(), "cells": cells, "rows": result.rows,
+    return {"seconds": seconds, "cpu_timed": cpu, "peak_mb": peak_mb(), "cells": cells, "rows": result.rows,
             "zip_mb": result.path.stat().st_size / 1e6}
 
 
@@ -118,7 +115,7 @@ def job_plain(db: str, out: str) -> dict:
                 cells += len(row)
         wb.save(Path(out) / book)
     con.close()
-    return {"seconds": time.perf_counter() - start, "cpu_timed": time.process_time() - cpu, "peak_mb": _peak_mb(),
+    return {"seconds": time.perf_counter() - start, "cpu_timed": time.process_time() - cpu, "peak_mb": peak_mb(),
             "cells": cells}
 
 
@@ -141,7 +138,7 @@ def job_xlsxwriter(db: str, out: str) -> dict:
                 cells += len(row)
         wb.close()
     con.close()
-    return {"seconds": time.perf_counter() - start, "cpu_timed": time.process_time() - cpu, "peak_mb": _peak_mb(),
+    return {"seconds": time.perf_counter() - start, "cpu_timed": time.process_time() - cpu, "peak_mb": peak_mb(),
             "cells": cells}
 
 
@@ -169,7 +166,7 @@ def job_xlsxwriter_styled(db: str, out: str) -> dict:
                 cells += len(row)
         wb.close()
     con.close()
-    return {"seconds": time.perf_counter() - start, "cpu_timed": time.process_time() - cpu, "peak_mb": _peak_mb(),
+    return {"seconds": time.perf_counter() - start, "cpu_timed": time.process_time() - cpu, "peak_mb": peak_mb(),
             "cells": cells}
 
 
@@ -187,7 +184,7 @@ def job_roster(db: str, roster: str) -> dict:
     total = time.perf_counter() - start
     return {"seconds": total, "read": t_read, "check": t_check, "write": total - t_read - t_check,
             "rows": plan.member_rows, "households": summary.households, "members": summary.members,
-            "problems": len(plan.problems), "peak_mb": _peak_mb()}
+            "problems": len(plan.problems), "peak_mb": peak_mb()}
 
 
 def job_merge(db: str, zips: str) -> dict:
@@ -195,7 +192,7 @@ def job_merge(db: str, zips: str) -> dict:
 
     start = time.perf_counter()
     [outcome] = import_packages([Path(zips)], Path(db), operator="基准")
-    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "rows": outcome.rows}
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "rows": outcome.rows}
 
 
 def write_roster(source_db: Path, target: Path) -> int:

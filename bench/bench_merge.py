@@ -32,11 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, os.environ.get("FUPIN_BENCH_ROOT", str(ROOT)))
+from own_peak import peak_mb  # noqa: E402  (bench/, the script's own folder)
 os.environ.setdefault("FUPIN_TUI_TODAY", "2026-11-27")
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu() -> float:
@@ -68,7 +65,7 @@ def job_export(db: str, out: str) -> dict:
     ctx = open_context(Path(db), operator="基准")
     start = time.perf_counter()
     result = export_package(ctx, out)
-    return {"zip": str(result.path), "seconds": time.perf_counter() - start, "peak_mb": _peak_mb()}
+    return {"zip": str(result.path), "seconds": time.perf_counter() - start, "peak_mb": peak_mb()}
 
 
 def job_merge(county: str, *zips: str) -> dict:
@@ -76,7 +73,7 @@ def job_merge(county: str, *zips: str) -> dict:
 
     start = time.perf_counter()
     outcomes = import_packages([Path(z) for z in zips], Path(county), operator="基准")
-    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(),
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(),
             "households": sum(o.rows.get("户表", 0) for o in outcomes),
             "members": sum(o.rows.get("成员表", 0) for o in outcomes)}
 
@@ -134,7 +131,7 @@ def job_bare(county: str, *zips: str) -> dict:
                 rows += len(batch)
     con.commit()
     con.close()
-    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "rows": rows}
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "rows": rows}
 
 
 def _child(job: str, *args: str) -> dict:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -30,12 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, os.environ.get("FUPIN_BENCH_ROOT", str(ROOT)))
+from own_peak import peak_mb  # noqa: E402  (bench/, the script's own folder)
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("FUPIN_TUI_TODAY", "2026-11-27")
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _projects(db: str) -> tuple[int, int]:
@@ -63,7 +59,7 @@ def job_lists(db: str, out: str) -> dict:
     b = print_beneficiary_notice(ctx, notice, folder=Path(out))
     t_notice = time.perf_counter() - start - t_roster
     return {"roster": str(a), "notice": str(b), "roster_s": t_roster, "notice_s": t_notice,
-            "roster_rows": len(payment_rows(ctx, roster)), "peak_mb": _peak_mb()}
+            "roster_rows": len(payment_rows(ctx, roster)), "peak_mb": peak_mb()}
 
 
 def job_bare_lists(db: str, out: str) -> dict:
@@ -88,7 +84,7 @@ def job_bare_lists(db: str, out: str) -> dict:
         wb.active.append([r.village, r.head_name, r.masked_id, r.size, r.masked_phone, r.masked_account, r.benefit,
                           r.amount])
     wb.save(Path(out) / "bare-notice.xlsx")
-    return {"roster_s": t_roster, "notice_s": time.perf_counter() - start - t_roster, "peak_mb": _peak_mb()}
+    return {"roster_s": t_roster, "notice_s": time.perf_counter() - start - t_roster, "peak_mb": peak_mb()}
 
 
 def job_export(db: str, out: str) -> dict:
@@ -98,7 +94,7 @@ def job_export(db: str, out: str) -> dict:
     ctx = open_context(Path(db), operator="基准")
     start = time.perf_counter()
     result = export_package(ctx, out)
-    return {"zip": str(result.path), "seconds": time.perf_counter() - start, "peak_mb": _peak_mb()}
+    return {"zip": str(result.path), "seconds": time.perf_counter() - start, "peak_mb": peak_mb()}
 
 
 def _child(job: str, *args: str) -> dict:

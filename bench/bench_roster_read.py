@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -33,22 +32,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, os.environ.get("FUPIN_BENCH_ROOT", str(ROOT)))
+from own_peak import peak_mb  # noqa: E402  (bench/, the script's own folder)
 os.environ.setdefault("FUPIN_TUI_TODAY", "2026-11-27")
 
 VILLAGES = [(f"520123101{i:03d}", f"第{i}村") for i in range(1, 41)]
 RELATIONS = ["户主", "配偶", "之子", "之女", "孙子", "孙女"]
-
-
-def _peak_mb() -> float:
-    """This process's own peak: VmHWM. ``ru_maxrss`` is not: Linux carries a parent's peak over
-    fork and exec, so every job reported the peak of the script that wrote the roster."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -126,7 +114,7 @@ def job_calamine(roster: str) -> dict:
     start = time.perf_counter()
     sheet = calamine.CalamineWorkbook.from_path(roster).get_sheet_by_name("花名册")
     n = sum(1 for _ in sheet.iter_rows())
-    return {"seconds": time.perf_counter() - start, "rows": n, "peak_mb": _peak_mb()}
+    return {"seconds": time.perf_counter() - start, "rows": n, "peak_mb": peak_mb()}
 
 
 def job_stream(roster: str) -> dict:
@@ -135,7 +123,7 @@ def job_stream(roster: str) -> dict:
     start = time.perf_counter()
     book = readers.open_book(Path(roster))
     n = sum(1 for _ in book.rows("花名册"))
-    return {"seconds": time.perf_counter() - start, "rows": n, "peak_mb": _peak_mb()}
+    return {"seconds": time.perf_counter() - start, "rows": n, "peak_mb": peak_mb()}
 
 
 def job_dry(db: str, roster: str) -> dict:
@@ -147,7 +135,7 @@ def job_dry(db: str, roster: str) -> dict:
     loaded = ri.load(roster)
     plan = ri.preview(ctx, loaded)
     return {"seconds": time.perf_counter() - start, "rows": plan.member_rows, "households": len_households(plan),
-            "peak_mb": _peak_mb()}
+            "peak_mb": peak_mb()}
 
 
 def len_households(plan) -> int:
@@ -164,7 +152,7 @@ def job_import(db: str, roster: str) -> dict:
     plan = ri.preview(ctx, loaded)
     summary = ri.import_roster(ctx, plan)
     return {"seconds": time.perf_counter() - start, "rows": plan.member_rows, "households": summary.households,
-            "members": summary.members, "peak_mb": _peak_mb()}
+            "members": summary.members, "peak_mb": peak_mb()}
 
 
 JOBS = {"calamine": job_calamine, "stream": job_stream, "dry": job_dry, "import": job_import}

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import own_peak  # noqa: E402
 from tmux_probe import Terminal, _tmux, stop_server  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -55,12 +56,7 @@ def bare_argv(kind: str) -> list[str]:
 
 
 def peak_mb(term: Terminal) -> float:
-    pid = _tmux("display-message", "-p", "-t", term.name, "#{pane_pid}").strip()
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return float("nan")
-    return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+    return own_peak.peak_mb(_tmux("display-message", "-p", "-t", term.name, "#{pane_pid}").strip())
 
 
 def startup(db: str, runs: int) -> dict:

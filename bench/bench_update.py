@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import own_peak  # noqa: E402  (bench/, the script's own folder)
 os.environ.setdefault("FUPIN_TUI_TODAY", "2026-11-27")
 
 HOLIDAYS_2027 = """[[years]]
@@ -65,7 +65,7 @@ def _measure(label: str, fn):
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = own_peak.peak_mb()
     print(f"{label:<34} {seconds:7.2f} s   Python 峰值 {peak / 2**20:6.1f} MB   进程 max RSS {rss:6.0f} MB")
     return result
 

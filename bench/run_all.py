@@ -43,7 +43,8 @@ def run_once(cmd: list[str], env: dict | None = None, ok: tuple[int, ...] = (0, 
     with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out_file, stderr=err_file, text=True, env={**os.environ, **(env or {})})
-        # wait4 gives this child's own rusage (peak RSS, CPU), unlike RUSAGE_CHILDREN
+        # wait4 gives this child's own CPU, unlike RUSAGE_CHILDREN; its peak RSS is at least this
+        # script's at the fork (Linux carries a parent's peak over, see own_peak.py): this script stays small
         _pid, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         out_file.seek(0)

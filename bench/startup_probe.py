@@ -1,7 +1,6 @@
 """Child process for bench_startup: prints when the first frame is painted and when
 the dashboard's figures are filled, in seconds since the process started."""
 
-import resource
 import sys
 import time
 
@@ -48,8 +47,10 @@ def full(db_path: str) -> None:
 
 
 if __name__ == "__main__":
+    import own_peak
+
     if sys.argv[1] == "bare":
         bare()
     else:
         full(sys.argv[2])
-    print(f"rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)
+    print(f"rss_mb {own_peak.peak_mb():.1f}", flush=True)
