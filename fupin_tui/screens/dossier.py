@@ -211,9 +211,8 @@ class ProjectDossierScreen(Screen):
         self._draw_title()
 
     def _draw_title(self) -> None:
-        d = getattr(self, "dossier", None)
-        if d is not None and self.query("#dossier-title"):
-            self.query_one("#dossier-title", Static).update(dossier_title(d, self.app.size.width - 2))
+        if self.dossier is not None and self.query("#dossier-title"):  # a resize before the first load
+            self.query_one("#dossier-title", Static).update(dossier_title(self.dossier, self.app.size.width - 2))
 
     def on_resize(self) -> None:
         self._draw_title()
