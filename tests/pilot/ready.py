@@ -71,3 +71,27 @@ async def progress_form_open(pilot, search: str = "xzc") -> None:
     await pilot.pause()
     await pilot.press(*search, "enter")
     await until(pilot, lambda: app.focused is not None and app.focused.id == "work_share", "进度表单")
+
+
+async def settled(pilot, *texts: str, what: str = "") -> None:
+    """For a snapshot: the database ready, every one of ``texts`` drawn, no worker left running,
+    and the same screen on two polls in a row (a refill that lands between the wait and the
+    screenshot, as in a busy CI, shows as a changed screen, not as a wrong snapshot)."""
+    from tests.screen_text import screen_text
+
+    app = pilot.app
+    last: list[str] = []
+
+    def steady() -> bool:
+        if not getattr(app, "database_is_ready", True) or not no_worker_running(app):
+            last.clear()
+            return False
+        now = screen_text(app)
+        if not all(t in now for t in texts):
+            last.clear()
+            return False
+        same = bool(last) and last[0] == now
+        last[:] = [now]
+        return same
+
+    await until(pilot, steady, what or f"画面稳定，且有：{texts}")

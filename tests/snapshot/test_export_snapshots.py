@@ -10,15 +10,18 @@ from fupin_tui.app import make_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import excel_sample  # noqa: E402
+from tests.pilot.ready import app_ready, settled, until  # noqa: E402
 
 
 class TestExportScreens:
     def test_export_screen_at_80x24(self, snap_compare, db_path, ctx):
         """The export form: period of this month, whole township, the folder to save to."""
         async def run_before(pilot):
+            await app_ready(pilot)
             await pilot.app.switch_mode("export")
+            await until(pilot, lambda: pilot.app.screen.query("#export-dir"), "导出上报")
             pilot.app.screen.query_one("#export-dir").value = "/home/clerk/上报包"
-            await pilot.pause()
+            await settled(pilot, "/home/clerk/上报包", "2026-11")
 
         assert snap_compare(make_app(db_path=db_path, operator="张会计"), terminal_size=(80, 24),
                             run_before=run_before)
@@ -39,6 +42,7 @@ class TestExportScreens:
         async def run_before(pilot):
             from fupin_tui.screens.import_roster import ImportRosterScreen
 
+            await app_ready(pilot)
             await pilot.app.switch_mode("export")
             pilot.app.push_screen(ImportRosterScreen(str(path)))
             await pilot.pause()
@@ -51,7 +55,7 @@ class TestExportScreens:
             # show the path the same way on every machine
             pilot.app.screen.query_one("#roster-path").value = "名册.xlsx"
             pilot.app.screen.query_one("#roster-info").update("工作表「Sheet」，表头在第 2 行，共 5 行。")
-            await pilot.pause()
+            await settled(pilot, "表头在第 2 行", "名册.xlsx")
 
         assert snap_compare(make_app(db_path=db_path, operator="张会计"), terminal_size=(120, 40),
                             run_before=run_before)

@@ -8,6 +8,7 @@ import pytest
 from fupin_tui.app import make_app
 from fupin_tui.services import funds, progress
 from fupin_tui.services.funds import LineInput
+from tests.pilot.ready import app_ready, settled
 from tests.funds_data import make_households, make_project
 
 
@@ -33,9 +34,10 @@ class TestFundsScreens:
     def test_funds_screen_tranches(self, snap_compare, db_path, project_mid_way):
         """The tranche plan: tranche 1 paid, tranche 2 refused with the reason and rule id."""
         async def run_before(pilot):
+            await app_ready(pilot)
             await pilot.app.switch_mode("funds")
             await pilot.press(*"xzc", "enter")
-            await pilot.pause()
+            await settled(pilot, "暂不可拨：[F02]", "第3期")
 
         assert snap_compare(make_app(db_path=db_path, operator="张会计"), terminal_size=(100, 30),
                             run_before=run_before)
@@ -43,11 +45,12 @@ class TestFundsScreens:
     def test_funds_screen_vouchers_80x24(self, snap_compare, db_path, project_mid_way):
         """The vouchers tab at the smallest size: the voucher and its two kinds of lines."""
         async def run_before(pilot):
+            await app_ready(pilot)
             await pilot.app.switch_mode("funds")
             await pilot.press(*"xzc", "enter")
-            await pilot.pause()
+            await settled(pilot, "暂不可拨：[F02]", "第3期")
             await pilot.press("2")
-            await pilot.pause()
+            await settled(pilot, "BZ2026-001", "农户种苗补助")
 
         assert snap_compare(make_app(db_path=db_path, operator="张会计"), terminal_size=(80, 24),
                             run_before=run_before)
@@ -55,9 +58,10 @@ class TestFundsScreens:
     def test_progress_screen(self, snap_compare, db_path, project_mid_way):
         """Progress entry with the history table and the bar chart."""
         async def run_before(pilot):
+            await app_ready(pilot)
             await pilot.app.switch_mode("progress")
             await pilot.press(*"xzc", "enter")
-            await pilot.pause()
+            await settled(pilot, "当前进度40%", "钢架进场")
 
         assert snap_compare(make_app(db_path=db_path, operator="张会计"), terminal_size=(100, 30),
                             run_before=run_before)

@@ -9,6 +9,7 @@ from fupin_tui.app import make_app
 from fupin_tui.models.registry import Household
 from fupin_tui.services import archive, library, projects
 from fupin_tui.services.township import villages
+from tests.pilot.ready import app_ready, dossier_open, settled, until
 
 
 @pytest.fixture
@@ -57,19 +58,22 @@ def app_for(db_path):
 
 
 async def show_projects(pilot):
+    await app_ready(pilot)
     await pilot.app.switch_mode("projects")
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot, "共1个项目", "新寨村蔬菜大棚")
+
+
+# what each dossier tab draws once its figures are in (the tab bar alone is drawn before them)
+TAB_SHOWS = {"1": "办理时限", "2": "共2项", "3": "受益3户", "4": "立项公告", "8": "材料8/17", "9": "批复实施方案"}
 
 
 def open_tab(pid, key):
     async def run_before(pilot):
         await show_projects(pilot)
-        pilot.app.open_record(f"project:{pid}")
-        await pilot.pause()
+        await dossier_open(pilot, pid)
+        await settled(pilot, "档号：未编号")
         await pilot.press(key)
-        await pilot.pause()
+        await settled(pilot, TAB_SHOWS[key])
     return run_before
 
 
@@ -83,7 +87,7 @@ class TestProjectScreens:
         async def run_before(pilot):
             await show_projects(pilot)
             await pilot.press("ctrl+k")
-            await pilot.pause()
+            await settled(pilot, "共2条", "坪上村人饮工程")
 
         assert snap_compare(app_for(db_path), terminal_size=(80, 24), run_before=run_before)
 
@@ -120,9 +124,9 @@ class TestProjectScreens:
         async def run_before(pilot):
             await open_tab(underway, "1")(pilot)
             await pilot.press("ctrl+b")
-            await pilot.pause()
+            await until(pilot, lambda: hasattr(pilot.app.screen, "actions"), "办理菜单")
             menu = pilot.app.screen
             await pilot.press(*["down"] * menu.actions.index("完工初检"), "enter")
-            await pilot.pause()
+            await settled(pilot, "完工初检：新寨村蔬菜大棚", "初检组织人")
 
         assert snap_compare(app_for(db_path), terminal_size=(100, 30), run_before=run_before)

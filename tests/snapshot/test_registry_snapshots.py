@@ -8,6 +8,7 @@ from fupin_tui.app import make_app
 from fupin_tui.domain.idcard import check_digit
 from fupin_tui.services import registry as reg
 from fupin_tui.services.township import villages
+from tests.pilot.ready import app_ready, settled
 
 
 def pid(birth: str, seq: str) -> str:
@@ -52,18 +53,16 @@ def app_for(db_path):
 
 
 async def show_list(pilot):
+    await app_ready(pilot)
     await pilot.app.switch_mode("registry")
-    await pilot.pause()
+    await settled(pilot, "共 5 户 9 人", "龙光华")
 
 
-def open_household(household_id, key=None):
+def open_household(household_id):
     async def run_before(pilot):
         await show_list(pilot)
         pilot.app.open_record(f"household:{household_id}")
-        await pilot.pause()
-        if key:
-            await pilot.press(key)
-            await pilot.pause()
+        await settled(pilot, "户主 张三", "8000.00")
     return run_before
 
 
@@ -77,7 +76,7 @@ class TestRegistryScreens:
         async def run_before(pilot):
             await show_list(pilot)
             await pilot.press("z", "s")
-            await pilot.pause()
+            await settled(pilot, "共 1 户 3 人")
         assert snap_compare(app_for(db_path), terminal_size=(80, 24), run_before=run_before)
 
     def test_household_form(self, snap_compare, db_path, registry):
@@ -89,7 +88,7 @@ class TestRegistryScreens:
         async def run_before(pilot):
             await open_household(registry[0])(pilot)
             pilot.app.screen.query_one("TabbedContent").active = "tab-members"
-            await pilot.pause()
+            await settled(pilot, "520123201505050314", "由身份证号")
         assert snap_compare(app_for(db_path), terminal_size=(80, 24), run_before=run_before)
 
     def test_household_procedures(self, snap_compare, db_path, registry):
@@ -97,5 +96,5 @@ class TestRegistryScreens:
         async def run_before(pilot):
             await open_household(registry[0])(pilot)
             pilot.app.screen.query_one("TabbedContent").active = "tab-procedures"
-            await pilot.pause()
+            await settled(pilot, "县复核公告", "退出程序")
         assert snap_compare(app_for(db_path), terminal_size=(120, 40), run_before=run_before)

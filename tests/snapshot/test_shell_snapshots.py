@@ -3,6 +3,7 @@
 import pytest
 
 from fupin_tui.app import make_app
+from tests.pilot.ready import settled, until
 
 
 @pytest.fixture
@@ -49,8 +50,8 @@ class TestShell:
         async def open_params(pilot):
             await _settle(pilot)
             await pilot.press("f9")
-            await pilot.pause()
+            await until(pilot, lambda: pilot.app.screen.query("#tabs"), "设置")
             pilot.app.screen.query_one("#tabs").active = "tab-params"
-            await pilot.pause()
+            await settled(pilot, "县里按制度填写的参数", "疑似拆分项目比对期")
 
         assert snap_compare(make_app(demo_db, operator="张会计"), terminal_size=(120, 40), run_before=open_params)
