@@ -182,12 +182,14 @@ class FupinApp(App):
     def _startup_failed(self, message: str, kind: str = "") -> None:
         from fupin_tui.screens.problem import DatabaseProblemScreen
 
+        _mend_tables()
         self.startup_problem = message
         self.push_screen(DatabaseProblemScreen(self.db_path, message, offer_restore=kind == "damaged"))
 
     def _after_open(self) -> None:
         from fupin_tui.services import township
 
+        _mend_tables()
         if self.read_only:
             from fupin_tui.db import READ_ONLY_SAVE
 
@@ -421,6 +423,15 @@ class FupinApp(App):
 
             self.notify(SERVER_BACKUP, severity="warning", timeout=8)
         return self.on_server
+
+
+def _mend_tables() -> None:
+    """Tables drawn before their rows are measured are drawn again at the measured widths: before any
+    table is filled (every list comes from the database), after the first paint (DataTable's import
+    would cost it 3 ms)."""
+    from fupin_tui import textual_table
+
+    textual_table.install()
 
 
 def _on_server(target) -> bool:
