@@ -182,14 +182,14 @@ class FupinApp(App):
     def _startup_failed(self, message: str, kind: str = "") -> None:
         from fupin_tui.screens.problem import DatabaseProblemScreen
 
-        _mend_tables()
+        _mend_widgets()
         self.startup_problem = message
         self.push_screen(DatabaseProblemScreen(self.db_path, message, offer_restore=kind == "damaged"))
 
     def _after_open(self) -> None:
         from fupin_tui.services import township
 
-        _mend_tables()
+        _mend_widgets()
         if self.read_only:
             from fupin_tui.db import READ_ONLY_SAVE
 
@@ -425,13 +425,15 @@ class FupinApp(App):
         return self.on_server
 
 
-def _mend_tables() -> None:
-    """Tables drawn before their rows are measured are drawn again at the measured widths: before any
-    table is filled (every list comes from the database), after the first paint (DataTable's import
-    would cost it 3 ms)."""
-    from fupin_tui import textual_table
+def _mend_widgets() -> None:
+    """Tables drawn before their rows are measured are drawn again at the measured widths, and a key
+    typed in an Input does not lay out the whole screen: before any table is filled or any field
+    typed in (every list and form comes from the database), after the first paint (DataTable's
+    import would cost it 3 ms)."""
+    from fupin_tui import textual_input, textual_table
 
     textual_table.install()
+    textual_input.install()
 
 
 def _on_server(target) -> bool:

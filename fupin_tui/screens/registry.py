@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
 from fupin_tui import keymap as km
+from fupin_tui.textual_frame import draw_now
 
 from fupin_tui.domain.money import format_money
 from fupin_tui.services import registry_query as rq
@@ -130,7 +131,10 @@ class HouseholdListScreen(Screen):
         table.sort_key, table.descending = self.sort, self.descending
         table.reset(total, keep_cursor=keep_cursor)
         order = f"按{self.sort}{'降序' if self.descending else '升序'}"
-        self.query_one("#counts", Static).update(f"共 {total:,} 户 {people:,} 人　{order}　Enter 打开　Ctrl+N 新增")
+        # one line, whatever it says: no layout of the screen for it (it would cost every keystroke)
+        count_line = self.query_one("#counts", Static)
+        count_line.update(f"共 {total:,} 户 {people:,} 人　{order}　Enter 打开　Ctrl+N 新增", layout=False)
+        draw_now(count_line)
 
     @on(Input.Changed, "#search")
     def _search(self, event: Input.Changed) -> None:

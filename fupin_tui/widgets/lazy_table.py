@@ -25,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from fupin_tui.textual_frame import draw_now
+
 # Rows per fetch. A filter keystroke fetches the first page, of which a screen shows 20-40 rows:
 # 100 rows cost about 1.5 ms at 20,000 households, 200 rows twice that.
 PAGE = 100
@@ -103,13 +105,19 @@ class LazyTable(ScrollView, can_focus=True):
         self.total = total
         self._pages.clear()
         self.fetches = 0
-        self.virtual_size = Size(self._line_width(), total + 1)
+        # Not ``self.virtual_size = ...``: that lays out the whole screen on every filter keystroke.
+        # The scroll bars follow the new size, and lay out only when one appears or goes.
+        virtual_size = Size(self._line_width(), total + 1)
+        self.set_reactive(LazyTable.virtual_size, virtual_size)
+        self._scroll_update(virtual_size)
         if keep_cursor:
             self.cursor_row = min(self.cursor_row, max(total - 1, 0))
         else:
             self.cursor_row = 0
             self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
+        # with the key that changed the result, not a frame after it
+        draw_now(self, self.vertical_scrollbar, self.horizontal_scrollbar)
 
     def row(self, index: int) -> Any | None:
         if not 0 <= index < self.total:
