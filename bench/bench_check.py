@@ -21,6 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import as_installed  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 
@@ -70,6 +73,7 @@ def main() -> None:
     parser.add_argument("db", nargs="+", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    as_installed.compile_app()
     for db in args.db:
         bench(db, args.runs)
         sys.stdout.flush()

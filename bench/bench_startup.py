@@ -10,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import as_installed  # noqa: E402
+
 PROBE = Path(__file__).with_name("startup_probe.py")
 
 
@@ -24,6 +27,7 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    as_installed.compile_app()
     bare, app = [], []
     for _ in range(args.runs):  # interleaved so both see the same machine load
         bare.append(run("bare"))

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import as_installed  # noqa: E402
 import own_peak  # noqa: E402
 from tmux_probe import Terminal, _tmux, stop_server  # noqa: E402
 
@@ -190,6 +191,7 @@ def main() -> None:
     parser.add_argument("--opens", type=int, default=6)
     parser.add_argument("--only", default="startup,form,dossier,keys")
     args = parser.parse_args()
+    as_installed.compile_app()
     load = os.getloadavg()
     out: dict = {"db": args.db, "load_before": [round(x, 2) for x in load]}
     try:

@@ -28,6 +28,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import as_installed  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 
@@ -107,6 +110,7 @@ def main() -> None:
     parser.add_argument("--skip", default="",
                         help="comma-separated: check,terminal,formcpu,excel,styled,openpyxl,roster,backup")
     args = parser.parse_args()
+    as_installed.compile_app()
     skip = set(filter(None, args.skip.split(",")))
     work = args.workdir / str(args.households)
     shutil.rmtree(work, ignore_errors=True)
