@@ -21,10 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 import as_installed  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
 PY = sys.executable
 
 

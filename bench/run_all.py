@@ -28,10 +28,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 import as_installed  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
 PY = sys.executable
 
 
@@ -272,8 +272,7 @@ def excel_jobs(db: Path, work: Path, env: dict, runs: int, table: Table, styled:
 
 def roster_job(db: Path, work: Path, env: dict, table: Table) -> None:
     """A roster of every member written from the demo, imported into an empty township (bench_excel.py)."""
-    sys.path.insert(0, str(HERE))
-    import bench_excel
+    import bench_excel  # beside this script: on sys.path since the top
 
     roster_file = work / "roster.xlsx"
     from fupin_tui.excel.roster_import import MAX_ROWS
