@@ -55,6 +55,17 @@ async def dashboard_settled(pilot) -> None:
     await until(pilot, lambda: getattr(app.screen, "settled", False) and no_worker_running(app), "工作台就绪")
 
 
+def toast_seen(app, text: str) -> bool:
+    """A notification saying ``text`` is drawn: the toast visible, displayed up its ancestors, with a
+    region (the rack and holder are visibility: hidden by design; the toast itself is drawn). Needs
+    ``run_test(notifications=True)``."""
+    from textual.widgets._toast import Toast
+
+    return any(t.visible and all(n.display for n in t.ancestors_with_self if hasattr(n, "display"))
+               and t.region.area > 0 and text in str(t.render())
+               for t in app.screen.query(Toast))
+
+
 async def dossier_open(pilot, project_id: int) -> None:
     """From 项目, the project's 档案 is on top (as Enter on its row would open it)."""
     app = pilot.app

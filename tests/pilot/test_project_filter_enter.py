@@ -4,9 +4,8 @@ and a new filter highlights its own first match (not the row number the cursor h
 from fupin_tui.app import make_app
 from fupin_tui.services import projects
 from tests.funds_data import make_project
-from textual.widgets._toast import Toast
 
-from tests.pilot.ready import app_ready, until
+from tests.pilot.ready import app_ready, toast_seen, until
 
 NAMES = ("新寨村蔬菜大棚", "坪上村茶园提质增效", "新寨村人饮工程", "坪上村便民桥")
 
@@ -59,10 +58,5 @@ async def test_enter_on_a_filter_with_no_match_says_so(ctx, db_path):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:  # toasts drawn
         await _project_list(pilot, ctx)
         await pilot.press("ctrl+f", *"没有这个", "enter")
-        def toast_seen():  # the rack and holder are visibility: hidden by design; the toast itself is drawn
-            return any(t.visible and all(n.display for n in t.ancestors_with_self if hasattr(n, "display"))
-                       and t.region.area > 0 and "没有找到符合条件的项目" in str(t.render())
-                       for t in app.screen.query(Toast))
-
-        await until(pilot, toast_seen, "没有找到的提示，显示在屏幕上")
+        await until(pilot, lambda: toast_seen(app, "没有找到符合条件的项目"), "没有找到的提示，显示在屏幕上")
         assert type(app.screen).__name__ == "ProjectListScreen"
