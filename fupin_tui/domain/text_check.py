@@ -52,6 +52,8 @@ def fold_search(text: str | None) -> str:
 
 def bad_character(text: str, *, multiline: bool = True) -> str | None:
     """The first character that must not be stored, described in Chinese (None: all fine)."""
+    if text.isprintable():  # no Other (C*) or Separator (Z*) but the space: none refused; a cell in 4 µs, not 40
+        return None
     for ch in text:
         if ch in _ALLOWED_CONTROLS and (multiline or ch == "\t"):
             continue

@@ -116,14 +116,14 @@ class Book:
     .xls and .ods go through calamine, which holds one sheet at a time (.xls stops at 65,536 rows).
     """
 
-    def __init__(self, source, name: str, max_rows: int = MAX_ROWS, what: str = "") -> None:
+    def __init__(self, source, name: str, max_rows: int = MAX_ROWS, what: str = "", known: tuple | None = None) -> None:
         self.name = name
         self.max_rows, self.what = max_rows, what
         self._xlsx: xlsx_stream.XlsxBook | None = None
         self._wb = None
         if _is_xlsx(source):
             try:
-                self._xlsx = xlsx_stream.XlsxBook(source)
+                self._xlsx = xlsx_stream.XlsxBook(source, known)
             except xlsx_stream.XlsxProblem:
                 raise _unreadable_file(name) from None
             return
@@ -141,6 +141,11 @@ class Book:
     @property
     def sheet_names(self) -> list[str]:
         return self._xlsx.sheet_names if self._xlsx else list(self._wb.sheet_names)
+
+    @property
+    def known(self) -> tuple | None:
+        """What opening the same file again may skip (an .xlsx's shared strings and styles), or None."""
+        return self._xlsx.parsed if self._xlsx else None
 
     def _sheet(self, sheet_name: str):
         try:
@@ -289,6 +294,8 @@ class _CsvBook:
     def sheet_names(self) -> list[str]:
         return [self._sheet.name]
 
+    known = None  # a CSV is decoded again each time
+
     def rows(self, sheet_name: str) -> Iterator[list[Any]]:
         yield from self._sheet.rows
 
@@ -296,8 +303,10 @@ class _CsvBook:
         return []
 
 
-def open_book(path: Path | str, *, max_rows: int = MAX_ROWS, what: str = "") -> Book | _CsvBook:
-    """The file opened for reading sheet by sheet, row by row, after the same checks as ``read_sheets``."""
+def open_book(path: Path | str, *, max_rows: int = MAX_ROWS, what: str = "", known: tuple | None = None
+              ) -> Book | _CsvBook:
+    """The file opened for reading sheet by sheet, row by row, after the same checks as ``read_sheets``.
+    ``known``: ``Book.known`` of this file unchanged since (a roster is read once per pass)."""
     path = Path(path)
     kind = _kind(path)
     if kind == "csv":
@@ -306,7 +315,7 @@ def open_book(path: Path | str, *, max_rows: int = MAX_ROWS, what: str = "") -> 
         check_zip(path, path.name)
     elif _ole_is_encrypted_xlsx(path):
         raise SpreadsheetProblem(f"文件 {path.name} 有密码保护，请在 Excel/WPS 中取消密码后再导入。")
-    return Book(path, path.name, max_rows, what)
+    return Book(path, path.name, max_rows, what, known)
 
 
 def read_xlsx_bytes(data: bytes, name: str) -> list[SheetRead]:

@@ -86,8 +86,10 @@ def _norm(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", "", text)
+    text = str(value)
+    if not text.isascii():  # ASCII is its own NFKC form (a third of a roster's cells: IDs, numbers)
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())  # str.split's whitespace is re's \s: the same characters, 3 x faster
 
 
 def _header_key(value: Any) -> str:
@@ -119,13 +121,21 @@ class Loaded:
     sheets: list[str] = field(default_factory=list)
     merged_columns: set[int] = field(default_factory=set)  # columns with cells merged down (村名 of a village)
     merged: list = field(default_factory=list)  # the merged areas below the header, filled as rows pass
+    # the file's parsed parts (shared strings) and its size and time when they were read: a later
+    # pass over the unchanged file skips parsing them again
+    known: tuple | None = field(default=None, repr=False, compare=False)
+    stamp: tuple = field(default=(), repr=False, compare=False)
 
     def data_rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(row number as Excel shows it, cells) of every row under the header, in one lazy pass.
 
         Memory holds one row at a time (the reader streams an .xlsx); a sheet that turns out to
         be longer than ``MAX_ROWS`` (its dimension lied) is refused when the pass reaches the limit."""
-        book = open_book(self.path, max_rows=MAX_ROWS, what="花名册")
+        try:
+            known = self.known if _stamp(self.path) == self.stamp else None
+        except OSError:  # gone: open_book says so in Chinese
+            known = None
+        book = open_book(self.path, max_rows=MAX_ROWS, what="花名册", known=known)
         rows = fill_merged(book.rows(self.sheet), self.merged, lambda first_row: first_row > self.header_row)
         for index, row in enumerate(rows):
             if index > self.header_row:
@@ -267,6 +277,7 @@ def load(path: Path | str, sheet: str | None = None) -> Loaded:
         raise DomainError(f"花名册文件 {path.name} 有 {path.stat().st_size // (1024 * 1024)} MB，超过 {MAX_FILE_MB} MB "
                           "的上限，已拒绝（一个乡镇的花名册通常不到 10 MB）。请按村分成几个文件再导入。")
     book = open_book(path, max_rows=MAX_ROWS, what="花名册")
+    stamp = _stamp(path)
     names = book.sheet_names
     candidates = [n for n in names if sheet is None or n == sheet]
     if not candidates:
@@ -280,7 +291,7 @@ def load(path: Path | str, sheet: str | None = None) -> Loaded:
             merged = [a for a in book.merged(name) if a[0][0] > header]
             columns = {c for (r0, c0), (r1, c1) in merged if r1 > r0 for c in range(c0, c1 + 1)}
             return Loaded(path, name, header, [_norm(v) for v in first[header]], first[:header + 1], names,
-                          columns, merged)
+                          columns, merged, book.known, stamp)
     raise DomainError(f"文件 {path.name} 中找不到花名册的表头（应有“姓名”“身份证号”等列）。")
 
 
@@ -620,6 +631,8 @@ TOTAL_LABELS = ("合计", "小计", "总计", "共计")
 def _total_label(raw: list[Any]) -> str:
     """“合计” when the row is a total line (its first few cells say so), else ""."""
     for value in raw[:6]:
+        if not isinstance(value, str) or "计" not in value:  # every label ends in 计 (NFKC keeps it)
+            continue
         text = _norm(value)
         if text and text.rstrip(":：") in TOTAL_LABELS or any(text.startswith(t + "：") or text.startswith(t + ":")
                                                                  for t in TOTAL_LABELS):

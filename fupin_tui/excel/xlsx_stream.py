@@ -208,7 +208,9 @@ def _format_kind(code: str) -> str:
 class XlsxBook:
     """An .xlsx opened for reading: sheet names, shared strings and date styles now; rows lazily."""
 
-    def __init__(self, source) -> None:
+    def __init__(self, source, known: tuple | None = None) -> None:
+        """``known``: the ``parsed`` parts of this same file, opened before (each pass of a roster
+        import parsed its shared strings again: a second of three for 80,000 rows)."""
         try:
             self._zf = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError) as exc:
@@ -225,9 +227,17 @@ class XlsxBook:
                     self._sheets[el.get("name")] = target
             elif name == "workbookPr":
                 self._date1904 = el.get("date1904", "0").lower() in ("1", "true")
+        if known is not None:
+            self._strings, self._style_kinds = known
+            return
         kinds = {t: p for p, t in self._typed_relations(workbook).items()}
         self._strings = self._shared_strings(kinds.get("sharedStrings"))
         self._style_kinds = self._styles(kinds.get("styles"))
+
+    @property
+    def parsed(self) -> tuple:
+        """The file's shared strings and date styles, for opening it again (``known``)."""
+        return self._strings, self._style_kinds
 
     # -- package structure ---------------------------------------------------------------
     def _office_document(self) -> str:

@@ -82,3 +82,42 @@ def test_a_roster_changed_after_the_check_is_refused_and_nothing_is_written(ctx,
     with ctx.read() as s:
         assert s.execute(select(func.count()).select_from(Household)).scalar_one() == 0
         assert s.execute(select(func.count()).select_from(Member)).scalar_one() == 0
+
+
+def _shared_strings_roster(path: Path, head_name: str) -> Path:
+    """Two households, their texts in the shared-strings table, as Excel and WPS save them."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    rows = [["村", "户编号", "户主姓名", "姓名", "与户主关系", "身份证号"],
+            ["新寨村", "S000", head_name, head_name, "户主", IDS[0]], ["", "", "", "成员0", "配偶", IDS[1]],
+            ["新寨村", "S001", "户主1", "户主1", "户主", IDS[2]], ["", "", "", "成员1", "配偶", IDS[3]]]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            ws.write_string(r, c, value)
+    wb.close()
+    return path
+
+
+def test_the_shared_strings_are_parsed_once_for_load_check_and_import(ctx, tmp_path, monkeypatch):
+    from fupin_tui.excel import xlsx_stream
+
+    parsed = []
+    stock = xlsx_stream.XlsxBook._shared_strings
+    monkeypatch.setattr(xlsx_stream.XlsxBook, "_shared_strings",
+                        lambda self, part: parsed.append(part) or stock(self, part))
+    path = _shared_strings_roster(tmp_path / "花名册.xlsx", "户主0")
+    summary = ri.import_roster(ctx, ri.preview(ctx, ri.load(path)))
+    assert (summary.households, summary.members) == (2, 4)
+    assert len(parsed) == 1, "the file is read three times (load, check, import), its strings parsed once"
+
+
+def test_a_roster_saved_again_after_it_was_opened_is_read_afresh(ctx, tmp_path):
+    path = _shared_strings_roster(tmp_path / "花名册.xlsx", "户主0")
+    loaded = ri.load(path)
+    assert len(loaded.known[0]) > 10, "the file's texts are shared strings"
+    _shared_strings_roster(path, "王新名")  # the clerk corrects the head's name and saves, before 检查
+    os.utime(path, ns=(loaded.stamp[1] + 10**9, loaded.stamp[1] + 10**9))
+    names = [row[3] for _, row in loaded.data_rows()]
+    assert names[0] == "王新名" and "户主0" not in names, names
