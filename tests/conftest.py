@@ -5,6 +5,13 @@ import pytest
 TODAY = "2026-11-27"
 
 
+def pytest_collection_modifyitems(config, items):
+    """The slow tests (20-65 s each) first, the rest in their order after: the workers start on them
+    together and share the short ones, instead of one still running a 65 s test, collected last
+    (tests/unit), when the others have finished. Each worker sorts alike, as xdist requires."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
     """Every test gets its own data/config folder and a fixed today."""

@@ -200,6 +200,7 @@ async def test_p16_platform_entry_is_recorded_after_archiving_and_the_finding_go
 NOT_A_TAB = {"利益联结"}
 
 
+@pytest.mark.slow  # 25-30 s: every rule's finding opened in turn
 async def test_every_rule_s_finding_opens_the_tab_where_it_is_fixed(demo_db):
     """Walk the 体检 list: one finding per rule, Enter, the record is shown at the tab its fix is entered in."""
     from fupin_tui.screens import dossier, household_form
