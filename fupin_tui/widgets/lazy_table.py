@@ -98,6 +98,11 @@ class LazyTable(ScrollView, can_focus=True):
         self.descending = False
         self._pages: dict[int, list[Any]] = {}
         self.fetches = 0  # pages fetched since the last reset (for tests and the benchmark)
+        # Drawn lines by (texts, width, cursor?), and the styles they were drawn with: a filter
+        # keystroke or a cursor move redraws every line, most of them the same as before
+        # (DataTable keeps such caches too, cleared in notify_style_update).
+        self._lines: dict[tuple, Strip] = {}
+        self._styles: dict[str, Style] = {}
 
     # -- data -----------------------------------------------------------------
     def reset(self, total: int, *, keep_cursor: bool = False) -> None:
@@ -162,20 +167,37 @@ class LazyTable(ScrollView, can_focus=True):
             segments.append(Segment(" ", style))
         return Strip(segments).crop_extend(0, width, style)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()  # focus, theme, CSS: lines drawn before have other colours
+        self._styles.clear()
+        self._lines.clear()
+
+    def _style(self, part: str) -> Style:
+        style = self._styles.get(part)
+        if style is None:
+            base = self.rich_style
+            style = self._styles[part] = base if part == "base" else base + self.get_component_rich_style(part)
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
         if y == 0:
-            header = base + self.get_component_rich_style("lazy-table--header")
             labels = [c.label + (("v" if self.descending else "^") if c.key and c.key == self.sort_key else "")
                       for c in self.columns]
-            return self._line(labels, width, header, self.get_component_rich_style("lazy-table--sorted"))
+            return self._line(labels, width, self._style("lazy-table--header"),
+                              self.get_component_rich_style("lazy-table--sorted"))
         index = int(self.scroll_offset.y) + y - 1
         row = self.row(index)
         if row is None:
-            return Strip.blank(width, base)
-        style = base + self.get_component_rich_style("lazy-table--cursor") if index == self.cursor_row else base
-        return self._line(self.source.cells(row), width, style)
+            return Strip.blank(width, self._style("base"))
+        cursor = index == self.cursor_row
+        key = (tuple(self.source.cells(row)), width, cursor)
+        line = self._lines.get(key)
+        if line is None:
+            if len(self._lines) > 1000:  # a few screens' worth
+                self._lines.clear()
+            line = self._lines[key] = self._line(key[0], width, self._style("lazy-table--cursor" if cursor else "base"))
+        return line
 
     # -- moving ---------------------------------------------------------------
     @property
