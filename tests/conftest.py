@@ -54,17 +54,36 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "test.db"
 
 
-@pytest.fixture
-def ctx(db_path):
-    """An AppContext on a fresh database with a township, two villages and an operator."""
+@pytest.fixture(scope="session")
+def _township_file(tmp_path_factory) -> Path:
+    """The ``ctx`` database, made once per worker: a new file builds the whole schema (0.17 s here)
+    and 500 tests start from it; a copy opens in 9 ms."""
     from fupin_tui.context import open_context
     from fupin_tui.services import township
 
+    path = tmp_path_factory.mktemp("township") / "township.db"
+    with pytest.MonkeyPatch.context() as env:  # session fixtures run before _isolated_home
+        env.setenv("FUPIN_TUI_HOME", str(tmp_path_factory.mktemp("template-home")))
+        env.setenv("FUPIN_TUI_TODAY", TODAY)
+        env.delenv("FUPIN_TUI_DB", raising=False)
+        context = open_context(path, operator="张会计")
+        township.save_township(context, "示例县", "新安镇", "520123101")
+        township.save_village(context, "520123101201", "新寨村", True)
+        township.save_village(context, "520123101202", "坪上村", False)
+        township.add_operator(context, "张会计")
+        context.db.close()  # checkpointed: the one file holds it all
+    return path
+
+
+@pytest.fixture
+def ctx(db_path, _township_file):
+    """An AppContext on a fresh database with a township, two villages and an operator."""
+    import shutil
+
+    from fupin_tui.context import open_context
+
+    shutil.copy(_township_file, db_path)  # with its private file mode
     context = open_context(db_path, operator="张会计")
-    township.save_township(context, "示例县", "新安镇", "520123101")
-    township.save_village(context, "520123101201", "新寨村", True)
-    township.save_village(context, "520123101202", "坪上村", False)
-    township.add_operator(context, "张会计")
     yield context
     context.db.close()
 
